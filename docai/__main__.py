@@ -1,0 +1,5 @@
+import sys
+
+from docai.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,98 @@
+"""The `docai` command: parse arguments, call the service layer, print. No business logic here."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from importlib import import_module
+
+import click
+import typer
+
+from docai import __version__
+from docai.cli.common import STATE
+from docai.errors import DocaiError
+
+app = typer.Typer(
+    name="docai",
+    help="Structured data and cited answers from PDFs and scans.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# Each module adds its commands with register(app); modules import heavy libraries only inside commands.
+_COMMAND_MODULES = (
+    "docai.cli.inspect_cmd",
+    "docai.cli.run_cmds",
+    "docai.cli.store_cmds",
+    "docai.cli.engines_cmd",
+    "docai.cli.config_cmd",
+    "docai.cli.eval_cmd",
+    "docai.cli.ui_cmd",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"docai {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More logging (-vv for debug)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only results and errors."),
+    db: str = typer.Option(None, "--db", help="Database file or SQLAlchemy URL (default: $DOCAI_DB)."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show version."),
+) -> None:
+    STATE.verbose, STATE.quiet, STATE.db = verbose, quiet, db
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    if quiet:
+        level = logging.ERROR
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+for _name in _COMMAND_MODULES:
+    try:
+        _module = import_module(_name)
+    except ModuleNotFoundError as _e:
+        if _e.name != _name:
+            raise
+        continue
+    _module.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: DocaiErrors become one line on stderr and their exit code, never a traceback."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    try:
+        result = app(args=argv, prog_name="docai", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.exceptions.Abort:
+        sys.stderr.write("docai: interrupted\n")
+        return 130
+    except click.exceptions.ClickException as e:
+        e.show()
+        return e.exit_code
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except DocaiError as e:
+        sys.stderr.write(f"docai: error: {e}\n")
+        return e.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("docai: interrupted\n")
+        return 130
+    except Exception as e:  # a bug: still one line unless -vv asks for the traceback
+        if STATE.verbose >= 2:
+            raise
+        sys.stderr.write(f"docai: internal error: {type(e).__name__}: {e} (run with -vv for details)\n")
+        return 70
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

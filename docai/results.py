@@ -1,0 +1,148 @@
+"""What engines return: extractions with per-field evidence, and answers with citations."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from docai.document import BBox
+
+Status = Literal["ok", "partial", "invalid", "failed"]
+STATUSES: tuple[Status, ...] = ("ok", "partial", "invalid", "failed")
+
+
+@dataclass
+class Evidence:
+    """Where a value came from. `page_no` is 1-based; bbox in page points; confidence in 0..1."""
+
+    page_no: int | None
+    bbox: BBox | None = None
+    text: str = ""
+    confidence: float | None = None
+    document: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["bbox"] = list(self.bbox) if self.bbox is not None else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Evidence:
+        bbox = d.get("bbox")
+        return cls(
+            page_no=d.get("page_no"),
+            bbox=tuple(bbox) if bbox else None,  # type: ignore[arg-type]
+            text=d.get("text") or "",
+            confidence=d.get("confidence"),
+            document=d.get("document"),
+        )
+
+
+@dataclass
+class Extraction:
+    """Structured data for one document. `evidence` is keyed by field path (`total`, `items[0].amount`)."""
+
+    data: dict[str, Any]
+    status: Status
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    reasoning: str | None = None
+    raw_output: str | None = None
+    engine: str = ""
+    model: str | None = None
+    usage: dict[str, int] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "data": self.data,
+            "status": self.status,
+            "evidence": {k: v.to_dict() for k, v in self.evidence.items()},
+            "errors": list(self.errors),
+            "notes": list(self.notes),
+            "reasoning": self.reasoning,
+            "raw_output": self.raw_output,
+            "engine": self.engine,
+            "model": self.model,
+            "usage": self.usage,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Extraction:
+        return cls(
+            data=d.get("data") or {},
+            status=d.get("status", "failed"),
+            evidence={k: Evidence.from_dict(v) for k, v in (d.get("evidence") or {}).items()},
+            errors=list(d.get("errors") or []),
+            notes=list(d.get("notes") or []),
+            reasoning=d.get("reasoning"),
+            raw_output=d.get("raw_output"),
+            engine=d.get("engine", ""),
+            model=d.get("model"),
+            usage=d.get("usage"),
+        )
+
+
+@dataclass
+class Citation:
+    """A page (and where known a box) that supports an answer."""
+
+    page_no: int
+    document: str | None = None
+    bbox: BBox | None = None
+    text: str = ""
+    score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["bbox"] = list(self.bbox) if self.bbox is not None else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Citation:
+        bbox = d.get("bbox")
+        return cls(
+            page_no=d["page_no"],
+            document=d.get("document"),
+            bbox=tuple(bbox) if bbox else None,  # type: ignore[arg-type]
+            text=d.get("text") or "",
+            score=d.get("score"),
+        )
+
+
+@dataclass
+class Answer:
+    """An answer to a question over one or more documents. `found` is False for 'not in the document'."""
+
+    question: str
+    text: str
+    found: bool
+    citations: list[Citation] = field(default_factory=list)
+    score: float | None = None
+    reasoning: str | None = None
+    raw_output: str | None = None
+    engine: str = ""
+    model: str | None = None
+    notes: list[str] = field(default_factory=list)
+    usage: dict[str, int] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["citations"] = [c.to_dict() for c in self.citations]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Answer:
+        return cls(
+            question=d["question"],
+            text=d.get("text", ""),
+            found=bool(d.get("found")),
+            citations=[Citation.from_dict(c) for c in d.get("citations") or []],
+            score=d.get("score"),
+            reasoning=d.get("reasoning"),
+            raw_output=d.get("raw_output"),
+            engine=d.get("engine", ""),
+            model=d.get("model"),
+            notes=list(d.get("notes") or []),
+            usage=d.get("usage"),
+        )

@@ -1,0 +1,1 @@
+"""docai.storage"""
