@@ -1,0 +1,171 @@
+"""Typed value parsing shared by every engine: numbers, money, dates, percentages, booleans.
+
+Pure functions. Each returns None when the text does not parse, so callers can reject a candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_CURRENCY_SYMBOLS = {
+    "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "￥": "CNY", "元": "CNY", "RMB": "CNY",
+    "RM": "MYR", "₹": "INR", "₩": "KRW", "₽": "RUB", "CHF": "CHF", "S$": "SGD", "A$": "AUD", "C$": "CAD",
+    "HK$": "HKD", "R$": "BRL", "₺": "TRY", "zł": "PLN", "kr": "SEK",
+}  # fmt: skip
+_ISO_CODES = {
+    "USD", "EUR", "GBP", "JPY", "CNY", "MYR", "INR", "KRW", "RUB", "CHF", "SGD", "AUD", "CAD", "HKD", "BRL",
+    "TRY", "PLN", "SEK", "NOK", "DKK", "CZK", "HUF", "MXN", "NZD", "ZAR", "THB", "IDR", "PHP", "VND", "TWD",
+}  # fmt: skip
+
+_NUM_RE = re.compile(r"[-+(]?\s*\d[\d\s.,'’]*")
+
+
+def parse_number(text: str) -> float | None:
+    """A number from text people write: '1,234.56', '1.234,56', '(12.00)', '-5', '$ 1 200', '12%' -> 12.0."""
+    if text is None:
+        return None
+    s = str(text).strip()
+    if not s:
+        return None
+    negative = bool(re.search(r"^\s*\(.*\)\s*$", s) or re.search(r"(^|[\s$€£¥])-\s*\d", s) or s.endswith("-"))
+    m = _NUM_RE.search(s.replace("−", "-"))
+    if not m:
+        return None
+    digits = re.sub(r"[\s'’()+-]", "", m.group(0))
+    digits = digits.rstrip(".,")
+    if not digits or not digits[0].isdigit():
+        return None
+    last_dot, last_comma = digits.rfind("."), digits.rfind(",")
+    if last_dot >= 0 and last_comma >= 0:
+        dec = "." if last_dot > last_comma else ","
+        thou = "," if dec == "." else "."
+        digits = digits.replace(thou, "").replace(dec, ".")
+    elif last_comma >= 0:
+        tail = digits[last_comma + 1 :]
+        if digits.count(",") == 1 and len(tail) != 3:
+            digits = digits.replace(",", ".")
+        else:
+            digits = digits.replace(",", "")
+    elif last_dot >= 0:
+        tail = digits[last_dot + 1 :]
+        if digits.count(".") > 1 or (len(tail) == 3 and len(digits) > 4 and digits[0] != "0"):
+            digits = digits.replace(".", "") if digits.count(".") > 1 or len(tail) == 3 else digits
+    try:
+        value = float(digits)
+    except ValueError:
+        return None
+    return -value if negative else value
+
+
+def parse_integer(text: str) -> int | None:
+    value = parse_number(text)
+    if value is None or value != int(value):
+        return None
+    return int(value)
+
+
+def parse_percent(text: str) -> float | None:
+    """'12.5%' -> 12.5 (the number as written, not a fraction)."""
+    if "%" not in str(text) and "percent" not in str(text).lower():
+        return None
+    return parse_number(text)
+
+
+def detect_currency(text: str) -> str | None:
+    """ISO 4217 code from a symbol or code in the text: '$12' -> USD, 'RM 9.00' -> MYR, '100 EUR' -> EUR."""
+    s = str(text)
+    for code in re.findall(r"\b[A-Z]{3}\b", s):
+        if code in _ISO_CODES:
+            return code
+    for sym in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True):
+        if sym.isalpha():
+            if re.search(rf"(?<![A-Za-z]){re.escape(sym)}(?![A-Za-z])", s):
+                return _CURRENCY_SYMBOLS[sym]
+        elif sym in s:
+            return _CURRENCY_SYMBOLS[sym]
+    return None
+
+
+_TRUE = {"yes", "y", "true", "x", "✓", "✔", "checked", "on", "1", "是"}
+_FALSE = {"no", "n", "false", "unchecked", "off", "0", "否"}
+
+
+def parse_bool(text: str) -> bool | None:
+    s = str(text).strip().lower()
+    if s in _TRUE:
+        return True
+    if s in _FALSE:
+        return False
+    return None
+
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12, "januar": 1, "februar": 2, "märz": 3, "mai": 5, "juni": 6, "juli": 7,
+    "okt": 10, "dez": 12, "janv": 1, "févr": 2, "mars": 3, "avr": 4, "juin": 6, "juil": 7, "août": 8,
+    "déc": 12,
+}  # fmt: skip
+_MONTH_RE = r"([A-Za-zäéû]{3,9})\.?"
+
+
+def _month(name: str) -> int | None:
+    n = name.lower().rstrip(".")
+    if n in _MONTHS:
+        return _MONTHS[n]
+    return _MONTHS.get(n[:3]) if len(n) >= 3 and n[:3] in _MONTHS else None
+
+
+def _year(y: str) -> int:
+    v = int(y)
+    if len(y) <= 2:
+        v += 2000 if v < 70 else 1900
+    return v
+
+
+def _make(y: int, m: int, d: int) -> str | None:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(text: str, dayfirst: bool | None = None) -> str | None:
+    """ISO 8601 date from common formats; `dayfirst` settles 03/04/2024 (None: day first)."""
+    s = str(text).strip()
+    if not s:
+        return None
+    m = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", s)
+    if m:
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = re.search(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b", s)
+    if m:
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = re.search(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})\b", s)
+    if m:
+        a, b, y = int(m.group(1)), int(m.group(2)), _year(m.group(3))
+        if a > 12 >= b:
+            return _make(y, b, a)
+        if b > 12 >= a:
+            return _make(y, a, b)
+        return _make(y, b, a) if dayfirst is not False else _make(y, a, b)
+    m = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?[\s\-/]+{_MONTH_RE}[\s\-/,]+(\d{{4}}|\d{{2}})\b", s)
+    if m and _month(m.group(2)):
+        return _make(_year(m.group(3)), _month(m.group(2)) or 0, int(m.group(1)))
+    m = re.search(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", s)
+    if m and _month(m.group(1)):
+        return _make(int(m.group(3)), _month(m.group(1)) or 0, int(m.group(2)))
+    return None
+
+
+def infer_dayfirst(texts: list[str]) -> bool | None:
+    """Day/month order from unambiguous dates elsewhere in the document (13/02 says day first)."""
+    votes = 0
+    for t in texts:
+        for a, b in re.findall(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](?:\d{4}|\d{2})\b", t):
+            ia, ib = int(a), int(b)
+            if ia > 12 >= ib:
+                votes += 1
+            elif ib > 12 >= ia:
+                votes -= 1
+    return None if votes == 0 else votes > 0
