@@ -1,0 +1,188 @@
+"""Uploaded files: copied under docai's data dir with names docai chooses, and zips unpacked safely.
+
+The uploader's file name is never used as a path: a stored upload is `<sha256>.<ext>` where the
+extension comes from the file's bytes. The original name is kept only as a display label.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from docai.errors import InputError
+
+_log = logging.getLogger(__name__)
+
+DEFAULT_MAX_MB = 50.0
+MAX_ZIP_MEMBERS = 500
+DOCUMENT_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".gif", ".bmp")
+
+_EXT_BY_MIME = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/tiff": ".tiff",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+    "image/bmp": ".bmp",
+}
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """An upload kept under the data dir: `path` is where docai put it, `name` what the user called it."""
+
+    path: Path
+    name: str
+    sha256: str
+    size_bytes: int
+
+
+def data_dir() -> Path:
+    """`$DOCAI_HOME`, else the platform's user data dir for docai (same rule as docai.storage)."""
+    home = os.environ.get("DOCAI_HOME")
+    if home:
+        return Path(home).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("docai"))
+
+
+def uploads_dir() -> Path:
+    path = data_dir() / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def max_upload_bytes() -> int:
+    """Per-file limit: `$DOCAI_UI_MAX_UPLOAD_MB` (default 50 MB)."""
+    raw = os.environ.get("DOCAI_UI_MAX_UPLOAD_MB")
+    try:
+        mb = float(raw) if raw else DEFAULT_MAX_MB
+    except ValueError:
+        raise InputError(f"DOCAI_UI_MAX_UPLOAD_MB must be a number, not {raw!r}") from None
+    return int(mb * 1024 * 1024)
+
+
+def display_name(original: str | os.PathLike[str]) -> str:
+    """The last component of an uploader-given name, stripped of anything path-like."""
+    name = PurePosixPath(str(original).replace("\\", "/")).name
+    return name.strip() or "upload"
+
+
+def _sniff_extension(head: bytes) -> str:
+    if head.startswith(b"%PDF") or b"%PDF-" in head[:16]:
+        return _EXT_BY_MIME["application/pdf"]
+    if head.startswith(b"\x89PNG"):
+        return ".png"
+    if head.startswith(b"\xff\xd8"):
+        return ".jpg"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return ".tiff"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return ".webp"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return ".gif"
+    if head[:2] == b"BM":
+        return ".bmp"
+    return ".bin"
+
+
+def store_upload(
+    source: str | os.PathLike[str], name: str | None = None, max_bytes: int | None = None
+) -> StoredUpload:
+    """Copy `source` to uploads/<sha256><ext>. Raises InputError when it is missing, empty or too big.
+
+    Files that are not documents are still stored (as `.bin`) so the service can report them per file.
+    """
+    src = Path(source)
+    label = display_name(name or src.name)
+    limit = max_upload_bytes() if max_bytes is None else max_bytes
+    try:
+        size = src.stat().st_size
+    except OSError:
+        raise InputError(f"{label}: the upload could not be read") from None
+    if size == 0:
+        raise InputError(f"{label}: the file is empty")
+    if size > limit:
+        raise InputError(
+            f"{label}: {size / 1048576:.1f} MB is over the {limit / 1048576:.0f} MB limit per file"
+        )
+    digest = hashlib.sha256()
+    with src.open("rb") as f:
+        head = f.read(16)
+        digest.update(head)
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    sha = digest.hexdigest()
+    dest = uploads_dir() / f"{sha}{_sniff_extension(head)}"
+    if not dest.exists():
+        tmp = dest.with_suffix(dest.suffix + ".part")
+        shutil.copyfile(src, tmp)
+        tmp.replace(dest)
+        _log.info("stored upload %s as %s", label, dest.name)
+    return StoredUpload(dest, label, sha, size)
+
+
+def find_stored(sha256: str) -> Path | None:
+    """The stored upload with this hash, if docai kept one."""
+    folder = data_dir() / "uploads"
+    if not folder.is_dir() or not sha256:
+        return None
+    for candidate in folder.glob(f"{sha256}.*"):
+        if not candidate.name.endswith(".part"):
+            return candidate
+    return None
+
+
+def unpack_zip(
+    archive: str | os.PathLike[str], dest: str | os.PathLike[str], max_total_bytes: int | None = None
+) -> list[Path]:
+    """Extract the documents of a zip into `dest`, flattening folders.
+
+    Members with absolute paths or `..` are refused (never written), as are links; only document
+    suffixes are kept; the uncompressed total is capped (zip bombs) and so is the member count.
+    """
+    limit = max_upload_bytes() * 4 if max_total_bytes is None else max_total_bytes
+    target = Path(dest)
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError):
+        raise InputError(f"{display_name(archive)}: not a readable zip file") from None
+    out: list[Path] = []
+    total = 0
+    with zf:
+        members = [m for m in zf.infolist() if not m.is_dir()]
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise InputError(f"zip has {len(members)} files; the limit is {MAX_ZIP_MEMBERS}")
+        for member in members:
+            raw = member.filename.replace("\\", "/")
+            parts = PurePosixPath(raw).parts
+            if raw.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
+                _log.warning("zip member %r refused: unsafe path", member.filename)
+                continue
+            if (member.external_attr >> 16) & 0o170000 == 0o120000:
+                _log.warning("zip member %r refused: symbolic link", member.filename)
+                continue
+            if not raw.lower().endswith(DOCUMENT_SUFFIXES) or parts[-1].startswith("."):
+                continue
+            total += member.file_size
+            if total > limit:
+                raise InputError(f"zip contents exceed {limit / 1048576:.0f} MB uncompressed")
+            name = f"{len(out):04d}_{display_name(parts[-1])}"
+            path = target / name
+            written = 0
+            with zf.open(member) as src, path.open("wb") as dst:
+                for chunk in iter(lambda src=src: src.read(1 << 20), b""):
+                    written += len(chunk)
+                    if written > member.file_size or total - member.file_size + written > limit:
+                        raise InputError("zip member is larger than its header says; refused")
+                    dst.write(chunk)
+            out.append(path)
+    return out
