@@ -1,0 +1,52 @@
+"""Flag types shared by commands (typer Annotated aliases), so every command spells an option the same way."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+Engine = Annotated[str | None, typer.Option("--engine", "-e", help="text | transformers | openai")]
+Model = Annotated[str | None, typer.Option("--model", "-m", help="Model id or local path.")]
+BaseUrl = Annotated[
+    str | None, typer.Option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
+]
+ApiKey = Annotated[
+    str | None, typer.Option("--api-key", help="API key for --base-url (or DOCAI_OPENAI_API_KEY).")
+]
+Think = Annotated[bool | None, typer.Option("--think/--no-think", help="Thinking mode for VLM engines.")]
+Pages = Annotated[str | None, typer.Option("--pages", help="Page ranges, e.g. 1-3,7.")]
+Password = Annotated[str | None, typer.Option("--password", help="Password of encrypted PDFs.")]
+Ocr = Annotated[str | None, typer.Option("--ocr", help="auto | always | never")]
+Lang = Annotated[str | None, typer.Option("--lang", help="OCR languages, e.g. eng, chi_sim, eng+deu.")]
+Rasterizer = Annotated[str | None, typer.Option("--rasterizer", help="pymupdf | pdf2image")]
+Concurrency = Annotated[int | None, typer.Option("--concurrency", help="Parallel requests (openai engine).")]
+Slicing = Annotated[str | None, typer.Option("--slicing", help="server | client (openai engine).")]
+MaxTokens = Annotated[int | None, typer.Option("--max-tokens", help="Cap on generated tokens.")]
+Force = Annotated[bool, typer.Option("--force", help="Run again even if a cached result exists.")]
+Schema = Annotated[
+    str | None,
+    typer.Option(
+        "--schema", "-s", help="JSON Schema file, JSON text, saved name, or example (invoice, ...)."
+    ),
+]
+Fields = Annotated[
+    str | None,
+    typer.Option(
+        "--fields", help='Shorthand schema: "invoice_number, total number, items list[desc, amount number]"'
+    ),
+]
+
+_CHOICES = {
+    "ocr": ("auto", "always", "never"),
+    "rasterizer": ("pymupdf", "pdf2image"),
+    "slicing": ("server", "client"),
+}
+
+
+def check_choices(**values: str | None) -> None:
+    """Reject a value outside its choices with a usage error (exit 2)."""
+    for name, value in values.items():
+        allowed = _CHOICES.get(name)
+        if value is not None and allowed and value not in allowed:
+            raise typer.BadParameter(f"must be one of {', '.join(allowed)}", param_hint=f"--{name}")

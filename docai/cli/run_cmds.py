@@ -1,0 +1,219 @@
+"""`docai extract`, `docai ask`, `docai batch`: parse flags, call the service, print."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from docai.cli import flags
+from docai.cli.common import STATE, build_options, info, print_json
+from docai.errors import InputError, SchemaError
+
+if TYPE_CHECKING:
+    from docai.file_result import BatchSummary, FileResult
+    from docai.service import Service
+
+
+def _service(**flag_values: Any) -> Service:
+    from docai.service import Service
+
+    return Service(build_options(**flag_values))
+
+
+def _schema_spec(schema: str | None, fields: str | None) -> str:
+    if schema and fields:
+        raise SchemaError("give either --schema or --fields, not both")
+    if fields:
+        return "fields:" + fields
+    if not schema:
+        raise SchemaError("no schema: give --schema FILE|NAME or --fields")
+    return schema
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else k))
+    elif isinstance(value, list):
+        out[prefix] = json.dumps(value, ensure_ascii=False)
+    else:
+        out[prefix] = value
+    return out
+
+
+def format_results(results: list[FileResult], fmt: str, data_only: bool) -> str:
+    """Results as json (one object, or a list for several files), jsonl, or csv (one row per file)."""
+    objs = [r.data if data_only else r.to_json() for r in results]
+    if fmt == "json":
+        return (
+            json.dumps(objs[0] if len(objs) == 1 else objs, ensure_ascii=False, indent=2, default=str) + "\n"
+        )
+    if fmt == "jsonl":
+        return "".join(json.dumps(o, ensure_ascii=False, default=str) + "\n" for o in objs)
+    rows = []
+    for r in results:
+        row = (
+            {} if data_only else {"file": r.file, "sha256": r.sha256, "run_id": r.run_id, "status": r.status}
+        )
+        row.update(_flatten(r.data or {}))
+        if not data_only:
+            row["error"] = r.error
+        rows.append(row)
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(k for k in row if k not in columns)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="PDFs or images.")],
+    schema: flags.Schema = None,
+    fields: flags.Fields = None,
+    engine: flags.Engine = None,
+    model: flags.Model = None,
+    base_url: flags.BaseUrl = None,
+    api_key: flags.ApiKey = None,
+    think: flags.Think = None,
+    pages: flags.Pages = None,
+    password: flags.Password = None,
+    ocr: flags.Ocr = None,
+    lang: flags.Lang = None,
+    rasterizer: flags.Rasterizer = None,
+    concurrency: flags.Concurrency = None,
+    slicing: flags.Slicing = None,
+    max_tokens: flags.MaxTokens = None,
+    force: flags.Force = False,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write results to this file.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv")] = "json",
+    data_only: Annotated[bool, typer.Option("--data-only", help="Print only the extracted data.")] = False,
+) -> int:
+    """Extract structured data that follows a JSON Schema. Exit 0 only when every file is ok."""
+    flags.check_choices(ocr=ocr, rasterizer=rasterizer, slicing=slicing)
+    if fmt not in ("json", "jsonl", "csv"):
+        raise typer.BadParameter("must be json, jsonl or csv", param_hint="--format")
+    spec = _schema_spec(schema, fields)
+    with _service(engine=engine, model=model, base_url=base_url, api_key=api_key, think=think, pages=pages,
+                  password=password, ocr=ocr, lang=lang, rasterizer=rasterizer, concurrency=concurrency,
+                  slicing=slicing, max_tokens=max_tokens, force=force or None) as service:  # fmt: skip
+        results = service.extract(files, spec)
+    text = format_results(results, fmt, data_only)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        info(f"wrote {len(results)} result(s) to {out}")
+    else:
+        sys.stdout.write(text)
+    for r in results:
+        if r.status != "ok":
+            info(f"{r.file}: {r.status}" + (f": {r.error}" if r.error else ""))
+    return 0 if all(r.status == "ok" for r in results) else 1
+
+
+def ask(
+    args: Annotated[list[str], typer.Argument(help="FILE... QUESTION", metavar="FILE... QUESTION")],
+    engine: flags.Engine = None,
+    model: flags.Model = None,
+    base_url: flags.BaseUrl = None,
+    api_key: flags.ApiKey = None,
+    think: flags.Think = None,
+    pages: flags.Pages = None,
+    password: flags.Password = None,
+    ocr: flags.Ocr = None,
+    lang: flags.Lang = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+) -> int:
+    """Answer a question from one or more documents (one corpus), citing pages."""
+    flags.check_choices(ocr=ocr)
+    if len(args) < 2:
+        raise InputError('give at least one file and a question: docai ask FILE... "QUESTION"')
+    *files, question = args
+    with _service(engine=engine, model=model, base_url=base_url, api_key=api_key, think=think, pages=pages,
+                  password=password, ocr=ocr, lang=lang) as service:  # fmt: skip
+        result = service.ask([Path(f) for f in files], question)
+    if as_json:
+        print_json(result.to_json())
+    else:
+        a = result.answer
+        sys.stdout.write(a.text.strip() + "\n")
+        for c in a.citations:
+            where = f"{Path(c.document).name} " if c.document and len(files) > 1 else ""
+            snippet = " ".join(c.text.split())[:100]
+            sys.stdout.write(f"  [{where}p. {c.page_no}] {snippet}\n")
+    return 0 if result.answer.found else 1
+
+
+def batch(
+    folder: Annotated[Path, typer.Argument(help="Folder of documents.")],
+    schema: flags.Schema = None,
+    fields: flags.Fields = None,
+    glob: Annotated[str | None, typer.Option("--glob", help='Which files, e.g. "**/*.pdf".')] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-w", help="Worker processes (CPU engines).")
+    ] = None,
+    concurrency: flags.Concurrency = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Append results as JSON lines.")] = None,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Run files that failed before.")
+    ] = False,
+    engine: flags.Engine = None,
+    model: flags.Model = None,
+    base_url: flags.BaseUrl = None,
+    api_key: flags.ApiKey = None,
+    think: flags.Think = None,
+    pages: flags.Pages = None,
+    ocr: flags.Ocr = None,
+    lang: flags.Lang = None,
+    force: flags.Force = False,
+) -> int:
+    """Extract every document in a folder: progress bar, resumable, one bad file never stops the run."""
+    flags.check_choices(ocr=ocr)
+    if workers is not None and workers < 1:
+        raise typer.BadParameter("must be at least 1", param_hint="--workers")
+    spec = _schema_spec(schema, fields)
+    from docai.cli.batch_view import BatchView
+
+    with _service(engine=engine, model=model, base_url=base_url, api_key=api_key, think=think, pages=pages,
+                  ocr=ocr, lang=lang, workers=workers, concurrency=concurrency,
+                  force=force or None) as service:  # fmt: skip
+        with BatchView(enabled=not STATE.quiet) as view:
+            summary = service.batch(folder, spec, glob=glob, out=out, retry_failed=retry_failed,
+                                    on_result=view.on_result, progress=view.on_progress)  # fmt: skip
+        _print_summary(summary)
+    if summary.interrupted:
+        info("interrupted: run the same command again to resume")
+        return 130
+    return 1 if summary.counts.get("failed", 0) else 0
+
+
+def _print_summary(summary: BatchSummary) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"{summary.total} files, {summary.pages} pages in {summary.duration_s:.1f} s")
+    for status in ("ok", "partial", "invalid", "failed"):
+        table.add_column(status, justify="right")
+    table.add_row(*(str(summary.counts.get(s, 0)) for s in ("ok", "partial", "invalid", "failed")))
+    console = Console(stderr=True)
+    if not STATE.quiet:
+        console.print(table)
+    for r in summary.results:
+        if r.status == "failed":
+            console.print(Text.assemble(("failed ", "red"), f"{r.file}: {r.error}"), highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(extract)
+    app.command()(ask)
+    app.command()(batch)

@@ -1,0 +1,108 @@
+"""Per-file outcomes of the service layer, in the shape the CLI, the web UI and library callers share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from docai.results import Answer, Evidence, Extraction
+
+
+@dataclass
+class FileResult:
+    """One file's extraction: the stored run, its data and evidence, or why it failed."""
+
+    file: str
+    sha256: str | None
+    run_id: int | None
+    status: str
+    data: dict[str, Any] | None
+    evidence: dict[str, Evidence]
+    engine: str
+    model: str | None
+    duration_s: float
+    cached: bool = False
+    error: str | None = None
+    page_count: int | None = None
+    extraction: Extraction | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "run_id": self.run_id,
+            "status": self.status,
+            "data": self.data,
+            "evidence": {k: v.to_dict() for k, v in self.evidence.items()},
+            "engine": self.engine,
+            "model": self.model,
+            "duration_s": round(self.duration_s, 4),
+            "cached": self.cached,
+            "error": self.error,
+        }
+
+    @classmethod
+    def failed(cls, file: str, error: str, engine: str, model: str | None, **kw: Any) -> FileResult:
+        return cls(
+            file,
+            kw.pop("sha256", None),
+            kw.pop("run_id", None),
+            "failed",
+            None,
+            {},
+            engine,
+            model,
+            kw.pop("duration_s", 0.0),
+            error=error,
+            **kw,
+        )
+
+
+@dataclass
+class AskResult:
+    answer: Answer
+    files: list[str]
+    duration_s: float
+    answer_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        a = self.answer
+        return {
+            "question": a.question,
+            "answer": a.text,
+            "found": a.found,
+            "score": a.score,
+            "citations": [c.to_dict() for c in a.citations],
+            "reasoning": a.reasoning,
+            "engine": a.engine,
+            "model": a.model,
+            "notes": a.notes,
+            "files": self.files,
+            "answer_id": self.answer_id,
+            "duration_s": round(self.duration_s, 4),
+        }
+
+
+@dataclass
+class ProgressEvent:
+    file: str
+    file_index: int
+    file_total: int
+    pages_done: int
+    pages_total: int
+    stage: str  # "start" | "page" | "done"
+
+
+@dataclass
+class BatchSummary:
+    counts: dict[str, int]
+    total: int
+    duration_s: float
+    results: list[FileResult] = field(default_factory=list)
+    skipped: int = 0
+    interrupted: bool = False
+    pages: int = 0
