@@ -1,0 +1,153 @@
+"""Where the database is and how to connect to it safely from several processes.
+
+SQLite gets WAL, foreign keys, a 30 s busy timeout and `BEGIN IMMEDIATE` for write transactions: a
+writer takes the write lock when its transaction starts (waiting through the busy handler), so two
+processes never both hold a read snapshot and then fight to upgrade it ("database is locked" with no
+wait). Reads use a plain deferred BEGIN and never block writers under WAL.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+
+from docai.errors import StorageError
+
+_log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_S = 30.0
+WRITE_OPTION = "docai_write"
+T = TypeVar("T")
+
+
+def data_dir() -> Path:
+    """`$DOCAI_HOME`, else the platform's user data dir for docai."""
+    home = os.environ.get("DOCAI_HOME")
+    if home:
+        return Path(home).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("docai"))
+
+
+def to_url(url_or_path: str | os.PathLike[str]) -> str:
+    """A SQLAlchemy URL from a URL or a file path (a path means a SQLite file)."""
+    text = os.fspath(url_or_path).strip()
+    if not text:
+        raise StorageError("empty database path")
+    if "://" in text:
+        return text
+    return "sqlite:///" + str(Path(text).expanduser().resolve())
+
+
+def default_database_url() -> str:
+    """`$DOCAI_DB` (a path or any SQLAlchemy URL), else `docai.db` in the data dir."""
+    env = os.environ.get("DOCAI_DB")
+    if env and env.strip():
+        return to_url(env)
+    return to_url(data_dir() / "docai.db")
+
+
+def parse_url(url: str) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError as e:
+        raise StorageError(f"not a database URL: {url!r} ({e})") from None
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite URL (None for in-memory or other backends)."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    db = url.database
+    if not db or db == ":memory:" or db.startswith("file:"):
+        return None
+    return Path(db)
+
+
+def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy's begin event emit BEGIN itself (pysqlite's own transaction handling is off).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() not in ("wal", "memory"):
+            cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cur.close()
+
+
+def _on_sqlite_begin(conn: Any) -> None:
+    write = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """A SQLAlchemy engine for `url`; SQLite files get their folder created and the pragmas above."""
+    parsed = parse_url(url)
+    kwargs: dict[str, Any] = {"future": True}
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    if is_sqlite:
+        path = sqlite_file(parsed)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StorageError(f"cannot create the database folder {path.parent}: {e.strerror}") from None
+        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
+    else:
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (ArgumentError, ImportError) as e:
+        raise StorageError(
+            f"cannot use database {parsed.render_as_string(hide_password=True)}: {e}"
+        ) from None
+    except Exception as e:  # e.g. NoSuchModuleError for an unknown dialect
+        raise StorageError(
+            f"cannot use database {parsed.render_as_string(hide_password=True)}: {e}"
+        ) from None
+    if is_sqlite:
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Lock contention that is worth another try (SQLite busy, PostgreSQL deadlock/serialization)."""
+    if not isinstance(exc, OperationalError | DBAPIError):
+        return False
+    text = str(getattr(exc, "orig", exc)).lower()
+    code = getattr(getattr(exc, "orig", None), "pgcode", None)
+    return "database is locked" in text or "database is busy" in text or code in ("40001", "40P01")
+
+
+def with_retries(fn: Callable[[], T], what: str, attempts: int = 5) -> T:
+    """Run `fn`, retrying on lock contention as a last resort (the busy timeout should already wait)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn()
+        except (OperationalError, DBAPIError) as e:
+            if not is_retryable(e) or attempt == attempts:
+                raise StorageError(f"{what}: {first_line(e)}") from e
+            _log.warning("%s: database busy, retry %d/%d", what, attempt, attempts - 1)
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()
+    return text[0] if text else type(orig).__name__

@@ -1,0 +1,225 @@
+"""Extraction runs: start, finish (result + evidence in one transaction), fail, look up and list.
+
+A run is inserted as `running` and only becomes ok/partial/invalid when its whole result is written in
+the same transaction that changes the status, so a crash in between leaves `running`, never a half
+result; `find_cached_run` ignores such runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from docai.storage.base import DatabaseBase
+from docai.storage.models import (
+    DocumentName,
+    DocumentRow,
+    EvidenceRow,
+    ResultRow,
+    RunRow,
+    SchemaRow,
+    utcnow,
+)
+from docai.storage.records import RunRecord, run_record
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from docai.errors import InputError, StorageError
+from docai.results import STATUSES, Extraction
+
+_log = logging.getLogger(__name__)
+
+RUN_STATUSES = ("running", *STATUSES)
+
+
+def _run_query() -> Select[tuple[RunRow]]:
+    return select(RunRow).options(
+        joinedload(RunRow.document),
+        joinedload(RunRow.schema),
+        selectinload(RunRow.result).selectinload(ResultRow.evidence),
+    )
+
+
+class RunsMixin(DatabaseBase):
+    def start_run(
+        self,
+        document_id: int,
+        schema_id: int,
+        engine: str,
+        model: str | None,
+        options: dict[str, Any],
+        options_key: str,
+    ) -> int:
+        """Insert a run with status `running`; returns its id."""
+
+        def work(s: Session) -> int:
+            if s.get(DocumentRow, document_id) is None:
+                raise StorageError(f"no document with id {document_id}")
+            if s.get(SchemaRow, schema_id) is None:
+                raise StorageError(f"no schema with id {schema_id}")
+            run = RunRow(
+                document_id=document_id,
+                schema_id=schema_id,
+                engine=engine,
+                model=model,
+                options=dict(options or {}),
+                options_key=options_key,
+                status="running",
+                started_at=utcnow(),
+            )
+            s.add(run)
+            s.flush()
+            return run.id
+
+        return self._write(work, "starting a run")
+
+    def finish_run(self, run_id: int, extraction: Extraction, duration_s: float) -> None:
+        """Store the result and evidence and set status, finish time, duration and usage, atomically."""
+        if extraction.status not in STATUSES:
+            raise StorageError(f"unknown extraction status {extraction.status!r}")
+
+        def work(s: Session) -> None:
+            run = s.get(RunRow, run_id)
+            if run is None:
+                raise StorageError(f"no run with id {run_id}")
+            s.execute(delete(ResultRow).where(ResultRow.run_id == run_id))
+            s.flush()
+            result = ResultRow(
+                run_id=run_id,
+                data=extraction.data,
+                raw_output=extraction.raw_output,
+                reasoning=extraction.reasoning,
+                notes=list(extraction.notes),
+                errors=list(extraction.errors),
+            )
+            result.evidence = [
+                EvidenceRow(
+                    field_path=path,
+                    page_no=ev.page_no,
+                    bbox=list(ev.bbox) if ev.bbox is not None else None,
+                    text=ev.text or "",
+                    confidence=ev.confidence,
+                    document=ev.document,
+                )
+                for path, ev in extraction.evidence.items()
+            ]
+            s.add(result)
+            run.status = extraction.status
+            run.error = "; ".join(extraction.errors) if extraction.status == "failed" else None
+            run.finished_at = utcnow()
+            run.duration_s = float(duration_s)
+            run.usage = dict(extraction.usage) if extraction.usage else None
+            if extraction.model and not run.model:
+                run.model = extraction.model
+
+        self._write(work, "saving a result")
+
+    def fail_run(self, run_id: int, error: str, duration_s: float) -> None:
+        """Mark a run failed (no result row)."""
+
+        def work(s: Session) -> None:
+            run = s.get(RunRow, run_id)
+            if run is None:
+                raise StorageError(f"no run with id {run_id}")
+            s.execute(delete(ResultRow).where(ResultRow.run_id == run_id))
+            run.status = "failed"
+            run.error = error
+            run.finished_at = utcnow()
+            run.duration_s = float(duration_s)
+
+        self._write(work, "saving a failed run")
+
+    def get_run(self, run_id: int) -> RunRecord | None:
+        def work(s: Session) -> RunRecord | None:
+            run = s.scalar(_run_query().where(RunRow.id == run_id))
+            return self._records(s, [run])[0] if run is not None else None
+
+        return self._read(work)
+
+    def find_cached_run(
+        self,
+        sha256: str,
+        schema_hash: str,
+        engine: str,
+        model: str | None,
+        options_key: str,
+        include_failed: bool = False,
+    ) -> RunRecord | None:
+        """The latest finished run for exactly this document, schema, engine, model and options."""
+
+        def work(s: Session) -> RunRecord | None:
+            doc_id = select(DocumentRow.id).where(DocumentRow.sha256 == sha256.lower())
+            schema_id = select(SchemaRow.id).where(SchemaRow.hash == schema_hash)
+            q = _run_query().where(
+                RunRow.document_id.in_(doc_id),
+                RunRow.schema_id.in_(schema_id),
+                RunRow.engine == engine,
+                RunRow.model.is_(None) if model is None else RunRow.model == model,
+                RunRow.options_key == options_key,
+                RunRow.status != "running",
+            )
+            if not include_failed:
+                q = q.where(RunRow.status != "failed")
+            run = s.scalar(q.order_by(RunRow.finished_at.desc(), RunRow.id.desc()).limit(1))
+            return self._records(s, [run])[0] if run is not None else None
+
+        return self._read(work)
+
+    def list_runs(
+        self,
+        limit: int = 50,
+        schema: str | None = None,
+        status: str | None = None,
+        query: str | None = None,
+        since: datetime | None = None,
+        offset: int = 0,
+    ) -> list[RunRecord]:
+        """Runs, newest first. `schema`: name or hash prefix; `query`: part of a file name."""
+        if status is not None and status not in RUN_STATUSES:
+            raise InputError(f"unknown status {status!r} (one of: {', '.join(RUN_STATUSES)})")
+
+        def work(s: Session) -> list[RunRecord]:
+            q = _run_query()
+            if schema:
+                q = q.where(RunRow.schema_id.in_(self._schema_ids(s, schema)))
+            if status:
+                q = q.where(RunRow.status == status)
+            if query:
+                names = select(DocumentName.document_id).where(
+                    DocumentName.name.icontains(query, autoescape=True)
+                )
+                q = q.where(RunRow.document_id.in_(names))
+            if since is not None:
+                q = q.where(RunRow.started_at >= since)
+            q = q.order_by(RunRow.started_at.desc(), RunRow.id.desc()).offset(max(0, offset))
+            if limit and limit > 0:
+                q = q.limit(limit)
+            return self._records(s, list(s.scalars(q).unique()))
+
+        return self._read(work)
+
+    def runs_for_schema(self, schema_name_or_hash: str, latest_per_document: bool = True) -> list[RunRecord]:
+        """Finished runs of a schema (every version of a name), newest first; by default only the
+        latest run of each document. InputError if no schema matches."""
+
+        def work(s: Session) -> list[RunRecord]:
+            ids = self._schema_ids(s, schema_name_or_hash)
+            if not ids:
+                raise InputError(f"no schema named {schema_name_or_hash!r}")
+            q = (
+                _run_query()
+                .where(RunRow.schema_id.in_(ids), RunRow.status != "running")
+                .order_by(RunRow.started_at.desc(), RunRow.id.desc())
+            )
+            runs = list(s.scalars(q).unique())
+            if latest_per_document:
+                seen: set[int] = set()
+                runs = [r for r in runs if not (r.document_id in seen or seen.add(r.document_id))]
+            return self._records(s, runs)
+
+        return self._read(work)
+
+    def _records(self, s: Session, runs: list[RunRow]) -> list[RunRecord]:
+        names = self._shown_names(s, (r.document_id for r in runs))
+        return [run_record(r, names.get(r.document_id, r.document.sha256[:12]), r.schema.name) for r in runs]
