@@ -164,8 +164,11 @@ def test_table_metrics() -> None:
 
 
 def test_kleister_pairs_normalization() -> None:
-    truth = {"party": ["Jda_Software_Group_Inc.", "Redprairie_Holding_Inc."], "term": ["2_years"],
-             "effective_date": ["2012-09-04"]}  # fmt: skip
+    truth = {
+        "party": ["Jda_Software_Group_Inc.", "Redprairie_Holding_Inc."],
+        "term": ["2_years"],
+        "effective_date": ["2012-09-04"],
+    }
     pred = {
         "party": ["JDA Software Group Inc.", "Someone Else"],
         "term": "2 years",

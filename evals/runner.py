@@ -1,0 +1,236 @@
+"""Run an engine over a dataset and score it. Engine-agnostic: everything goes through `create_engine`.
+
+`run_eval` returns a plain JSON-able report: per-field and overall scores, per-document predictions
+with expected vs got, per-question answers, table scores and timings.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from docai.evals.datasets import Dataset, DocTruth, Question
+from docai.evals.metrics import (
+    Counts,
+    FieldScores,
+    anls,
+    compare_fields,
+    hit_at_k,
+    kleister_counts,
+    numeric_match,
+)
+from docai.evals.normalize import is_empty
+
+from docai.engines import create_engine
+from docai.errors import DocaiError, EngineUnavailable
+from docai.options import Options
+
+_log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+"""Called as (stage, done, total)."""
+
+
+class _MemoryCache:
+    """In-memory BlobCache so an engine can reuse a QA index across questions on one document."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes | None:
+        return self._data.get(key)
+
+    def put(self, key: str, value: bytes) -> None:
+        self._data[key] = value
+
+
+def _load(path: Any, options: Options) -> Any:
+    from docai.parsers.loader import load_document
+
+    return load_document(path, options)
+
+
+def _kleister_scores(pred: dict[str, Any], truth: dict[str, Any], keys: list[str]) -> FieldScores:
+    out = FieldScores()
+    for key in keys:
+        c = kleister_counts({key: pred.get(key)}, {key: truth.get(key)})
+        out.counts[key] = c
+        out.exact[key] = c.fp == 0 and c.fn == 0
+    return out
+
+
+def _wrong_fields(pred: dict[str, Any], truth: dict[str, Any], scores: FieldScores) -> list[dict[str, Any]]:
+    return [
+        {"field": k, "expected": truth.get(k), "got": pred.get(k)} for k, ok in scores.exact.items() if not ok
+    ]
+
+
+def _extract_one(engine: Any, item: DocTruth, ds: Dataset, options: Options) -> dict[str, Any]:
+    schema = item.schema or ds.schema or {"type": "object", "properties": {}}
+    rec: dict[str, Any] = {"doc": item.id or item.doc.name, "truth": item.fields}
+    start = time.perf_counter()
+    pages = 0
+    try:
+        with _load(item.doc, options) as doc:
+            pages = len(doc.page_numbers)
+            extraction = engine.extract(doc, schema)
+        rec.update(status=extraction.status, prediction=extraction.data, error=None)
+        rec["evidence_pages"] = {k: v.page_no for k, v in extraction.evidence.items()}
+    except EngineUnavailable:
+        raise
+    except DocaiError as e:
+        rec.update(status="failed", prediction={}, error=str(e))
+    rec["seconds"] = round(time.perf_counter() - start, 4)
+    rec["pages"] = pages
+    return rec
+
+
+def run_extraction(
+    ds: Dataset, engine: Any, options: Options, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Extract every document of `ds` and score fields; failures count every truth value as missed."""
+    per_doc: list[dict[str, Any]] = []
+    field_counts: dict[str, Counts] = {}
+    exact_hits: dict[str, list[bool]] = {}
+    overall = Counts()
+    for n, item in enumerate(ds.docs, 1):
+        rec = _extract_one(engine, item, ds, options)
+        pred = rec["prediction"] or {}
+        schema = item.schema or ds.schema
+        if ds.scoring == "kleister":
+            keys = list((schema or {}).get("properties") or item.fields)
+            scores = _kleister_scores(pred, item.fields, keys)
+        else:
+            scores = compare_fields(pred, item.fields, schema)
+        doc_total = scores.total()
+        overall.add(doc_total)
+        for path, c in scores.counts.items():
+            field_counts.setdefault(path, Counts()).add(c)
+        for key, ok in scores.exact.items():
+            if item.schema is None or not is_empty(item.fields.get(key)):
+                exact_hits.setdefault(key, []).append(ok)
+        rec["f1"] = round(doc_total.f1, 4)
+        rec["counts"] = doc_total.to_dict()
+        rec["wrong"] = _wrong_fields(pred, item.fields, scores)
+        per_doc.append(rec)
+        if progress:
+            progress("extract", n, len(ds.docs))
+    seconds = sum(r["seconds"] for r in per_doc)
+    pages = sum(r["pages"] for r in per_doc)
+    fields = {}
+    for path, c in sorted(field_counts.items()):
+        d = c.to_dict()
+        if path in exact_hits:
+            d["accuracy"] = round(sum(exact_hits[path]) / len(exact_hits[path]), 4)
+        fields[path] = d
+    all_exact = [ok for oks in exact_hits.values() for ok in oks]
+    summary = overall.to_dict()
+    summary["accuracy"] = round(sum(all_exact) / len(all_exact), 4) if all_exact else None
+    summary["documents_exact"] = (
+        round(sum(1 for r in per_doc if not r["wrong"]) / len(per_doc), 4) if per_doc else None
+    )
+    summary["failed"] = sum(1 for r in per_doc if r["status"] == "failed")
+    return {
+        "documents": len(per_doc),
+        "pages": pages,
+        "seconds": round(seconds, 3),
+        "seconds_per_page": round(seconds / pages, 4) if pages else None,
+        "scoring": ds.scoring,
+        "fields": fields,
+        "overall": summary,
+        "per_document": per_doc,
+    }
+
+
+def _ask_one(engine: Any, q: Question, options: Options, cache: _MemoryCache) -> dict[str, Any]:
+    rec: dict[str, Any] = {
+        "id": q.id,
+        "doc": q.doc.name,
+        "question": q.question,
+        "expected": q.answer,
+        "pages": q.pages,
+        "numeric": q.numeric,
+    }
+    start = time.perf_counter()
+    try:
+        with _load(q.doc, options) as doc:
+            answer = engine.ask([doc], q.question, cache=cache)
+        cited = list(dict.fromkeys(c.page_no for c in answer.citations))
+        rec.update(got=answer.text, found=answer.found, cited_pages=cited, error=None)
+    except EngineUnavailable:
+        raise
+    except DocaiError as e:
+        rec.update(got="", found=False, cited_pages=[], error=str(e))
+    rec["seconds"] = round(time.perf_counter() - start, 4)
+    rec["anls"] = round(anls(rec["got"], q.answer), 4)
+    rec["numeric_ok"] = numeric_match(rec["got"], q.answer) if q.numeric else None
+    rec["correct"] = rec["numeric_ok"] if q.numeric else rec["anls"] >= 0.5
+    for k in (1, 3, 5):
+        rec[f"hit@{k}"] = hit_at_k(rec["cited_pages"], q.pages, k) if q.pages else None
+    return rec
+
+
+def run_qa(ds: Dataset, engine: Any, options: Options, progress: Progress | None = None) -> dict[str, Any]:
+    """Ask every question; score answers (ANLS, numbers within 1%) and cited pages (hit@k)."""
+    cache = _MemoryCache()
+    per_q = []
+    for n, q in enumerate(ds.questions, 1):
+        per_q.append(_ask_one(engine, q, options, cache))
+        if progress:
+            progress("ask", n, len(ds.questions))
+
+    def mean(key: str, rows: list[dict[str, Any]]) -> float | None:
+        vals = [float(r[key]) for r in rows if r.get(key) is not None]
+        return round(sum(vals) / len(vals), 4) if vals else None
+
+    numeric = [r for r in per_q if r["numeric"]]
+    return {
+        "questions": len(per_q),
+        "seconds": round(sum(r["seconds"] for r in per_q), 3),
+        "accuracy": mean("correct", per_q),
+        "anls": mean("anls", per_q),
+        "numeric_questions": len(numeric),
+        "numeric_accuracy": mean("numeric_ok", numeric),
+        "found_rate": mean("found", per_q),
+        "hit@1": mean("hit@1", per_q),
+        "hit@3": mean("hit@3", per_q),
+        "hit@5": mean("hit@5", per_q),
+        "per_question": per_q,
+    }
+
+
+def run_eval(
+    ds: Dataset, options: Options, *, limit: int | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Everything the dataset has truth for: extraction, questions, tables. Raises EngineUnavailable early."""
+    ds = ds.limit(limit)
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    report: dict[str, Any] = {
+        "dataset": ds.name,
+        "root": str(ds.root),
+        "engine": options.engine,
+        "model": options.model,
+        "options": options.result_key(),
+        "started": started,
+        "notes": list(ds.notes),
+    }
+    if ds.docs or ds.questions:
+        engine = create_engine(options)
+        try:
+            if ds.docs:
+                report["extraction"] = run_extraction(ds, engine, options, progress)
+            if ds.questions:
+                report["qa"] = run_qa(ds, engine, options, progress)
+        finally:
+            engine.close()
+        report["model"] = getattr(engine, "model", None) or options.model
+    if ds.tables:
+        from docai.evals.datasets.tables import evaluate_tables
+
+        report["tables"] = evaluate_tables(ds)
+    report["seconds"] = round(time.perf_counter() - t0, 3)
+    return report
