@@ -18,7 +18,11 @@ class BatchView:
         self.pages = 0
 
     def __enter__(self) -> BatchView:
-        if self.enabled:
+        return self
+
+    def _start(self) -> None:
+        """Shown from the first event on, so an error before any work prints no empty bar."""
+        if self.enabled and self._progress is None:
             from rich.console import Console
             from rich.progress import (
                 BarColumn,
@@ -44,14 +48,15 @@ class BatchView:
             )
             self._progress.start()
             self._task = self._progress.add_task("batch", total=None, pages=0, rate="")
-        return self
 
     def on_progress(self, event: ProgressEvent) -> None:
+        self._start()
         if self._progress is not None and self._task is not None:
             self._progress.update(self._task, total=event.file_total)
 
     def on_result(self, result: FileResult) -> None:
         self.pages += result.page_count or 0
+        self._start()
         if self._progress is None or self._task is None:
             return
         self._progress.advance(self._task)

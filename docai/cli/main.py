@@ -7,12 +7,17 @@ import os
 import sys
 from importlib import import_module
 
-import click
 import typer
 
 from docai import __version__
 from docai.cli.common import STATE
 from docai.errors import DocaiError
+
+Exit, Abort = typer.Exit, typer.Abort
+try:  # typer >= 0.20 ships its own copy of click
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - older typer on plain click
+    from click.exceptions import ClickException
 
 app = typer.Typer(
     name="docai",
@@ -70,12 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     try:
         result = app(args=argv, prog_name="docai", standalone_mode=False)
-    except click.exceptions.Exit as e:
+    except Exit as e:
         return e.exit_code
-    except click.exceptions.Abort:
+    except Abort:
         sys.stderr.write("docai: interrupted\n")
         return 130
-    except click.exceptions.ClickException as e:
+    except ClickException as e:
         e.show()
         return e.exit_code
     except SystemExit as e:
