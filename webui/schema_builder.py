@@ -23,8 +23,16 @@ FIELD_TYPES: dict[str, dict[str, Any]] = {
     "date": {"type": "string", "format": "date"},
     "list of text": {"type": "array", "items": {"type": "string"}},
 }
-_ALIASES = {"string": "text", "str": "text", "boolean": "yes/no", "bool": "yes/no", "int": "integer",
-            "float": "number", "money": "number", "list": "list of text"}  # fmt: skip
+_ALIASES = {
+    "string": "text",
+    "str": "text",
+    "boolean": "yes/no",
+    "bool": "yes/no",
+    "int": "integer",
+    "float": "number",
+    "money": "number",
+    "list": "list of text",
+}
 TABLE_HEADERS = ["name", "type", "description"]
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
 import zipfile
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ DEFAULT_MAX_MB = 50.0
 MAX_ZIP_MEMBERS = 500
 DOCUMENT_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".gif", ".bmp")
 
+_UNSAFE = re.compile(r"[^\w\-. ]+")
 _EXT_BY_MIME = {
     "application/pdf": ".pdf",
     "image/png": ".png",
@@ -35,9 +37,15 @@ _EXT_BY_MIME = {
 
 @dataclass(frozen=True)
 class StoredUpload:
-    """An upload kept under the data dir: `path` is where docai put it, `name` what the user called it."""
+    """An upload kept under the data dir.
+
+    `path` is the canonical copy (`uploads/<sha256><ext>`); `named_path` is a link to it at
+    `uploads/<sha256>/<sanitised name>` so runs stored in the database show a human file name;
+    `name` is the uploader's name as a display label only.
+    """
 
     path: Path
+    named_path: Path
     name: str
     sha256: str
     size_bytes: int
@@ -73,6 +81,13 @@ def display_name(original: str | os.PathLike[str]) -> str:
     """The last component of an uploader-given name, stripped of anything path-like."""
     name = PurePosixPath(str(original).replace("\\", "/")).name
     return name.strip() or "upload"
+
+
+def safe_file_name(name: str, extension: str) -> str:
+    """`name` reduced to letters, digits, CJK, `._- `, at most 100 characters, ending in `extension`."""
+    stem = PurePosixPath(display_name(name)).stem
+    stem = _UNSAFE.sub("_", stem).strip(" ._") or "document"
+    return stem[:100] + extension
 
 
 def _sniff_extension(head: bytes) -> str:
@@ -126,7 +141,14 @@ def store_upload(
         shutil.copyfile(src, tmp)
         tmp.replace(dest)
         _log.info("stored upload %s as %s", label, dest.name)
-    return StoredUpload(dest, label, sha, size)
+    named = dest.parent / sha / safe_file_name(label, dest.suffix)
+    if not named.exists():
+        named.parent.mkdir(exist_ok=True)
+        try:
+            os.link(dest, named)
+        except OSError:
+            shutil.copyfile(dest, named)
+    return StoredUpload(dest, named, label, sha, size)
 
 
 def find_stored(sha256: str) -> Path | None:

@@ -21,6 +21,10 @@ def test_store_upload_names_by_hash_and_sniffed_type(text_pdf, tmp_path: Path) -
     assert stored.path.parent == uploads.data_dir() / "uploads"
     assert stored.path.name == f"{stored.sha256}.pdf"
     assert stored.name == "passwd"
+    assert stored.named_path == stored.path.parent / stored.sha256 / "passwd.pdf"
+    assert stored.named_path.read_bytes() == pdf.read_bytes()
+    again = uploads.store_upload(pdf, name="<img src=x>发票 2024.PDF")
+    assert again.path == stored.path and again.named_path.name == "img src_x_发票 2024.pdf"
     assert stored.path.read_bytes() == pdf.read_bytes()
     assert uploads.find_stored(stored.sha256) == stored.path
     text = tmp_path / "notes.pdf"

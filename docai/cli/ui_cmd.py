@@ -1,0 +1,46 @@
+"""`docai ui`: start the Gradio web app (gradio is imported only when the command runs)."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from docai.cli.common import build_options, info
+
+_log = logging.getLogger(__name__)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("ui")
+    def ui(
+        host: str = typer.Option(
+            "127.0.0.1", "--host", help="Address to listen on (keep 127.0.0.1 unless needed)."
+        ),
+        port: int = typer.Option(7860, "--port", help="Port to listen on."),
+        auth: str = typer.Option(
+            None, "--auth", help="Require a login, as user:password (or $DOCAI_UI_AUTH)."
+        ),
+        share: bool = typer.Option(
+            False, "--share", help="Also publish a public gradio.live link (off by default)."
+        ),
+        engine: str = typer.Option(
+            None, "--engine", help="Default engine in the UI (text, transformers, openai)."
+        ),
+        model: str = typer.Option(None, "--model", help="Default model in the UI."),
+        base_url: str = typer.Option(None, "--base-url", help="Default OpenAI-compatible server URL."),
+    ) -> None:
+        """Start the web app (Extract, Ask, History, Batch) in the browser."""
+        from docai.service import Service
+        from docai.webui.app import launch_app, parse_auth
+
+        parse_auth(auth)  # a malformed --auth fails before anything starts
+        options = build_options(engine=engine, model=model, base_url=base_url)
+        service = Service(options, db=options.db)
+        if share:
+            info("warning: --share publishes this app on a public gradio.live address")
+        info(f"docai ui on http://{host}:{port} (Ctrl-C to stop)")
+        try:
+            launch_app(service, host=host, port=port, auth=auth, share=share, block=True)
+        finally:
+            service.close()

@@ -1,0 +1,131 @@
+"""Glue shared by the tabs: reading the engine and schema inputs, storing uploads, showing errors.
+
+No business logic: everything here only turns widget values into service arguments and back.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from docai.webui.schema_builder import schema_from_table
+from docai.webui.uploads import StoredUpload, store_upload
+
+from docai.errors import DocaiError, InputError
+
+_log = logging.getLogger(__name__)
+
+SCHEMA_MODES = ("Saved or example", "JSON or shorthand", "Field table")
+
+
+def ui_error(err: BaseException | str) -> Exception:
+    """A gr.Error whose text is escaped: toasts may render HTML, messages may quote user input."""
+    import gradio as gr
+
+    return gr.Error(html.escape(str(err)), print_exception=False)
+
+
+def engine_overrides(
+    engine: str | None,
+    model: str | None,
+    base_url: str | None,
+    think: bool | None,
+    pages: str | None,
+    force: bool,
+) -> dict[str, Any]:
+    """Service overrides from the engine widgets; blanks mean 'use the configured default'."""
+    out: dict[str, Any] = {}
+    if engine:
+        out["engine"] = engine
+    if model and model.strip():
+        out["model"] = model.strip()
+    if base_url and base_url.strip():
+        out["base_url"] = base_url.strip()
+    if think is not None:
+        out["think"] = bool(think)
+    if pages and pages.strip():
+        out["pages"] = pages.strip()
+    if force:
+        out["force"] = True
+    return out
+
+
+def table_rows(value: Any) -> list[list[Any]]:
+    """Rows of a Dataframe input whatever shape gradio hands over (DataFrame, dict, list)."""
+    if value is None:
+        return []
+    if hasattr(value, "values") and hasattr(value, "columns"):
+        return [list(r) for r in value.values.tolist()]
+    if isinstance(value, dict):
+        return [list(r) for r in value.get("data") or []]
+    return [list(r) for r in value]
+
+
+def schema_input(mode: str | None, name: str | None, text: str | None, table: Any) -> Any:
+    """What to hand `service.resolve_schema`: a name, JSON/shorthand text, or a schema dict."""
+    mode = mode or SCHEMA_MODES[0]
+    if mode == SCHEMA_MODES[2]:
+        return schema_from_table(table_rows(table))
+    if mode == SCHEMA_MODES[1]:
+        if not text or not text.strip():
+            raise InputError("the schema editor is empty: paste a JSON Schema or fields like 'total number'")
+        return text
+    if not name or not name.strip():
+        raise InputError("choose a saved or example schema")
+    return name.split(" (", 1)[0].strip()
+
+
+def file_path(item: Any) -> str:
+    """The local path of one gr.File value (str, dict or FileData-like)."""
+    if isinstance(item, str | Path):
+        return str(item)
+    if isinstance(item, dict):
+        return str(item.get("path") or item.get("name"))
+    return str(getattr(item, "path", None) or getattr(item, "name", item))
+
+
+def store_files(files: Sequence[Any] | Any | None) -> tuple[list[StoredUpload], list[str]]:
+    """Copy uploads under the data dir. Returns the stored files and one error line per refused file."""
+    if files is None:
+        return [], []
+    items = files if isinstance(files, list | tuple) else [files]
+    stored: list[StoredUpload] = []
+    errors: list[str] = []
+    for item in items:
+        path = file_path(item)
+        try:
+            stored.append(store_upload(path, name=Path(path).name))
+        except DocaiError as e:
+            errors.append(str(e))
+    return stored, errors
+
+
+def message_text(content: Any) -> str:
+    """Plain text of a chatbot message's content (a string, a content dict, or a list of them)."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or content.get("content") or "")
+    if isinstance(content, list | tuple):
+        return "\n".join(t for t in (message_text(c) for c in content) if t)
+    return str(getattr(content, "text", "") or "")
+
+
+def chat_pairs(messages: Sequence[Any] | None) -> list[tuple[str, str]]:
+    """(question, answer) pairs from chatbot messages, for service.ask(history=...)."""
+    pairs: list[tuple[str, str]] = []
+    pending: str | None = None
+    for m in messages or []:
+        role = m.get("role") if isinstance(m, dict) else getattr(m, "role", None)
+        text = message_text(m.get("content") if isinstance(m, dict) else getattr(m, "content", None))
+        if role == "user":
+            pending = text
+        elif role == "assistant" and pending is not None:
+            pairs.append((pending, text.split("\n\nCited:", 1)[0]))
+            pending = None
+    return pairs

@@ -1,0 +1,229 @@
+"""The Extract tab: upload, choose a schema and engine, run with progress, see tables, JSON and evidence."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from docai.webui.common import SCHEMA_MODES, engine_overrides, schema_input, store_files, ui_error
+from docai.webui.schema_builder import TABLE_HEADERS
+from docai.webui.tables import file_rows, item_rows
+from docai.webui.viewer import Viewer, build_viewer, refresh, viewer_item
+
+from docai.engines import engine_names
+from docai.errors import DocaiError
+
+_log = logging.getLogger(__name__)
+
+DEFAULT_TABLE = [["invoice_number", "text", ""], ["issue_date", "date", ""], ["total", "number", ""]]
+
+
+@dataclass
+class EngineInputs:
+    engine: gr.Dropdown
+    model: gr.Textbox
+    base_url: gr.Textbox
+    think: gr.Checkbox
+    pages: gr.Textbox
+    force: gr.Checkbox
+
+    @property
+    def all(self) -> list[Any]:
+        return [self.engine, self.model, self.base_url, self.think, self.pages, self.force]
+
+
+@dataclass
+class SchemaInputs:
+    mode: gr.Radio
+    name: gr.Dropdown
+    text: gr.Code
+    table: gr.Dataframe
+
+    @property
+    def all(self) -> list[Any]:
+        return [self.mode, self.name, self.text, self.table]
+
+
+def schema_choices(service: Any) -> list[str]:
+    """Saved schema names, then the bundled examples (marked), for the schema dropdown."""
+    from docai.schema import example_schema_names
+
+    saved: list[str] = []
+    try:
+        saved = sorted({s.name for s in service.list_schemas() if s.name})
+    except DocaiError as e:
+        _log.warning("cannot list saved schemas: %s", e)
+    return saved + [f"{n} (example)" for n in example_schema_names() if n not in saved]
+
+
+def frame(headers: list[str], rows: list[list[str]]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=headers)
+
+
+def build_schema_inputs(service: Any) -> SchemaInputs:
+    choices = schema_choices(service)
+    default = next((c for c in choices if c.startswith("invoice")), choices[0] if choices else None)
+    mode = gr.Radio(list(SCHEMA_MODES), value=SCHEMA_MODES[0], label="Schema from", elem_id="schema-mode")
+    name = gr.Dropdown(
+        choices,
+        value=default,
+        label="Saved or example schema",
+        allow_custom_value=True,
+        elem_id="schema-name",
+    )
+    text = gr.Code(
+        label="JSON Schema or fields shorthand",
+        language="json",
+        lines=6,
+        elem_id="schema-json",
+        value='{"type": "object", "properties": {"total": {"type": "number"}}}',
+    )
+    table = gr.Dataframe(
+        value=DEFAULT_TABLE,
+        headers=TABLE_HEADERS,
+        column_count=(3, "fixed"),
+        type="array",
+        interactive=True,
+        label="Field table (name, type, description)",
+        elem_id="field-table",
+    )
+    return SchemaInputs(mode, name, text, table)
+
+
+def build_engine_inputs(service: Any) -> EngineInputs:
+    opts = service.options
+    with gr.Accordion("Engine and options", open=False):
+        engine = gr.Dropdown(engine_names(), value=opts.engine, label="Engine", elem_id="engine")
+        model = gr.Textbox(value=opts.model or "", label="Model (blank: engine default)", elem_id="model")
+        base_url = gr.Textbox(value=opts.base_url or "", label="Base URL (openai engine)", elem_id="base-url")
+        think = gr.Checkbox(value=opts.think, label="Thinking (reasoning trace)", elem_id="think")
+        pages = gr.Textbox(value="", label="Pages (e.g. 1-3,5; blank: all)", elem_id="pages")
+        force = gr.Checkbox(value=False, label="Ignore cached results", elem_id="force")
+    return EngineInputs(engine, model, base_url, think, pages, force)
+
+
+def make_extract_handler(service: Any):
+    """The Extract button's function (a closure over the service)."""
+
+    def run_extract(
+        files: list[Any] | None,
+        schema_mode: str,
+        schema_name: str | None,
+        schema_text: str | None,
+        field_table: Any,
+        engine: str | None,
+        model: str | None,
+        base_url: str | None,
+        think: bool,
+        pages: str | None,
+        force: bool,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 - gradio's way to ask for a progress bar
+    ) -> tuple[Any, ...]:
+        stored, refused = store_files(files)
+        if not stored and not refused:
+            raise ui_error("upload at least one PDF or image first")
+        try:
+            schema = schema_input(schema_mode, schema_name, schema_text, field_table)
+            overrides = engine_overrides(engine, model, base_url, think, pages, force)
+            names = {str(s.named_path): s.name for s in stored}
+
+            def on_progress(ev: Any) -> None:
+                frac = (ev.file_index + (ev.pages_done / ev.pages_total if ev.pages_total else 0)) / max(
+                    ev.file_total, 1
+                )
+                label = names.get(ev.file, Path(ev.file).name)
+                progress(frac, desc=f"{label}: page {ev.pages_done} of {ev.pages_total}")
+
+            progress(0, desc="starting")
+            results = (
+                service.extract([s.named_path for s in stored], schema, progress=on_progress, **overrides)
+                if stored
+                else []
+            )
+        except DocaiError as e:
+            raise ui_error(e) from None
+        items = []
+        lines = [f"{msg} (not processed)" for msg in refused]
+        for r in results:
+            path = r.file if r.file in names else None
+            name = names.get(r.file, Path(r.file).name)
+            r.file = name
+            reasoning = r.extraction.reasoning if r.extraction else None
+            items.append(
+                viewer_item(
+                    name,
+                    path,
+                    r.status,
+                    r.data,
+                    r.evidence,
+                    error=r.error,
+                    reasoning=reasoning,
+                    run_id=r.run_id,
+                )
+            )
+            cached = " (cached)" if r.cached else ""
+            line = f"{name}: {r.status}{cached} in {r.duration_s:.2f}s"
+            if r.error:
+                line += f": {r.error}"
+            elif not r.data or all(v in (None, [], "") for v in r.data.values()):
+                line += ": nothing found for this schema"
+            lines.append(line)
+        headers, rows = file_rows(results)
+        ih, irows = item_rows(results)
+        payload = json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2, default=str)
+        return "\n".join(lines), frame(headers, rows), frame(ih, irows), payload, items
+
+    return run_extract
+
+
+def make_save_handler(service: Any):
+    def save_schema(name: str, mode: str, schema_name: str | None, text: str | None, table: Any) -> Any:
+        if not name or not name.strip():
+            raise ui_error("give the schema a name to save it under")
+        try:
+            resolved = service.save_schema(name.strip(), schema_input(mode, schema_name, text, table))
+        except DocaiError as e:
+            raise ui_error(e) from None
+        gr.Info(f"Saved schema {resolved.name} ({len(resolved.schema.get('properties', {}))} fields)")
+        return gr.Dropdown(choices=schema_choices(service), value=resolved.name)
+
+    return save_schema
+
+
+def build_extract_tab(
+    service: Any, results_state: gr.State
+) -> tuple[SchemaInputs, EngineInputs, gr.File, Viewer]:
+    """Lay out the Extract tab and wire it; returns the inputs other tabs reuse."""
+    with gr.Row():
+        with gr.Column(scale=2):
+            files = gr.File(label="Documents (PDF or image)", file_count="multiple", elem_id="upload")
+            schema = build_schema_inputs(service)
+            with gr.Row():
+                save_name = gr.Textbox(label="Save schema as", scale=3, elem_id="save-name")
+                save = gr.Button("Save schema", scale=1, elem_id="save-schema")
+            engine = build_engine_inputs(service)
+            run = gr.Button("Extract", variant="primary", elem_id="run")
+        with gr.Column(scale=3):
+            status = gr.Textbox(label="Status per file", lines=3, interactive=False, elem_id="status")
+            table = gr.Dataframe(
+                label="Results (one row per file)", interactive=False, elem_id="results-table"
+            )
+            items = gr.Dataframe(label="Line items", interactive=False, elem_id="items-table")
+            with gr.Accordion("JSON", open=False):
+                result_json = gr.Code(language="json", interactive=False, elem_id="result-json")
+    gr.Markdown("### Evidence")
+    viewer = build_viewer(results_state)
+    run.click(
+        make_extract_handler(service),
+        [files, *schema.all, *engine.all],
+        [status, table, items, result_json, results_state],
+        api_name="extract",
+    ).success(refresh, [results_state, viewer.grid], viewer.outputs, api_name=False)
+    save.click(make_save_handler(service), [save_name, *schema.all], [schema.name], api_name="save_schema")
+    return schema, engine, files, viewer
