@@ -1,4 +1,8 @@
-"""Open a file as a Document: detect the type from the bytes, pick a provider, choose layer or OCR."""
+"""Open a file as a Document: detect the type from the bytes, pick a provider, choose layer or OCR.
+
+Page coordinates are points of the page as displayed (see docai/document.py); OCR words land there too,
+whichever way a scan was turned (parsers/ocr.py says how).
+"""
 
 from __future__ import annotations
 
@@ -7,18 +11,27 @@ import logging
 from pathlib import Path
 
 from docai.parsers.images import ImageProvider
-from docai.parsers.ocr import ocr_words
+from docai.parsers.ocr import check_lang, ocr_page
 from docai.parsers.page_ranges import parse_page_ranges
 from docai.parsers.pdf import PdfProvider
 
-from docai.document import Document, Page, Word
+from docai.document import Document, Page, TextSource, Word
 from docai.errors import InputError
 from docai.options import Options
 
 _log = logging.getLogger(__name__)
 
 OCR_DPI = 300.0
-MAX_PAGE_SIDE_PT = 14400.0  # PDF's own limit is 14,400 user units (200 inches)
+"""PDF pages are rendered at this resolution for Tesseract (its sweet spot for body text)."""
+MAX_PAGE_SIDE_PT = 14400.0
+"""PDF's own limit is 14,400 user units (200 inches); anything bigger is a broken or hostile file."""
+MAX_IMAGE_SIDE_PX = 60000
+SMALL_IMAGE_UPSCALE = 1.0
+"""Factor for OCR of image files. Measured on the first 20 SROIE receipts (~150 dpi scans; words vs
+the set's line boxes, /tmp script, Tesseract 5.3 eng): 1x recall 0.517, precision 0.522, 0.77 s/image;
+1.5x 0.513 / 0.488, 1.21 s; 2x 0.519 / 0.465, 1.91 s. Upscaling buys nothing, so images are read at
+their own pixels."""
+OCR_MODES = ("auto", "always", "never")
 
 
 def file_sha256(path: Path) -> str:
@@ -32,7 +45,7 @@ def file_sha256(path: Path) -> str:
 def detect_mime(path: Path) -> str:
     """MIME type from the file's first bytes, not its name."""
     with path.open("rb") as f:
-        head = f.read(16)
+        head = f.read(1024)
     if head.startswith(b"%PDF") or b"%PDF-" in head:
         return "application/pdf"
     if head.startswith(b"\x89PNG"):
@@ -57,13 +70,27 @@ def usable_text_layer(words: list[Word]) -> bool:
     text = "".join(w.text for w in words)
     if not text:
         return False
-    bad = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32))
+    bad = sum(1 for ch in text if ch == "\ufffd" or ord(ch) < 32 or 0xE000 <= ord(ch) <= 0xF8FF)
     return bad / len(text) < 0.1
 
 
+def _open_provider(p: Path, mime: str, options: Options) -> PdfProvider | ImageProvider:
+    if mime == "application/pdf":
+        return PdfProvider(p, options.password, options.rasterizer)
+    if mime.startswith("image/"):
+        return ImageProvider(p)
+    raise InputError(f"{p.name}: not a PDF or an image (PNG, JPEG, TIFF, WebP)")
+
+
 def load_document(path: str | Path, options: Options | None = None) -> Document:
-    """Open `path` as a Document; raises InputError with a one-line reason for anything unusable."""
+    """Open `path` as a Document; raises InputError with a one-line reason for anything unusable.
+
+    Pages are built one at a time by `Document.pages()`/`page(n)`: text-layer words, or OCR words when
+    the layer is missing or unusable (options.ocr auto|always|never, options.lang, options.osd).
+    """
     options = options or Options()
+    if options.ocr not in OCR_MODES:
+        raise InputError(f"unknown OCR mode {options.ocr!r} (use auto, always or never)")
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
@@ -71,17 +98,13 @@ def load_document(path: str | Path, options: Options | None = None) -> Document:
         raise InputError(f"{p}: is a directory, not a document")
     try:
         size = p.stat().st_size
-        mime = detect_mime(p)
+        mime = detect_mime(p) if size else ""
     except OSError as e:
         raise InputError(f"{p}: cannot read ({e.strerror})") from None
     if size == 0:
         raise InputError(f"{p.name}: the file is empty")
-    if mime == "application/pdf":
-        provider: PdfProvider | ImageProvider = PdfProvider(p, options.password)
-    elif mime.startswith("image/"):
-        provider = ImageProvider(p)
-    else:
-        raise InputError(f"{p.name}: not a PDF or an image (PNG, JPEG, TIFF, WebP)")
+    lang = check_lang(options.lang) if options.ocr != "never" else options.lang
+    provider = _open_provider(p, mime, options)
     try:
         count = provider.page_count()
         numbers = parse_page_ranges(options.pages, count)
@@ -90,29 +113,32 @@ def load_document(path: str | Path, options: Options | None = None) -> Document:
         provider.close()
         raise
     is_image = mime.startswith("image/")
+    limit = MAX_IMAGE_SIDE_PX if is_image else MAX_PAGE_SIDE_PT
 
     def load_page(page_no: int) -> Page:
+        if not 1 <= page_no <= count:
+            raise InputError(f"{p.name}: no page {page_no} (the document has {count})")
         width, height, rotation = provider.page_size(page_no)
-        if width > MAX_PAGE_SIDE_PT * (10 if is_image else 1) or height > MAX_PAGE_SIDE_PT * (
-            10 if is_image else 1
-        ):
+        if width > limit or height > limit:
             raise InputError(f"{p.name}: page {page_no} has an absurd size ({width:.0f}x{height:.0f} pt)")
         if width < 1 or height < 1:
-            raise InputError(f"{p.name}: page {page_no} has an empty size")
-        words = provider.words(page_no) if options.ocr != "always" else []
-        source = "layer"
-        if options.ocr == "always" or (options.ocr == "auto" and not usable_text_layer(words)):
-            dpi = 72.0 if is_image else OCR_DPI
-            image = provider.render(page_no, dpi)
-            words = ocr_words(image, dpi / 72.0, options.lang)
-            source = "ocr"
-        if not words:
-            source = "none" if options.ocr == "never" or source == "layer" else source
+            raise InputError(f"{p.name}: page {page_no} has an empty size ({width:.1f}x{height:.1f} pt)")
+        layer = provider.words(page_no) if options.ocr != "always" else []
+        words, source = layer, "layer"
+        if options.ocr == "always" or (options.ocr == "auto" and not usable_text_layer(layer)):
+            scale = SMALL_IMAGE_UPSCALE if is_image else OCR_DPI / 72.0
+            image = provider.render(page_no, 72.0 * scale)
+            result = ocr_page(image, scale, lang, osd=options.osd)
+            del image
+            if result.words or not layer:
+                words, source = result.words, "ocr"
+            _log.debug("%s p%d: OCR %d words (layer had %d)", p.name, page_no, len(result.words), len(layer))
+        text_source: TextSource = source if words else "none"  # type: ignore[assignment]
 
         def render(dpi: float, _n: int = page_no) -> object:
             return provider.render(_n, dpi)
 
-        return Page(page_no, width, height, rotation, words, source, render)  # type: ignore[arg-type]
+        return Page(page_no, width, height, rotation, words, text_source, render)  # type: ignore[arg-type]
 
     return Document(
         path=p,

@@ -1,4 +1,8 @@
-"""PDF provider on PyMuPDF: page sizes, text-layer words with boxes, lazy rendering."""
+"""PDF provider on PyMuPDF: page sizes, text-layer words with boxes, lazy rendering.
+
+Rendering goes through PyMuPDF by default, or through poppler's pdftoppm (pdf2image) one page per call
+when `rasterizer="pdf2image"`. Both render the page as displayed (its /Rotate applied, crop box).
+"""
 
 from __future__ import annotations
 
@@ -15,13 +19,22 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 
+RASTERIZERS = ("pymupdf", "pdf2image")
+
 
 class PdfProvider:
     """An open PDF. Answers page_count, page_size, words and render; holds no page images."""
 
-    def __init__(self, path: Path, password: str | None = None) -> None:
+    def __init__(self, path: Path, password: str | None = None, rasterizer: str = "pymupdf") -> None:
         import pymupdf as fitz
 
+        _quiet_mupdf(fitz)
+        if rasterizer not in RASTERIZERS:
+            raise InputError(f"unknown rasterizer {rasterizer!r} (use {' or '.join(RASTERIZERS)})")
+        self.path = path
+        self.rasterizer = rasterizer
+        self._password = password
+        self._cached: tuple[int, fitz.Page] | None = None
         try:
             self._doc: fitz.Document = fitz.open(path, filetype="pdf")
         except Exception as e:  # PyMuPDF raises several types for broken files
@@ -34,23 +47,36 @@ class PdfProvider:
             if not self._doc.authenticate(password):
                 self._doc.close()
                 raise InputError(f"{path.name}: wrong password for the encrypted PDF")
-        if self._doc.page_count == 0:
+        try:
+            count = self._doc.page_count
+        except Exception as e:
+            self._doc.close()
+            raise InputError(f"{path.name}: not a readable PDF ({_short(e)})") from None
+        if count == 0:
             self._doc.close()
             raise InputError(f"{path.name}: the PDF has no pages")
-        self.path = path
 
     @property
     def metadata(self) -> dict[str, str]:
-        return {k: v for k, v in (self._doc.metadata or {}).items() if isinstance(v, str) and v}
+        try:
+            meta = self._doc.metadata or {}
+        except Exception:
+            return {}
+        return {k: v for k, v in meta.items() if isinstance(v, str) and v}
 
     def page_count(self) -> int:
         return self._doc.page_count
 
     def _page(self, page_no: int) -> fitz.Page:
+        # Callers ask for size, words and maybe a render of the same page in a row: keep the last one.
+        if self._cached is not None and self._cached[0] == page_no:
+            return self._cached[1]
         try:
-            return self._doc.load_page(page_no - 1)
+            page = self._doc.load_page(page_no - 1)
         except Exception as e:
             raise InputError(f"{self.path.name}: page {page_no} cannot be read ({_short(e)})") from None
+        self._cached = (page_no, page)
+        return page
 
     def page_size(self, page_no: int) -> tuple[float, float, int]:
         """Width and height in points as displayed, and the page's rotation."""
@@ -59,33 +85,82 @@ class PdfProvider:
         return float(rect.width), float(rect.height), int(page.rotation)
 
     def words(self, page_no: int) -> list[Word]:
-        """Text-layer words in display coordinates, in PyMuPDF's reading order."""
+        """Text-layer words in display coordinates (rotation applied), in PyMuPDF's reading order."""
+        import pymupdf as fitz
+
         page = self._page(page_no)
-        raw = page.get_text("words", sort=False)
-        matrix = page.rotation_matrix
+        try:
+            raw = page.get_text("words", sort=False)
+        except Exception as e:
+            raise InputError(
+                f"{self.path.name}: text of page {page_no} cannot be read ({_short(e)})"
+            ) from None
+        matrix = page.rotation_matrix if page.rotation else None
         out: list[Word] = []
         for x0, y0, x1, y1, text, block, line, _wno in raw:
             if not text.strip():
                 continue
-            if page.rotation:
-                import pymupdf as fitz
-
+            if matrix is not None:
                 r = fitz.Rect(x0, y0, x1, y1) * matrix
                 x0, y0, x1, y1 = r.x0, r.y0, r.x1, r.y1
             out.append(Word(text, (float(x0), float(y0), float(x1), float(y1)), None, int(block), int(line)))
         return out
 
     def render(self, page_no: int, dpi: float) -> Image:
+        """The page as displayed at `dpi`, RGB."""
+        if self.rasterizer == "pdf2image":
+            return self._render_poppler(page_no, dpi)
         import pymupdf as fitz
         from PIL import Image as PILImage
 
         page = self._page(page_no)
         zoom = dpi / 72.0
-        pix = page.get_pixmap(matrix=fitz.Matrix(zoom, zoom), alpha=False, colorspace=fitz.csRGB)
-        return PILImage.frombuffer("RGB", (pix.width, pix.height), pix.samples, "raw", "RGB", 0, 1)
+        try:
+            pix = page.get_pixmap(matrix=fitz.Matrix(zoom, zoom), alpha=False, colorspace=fitz.csRGB)
+        except Exception as e:
+            raise InputError(f"{self.path.name}: page {page_no} cannot be rendered ({_short(e)})") from None
+        # frombytes copies once out of the pixmap; the pixmap is then freed.
+        return PILImage.frombytes("RGB", (pix.width, pix.height), pix.samples_mv)
+
+    def _render_poppler(self, page_no: int, dpi: float) -> Image:
+        from pdf2image import convert_from_path
+        from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
+
+        from docai.errors import EngineUnavailable
+
+        try:
+            images = convert_from_path(
+                self.path,
+                dpi=dpi,
+                first_page=page_no,
+                last_page=page_no,
+                userpw=self._password,
+                use_cropbox=True,
+                timeout=120,
+            )
+        except PDFInfoNotInstalledError:
+            raise EngineUnavailable(
+                "poppler-utils is not installed (needed for --rasterizer pdf2image)"
+            ) from None
+        except (PDFPageCountError, PDFSyntaxError, OSError, ValueError) as e:
+            raise InputError(
+                f"{self.path.name}: poppler cannot render page {page_no} ({_short(e)})"
+            ) from None
+        if not images:
+            raise InputError(f"{self.path.name}: poppler rendered nothing for page {page_no}")
+        return images[0].convert("RGB")
 
     def close(self) -> None:
+        self._cached = None
         self._doc.close()
+
+
+def _quiet_mupdf(fitz: object) -> None:
+    """MuPDF prints its own errors and warnings on stderr; docai reports one line itself."""
+    tools = getattr(fitz, "TOOLS", None)
+    if tools is not None:
+        tools.mupdf_display_errors(False)
+        tools.mupdf_display_warnings(False)
 
 
 def _short(e: BaseException) -> str:

@@ -1,0 +1,128 @@
+"""`docai inspect FILE...`: what docai sees in documents, page by page, without running an engine."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from docai.cli.common import build_options, print_json
+from docai.errors import DocaiError, InputError
+
+_log = logging.getLogger(__name__)
+
+
+def inspect_document(path: Path, options: Any) -> dict[str, Any]:
+    """One document's facts and per-page rows; pages are read one at a time and dropped."""
+    from docai.parsers import load_document
+    from docai.parsers.slicing import SliceConfig, page_pixels, plan_slices, render_dpi_for_page
+
+    config = SliceConfig(
+        scale_resolution=options.scale_resolution,
+        patch_size=options.patch_size,
+        max_slices=options.max_slices,
+    )
+    with load_document(path, options) as doc:
+        rows: list[dict[str, Any]] = []
+        for page in doc.pages():
+            dpi = render_dpi_for_page(page.width, page.height, config)
+            px = page_pixels(page.width, page.height, dpi)
+            plan = plan_slices(px[0], px[1], config)
+            rows.append(
+                {
+                    "page": page.page_no,
+                    "width_pt": round(page.width, 2),
+                    "height_pt": round(page.height, 2),
+                    "rotation": page.rotation,
+                    "text_source": page.text_source,
+                    "words": len(page.words),
+                    "render_dpi": round(dpi, 1),
+                    "render_px": list(px),
+                    "grid": list(plan.grid) if plan.grid else None,
+                    "overview": list(plan.overview_size),
+                    "slices": plan.n_slices,
+                    "tokens": plan.tokens,
+                }
+            )
+        return {
+            "path": str(path),
+            "ok": True,
+            "mime": doc.mime,
+            "sha256": doc.sha256,
+            "size_bytes": doc.size_bytes,
+            "page_count": doc.page_count,
+            "encrypted": doc.encrypted,
+            "pages": rows,
+            "tokens": sum(r["tokens"] for r in rows),
+        }
+
+
+def _print_human(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    head = (
+        f"[bold]{report['path']}[/bold]  {report['mime']}  {report['page_count']} pages"
+        f"  {'encrypted' if report['encrypted'] else 'not encrypted'}  sha256 {report['sha256'][:16]}…"
+    )
+    table = Table(title=head, title_justify="left", show_edge=False)
+    for col in ("page", "size (pt)", "rot", "text", "words", "dpi", "grid", "overview", "tokens"):
+        table.add_column(col, justify="right" if col not in ("text", "grid") else "left")
+    for r in report["pages"]:
+        grid = f"{r['grid'][0]}x{r['grid'][1]}" if r["grid"] else "-"
+        table.add_row(
+            str(r["page"]),
+            f"{r['width_pt']:.0f}x{r['height_pt']:.0f}",
+            str(r["rotation"]),
+            r["text_source"],
+            str(r["words"]),
+            f"{r['render_dpi']:.0f}",
+            grid,
+            f"{r['overview'][0]}x{r['overview'][1]}",
+            str(r["tokens"]),
+        )
+    console.print(table)
+    console.print(f"  total image tokens: {report['tokens']}")
+
+
+def inspect(
+    files: Annotated[list[Path], typer.Argument(help="PDFs or images to inspect.")],
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    pages: str = typer.Option(None, "--pages", help="Page ranges like 1-3,7,10-."),
+    password: str = typer.Option(None, "--password", help="Password of encrypted PDFs."),
+    ocr: str = typer.Option(None, "--ocr", help="auto (default), always or never."),
+    lang: str = typer.Option(None, "--lang", help="Tesseract languages, e.g. eng+chi_sim."),
+    rasterizer: str = typer.Option(None, "--rasterizer", help="pymupdf (default) or pdf2image."),
+) -> None:
+    """Page count, hash, encryption, and per page: size, text source, words, slice grid, tokens."""
+    options = build_options(pages=pages, password=password, ocr=ocr, lang=lang, rasterizer=rasterizer)
+    if options.ocr not in ("auto", "always", "never"):
+        raise InputError(f"--ocr must be auto, always or never, not {options.ocr!r}")
+    if options.rasterizer not in ("pymupdf", "pdf2image"):
+        raise InputError(f"--rasterizer must be pymupdf or pdf2image, not {options.rasterizer!r}")
+    reports: list[dict[str, Any]] = []
+    failed: DocaiError | None = None
+    for f in files:
+        try:
+            report = inspect_document(f, options)
+        except DocaiError as e:
+            failed = e
+            sys.stderr.write(f"docai: error: {e}\n")
+            reports.append({"path": str(f), "ok": False, "error": str(e)})
+            continue
+        if as_json:
+            reports.append(report)
+        else:
+            _print_human(report)
+    if as_json:
+        print_json({"documents": reports, "failed": sum(1 for r in reports if not r["ok"])})
+    if failed is not None:
+        raise typer.Exit(failed.exit_code)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("inspect")(inspect)
