@@ -52,3 +52,24 @@ def fake_sha(n: int) -> str:
     import hashlib
 
     return hashlib.sha256(f"doc-{n}".encode()).hexdigest()
+
+
+def write_runs_worker(url: str, worker: int, n_runs: int) -> list[int]:
+    """Run in a separate process: open the database and write `n_runs` finished runs."""
+    from docai.storage import open_database
+
+    db = open_database(url)
+    try:
+        shared = db.upsert_document(fake_sha(0), "shared.pdf", 1, "application/pdf", 1)
+        own = db.upsert_document(fake_sha(100 + worker), f"w{worker}.pdf", 1, "application/pdf", 1)
+        schema_id, _ = db.save_schema(INVOICE_SCHEMA, "invoice")
+        ids = []
+        for i in range(n_runs):
+            doc = shared if i % 2 else own
+            run_id = db.start_run(doc, schema_id, "text", None, {"w": worker}, f"k{worker}")
+            db.finish_run(run_id, make_extraction(worker * 1000 + i), 0.01)
+            ids.append(run_id)
+        db.blob_cache().put(f"w{worker}", bytes([worker]) * 100)
+        return ids
+    finally:
+        db.close()
