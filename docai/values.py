@@ -169,3 +169,51 @@ def infer_dayfirst(texts: list[str]) -> bool | None:
             elif ib > 12 >= ia:
                 votes -= 1
     return None if votes == 0 else votes > 0
+
+
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_URL_RE = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"']+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|de|fr|uk|cn|my|in)\b[^\s]*"
+)
+_PHONE_RE = re.compile(r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d[\d\s.-]{5,}\d")
+_IBAN_RE = re.compile(r"\b([A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?)\b")
+
+
+def parse_email(text: str) -> str | None:
+    m = _EMAIL_RE.search(str(text))
+    return m.group(0).rstrip(".") if m else None
+
+
+def parse_url(text: str) -> str | None:
+    m = _URL_RE.search(str(text))
+    return m.group(0).rstrip(".,;)") if m else None
+
+
+def parse_phone(text: str) -> str | None:
+    """A phone number as written (at least 7 digits); spacing kept, surrounding words dropped."""
+    for m in _PHONE_RE.finditer(str(text)):
+        digits = re.sub(r"\D", "", m.group(0))
+        if 7 <= len(digits) <= 15:
+            return m.group(0).strip()
+    return None
+
+
+def parse_iban(text: str) -> str | None:
+    """An IBAN without spaces, checked with its mod-97 check digits."""
+    for m in _IBAN_RE.finditer(str(text).upper()):
+        iban = m.group(1).replace(" ", "")
+        if not 15 <= len(iban) <= 34:
+            continue
+        moved = iban[4:] + iban[:4]
+        number = "".join(str(int(ch, 36)) for ch in moved)
+        if int(number) % 97 == 1:
+            return iban
+    return None
+
+
+def parse_money(text: str) -> tuple[float, str | None] | None:
+    """Amount and currency code (None when the text names none): 'RM 1,200.50' -> (1200.5, 'MYR')."""
+    value = parse_number(text)
+    if value is None:
+        return None
+    return value, detect_currency(text)

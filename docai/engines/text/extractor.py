@@ -1,0 +1,247 @@
+"""Fill a JSON Schema from a document's words: label/value candidates scored against each field.
+
+The best candidate whose value parses for the field's type wins; a field with no such candidate stays
+null. Layout rules cover the usual unlabelled fields (issuer, address, date, currency).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from docai import values
+from docai.document import Document, Page
+from docai.engines.base import ProgressCallback
+from docai.engines.text import heuristics
+from docai.engines.text.kv import Candidate, find_pairs
+from docai.engines.text.layout import Line, page_lines, union
+from docai.engines.text.matching import (
+    SemanticMatcher,
+    conflicts,
+    field_concepts,
+    lexical_score,
+    semantic_score,
+)
+from docai.engines.text.typing_rules import FieldSpec, Typed, coerce, fields_from_schema
+from docai.results import Evidence, Extraction
+
+_log = logging.getLogger(__name__)
+
+MIN_SCORE = 0.55
+INLINE_MIN_LEX = 0.85
+_VENDOR_WORDS = {"company", "vendor", "issuer", "merchant", "seller", "store", "shop", "supplier", "business"}
+
+
+@dataclass
+class PageView:
+    page: Page
+    lines: list[Line]
+    pairs: list[Candidate]
+
+
+@dataclass
+class Filled:
+    value: Any
+    evidence: Evidence
+
+
+@dataclass
+class Context:
+    views: list[PageView]
+    dayfirst: bool | None
+    semantic: SemanticMatcher | None
+    notes: list[str] = field(default_factory=list)
+
+
+def read_pages(document: Document, progress: ProgressCallback | None = None) -> list[PageView]:
+    views: list[PageView] = []
+    total = len(document.page_numbers)
+    for i, page in enumerate(document.pages(), start=1):
+        lines = page_lines(page)
+        views.append(PageView(page, lines, find_pairs(lines)))
+        if progress is not None:
+            progress(i, total)
+    return views
+
+
+def extract(
+    document: Document,
+    schema: dict[str, Any],
+    semantic: SemanticMatcher | None,
+    progress: ProgressCallback | None = None,
+) -> Extraction:
+    specs = fields_from_schema(schema)
+    views = read_pages(document, progress)
+    texts = [s.text for v in views for ln in v.lines for s in ln.segments]
+    ctx = Context(views, values.infer_dayfirst(texts), semantic)
+    if semantic is not None and semantic.available:
+        labels = {c.label for v in views for c in v.pairs if c.shape != "inline" and len(c.label) <= 60}
+        semantic.encode([s.text() for s in specs] + sorted(labels))
+    elif semantic is not None:
+        ctx.notes.append("semantic matching unavailable (embedding model not installed): lexical labels only")
+    data: dict[str, Any] = {}
+    evidence: dict[str, Evidence] = {}
+    for spec in specs:
+        if spec.kind == "table":
+            from docai.engines.text.line_items import fill_items
+
+            rows, row_evidence = fill_items(document, spec, ctx)
+            _set(data, spec.path, rows)
+            evidence.update(row_evidence)
+            continue
+        if spec.is_array:
+            found = fill_list(spec, ctx)
+            _set(data, spec.path, [f.value for f in found])
+            for i, f in enumerate(found):
+                evidence[f"{spec.path}[{i}]"] = f.evidence
+            continue
+        got = fill_scalar(spec, ctx)
+        _set(data, spec.path, got.value if got else None)
+        if got:
+            evidence[spec.path] = got.evidence
+    from docai.engines.text.crosscheck import cross_check
+
+    ctx.notes.extend(cross_check(data, evidence, specs))
+    missing = [s.path for s in specs if s.required and _get(data, s.path) in (None, [])]
+    status = "ok" if not missing else "partial"
+    notes = list(ctx.notes)
+    if missing:
+        notes.append("not found: " + ", ".join(missing))
+    return Extraction(data=data, status=status, evidence=evidence, notes=notes, engine="text")
+
+
+def _set(data: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    d = data
+    for p in parts[:-1]:
+        d = d.setdefault(p, {})
+    d[parts[-1]] = value
+
+
+def _get(data: dict[str, Any], path: str) -> Any:
+    d: Any = data
+    for p in path.split("."):
+        if not isinstance(d, dict):
+            return None
+        d = d.get(p)
+    return d
+
+
+def match_score(spec: FieldSpec, label: str, shape: str, ctx: Context) -> float:
+    lex = lexical_score(spec, label)
+    if shape == "inline":
+        return lex if lex >= INLINE_MIN_LEX else 0.0
+    sem = 0.0
+    if ctx.semantic is not None and ctx.semantic.available and not conflicts(spec, label):
+        sem = semantic_score(ctx.semantic.similarity(spec.text(), label))
+    return max(lex, sem)
+
+
+def _confidence(score: float, prior: float, ocr: float | None) -> float:
+    c = score * prior
+    if ocr is not None:
+        c *= 0.6 + 0.4 * max(0.0, min(1.0, ocr))
+    return round(max(0.0, min(0.99, c)), 3)
+
+
+def ranked(spec: FieldSpec, ctx: Context) -> list[tuple[float, Candidate, Typed]]:
+    """Candidates whose label names the field and whose value parses, best first."""
+    out: list[tuple[float, Candidate, Typed]] = []
+    is_total = "total" in field_concepts(spec)
+    for v in ctx.views:
+        n = max(1, len(v.lines))
+        for c in v.pairs:
+            score = match_score(spec, c.label, c.shape, ctx)
+            if score < MIN_SCORE:
+                continue
+            typed = coerce(spec, c.value, ctx.dayfirst)
+            if typed is None or typed.value in (None, ""):
+                continue
+            key = score * c.prior
+            # equal labels: totals are printed last, everything else first
+            pos = c.line_index / n
+            key += 0.001 * (pos if is_total else 1.0 - pos) - 0.0001 * (v.page.page_no - 1)
+            out.append((key, c, typed))
+    out.sort(key=lambda t: -t[0])
+    return out
+
+
+def _value_box(c: Candidate, typed: Typed) -> tuple[float, float, float, float]:
+    """The box of the words the value came from (a number inside 'RM 9.00' points at '9.00')."""
+    words = [w for w in c.value_words if w.text and (w.text in typed.text or typed.text in w.text)]
+    return union(w.bbox for w in (words or list(c.value_words))) if (words or c.value_words) else c.bbox
+
+
+def fill_scalar(spec: FieldSpec, ctx: Context) -> Filled | None:
+    best = ranked(spec, ctx)
+    if best:
+        key, c, typed = best[0]
+        ev = Evidence(c.page_no, _value_box(c, typed), typed.text, _confidence(key, 1.0, c.conf))
+        return Filled(typed.value, ev)
+    return fill_by_layout(spec, ctx)
+
+
+def fill_list(spec: FieldSpec, ctx: Context) -> list[Filled]:
+    """An array of scalars: every distinct value with a labelled candidate."""
+    seen: set[str] = set()
+    out: list[Filled] = []
+    for key, c, typed in ranked(spec, ctx):
+        k = str(typed.value).lower()
+        if k in seen:
+            continue
+        seen.add(k)
+        out.append(
+            Filled(
+                typed.value,
+                Evidence(c.page_no, _value_box(c, typed), typed.text, _confidence(key, 1.0, c.conf)),
+            )
+        )
+    return out
+
+
+def fill_by_layout(spec: FieldSpec, ctx: Context) -> Filled | None:
+    """Unlabelled fields by meaning: the issuer and its address on page 1, the first date, the currency."""
+    if not ctx.views:
+        return None
+    words = set(spec.words)
+    parent = set((spec.parent or "").lower().split("_"))
+    first = ctx.views[0]
+    found: heuristics.Found | None = None
+    if spec.kind == "currency":
+        code = heuristics.document_currency(
+            [s.text for v in ctx.views for ln in v.lines for s in ln.segments]
+        )
+        if code:
+            return Filled(code, Evidence(first.page.page_no, None, code, 0.5))
+        return None
+    vendorish = bool(words & _VENDOR_WORDS) or (bool(parent & _VENDOR_WORDS) and words & {"name"})
+    if spec.kind == "string" and vendorish and not words & {"address", "phone", "email"}:
+        found = heuristics.find_company(first.lines, first.page.page_no, first.page.height)
+    elif (
+        spec.kind == "string"
+        and "address" in words
+        and not (words | parent) & {"customer", "billing", "shipping", "client", "buyer"}
+    ):
+        found = heuristics.find_address(first.lines, first.page.page_no, first.page.height)
+    elif spec.kind in ("date", "datetime") and not words & {
+        "due",
+        "expiry",
+        "expiration",
+        "birth",
+        "start",
+        "end",
+    }:
+        for v in ctx.views:
+            found = heuristics.find_first_date(v.lines, v.page.page_no, ctx.dayfirst)
+            if found:
+                break
+    if found is None:
+        return None
+    typed = coerce(spec, found.value, ctx.dayfirst)
+    if typed is None:
+        return None
+    return Filled(
+        typed.value,
+        Evidence(found.page_no, found.bbox, found.value, _confidence(found.quality, 1.0, found.conf)),
+    )

@@ -1,0 +1,150 @@
+"""Layout rules for common fields that documents do not label: the issuer at the top, its address under it,
+an unlabelled date, the currency of the amounts."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from docai import values
+from docai.document import BBox
+from docai.engines.text.layout import Line, Run, group_blocks, union
+
+_log = logging.getLogger(__name__)
+
+_TITLE_WORDS = {
+    "invoice", "tax", "receipt", "bill", "statement", "quotation", "quote", "order", "simplified", "cash",
+    "original", "copy", "duplicate", "page", "credit", "note", "delivery", "welcome", "to", "official",
+    "sales", "purchase", "proforma", "pro", "forma", "发票", "收据",
+}  # fmt: skip
+_COMPANY_SUFFIX = re.compile(
+    r"\b(SDN\.?\s*BHD|BHD|LTD|LIMITED|INC|LLC|LLP|PLC|GMBH|CO\.|CORP(ORATION)?|COMPANY|ENTERPRISE|TRADING|"
+    r"S\.?A\.?|S\.?A\.?S|AG|B\.?V\.?|PTE|PTY|SRL|SPA|KG)\b|有限公司|公司",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(
+    r"\b(tel|phone|fax|email|e-mail|gst|vat|reg|co\.?\s*no|company\s*no|www|http|invoice|receipt|date|"
+    r"cashier|table|order|ssm|sst|tin|abn|siret|website|mobile|hp|h/p)\b|@|\d{1,2}[:/.-]\d{1,2}[:/.-]\d{2}",
+    re.IGNORECASE,
+)
+_ADDRESS_HINT = re.compile(
+    r"\d|\b(jalan|jln|road|rd|street|st|avenue|ave|lane|drive|blvd|floor|suite|taman|lot|no\.?|box|"
+    r"city|county|state|district|building|block|plaza|park|way|court|place|square|industrial)\b|路|街|号|省|市|区",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Found:
+    value: str
+    page_no: int
+    bbox: BBox
+    conf: float | None
+    quality: float  # 0..1, how sure the rule is
+
+
+def _is_noise(text: str) -> bool:
+    letters = re.sub(r"[^A-Za-z\u4e00-\u9fff]", "", text)
+    if len(letters) < 3:
+        return True
+    words = set(re.findall(r"[a-z\u4e00-\u9fff]+", text.lower()))
+    return bool(words) and words <= _TITLE_WORDS
+
+
+def header_runs(lines: Sequence[Line]) -> list[list[Run]]:
+    """Segments of the page grouped into blocks, in reading order (a letterhead is one block)."""
+    return [b.runs for b in group_blocks(lines)]
+
+
+def _company_in(blocks: list[list[Run]], page_height: float) -> tuple[int, int, int] | None:
+    """(block, first run, last run) of the issuer's name in `blocks`."""
+    top = [
+        (bi, ri)
+        for bi, runs in enumerate(blocks)
+        for ri, r in enumerate(runs)
+        if r.bbox[1] < page_height * 0.35 and not _is_noise(r.text)
+    ][:10]
+    if not top:
+        return None
+    for bi, ri in top:
+        r = blocks[bi][ri]
+        if _COMPANY_SUFFIX.search(r.text) and not _CONTACT.search(r.text):
+            # a suffix alone on its line continues the name above ('ACME TRADING' / 'SDN BHD')
+            if ri > 0 and len(r.words) <= 2 and not _CONTACT.search(blocks[bi][ri - 1].text):
+                return bi, ri - 1, ri
+            return bi, ri, ri
+    first = [(bi, ri) for bi, ri in top[:5] if not _CONTACT.search(blocks[bi][ri].text)]
+    if not first:
+        return None
+    heights = [blocks[bi][ri].height for bi, ri in first]
+    tallest = max(range(len(first)), key=lambda i: heights[i])
+    pick = first[tallest] if heights[tallest] > 1.15 * min(heights) else first[0]
+    return pick[0], pick[1], pick[1]
+
+
+def _found(runs: list[Run], quality: float) -> Found:
+    confs = [r.conf for r in runs if r.conf is not None]
+    return Found(
+        " ".join(r.text for r in runs), runs[0].page_no, union(r.bbox for r in runs),
+        sum(confs) / len(confs) if confs else None, quality,
+    )  # fmt: skip
+
+
+def find_company(lines: Sequence[Line], page_no: int, page_height: float) -> Found | None:
+    """The issuer's name: a company suffix near the top, else the most prominent of the first lines."""
+    blocks = header_runs(lines)
+    at = _company_in(blocks, page_height)
+    if at is None:
+        return None
+    runs = blocks[at[0]][at[1] : at[2] + 1]
+    return _found(runs, 0.7 if _COMPANY_SUFFIX.search(" ".join(r.text for r in runs)) else 0.5)
+
+
+def find_address(lines: Sequence[Line], page_no: int, page_height: float) -> Found | None:
+    """The lines under the issuer's name that read like an address, up to the first contact line."""
+    blocks = header_runs(lines)
+    at = _company_in(blocks, page_height)
+    if at is None:
+        return None
+    picked: list[Run] = []
+    for r in blocks[at[0]][at[2] + 1 : at[2] + 7]:
+        if _CONTACT.search(r.text):
+            break
+        if not picked and not _ADDRESS_HINT.search(r.text):
+            # a registration line ('(123456-X)') between name and address is skipped
+            if re.fullmatch(r"[\s(\[]*[\w-]*\d[\w-]*[)\]\s]*", r.text):
+                continue
+            break
+        picked.append(r)
+    if not picked or not any(_ADDRESS_HINT.search(r.text) for r in picked):
+        return None
+    return _found(picked, 0.55)
+
+
+def find_first_date(lines: Sequence[Line], page_no: int, dayfirst: bool | None) -> Found | None:
+    """The first date printed on the page (documents put the issue date near the top)."""
+    for ln in lines:
+        for seg in ln.segments:
+            if re.search(r"\b(due|expir|valid|birth)", seg.text, re.I):
+                continue
+            iso = values.parse_date(seg.text, dayfirst)
+            if iso:
+                words = [w for w in seg.words if re.search(r"\d", w.text)] or seg.words
+                return Found(iso, page_no, union(w.bbox for w in words), seg.conf, 0.5)
+    return None
+
+
+def document_currency(texts: Sequence[str]) -> str | None:
+    """The currency most amounts are written in, from symbols and codes next to numbers."""
+    counts: Counter[str] = Counter()
+    for t in texts:
+        for m in re.finditer(r"([$€£¥₹￥]|\b[A-Z]{3}\b|\bRM\b)\s?-?\d|\d\s?([$€£¥₹]|\b[A-Z]{3}\b)", t):
+            code = values.detect_currency(m.group(0))
+            if code:
+                counts[code] += 1
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0]

@@ -1,0 +1,130 @@
+"""Label/value candidates in the shapes real documents print them.
+
+Shapes, with a prior that says how sure the shape alone makes us that `label` labels `value`:
+- ``colon``:  ``Label: value`` in one segment (or the value in the next segment / the line below);
+- ``column``: label and value as separate segments of one line (``TOTAL ...... 9.00``, form columns);
+- ``below``:  a label with nothing after it, the value under it (form boxes, table-like headers);
+- ``inline``: ``Label value`` in one run of words; every short prefix is tried as a label, so the
+  matcher decides (only a strong label match makes such a pair count).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from docai.document import BBox, Word
+from docai.engines.text.layout import Line, Run, runs_below, union
+
+_log = logging.getLogger(__name__)
+
+SHAPE_PRIOR = {"colon": 1.0, "column": 0.95, "below": 0.85, "inline": 0.8}
+MAX_LABEL_WORDS = 6
+_COLON = re.compile(r"[:：]")
+
+
+@dataclass
+class Candidate:
+    """A label and the value printed for it; `bbox` is the union of the value's words."""
+
+    label: str
+    value: str
+    page_no: int
+    bbox: BBox
+    shape: str
+    conf: float | None
+    line_index: int
+    value_words: tuple[Word, ...] = ()
+
+    @property
+    def prior(self) -> float:
+        return SHAPE_PRIOR[self.shape]
+
+
+def _cand(label: str, words: Sequence[Word], page_no: int, shape: str, line: int) -> Candidate | None:
+    words = [w for w in words if w.text.strip(":：.- ")]
+    value = " ".join(w.text for w in words).strip(" :：")
+    label = label.strip(" :：.-#").strip()
+    if not words or not value or not label:
+        return None
+    confs = [w.conf for w in words if w.conf is not None]
+    return Candidate(
+        label, value, page_no, union(w.bbox for w in words), shape,
+        sum(confs) / len(confs) if confs else None, line, tuple(words),
+    )  # fmt: skip
+
+
+def _split_at_colon(seg: Run) -> tuple[str, list[Word]] | None:
+    """'Invoice No: 123' -> ('Invoice No', [123]); the colon may end a word or be inside one."""
+    for i, w in enumerate(seg.words):
+        m = _COLON.search(w.text)
+        if not m:
+            continue
+        before = w.text[: m.start()]
+        after = w.text[m.end() :]
+        if before and re.fullmatch(r"\d{1,2}", before) and re.match(r"\d{2}", after or ""):
+            continue  # a time like 10:30, not a label
+        label = " ".join([x.text for x in seg.words[:i]] + ([before] if before else []))
+        if not label.strip() or i >= MAX_LABEL_WORDS + 1:
+            return None
+        rest = list(seg.words[i + 1 :])
+        if after:
+            # keep the value's text but give it the word's box (part of a word still points there)
+            rest.insert(0, Word(after, w.bbox, w.conf, w.block, w.line))
+        return label, rest
+    return None
+
+
+def find_pairs(lines: Sequence[Line]) -> list[Candidate]:
+    """Every plausible (label, value) candidate on one page's lines."""
+    out: list[Candidate] = []
+    for ln in lines:
+        segs = ln.segments
+        for si, seg in enumerate(segs):
+            colon = _split_at_colon(seg)
+            if colon is not None:
+                label, rest = colon
+                if rest:
+                    c = _cand(label, rest, ln.page_no, "colon", ln.index)
+                    if c:
+                        out.append(c)
+                else:
+                    out.extend(_after_label(label, seg.bbox, segs[si + 1 :], lines, ln, "colon"))
+                continue
+            if len(seg.words) <= MAX_LABEL_WORDS and re.search(r"[^\W\d_]", seg.text):
+                out.extend(_after_label(seg.text, seg.bbox, segs[si + 1 :], lines, ln, "column"))
+            # inline: every short prefix of the run as a label
+            n = len(seg.words)
+            for k in range(1, min(MAX_LABEL_WORDS, n - 1) + 1):
+                label = " ".join(w.text for w in seg.words[:k])
+                if not re.search(r"[^\W\d_]", label):
+                    break
+                c = _cand(label, seg.words[k:], ln.page_no, "inline", ln.index)
+                if c:
+                    out.append(c)
+    return out
+
+
+def _after_label(
+    label: str, label_box: BBox, right: Sequence[Run], lines: Sequence[Line], ln: Line, shape: str
+) -> list[Candidate]:
+    """Values for a label that ends its segment: the next segment(s) on the line, the last one, or below."""
+    out: list[Candidate] = []
+    if right:
+        c = _cand(label, right[0].words, ln.page_no, shape, ln.index)
+        if c:
+            out.append(c)
+        if len(right) > 1:
+            # receipts: 'TOTAL   2   9.00' - the value at the right end of the line
+            c = _cand(label, right[-1].words, ln.page_no, shape, ln.index)
+            if c:
+                c.shape = "column"
+                out.append(c)
+        return out
+    for below in runs_below(label_box, [x for x in lines if x.index > ln.index][:3], max_lines=1):
+        c = _cand(label, below.words, ln.page_no, "below", ln.index)
+        if c:
+            out.append(c)
+    return out

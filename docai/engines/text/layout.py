@@ -1,0 +1,223 @@
+"""Page layout from word boxes: lines, gap-separated segments, blocks and reading order.
+
+Built only from geometry, so it works the same on a PDF text layer (whose own block/line ids are
+often wrong) and on Tesseract words (whose boxes jitter by a few points).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from docai.document import BBox, Page, Word
+
+_log = logging.getLogger(__name__)
+
+SEGMENT_GAP = 1.3  # a gap wider than this many line heights starts a new segment (a column, a value)
+
+
+def union(boxes: Iterable[BBox]) -> BBox:
+    bs = list(boxes)
+    return (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
+
+
+def _h(b: BBox) -> float:
+    return max(b[3] - b[1], 0.1)
+
+
+def x_overlap(a: BBox, b: BBox) -> float:
+    """Horizontal overlap in points (negative: the gap between them)."""
+    return min(a[2], b[2]) - max(a[0], b[0])
+
+
+def y_overlap(a: BBox, b: BBox) -> float:
+    return min(a[3], b[3]) - max(a[1], b[1])
+
+
+@dataclass
+class Run:
+    """Words in reading order on one line: a whole line or a gap-separated segment of one."""
+
+    page_no: int
+    words: list[Word]
+
+    @property
+    def bbox(self) -> BBox:
+        return union(w.bbox for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def height(self) -> float:
+        return statistics.median(_h(w.bbox) for w in self.words)
+
+    @property
+    def conf(self) -> float | None:
+        confs = [w.conf for w in self.words if w.conf is not None]
+        return sum(confs) / len(confs) if confs else None
+
+
+@dataclass
+class Line(Run):
+    """A visual line; `segments` split it where the gap between words is wide (columns, label/value)."""
+
+    segments: list[Run] = field(default_factory=list)
+    index: int = 0
+
+
+@dataclass
+class Block:
+    """Lines that belong together (a paragraph, an address, a table cell column), in reading order."""
+
+    page_no: int
+    runs: list[Run]
+
+    @property
+    def bbox(self) -> BBox:
+        return union(r.bbox for r in self.runs)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.text for r in self.runs)
+
+
+def group_lines(words: Sequence[Word], page_no: int = 1, gap: float = SEGMENT_GAP) -> list[Line]:
+    """Words -> lines by vertical overlap of their boxes, top to bottom; each line split into segments."""
+    items = [w for w in words if w.text.strip()]
+    items.sort(key=lambda w: ((w.bbox[1] + w.bbox[3]) / 2, w.bbox[0]))
+    rows: list[list[Word]] = []
+    row_boxes: list[BBox] = []
+    for w in items:
+        cy = (w.bbox[1] + w.bbox[3]) / 2
+        best, best_d = -1, 1e9
+        # Only recent rows can still take a word: the list is sorted by centre.
+        for i in range(len(rows) - 1, max(-1, len(rows) - 6), -1):
+            rb = row_boxes[i]
+            rcy = (rb[1] + rb[3]) / 2
+            tol = 0.5 * min(_h(rb), _h(w.bbox)) + 0.5
+            d = abs(cy - rcy)
+            if d > tol:
+                continue
+            if any(
+                x_overlap(o.bbox, w.bbox) > 0.5 * min(o.bbox[2] - o.bbox[0], w.bbox[2] - w.bbox[0])
+                for o in rows[i]
+            ):
+                continue
+            if d < best_d:
+                best, best_d = i, d
+        if best < 0:
+            rows.append([w])
+            row_boxes.append(w.bbox)
+        else:
+            rows[best].append(w)
+            rb = row_boxes[best]
+            # keep the row's box at its median band so tall words do not swallow neighbours
+            row_boxes[best] = (min(rb[0], w.bbox[0]), rb[1], max(rb[2], w.bbox[2]), rb[3])
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda w: w.bbox[0])
+        line = Line(page_no, row)
+        line.segments = split_segments(row, page_no, gap)
+        lines.append(line)
+    lines.sort(key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2)
+    for i, ln in enumerate(lines):
+        ln.index = i
+    return lines
+
+
+def split_segments(row: Sequence[Word], page_no: int, gap: float = SEGMENT_GAP) -> list[Run]:
+    """Split a left-to-right row of words where the gap exceeds `gap` x the row's median word height."""
+    if not row:
+        return []
+    height = statistics.median(_h(w.bbox) for w in row)
+    segments: list[Run] = [Run(page_no, [row[0]])]
+    for prev, w in itertools.pairwise(row):
+        space = w.bbox[0] - prev.bbox[2]
+        # dot leaders ("TOTAL ...... 9.00") are a gap too
+        leader = set(prev.text) <= {".", "_", "-", "…"} and len(prev.text) >= 3
+        if space > gap * height or leader:
+            segments.append(Run(page_no, [w]))
+        else:
+            segments[-1].words.append(w)
+    out: list[Run] = []
+    for s in segments:
+        kept = [w for w in s.words if not (set(w.text) <= {".", "_", "…"} and len(w.text) >= 3)]
+        if kept:
+            out.append(Run(page_no, kept))
+    return out
+
+
+def page_lines(page: Page, gap: float = SEGMENT_GAP) -> list[Line]:
+    return group_lines(page.words, page.page_no, gap)
+
+
+def group_blocks(lines: Sequence[Line]) -> list[Block]:
+    """Segments -> blocks (vertically close, horizontally overlapping), in reading order (XY-cut)."""
+    segs = [s for ln in lines for s in ln.segments]
+    if not segs:
+        return []
+    blocks: list[list[Run]] = []
+    for s in sorted(segs, key=lambda r: (r.bbox[1], r.bbox[0])):
+        sb = s.bbox
+        placed = False
+        for b in reversed(blocks[-12:]):
+            last = b[-1].bbox
+            vgap = sb[1] - last[3]
+            if -0.3 * _h(sb) <= vgap <= 0.9 * max(_h(sb), _h(last)) and x_overlap(last, sb) > 0:
+                b.append(s)
+                placed = True
+                break
+        if not placed:
+            blocks.append([s])
+    found = [Block(segs[0].page_no, b) for b in blocks]
+    return reading_order(found)
+
+
+def reading_order(blocks: list[Block]) -> list[Block]:
+    """Order blocks by recursive XY-cut: split at the widest horizontal gap, else at a column gap."""
+    if len(blocks) <= 1:
+        return list(blocks)
+    for axis in (1, 0):  # 1: cut between rows (y), 0: cut between columns (x)
+        spans = sorted((b.bbox[axis], b.bbox[axis + 2]) for b in blocks)
+        reach = spans[0][1]
+        for lo, hi in spans[1:]:
+            if lo > reach + 1.0:
+                first = [b for b in blocks if b.bbox[axis + 2] <= reach + 1e-6]
+                rest = [b for b in blocks if b.bbox[axis + 2] > reach + 1e-6]
+                return reading_order(first) + reading_order(rest)
+            reach = max(reach, hi)
+    return sorted(blocks, key=lambda b: (b.bbox[1], b.bbox[0]))
+
+
+def runs_right_of(box: BBox, lines: Sequence[Line], max_dx: float | None = None) -> list[Run]:
+    """Segments on the same line as `box`, starting right of it, nearest first."""
+    out: list[tuple[float, Run]] = []
+    for ln in lines:
+        if y_overlap(ln.bbox, box) < 0.4 * min(_h(ln.bbox), _h(box)):
+            continue
+        for s in ln.segments:
+            dx = s.bbox[0] - box[2]
+            if dx >= -1.0 and (max_dx is None or dx <= max_dx):
+                out.append((dx, s))
+    out.sort(key=lambda t: t[0])
+    return [s for _, s in out]
+
+
+def runs_below(box: BBox, lines: Sequence[Line], max_lines: int = 1, max_gap: float = 2.0) -> list[Run]:
+    """Segments under `box` that overlap it horizontally, within `max_gap` line heights, nearest first."""
+    out: list[tuple[float, Run]] = []
+    h = _h(box)
+    for ln in lines:
+        dy = ln.bbox[1] - box[3]
+        if dy < -0.3 * h or dy > max_gap * h + h * (max_lines - 1) * 1.5:
+            continue
+        for s in ln.segments:
+            if s.bbox[1] >= box[3] - 0.3 * h and x_overlap(s.bbox, box) > 0:
+                out.append((dy, s))
+    out.sort(key=lambda t: t[0])
+    return [s for _, s in out[:max_lines]]
