@@ -1,0 +1,422 @@
+"""The extract and ask flow both vision-language engines share; they differ only in how they call a model.
+
+An engine implements `ModelCaller`: `call(request) -> Reply` (one chat turn with images) and
+`map_calls(fn, items)` (sequential in-process, concurrent against a server). Everything else happens
+here: page groups, prompts, parsing, one repair round, normalization, merging, status and evidence.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from docai.engines.base import ProgressCallback
+from docai.engines.vlm import prompts
+from docai.engines.vlm.merge import GroupResult, clean_pages, merge_groups
+from docai.engines.vlm.output import (
+    empty_like,
+    find_json,
+    missing_required,
+    normalize_value,
+    split_reasoning,
+    truncate_repetition,
+    validation_errors,
+)
+from docai.engines.vlm.pages import group_pages, iter_group_images, pages_per_request
+from docai.errors import SchemaError
+from docai.options import Options
+from docai.results import Answer, Citation, Evidence, Extraction, Status
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from docai.document import Document
+    from docai.parsers.slicing import SliceConfig
+
+_log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class Request:
+    """One chat turn: `parts` in order (text and PIL images), a system text, and output limits.
+
+    `response_schema` is the JSON Schema of the whole reply, for servers that constrain decoding."""
+
+    parts: list[str | Image]
+    system: str = prompts.SYSTEM
+    response_schema: dict[str, Any] | None = None
+    schema_name: str = "docai_extraction"
+    max_tokens: int = 4096
+    think: bool = True
+
+    @property
+    def n_images(self) -> int:
+        return sum(1 for p in self.parts if not isinstance(p, str))
+
+
+@dataclass
+class Reply:
+    """What the model said: `content` (may still hold <think>), a separate reasoning text if the server
+    split it off, token usage, and notes about how the call went (fallbacks, truncation)."""
+
+    content: str
+    reasoning: str | None = None
+    usage: dict[str, int] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class ModelCaller(Protocol):
+    def call(self, request: Request) -> Reply: ...
+
+    def map_calls(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]: ...
+
+
+@dataclass
+class _Turn:
+    """A parsed reply: answer text, reasoning, the JSON found (or None) and what went wrong."""
+
+    text: str
+    reasoning: str | None
+    value: Any
+    error: str | None
+    usage: dict[str, int] | None
+    notes: list[str]
+
+
+def _turn(reply: Reply) -> _Turn:
+    text, reasoning = split_reasoning(reply.content, reply.reasoning)
+    notes = list(reply.notes)
+    cut, truncated = truncate_repetition(text)
+    if truncated:
+        notes.append("the reply repeated itself and was cut")
+        text = cut
+    try:
+        value, error = find_json(text), None
+    except ValueError as e:
+        value, error = None, str(e)
+    return _Turn(text, reasoning, value, error, reply.usage, notes)
+
+
+def add_usage(total: dict[str, int] | None, more: dict[str, int] | None) -> dict[str, int] | None:
+    if not more:
+        return total
+    out = dict(total or {})
+    for k, v in more.items():
+        if isinstance(v, int):
+            out[k] = out.get(k, 0) + v
+    return out
+
+
+def check_schema(schema: Any) -> dict[str, Any]:
+    """The schema if it is a JSON Schema object with properties; SchemaError otherwise."""
+    if not isinstance(schema, dict):
+        raise SchemaError("the schema must be a JSON object")
+    if not isinstance(schema.get("properties"), dict) or not schema["properties"]:
+        raise SchemaError("the schema must be an object schema with at least one property")
+    return schema
+
+
+def _image_parts(
+    document: Document, group: list[int], config: SliceConfig, client: bool
+) -> list[str | Image]:
+    parts: list[str | Image] = []
+    for page in iter_group_images(document, group, config, client):
+        for label, image in page.images:
+            parts.extend([label, image])
+    return parts
+
+
+# ------------------------------------------------------------------------------------------ extract
+
+
+@dataclass
+class _GroupOutcome:
+    pages: list[int]
+    result: GroupResult | None
+    errors: list[str]
+    raw: str
+    reasoning: str | None
+    usage: dict[str, int] | None
+    notes: list[str]
+
+
+def _checked(value: Any, schema: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any], list[str]]:
+    """(data, pages, errors) of a parsed reply: unwraps {"data", "pages"}, normalizes, validates."""
+    if not isinstance(value, dict):
+        return None, {}, [f"(root): expected a JSON object, got {type(value).__name__}"]
+    props = schema.get("properties") or {}
+    if isinstance(value.get("data"), dict) and "data" not in props:
+        data, pages = value["data"], value.get("pages") or {}
+    else:  # the model answered with the data object itself
+        data, pages = {k: v for k, v in value.items() if k != "pages"}, value.get("pages") or {}
+    data = normalize_value(data, schema)
+    return data, pages, validation_errors(data, schema)
+
+
+def _extract_group(
+    caller: ModelCaller,
+    document: Document,
+    group: list[int],
+    schema: dict[str, Any],
+    options: Options,
+    config,
+) -> _GroupOutcome:
+    response_schema = prompts.extraction_response_schema(schema)
+    parts = _image_parts(document, group, config, options.slicing == "client")
+    parts.append(prompts.extract_prompt(schema, group))
+    request = Request(
+        parts, response_schema=response_schema, max_tokens=options.max_tokens, think=options.think
+    )
+    turn = _turn(caller.call(request))
+    usage, notes, raws = turn.usage, list(turn.notes), [turn.text]
+    reasonings = [turn.reasoning] if turn.reasoning else []
+    data, pages, errors = _checked(turn.value, schema) if turn.error is None else (None, {}, [turn.error])
+    if errors:
+        _log.info("pages %s: reply invalid (%s); asking once for a repair", group, errors[0])
+        repair = Request(
+            [prompts.repair_prompt(turn.text, errors)],
+            response_schema=response_schema,
+            max_tokens=options.max_tokens,
+            think=False,
+        )
+        fixed = _turn(caller.call(repair))
+        usage = add_usage(usage, fixed.usage)
+        notes += fixed.notes
+        raws.append(fixed.text)
+        if fixed.reasoning:
+            reasonings.append(fixed.reasoning)
+        if fixed.error is None:
+            data2, pages2, errors2 = _checked(fixed.value, schema)
+            if not errors2:
+                data, pages, errors = data2, pages2, []
+                notes.append(f"pages {_span(group)}: the first reply was invalid and was repaired")
+            else:
+                errors = errors2
+        else:
+            errors = [fixed.error]
+    result = GroupResult(data, clean_pages(pages), group) if not errors and data is not None else None
+    raw = "\n\n--- repair ---\n\n".join(raws)
+    return _GroupOutcome(group, result, errors, raw, "\n\n".join(reasonings) or None, usage, notes)
+
+
+def _span(group: list[int]) -> str:
+    return str(group[0]) if len(group) == 1 else f"{group[0]}-{group[-1]}"
+
+
+def _value_at(data: Any, path: str) -> Any:
+    import re
+
+    cur = data
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        try:
+            cur = cur[int(index)] if index else cur[name]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return cur
+
+
+def run_extract(
+    caller: ModelCaller,
+    document: Document,
+    schema: dict[str, Any],
+    options: Options,
+    config: SliceConfig,
+    *,
+    engine: str,
+    model: str | None,
+    progress: ProgressCallback | None = None,
+) -> Extraction:
+    """Extract `schema` from `document`: one request per page group, results merged by the schema."""
+    schema = check_schema(schema)
+    per = pages_per_request(options, len(prompts.extract_prompt(schema, [1, 2])), config)
+    groups = group_pages(list(document.page_numbers), per)
+    total = len(document.page_numbers)
+    done = [0]
+    lock = threading.Lock()
+
+    def one(group: list[int]) -> _GroupOutcome:
+        outcome = _extract_group(caller, document, group, schema, options, config)
+        if progress is not None:
+            with lock:
+                done[0] += len(group)
+                progress(done[0], total)
+        return outcome
+
+    _log.info("%s: %d pages in %d request(s) of up to %d pages", document.name, total, len(groups), per)
+    outcomes = caller.map_calls(one, groups) if groups else []
+    usage: dict[str, int] | None = None
+    notes: list[str] = []
+    errors: list[str] = []
+    for o in outcomes:
+        usage = add_usage(usage, o.usage)
+        notes += o.notes
+        errors += [f"pages {_span(o.pages)}: {e}" for e in o.errors] if len(outcomes) > 1 else o.errors
+    good = [o.result for o in outcomes if o.result is not None]
+    raw = _joined([(o.pages, o.raw) for o in outcomes])
+    reasoning = _joined([(o.pages, o.reasoning) for o in outcomes if o.reasoning]) or None
+    common = {"engine": engine, "model": model, "usage": usage, "notes": notes, "raw_output": raw}
+    if not good:
+        bad = next((o for o in outcomes if o.result is None), None)
+        data = empty_like(schema)
+        if bad is not None and not any("JSON" in e for e in bad.errors):
+            data = _best_effort(bad.raw, schema) or data
+        status: Status = "invalid" if outcomes else "failed"
+        if not outcomes:
+            errors.append("the document has no pages to read")
+        return Extraction(data, status, errors=errors, reasoning=reasoning, **common)
+    merged = merge_groups(schema, good)
+    evidence = {
+        path: Evidence(
+            page, None, text=_text(_value_at(merged.data, path)), confidence=None, document=document.name
+        )
+        for path, page in merged.pages.items()
+    }
+    final_errors = validation_errors(merged.data, schema)
+    if final_errors:  # merging valid parts should stay valid; say so if not
+        errors += final_errors
+        return Extraction(merged.data, "invalid", evidence, errors, reasoning=reasoning, **common)
+    missing = missing_required(merged.data, schema)
+    status = "partial" if missing or len(good) < len(outcomes) else "ok"
+    if missing:
+        notes.append("required fields not found: " + ", ".join(missing))
+    return Extraction(merged.data, status, evidence, errors, reasoning=reasoning, **common)
+
+
+def _best_effort(raw: str, schema: dict[str, Any]) -> dict[str, Any] | None:
+    """The data of an invalid reply as parsed (kept for inspection; the status says it is invalid)."""
+    first = raw.split("\n\n--- repair ---\n\n")[-1]
+    try:
+        data, _, _ = _checked(find_json(first), schema)
+    except ValueError:
+        return None
+    return data
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _joined(items: list[tuple[list[int], str | None]]) -> str:
+    if len(items) == 1:
+        return items[0][1] or ""
+    return "\n\n".join(f"=== pages {_span(p)} ===\n{t or ''}" for p, t in items)
+
+
+# ------------------------------------------------------------------------------------------ ask
+
+
+@dataclass
+class _Candidate:
+    document: str
+    text: str
+    found: bool
+    pages: list[int]
+    raw: str
+    reasoning: str | None
+    usage: dict[str, int] | None
+    notes: list[str]
+
+
+def _parse_answer(turn: _Turn, shown: list[int]) -> tuple[str, bool, list[int]]:
+    value = turn.value
+    if isinstance(value, dict):
+        answer = value.get("answer")
+        found = bool(value.get("found", answer not in (None, "")))
+        raw_pages = value.get("pages") or []
+        if not isinstance(raw_pages, list):
+            raw_pages = [raw_pages]
+        pages = [
+            p for p in (clean_pages({str(i): p for i, p in enumerate(raw_pages)}).values()) if p in shown
+        ]
+        text = "" if answer is None else str(answer)
+        found = found and bool(text.strip())
+    else:  # prose answer: keep it, the status is in the notes
+        text, found, pages = turn.text.strip(), bool(turn.text.strip()), []
+        turn.notes.append("the answer was not JSON; its text is used as is")
+    if found and not pages and len(shown) == 1:
+        pages = list(shown)
+    return text, found, pages
+
+
+def run_ask(
+    caller: ModelCaller,
+    documents: list[Document],
+    question: str,
+    options: Options,
+    config: SliceConfig,
+    *,
+    engine: str,
+    model: str | None,
+) -> Answer:
+    """Ask every page group; one found answer is the answer, several are combined in one more call."""
+    if not question.strip():
+        raise SchemaError("the question is empty")
+    per = pages_per_request(options, len(prompts.ask_prompt(question)), config)
+    tasks = [(doc, g) for doc in documents for g in group_pages(list(doc.page_numbers), per)]
+
+    def one(task: tuple[Document, list[int]]) -> _Candidate:
+        doc, group = task
+        parts = _image_parts(doc, group, config, options.slicing == "client")
+        parts.append(prompts.ask_prompt(question))
+        request = Request(
+            parts,
+            response_schema=prompts.ANSWER_RESPONSE_SCHEMA,
+            schema_name="docai_answer",
+            max_tokens=options.max_tokens,
+            think=options.think,
+        )
+        turn = _turn(caller.call(request))
+        text, found, pages = _parse_answer(turn, group)
+        return _Candidate(doc.name, text, found, pages, turn.text, turn.reasoning, turn.usage, turn.notes)
+
+    cands = caller.map_calls(one, tasks) if tasks else []
+    usage: dict[str, int] | None = None
+    notes: list[str] = []
+    for c in cands:
+        usage = add_usage(usage, c.usage)
+        notes += c.notes
+    found = [c for c in cands if c.found]
+    reasoning = "\n\n".join(c.reasoning for c in cands if c.reasoning) or None
+    raw = "\n\n".join(f"=== {c.document} ===\n{c.raw}" for c in cands)
+    base = {"engine": engine, "model": model, "reasoning": reasoning, "raw_output": raw}
+    if not found:
+        return Answer(question, "", False, usage=usage, notes=notes, **base)
+    if len(found) == 1:
+        c = found[0]
+        cites = [Citation(p, c.document) for p in c.pages]
+        return Answer(question, c.text, True, cites, usage=usage, notes=notes, **base)
+    request = Request(
+        [prompts.combine_prompt(question, [(c.text, c.pages) for c in found])],
+        response_schema=prompts.ANSWER_RESPONSE_SCHEMA,
+        schema_name="docai_answer",
+        max_tokens=options.max_tokens,
+        think=options.think,
+    )
+    turn = _turn(caller.call(request))
+    usage = add_usage(usage, turn.usage)
+    all_pages = sorted({p for c in found for p in c.pages})
+    text, ok, pages = _parse_answer(turn, all_pages)
+    if not ok:  # the combine call failed to answer: keep the first candidate
+        text, pages = found[0].text, found[0].pages
+        notes.append("combining the candidate answers failed; the first one is given")
+    cites = [Citation(p, c.document) for c in found for p in c.pages if p in pages] or [
+        Citation(p, c.document) for c in found for p in c.pages
+    ]
+    raw += f"\n\n=== combined ===\n{turn.text}"
+    base["raw_output"] = raw
+    return Answer(question, text, True, _dedup(cites), usage=usage, notes=notes + turn.notes, **base)
+
+
+def _dedup(cites: list[Citation]) -> list[Citation]:
+    seen: set[tuple[str | None, int]] = set()
+    out = []
+    for c in cites:
+        if (c.document, c.page_no) not in seen:
+            seen.add((c.document, c.page_no))
+            out.append(c)
+    return out

@@ -1,0 +1,101 @@
+"""Page images for a vision-language model, and how many pages go into one request.
+
+Pages are rendered at the resolution LLaVA-UHD slicing can use (`render_dpi_for_page`), never more.
+With server-side slicing (the default) one image per page is sent and the model's processor slices it;
+with client-side slicing the overview and each slice go as separate images.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from docai.document import Document, Page
+from docai.options import Options
+from docai.parsers.slicing import SliceConfig, render_dpi_for_page, slice_image
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+_log = logging.getLogger(__name__)
+
+DEFAULT_MAX_PAGES = 8
+"""Upper bound on pages per request when `pages_per_request` is not set: more images than this in
+one prompt hurts accuracy more than it saves calls, and servers cap images per prompt."""
+LABEL_TOKENS = 24
+"""Text tokens around each page image (label, image markers)."""
+
+
+@dataclass
+class PageImages:
+    """One page as the model sees it: its number and the labelled images (one, or overview + slices)."""
+
+    page_no: int
+    images: list[tuple[str, Image]]
+
+
+def slice_config(options: Options, merge_factor: int = 1) -> SliceConfig:
+    """The slicing parameters from options. `merge_factor` 1 suits MiniCPM-V 4.5 (multiples of 14 px)."""
+    return SliceConfig(
+        scale_resolution=options.scale_resolution,
+        patch_size=options.patch_size,
+        max_slices=max(1, options.max_slices),
+        merge_factor=merge_factor,
+    )
+
+
+def render_for_model(page: Page, config: SliceConfig) -> Image:
+    """The page rendered at the dpi whose pixel area the slicing can use, in RGB."""
+    dpi = render_dpi_for_page(page.width, page.height, config)
+    image = page.render(dpi)
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def page_images(page: Page, config: SliceConfig, client_slicing: bool) -> PageImages:
+    """The labelled images of one page (`client_slicing`: overview first, then the slices row by row)."""
+    from docai.engines.vlm.prompts import page_label
+
+    image = render_for_model(page, config)
+    if not client_slicing:
+        return PageImages(page.page_no, [(page_label(page.page_no), image)])
+    overview, pieces = slice_image(image, config)
+    out = [(page_label(page.page_no, "overview" if pieces else None), overview)]
+    out += [(page_label(page.page_no, f"part {i} of {len(pieces)}"), p) for i, p in enumerate(pieces, 1)]
+    return PageImages(page.page_no, out)
+
+
+def tokens_per_page(config: SliceConfig) -> int:
+    """Worst-case visual tokens of one page (overview plus every slice) and its label."""
+    return config.query_num * (1 + config.max_slices) + LABEL_TOKENS
+
+
+def pages_per_request(options: Options, prompt_chars: int = 0, config: SliceConfig | None = None) -> int:
+    """`options.pages_per_request`, else as many pages as fit in the context next to prompt and output."""
+    if options.pages_per_request:
+        return max(1, options.pages_per_request)
+    config = config or slice_config(options)
+    budget = options.max_context - options.max_tokens - prompt_chars // 3 - 256
+    fit = budget // tokens_per_page(config)
+    if fit < 1:
+        _log.warning(
+            "max_context %d leaves no room for a page image next to %d output tokens; sending 1 page",
+            options.max_context,
+            options.max_tokens,
+        )
+    return max(1, min(DEFAULT_MAX_PAGES, fit))
+
+
+def group_pages(page_numbers: list[int], per_request: int) -> list[list[int]]:
+    """Consecutive pages in groups of at most `per_request` (tables that continue stay together)."""
+    size = max(1, per_request)
+    return [page_numbers[i : i + size] for i in range(0, len(page_numbers), size)]
+
+
+def iter_group_images(
+    document: Document, group: list[int], config: SliceConfig, client_slicing: bool
+) -> Iterator[PageImages]:
+    """Page images of one group, rendered one page at a time."""
+    for n in group:
+        yield page_images(document.page(n), config, client_slicing)
