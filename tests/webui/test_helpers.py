@@ -161,5 +161,10 @@ def test_result_tables() -> None:
     assert tables.value_at(ok.data, "items[1].description") == "Ink"
     assert tables.value_at(ok.data, "items[5].description") is None
     assert tables.field_paths(ok.data, {"extra": 1}) == [
-        "total", "paid", "items[0].description", "items[0].amount", "items[1].description", "extra"
-    ]  # fmt: skip
+        "total",
+        "paid",
+        "items[0].description",
+        "items[0].amount",
+        "items[1].description",
+        "extra",
+    ]
