@@ -207,8 +207,8 @@ class TransformersEngine(Engine):
         self._processor = processor
         self._loaded: LoadedModel | None = None
         self._config = slice_config(options)
-        self.last_inputs: dict[str, tuple[int, ...]] = {}
-        """Shapes of the last native call's model inputs (pixel_values, target_sizes, ...), for checks."""
+        self.input_shapes: list[dict[str, tuple[int, ...]]] = []
+        """Shapes of each native call's model inputs (pixel_values, target_sizes, ...), for checks."""
 
     @property
     def model(self) -> str | None:
@@ -323,7 +323,7 @@ class TransformersEngine(Engine):
             "completion_tokens": len(new),
             "total_tokens": prompt_len + len(new),
         }
-        self.last_inputs = {k: tuple(v.shape) for k, v in inputs.items() if hasattr(v, "shape")}
+        self.input_shapes.append({k: tuple(v.shape) for k, v in inputs.items() if hasattr(v, "shape")})
         return Reply(reply, None, usage, notes)
 
     def _chat_remote(self, loaded: LoadedModel, request: Request) -> Reply:

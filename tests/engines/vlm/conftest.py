@@ -228,7 +228,7 @@ def _build_tiny(folder: Path) -> TinyModel:
             "num_attention_heads": 4,
             "num_key_value_heads": 2,
             "head_dim": 16,
-            "layer_types": ["linear_attention", "full_attention"],
+            "layer_types": ["full_attention", "full_attention"],
             "linear_num_key_heads": 2,
             "linear_num_value_heads": 4,
             "linear_key_head_dim": 16,
