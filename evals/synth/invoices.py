@@ -27,13 +27,14 @@ class Sample:
 
 
 def _items(rng: random.Random, zh: bool) -> list[dict[str, Any]]:
-    names = rng.sample(v.ZH_ITEMS if zh else v.ITEMS, rng.randint(2, 6))
+    picks = rng.sample(v.ITEMS, rng.randint(2, 6))
     rows = []
-    for name in names:
-        qty = rng.randint(1, 12)
-        price = v.money(rng, 3, 480)
+    for k, (name, low, high) in enumerate(picks):
+        qty = rng.randint(1, 12) if high < 100 else rng.randint(1, 4)
+        price = v.money(rng, low, high)
+        desc = v.ZH_ITEMS[k % len(v.ZH_ITEMS)] if zh else name
         rows.append(
-            {"description": name, "quantity": qty, "unit_price": price, "amount": round(qty * price, 2)}
+            {"description": desc, "quantity": qty, "unit_price": price, "amount": round(qty * price, 2)}
         )
     return rows
 
@@ -65,17 +66,29 @@ def _meta_block(c: Canvas, layout: str, pairs: list[tuple[str, str]], x: float, 
     return y
 
 
-def draw_invoice(page: Any, rng: random.Random, zh: bool = False) -> Sample:
-    """An invoice on `page`: vendor header, meta block, bill-to, line items, totals."""
-    font = "helv" if zh else rng.choice(["helv", "helv", "tiro", "cour"])
+def draw_invoice(
+    page: Any,
+    rng: random.Random,
+    zh: bool = False,
+    *,
+    layout: str | None = None,
+    currency: tuple[str, str, str] | None = None,
+    font: str | None = None,
+    date_style: str | None = None,
+) -> Sample:
+    """An invoice on `page`: vendor header, meta block, bill-to, line items, totals.
+
+    Layout, currency (code, symbol, number style), font and date style are random unless given.
+    """
+    font = font or ("helv" if zh else rng.choice(["helv", "helv", "tiro", "cour"]))
     c = Canvas(page, font=font, size=9.5 if font != "cour" else 8.5)
-    layout = rng.choice(INVOICE_LAYOUTS)
-    code, symbol, style = ("CNY", "¥", "us") if zh else rng.choice(v.CURRENCIES)
-    date_style = rng.choice(v.DATE_STYLES)
+    layout = layout or rng.choice(INVOICE_LAYOUTS)
+    code, symbol, style = currency or (("CNY", "¥", "us") if zh else rng.choice(v.CURRENCIES))
+    date_style = date_style or rng.choice(v.DATE_STYLES)
     issued = v.some_date(rng)
     due = v.shift(issued, rng.choice([14, 30, 45]))
     vendor, customer = v.company(rng, zh), v.company(rng, zh)
-    number = v.ref_number(rng)
+    number = v.ref_number(rng, issued.year)
     items = _items(rng, zh)
     subtotal = round(sum(i["amount"] for i in items), 2)
     rate = rng.choice([0.05, 0.06, 0.08, 0.1, 0.2])

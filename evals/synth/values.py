@@ -73,21 +73,22 @@ CITIES = [
     ("Singapore", "049315"),
 ]
 ZH_ADDRESSES = ["上海市浦东新区世纪大道100号", "北京市朝阳区建国路88号", "深圳市南山区科技园南路15号"]
-ITEMS = [
-    "Printer paper A4 (box)",
-    "USB-C cable 2m",
-    "Consulting hours",
-    "Office chair",
-    "Toner cartridge",
-    "Software licence (1 yr)",
-    "Shipping & handling",
-    "Desk lamp LED",
-    "Network switch 8-port",
-    "Maintenance visit",
-    "Coffee beans 1kg",
-    "Whiteboard markers",
-    "External SSD 1TB",
-    "Training session",
+# name, typical unit price range
+ITEMS: list[tuple[str, float, float]] = [
+    ("Printer paper A4 (box)", 18, 45),
+    ("USB-C cable 2m", 6, 25),
+    ("Consulting hours", 80, 220),
+    ("Office chair", 120, 480),
+    ("Toner cartridge", 40, 160),
+    ("Software licence (1 yr)", 90, 900),
+    ("Shipping & handling", 8, 60),
+    ("Desk lamp LED", 15, 70),
+    ("Network switch 8-port", 35, 180),
+    ("Maintenance visit", 90, 350),
+    ("Coffee beans 1kg", 12, 35),
+    ("Whiteboard markers (pack)", 4, 15),
+    ("External SSD 1TB", 60, 160),
+    ("Training session", 250, 1200),
 ]
 ZH_ITEMS = ["办公用纸", "数据线", "咨询服务", "办公椅", "硒鼓", "软件许可", "运输费", "台灯"]
 RECEIPT_ITEMS = [
@@ -199,7 +200,7 @@ def money(rng: random.Random, low: float, high: float) -> float:
     return round(rng.uniform(low, high), 2)
 
 
-def ref_number(rng: random.Random, prefix: str | None = None) -> str:
+def ref_number(rng: random.Random, year: int | None = None, prefix: str | None = None) -> str:
     prefix = prefix or rng.choice(["INV", "IN", "BILL", "F", "A"])
     sep = rng.choice(["-", "/", ""])
-    return f"{prefix}{sep}{rng.randint(2018, 2025)}{sep}{rng.randint(1, 9999):04d}"
+    return f"{prefix}{sep}{year or rng.randint(2018, 2025)}{sep}{rng.randint(1, 9999):04d}"
