@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from docai.storage.base import DatabaseBase
-from docai.storage.models import AnswerDocument, AnswerRow, BlobRow, DocumentRow, utcnow
-from docai.storage.records import AnswerRecord, answer_record
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docai.errors import InputError, StorageError
 from docai.results import Answer
+from docai.storage.base import DatabaseBase
+from docai.storage.models import AnswerDocument, AnswerRow, BlobRow, DocumentRow, utcnow
+from docai.storage.records import AnswerRecord, answer_record
 
 _log = logging.getLogger(__name__)
 

@@ -7,13 +7,13 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from docai.storage.connection import WRITE_OPTION, first_line, with_retries
-from docai.storage.models import Base, DocumentName, SchemaName, SchemaRow
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from docai.errors import DocaiError, StorageError
+from docai.storage.connection import WRITE_OPTION, first_line, with_retries
+from docai.storage.models import Base, DocumentName, SchemaName, SchemaRow
 
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -28,6 +28,7 @@ class DatabaseBase:
     """Holds the engine; subclasses add the queries."""
 
     url: str
+    """The full SQLAlchemy URL (password included: usable by open_database in another process)."""
 
     def __init__(self, engine: Engine, url: str) -> None:
         self._engine = engine
@@ -53,9 +54,12 @@ class DatabaseBase:
         self.close()
 
     def _read(self, fn: Callable[[Session], T], what: str = "reading the database") -> T:
-        try:
+        def once() -> T:
             with Session(self._engine, expire_on_commit=False) as s, s.begin():
                 return fn(s)
+
+        try:
+            return with_retries(once, what)
         except DocaiError:
             raise
         except SQLAlchemyError as e:

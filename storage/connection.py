@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import sqlite3
 import time
 from collections.abc import Callable
@@ -134,16 +135,18 @@ def is_retryable(exc: BaseException) -> bool:
     return "database is locked" in text or "database is busy" in text or code in ("40001", "40P01")
 
 
-def with_retries(fn: Callable[[], T], what: str, attempts: int = 5) -> T:
-    """Run `fn`, retrying on lock contention as a last resort (the busy timeout should already wait)."""
+def with_retries(fn: Callable[[], T], what: str, attempts: int = 8) -> T:
+    """Run `fn`, retrying on lock contention as a last resort. The busy timeout already waits in most
+    cases, but SQLite returns SQLITE_BUSY at once in a few (e.g. while another process switches a new
+    file to WAL or recovers the WAL index), so those get a short randomised back-off here."""
     for attempt in range(1, attempts + 1):
         try:
             return fn()
         except (OperationalError, DBAPIError) as e:
             if not is_retryable(e) or attempt == attempts:
                 raise StorageError(f"{what}: {first_line(e)}") from e
-            _log.warning("%s: database busy, retry %d/%d", what, attempt, attempts - 1)
-            time.sleep(0.05 * 2**attempt)
+            _log.warning("%s: %s; retry %d/%d", what, first_line(e), attempt, attempts - 1)
+            time.sleep(min(1.0, 0.05 * 2**attempt) * (0.5 + random.random()))
     raise AssertionError("unreachable")
 
 

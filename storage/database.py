@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 import os
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from docai.errors import StorageError
 from docai.storage.answers import AnswersMixin
 from docai.storage.connection import default_database_url, first_line, make_engine, parse_url, to_url
 from docai.storage.documents import DocumentsMixin
 from docai.storage.migrate import current_revision, upgrade
 from docai.storage.runs import RunsMixin
 from docai.storage.schemas import SchemasMixin
-from sqlalchemy.exc import SQLAlchemyError
-
-from docai.errors import StorageError
 
 _log = logging.getLogger(__name__)
 
@@ -32,8 +32,13 @@ class Database(DocumentsMixin, SchemasMixin, RunsMixin, AnswersMixin):
         """Apply pending migrations (open_database already does this)."""
         return upgrade(self._engine)
 
+    @property
+    def display_url(self) -> str:
+        """`url` with any password masked, for messages."""
+        return parse_url(self.url).render_as_string(hide_password=True)
+
     def __repr__(self) -> str:
-        return f"Database({self.url!r})"
+        return f"Database({self.display_url!r})"
 
 
 def open_database(url_or_path: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Database:
@@ -54,4 +59,4 @@ def open_database(url_or_path: str | os.PathLike[str] | None = None, *, migrate:
         engine.dispose()
         raise StorageError(f"cannot open the database {shown}: {first_line(e)}") from None
     _log.debug("opened database %s", shown)
-    return Database(engine, shown)
+    return Database(engine, parse_url(url).render_as_string(hide_password=False))

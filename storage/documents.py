@@ -6,6 +6,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from docai.errors import InputError, StorageError
 from docai.storage.base import DatabaseBase, is_hex_prefix
 from docai.storage.models import (
     AnswerDocument,
@@ -18,10 +22,6 @@ from docai.storage.models import (
     RunRow,
     utcnow,
 )
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
-
-from docai.errors import InputError, StorageError
 
 _log = logging.getLogger(__name__)
 

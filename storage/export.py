@@ -13,9 +13,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from docai.storage.records import RunRecord
-
 from docai.errors import InputError, StorageError
+from docai.storage.records import RunRecord
 
 if TYPE_CHECKING:
     import pandas as pd

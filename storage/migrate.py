@@ -15,11 +15,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from docai.storage.connection import WRITE_OPTION, first_line, with_retries
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from docai.errors import StorageError
+from docai.storage.connection import WRITE_OPTION, first_line, with_retries
 
 _log = logging.getLogger(__name__)
 
@@ -46,9 +46,13 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None for an empty database)."""
-    try:
+
+    def read() -> str | None:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
+
+    try:
+        return with_retries(read, "cannot read the database")
     except SQLAlchemyError as e:
         raise StorageError(f"cannot read the database: {first_line(e)}") from None
 

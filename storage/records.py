@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from docai.storage.models import AnswerRow, ResultRow, RunRow, SchemaRow
-
 from docai.results import Answer, Citation, Evidence, Extraction
+from docai.storage.models import AnswerRow, ResultRow, RunRow, SchemaRow
 
 
 @dataclass

@@ -11,6 +11,11 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from docai.errors import InputError, StorageError
+from docai.results import STATUSES, Extraction
 from docai.storage.base import DatabaseBase
 from docai.storage.models import (
     DocumentName,
@@ -22,11 +27,6 @@ from docai.storage.models import (
     utcnow,
 )
 from docai.storage.records import RunRecord, run_record
-from sqlalchemy import Select, delete, select
-from sqlalchemy.orm import Session, joinedload, selectinload
-
-from docai.errors import InputError, StorageError
-from docai.results import STATUSES, Extraction
 
 _log = logging.getLogger(__name__)
 

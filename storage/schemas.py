@@ -7,13 +7,13 @@ import json
 import logging
 from typing import Any
 
-from docai.storage.base import DatabaseBase, is_hex_prefix
-from docai.storage.models import RunRow, SchemaName, SchemaRow, utcnow
-from docai.storage.records import SchemaInfo, schema_info
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from docai.errors import InputError, SchemaError
+from docai.storage.base import DatabaseBase, is_hex_prefix
+from docai.storage.models import RunRow, SchemaName, SchemaRow, utcnow
+from docai.storage.records import SchemaInfo, schema_info
 
 _log = logging.getLogger(__name__)
 

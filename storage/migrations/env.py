@@ -4,6 +4,7 @@ a connection already inside a locked write transaction (so two processes never m
 from __future__ import annotations
 
 from alembic import context
+
 from docai.storage.models import Base
 
 connection = context.config.attributes.get("connection")

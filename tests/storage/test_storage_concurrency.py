@@ -6,8 +6,9 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
-from docai.storage import open_database
 from storage_helpers import write_runs_worker
+
+from docai.storage import open_database
 
 WORKERS = 4
 RUNS = 50

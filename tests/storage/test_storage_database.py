@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from docai.storage import schema_hash
 from storage_helpers import INVOICE_SCHEMA, fake_sha, make_extraction
 
 from docai.errors import InputError, SchemaError, StorageError
 from docai.results import Answer, Citation
+from docai.storage import schema_hash
 
 
 def _doc(db: Any, n: int = 1, name: str | None = None) -> int:
@@ -214,8 +214,9 @@ def test_answers_and_blobs(db: Any) -> None:
 
 
 def test_delete_document_cascades(db: Any) -> None:
-    from docai.storage.models import AnswerRow, EvidenceRow, PageRow, ResultRow, RunRow
     from sqlalchemy import func, select
+
+    from docai.storage.models import AnswerRow, EvidenceRow, PageRow, ResultRow, RunRow
 
     sid, _ = db.save_schema(INVOICE_SCHEMA, "invoice")
     d1, d2 = _doc(db, 1, "keep.pdf"), _doc(db, 2, "gone.pdf")

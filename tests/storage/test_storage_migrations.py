@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from docai.storage import default_database_url, open_database
-from docai.storage.connection import make_engine
-from docai.storage.migrate import current_revision, head_revision, upgrade
 from sqlalchemy import inspect, text
 
 from docai.errors import StorageError
+from docai.storage import default_database_url, open_database
+from docai.storage.connection import make_engine
+from docai.storage.migrate import current_revision, head_revision, upgrade
 
 
 def test_database_at_first_revision_is_upgraded_without_losing_rows(db_url: str) -> None:
@@ -68,6 +68,7 @@ def test_database_at_first_revision_is_upgraded_without_losing_rows(db_url: str)
 def test_models_and_migrations_agree(db: object) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
+
     from docai.storage.models import Base
 
     with db.engine.connect() as conn:  # type: ignore[attr-defined]
