@@ -57,6 +57,11 @@ class Page:
     words: list[Word]
     text_source: TextSource
     renderer: Callable[[float], Image] = field(repr=False, compare=False)
+    sized_renderer: Callable[[list[tuple[int, int]]], list[Image]] | None = field(
+        default=None, repr=False, compare=False
+    )
+    """Renders the page at exact (width, height) pixel sizes in one pass (parsers set it; used by
+    docai.parsers.page_slices to cut LLaVA-UHD slices without resampling)."""
 
     @property
     def text(self) -> str:

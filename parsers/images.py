@@ -103,6 +103,16 @@ class ImageProvider:
             frame = frame.resize(size, PILImage.Resampling.LANCZOS)
         return frame
 
+    def render_sizes(self, page_no: int, sizes: list[tuple[int, int]]) -> list[Image]:
+        """The frame as displayed, resampled to each exact (width, height)."""
+        from PIL import Image as PILImage
+
+        frame = self.render(page_no, 72.0)
+        return [
+            frame if frame.size == size else frame.resize(size, PILImage.Resampling.BICUBIC, reducing_gap=3.0)
+            for size in sizes
+        ]
+
     def close(self) -> None:
         self._img.close()
 

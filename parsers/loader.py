@@ -9,15 +9,18 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from docai.document import Document, Page, TextSource, Word
+from docai.errors import InputError
+from docai.options import Options
 from docai.parsers.images import ImageProvider
 from docai.parsers.ocr import check_lang, ocr_page
 from docai.parsers.page_ranges import parse_page_ranges
 from docai.parsers.pdf import PdfProvider
 
-from docai.document import Document, Page, TextSource, Word
-from docai.errors import InputError
-from docai.options import Options
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 _log = logging.getLogger(__name__)
 
@@ -138,7 +141,10 @@ def load_document(path: str | Path, options: Options | None = None) -> Document:
         def render(dpi: float, _n: int = page_no) -> object:
             return provider.render(_n, dpi)
 
-        return Page(page_no, width, height, rotation, words, text_source, render)  # type: ignore[arg-type]
+        def render_sizes(sizes: list[tuple[int, int]], _n: int = page_no) -> list[Image]:
+            return provider.render_sizes(_n, sizes)
+
+        return Page(page_no, width, height, rotation, words, text_source, render, render_sizes)  # type: ignore[arg-type]
 
     return Document(
         path=p,

@@ -13,6 +13,8 @@ import functools
 import logging
 import os
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -49,17 +51,17 @@ def _single_thread() -> None:
 
 @functools.lru_cache(maxsize=1)
 def installed_languages() -> frozenset[str]:
-    """Tesseract's installed language packs."""
-    import pytesseract
-
+    """Tesseract's installed language packs (asked of the binary directly: importing pytesseract
+    pulls in pandas, which a born-digital PDF never needs)."""
+    exe = shutil.which("tesseract")
+    if exe is None:
+        raise EngineUnavailable("tesseract is not installed (Debian: apt-get install tesseract-ocr)")
     try:
-        return frozenset(pytesseract.get_languages(config=""))
-    except pytesseract.TesseractNotFoundError:
-        raise EngineUnavailable(
-            "tesseract is not installed (Debian: apt-get install tesseract-ocr)"
-        ) from None
-    except Exception as e:
+        proc = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as e:
         raise EngineUnavailable(f"cannot list tesseract languages: {e}") from None
+    lines = (proc.stdout or "").splitlines()
+    return frozenset(ln.strip() for ln in lines if ln.strip() and not ln.lower().startswith("list of"))
 
 
 def check_lang(lang: str) -> str:

@@ -122,7 +122,33 @@ class PdfProvider:
         # frombytes copies once out of the pixmap; the pixmap is then freed.
         return PILImage.frombytes("RGB", (pix.width, pix.height), pix.samples_mv)
 
-    def _render_poppler(self, page_no: int, dpi: float) -> Image:
+    def render_sizes(self, page_no: int, sizes: list[tuple[int, int]]) -> list[Image]:
+        """The page as displayed at each exact (width, height) in pixels. PyMuPDF interprets the page
+        once (a display list) for all sizes; poppler renders once per size."""
+        if self.rasterizer == "pdf2image":
+            # pdftoppm's -scale-to-x/y apply before /Rotate, so go by dpi and fix the last pixel.
+            width_pt = self._page(page_no).rect.width
+            return [self._render_poppler(page_no, 72.0 * size[0] / width_pt, size) for size in sizes]
+        import pymupdf as fitz
+        from PIL import Image as PILImage
+
+        page = self._page(page_no)
+        rect = page.rect
+        out: list[Image] = []
+        try:
+            dlist = page.get_displaylist() if len(sizes) > 1 else None
+            for w, h in sizes:
+                matrix = fitz.Matrix(w / rect.width, h / rect.height)
+                src = dlist if dlist is not None else page
+                pix = src.get_pixmap(matrix=matrix, alpha=False, colorspace=fitz.csRGB)
+                img = PILImage.frombytes("RGB", (pix.width, pix.height), pix.samples_mv)
+                del pix
+                out.append(img if img.size == (w, h) else img.resize((w, h), PILImage.Resampling.BICUBIC))
+        except Exception as e:
+            raise InputError(f"{self.path.name}: page {page_no} cannot be rendered ({_short(e)})") from None
+        return out
+
+    def _render_poppler(self, page_no: int, dpi: float, size: tuple[int, int] | None = None) -> Image:
         from pdf2image import convert_from_path
         from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
 
@@ -148,7 +174,12 @@ class PdfProvider:
             ) from None
         if not images:
             raise InputError(f"{self.path.name}: poppler rendered nothing for page {page_no}")
-        return images[0].convert("RGB")
+        img = images[0].convert("RGB")
+        if size is not None and img.size != size:
+            from PIL import Image as PILImage
+
+            img = img.resize(size, PILImage.Resampling.BICUBIC)
+        return img
 
     def close(self) -> None:
         self._cached = None

@@ -124,12 +124,20 @@ def slice_image(image: Image, config: SliceConfig = SliceConfig()) -> tuple[Imag
     if plan.grid is None or plan.refine_size is None or plan.slice_size is None:
         return overview, []
     refined = _resize(image, plan.refine_size, bicubic)
+    return overview, cut_slices(refined, plan)
+
+
+def cut_slices(refined: Image, plan: SlicePlan) -> list[Image]:
+    """The slices (row-major) of an image already at `plan.refine_size`."""
+    if plan.grid is None or plan.slice_size is None:
+        return []
+    if refined.size != plan.refine_size:
+        raise ValueError(f"image is {refined.size}, the plan needs {plan.refine_size}")
     cols, rows = plan.grid
     sw, sh = plan.slice_size
-    pieces = [
+    return [
         refined.crop((c * sw, r * sh, (c + 1) * sw, (r + 1) * sh)) for r in range(rows) for c in range(cols)
     ]
-    return overview, pieces
 
 
 def _resize(image: Image, size: tuple[int, int], resample: int) -> Image:

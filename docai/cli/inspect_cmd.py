@@ -18,7 +18,8 @@ _log = logging.getLogger(__name__)
 def inspect_document(path: Path, options: Any) -> dict[str, Any]:
     """One document's facts and per-page rows; pages are read one at a time and dropped."""
     from docai.parsers import load_document
-    from docai.parsers.slicing import SliceConfig, page_pixels, plan_slices, render_dpi_for_page
+    from docai.parsers.page_slices import plan_page
+    from docai.parsers.slicing import SliceConfig, page_pixels, render_dpi_for_page
 
     config = SliceConfig(
         scale_resolution=options.scale_resolution,
@@ -30,7 +31,7 @@ def inspect_document(path: Path, options: Any) -> dict[str, Any]:
         for page in doc.pages():
             dpi = render_dpi_for_page(page.width, page.height, config)
             px = page_pixels(page.width, page.height, dpi)
-            plan = plan_slices(px[0], px[1], config)
+            plan = plan_page(page, config)
             rows.append(
                 {
                     "page": page.page_no,

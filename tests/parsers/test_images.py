@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from docai.parsers import detect_mime, load_document
 from parsers_support import SAMPLE_LINES, render_text_image
 from PIL import Image
 
 from docai.errors import InputError
 from docai.options import Options
+from docai.parsers import detect_mime, load_document
 
 
 def test_multipage_tiff(tmp_path: Path) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from docai.parsers import load_document
-from docai.parsers.ocr import detect_orientation, unrotate_box
 from parsers_support import SAMPLE_LINES, image_pdf, render_text_image
 from PIL import Image
 
 from docai.errors import InputError
 from docai.options import Options
+from docai.parsers import load_document
+from docai.parsers.ocr import detect_orientation, unrotate_box
 
 EXPECTED = {"INVOICE", "48213", "Harbour", "Freight", "1250.75", "thirty"}
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from docai.parsers import detect_mime, file_sha256, load_document
 from PIL import ImageChops
 
 from docai.errors import InputError
 from docai.options import Options
+from docai.parsers import detect_mime, file_sha256, load_document
 
 
 def _ink_in(image, box, scale: float) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from PIL import Image, ImageChops, ImageDraw
+
 from docai.parsers.slicing import (
     MAX_RENDER_DPI,
     SliceConfig,
@@ -13,7 +15,6 @@ from docai.parsers.slicing import (
     render_dpi_for_page,
     slice_image,
 )
-from PIL import Image, ImageChops, ImageDraw
 
 
 def _pattern(w: int, h: int) -> Image.Image:
@@ -81,3 +82,38 @@ def test_bad_sizes() -> None:
         plan_slices(0, 10)
     with pytest.raises(ValueError):
         render_dpi_for_page(0, 10)
+
+
+@pytest.mark.parametrize("rasterizer", ["pymupdf", "pdf2image"])
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_render_page_slices_matches_plan(tmp_path, rasterizer: str, rotation: int) -> None:
+    import pymupdf
+
+    from docai.options import Options
+    from docai.parsers import load_document
+    from docai.parsers.page_slices import plan_page, render_page_slices
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    for i in range(30):
+        page.insert_text((50, 60 + i * 22), f"Row {i} of a long statement of accounts", fontsize=12)
+    page.set_rotation(rotation)
+    doc.save(tmp_path / "s.pdf")
+    with load_document(tmp_path / "s.pdf", Options(rasterizer=rasterizer)) as d:
+        p = d.page(1)
+        overview, pieces, plan = render_page_slices(p)
+        assert plan == plan_page(p)
+        whole = p.render(dpi=render_dpi_for_page(p.width, p.height))
+    assert plan.grid is not None and len(pieces) == plan.n_slices
+    assert overview.size == plan.overview_size
+    assert all(piece.size == plan.slice_size for piece in pieces)
+    # The pieces show the page: the slices' ink matches the page's ink, slice by slice, roughly.
+    cols = plan.grid[0]
+    small = whole.convert("L").resize(plan.refine_size)
+    sw, sh = plan.slice_size
+    for i, piece in enumerate(pieces):
+        c, r = i % cols, i // cols
+        ref = small.crop((c * sw, r * sh, (c + 1) * sw, (r + 1) * sh))
+        ink_ref = sum(1 for v in ref.tobytes() if v < 128)
+        ink = sum(1 for v in piece.convert("L").tobytes() if v < 128)
+        assert abs(ink - ink_ref) <= 0.25 * max(ink_ref, 200), (i, ink, ink_ref)

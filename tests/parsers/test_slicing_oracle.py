@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+
 from docai.parsers.slicing import SliceConfig, plan_slices
 
 
