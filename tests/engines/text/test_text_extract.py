@@ -7,10 +7,10 @@ from pathlib import Path
 import pymupdf
 import pytest
 from conftest import INVOICE_SCHEMA
-from docai.parsers import load_document
 
 from docai.engines.text import TextEngine
 from docai.options import Options
+from docai.parsers import load_document
 from docai.results import Extraction
 
 
@@ -22,7 +22,7 @@ def run(path: Path, schema: dict, semantic: bool = False) -> Extraction:
 
 def text_in(path: Path, bbox: tuple[float, float, float, float]) -> str:
     with pymupdf.open(path) as doc:
-        return doc[0].get_textbox(pymupdf.Rect(bbox) + (-1, -1, 1, 1))
+        return doc[0].get_textbox(pymupdf.Rect(bbox[0] - 1, bbox[1] - 1, bbox[2] + 1, bbox[3] + 1))
 
 
 def test_invoice_fields_types_and_evidence(invoice_pdf: Path) -> None:

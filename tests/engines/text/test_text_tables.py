@@ -1,0 +1,65 @@
+"""Tables from word alignment, line items mapped by header, arithmetic cross-checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import INVOICE_ITEMS, INVOICE_SCHEMA, draw_pdf
+from test_text_extract import run, text_in
+
+from docai.engines.text.tables import find_tables
+from docai.parsers import load_document
+
+
+def test_find_tables_grid(invoice_pdf: Path) -> None:
+    with load_document(invoice_pdf) as doc:
+        tables = find_tables(doc.page(1))
+    items = tables[0]
+    assert items.header == ["Description", "Qty", "Unit Price", "Amount"]
+    assert items.rows == [
+        ["Widget A", "2", "10.00", "20.00"],
+        ["Gadget B", "1", "5.50", "5.50"],
+        ["Cable set", "3", "4.00", "12.00"],
+    ]
+    assert items.cells[0] == items.header and len(items.cell_boxes) == 4
+    assert "Gadget" in text_in(invoice_pdf, items.cell_boxes[2][0])
+    # the totals block is a second, two-column table; prose is none
+    assert [len(t.header) for t in tables] == [4, 2]
+
+
+def test_wrapped_cells_and_prose(draw) -> None:
+    path = draw(
+        "wrap.pdf",
+        [
+            (50, 60, "This paragraph is ordinary prose that runs across the page and is not a table at all."),
+            (50, 74, "It continues on a second line with more words, still ordinary running text here."),
+            (50, 120, "Item"), (300, 120, "Price"),
+            (50, 136, "Extended warranty for"), (300, 136, "49.00"),
+            (50, 148, "three years"),
+            (50, 164, "Delivery"), (300, 164, "15.00"),
+        ],
+    )  # fmt: skip
+    with load_document(path) as doc:
+        tables = find_tables(doc.page(1))
+    assert len(tables) == 1
+    assert tables[0].rows == [["Extended warranty for three years", "49.00"], ["Delivery", "15.00"]]
+
+
+def test_line_items_with_evidence_and_cross_checks(invoice_pdf: Path) -> None:
+    r = run(invoice_pdf, INVOICE_SCHEMA)
+    items = r.data["items"]
+    assert [i["description"] for i in items] == ["Widget A", "Gadget B", "Cable set"]
+    assert items[2] == {"description": "Cable set", "quantity": 3, "unit_price": 4.0, "amount": 12.0}
+    assert "12.00" in text_in(invoice_pdf, r.evidence["items[2].amount"].bbox)
+    assert not any("not" in n and "x" in n for n in r.notes)
+
+
+def test_inconsistent_totals_lower_confidence(tmp_path: Path) -> None:
+    good = draw_pdf(tmp_path / "good.pdf", INVOICE_ITEMS)
+    bad_items = [(x, y, "$45.00" if t == "$41.25" else t, *rest) for x, y, t, *rest in INVOICE_ITEMS]
+    bad = draw_pdf(tmp_path / "bad.pdf", bad_items)
+    schema = {"type": "object", "properties": {k: {"type": "number"} for k in ("subtotal", "tax", "total")}}
+    rg, rb = run(good, schema), run(bad, schema)
+    assert rb.data["total"] == 45.0
+    assert rb.evidence["total"].confidence < rg.evidence["total"].confidence
+    assert any("total" in n for n in rb.notes) and not rg.notes
