@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docai.document import Document, Page
 from docai.engines import Engine, create_engine
 from docai.errors import DocaiError, InputError
 from docai.file_result import AskResult, BatchSummary, FileResult, ProgressEvent
@@ -183,6 +184,7 @@ class Service:
         with document:
             doc_id = self.db.upsert_document(sha, path.name, size, mime, document.page_count)
             run_id = self.db.start_run(doc_id, schema_id, options.engine, model, options.result_key(), key)
+            seen_pages = _record_pages(document)
             pages_total = len(document.page_numbers)
 
             def on_page(done: int, _total: int) -> None:
@@ -224,6 +226,8 @@ class Service:
                 )
             elapsed = time.perf_counter() - started
             self.db.finish_run(run_id, extraction, elapsed)
+            if seen_pages:
+                self.db.save_pages(doc_id, sorted(seen_pages.values()))
         if progress:
             progress(ProgressEvent(name, index, total, pages_total, pages_total, "done"))
         return FileResult(
@@ -344,6 +348,20 @@ class Service:
 
     def delete_document(self, ref: str) -> int:
         return self.db.delete_document(ref)
+
+
+def _record_pages(document: Document) -> dict[int, tuple[int, float, float, str, str]]:
+    """Note each page's size, text source and text as the engine loads it, to store without reading twice."""
+    seen: dict[int, tuple[int, float, float, str, str]] = {}
+    load = document.load_page
+
+    def recording_load(page_no: int) -> Page:
+        page = load(page_no)
+        seen[page_no] = (page.page_no, page.width, page.height, page.text_source, page.text)
+        return page
+
+    document.load_page = recording_load
+    return seen
 
 
 _FOLLOW_UP_WORDS = {"and", "what", "how", "which", "it", "its", "that", "this", "those", "they", "then"}

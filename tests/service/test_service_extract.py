@@ -76,3 +76,14 @@ def test_ask_cites_and_stores(service: Service, text_pdf) -> None:
     result = service.ask([pdf], "What was revenue?")
     assert result.answer.found and result.answer.citations[0].page_no == 2
     assert result.answer_id is not None
+
+
+def test_pages_are_stored_as_the_engine_reads_them(service: Service, text_pdf) -> None:
+    pdf = text_pdf(
+        "pp.pdf", [[(72, 72, "Invoice number: A-1 for you")], [(72, 72, "Total: 5.00 in euros only")]]
+    )
+    r = service.extract([pdf], SCHEMA)[0]
+    doc = service.db.get_document(r.sha256)
+    pages = service.db.get_pages(doc.id)
+    assert [(p[0], p[3]) for p in pages] == [(1, "layer"), (2, "layer")]
+    assert "Total: 5.00" in pages[1][4] and pages[0][1] == 595
