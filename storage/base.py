@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -47,7 +47,7 @@ class DatabaseBase:
         """Release pooled connections (the object must not be used afterwards)."""
         self._engine.dispose()
 
-    def __enter__(self) -> DatabaseBase:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
