@@ -11,7 +11,7 @@ from datetime import date
 _CURRENCY_SYMBOLS = {
     "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "￥": "CNY", "元": "CNY", "RMB": "CNY",
     "RM": "MYR", "₹": "INR", "₩": "KRW", "₽": "RUB", "CHF": "CHF", "S$": "SGD", "A$": "AUD", "C$": "CAD",
-    "HK$": "HKD", "R$": "BRL", "₺": "TRY", "zł": "PLN", "kr": "SEK",
+    "HK$": "HKD", "R$": "BRL", "₺": "TRY", "zł": "PLN", "kr": "SEK", "Rs": "INR", "Rs.": "INR",
 }  # fmt: skip
 _ISO_CODES = {
     "USD", "EUR", "GBP", "JPY", "CNY", "MYR", "INR", "KRW", "RUB", "CHF", "SGD", "AUD", "CAD", "HKD", "BRL",
@@ -104,9 +104,10 @@ _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12, "januar": 1, "februar": 2, "märz": 3, "mai": 5, "juni": 6, "juli": 7,
     "okt": 10, "dez": 12, "janv": 1, "févr": 2, "mars": 3, "avr": 4, "juin": 6, "juil": 7, "août": 8,
-    "déc": 12,
+    "déc": 12, "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8, "oktober": 10, "juillet": 7,
+    "janvier": 1, "février": 2, "avril": 4, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
 }  # fmt: skip
-_MONTH_RE = r"([A-Za-zäéû]{3,9})\.?"
+_MONTH_RE = r"([A-Za-zäéûè]{3,9})\.?"
 
 
 def _month(name: str) -> int | None:
@@ -149,10 +150,10 @@ def parse_date(text: str, dayfirst: bool | None = None) -> str | None:
         if b > 12 >= a:
             return _make(y, a, b)
         return _make(y, b, a) if dayfirst is not False else _make(y, a, b)
-    m = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?[\s\-/]+{_MONTH_RE}[\s\-/,]+(\d{{4}}|\d{{2}})\b", s)
+    m = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th|\.)?[\s\-/]+{_MONTH_RE}[\s\-/,]+(\d{{4}}|\d{{2}})\b", s)
     if m and _month(m.group(2)):
         return _make(_year(m.group(3)), _month(m.group(2)) or 0, int(m.group(1)))
-    m = re.search(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", s)
+    m = re.search(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+(\d{{4}})\b", s)
     if m and _month(m.group(1)):
         return _make(int(m.group(3)), _month(m.group(1)) or 0, int(m.group(2)))
     return None

@@ -138,13 +138,12 @@ def find_first_date(lines: Sequence[Line], page_no: int, dayfirst: bool | None) 
 
 
 def document_currency(texts: Sequence[str]) -> str | None:
-    """The currency most amounts are written in, from symbols and codes next to numbers."""
+    """The currency the document's amounts are in: symbols and codes, those next to a number count double."""
     counts: Counter[str] = Counter()
     for t in texts:
-        for m in re.finditer(r"([$€£¥₹￥]|\b[A-Z]{3}\b|\bRM\b)\s?-?\d|\d\s?([$€£¥₹]|\b[A-Z]{3}\b)", t):
-            code = values.detect_currency(m.group(0))
-            if code:
-                counts[code] += 1
+        code = values.detect_currency(t)
+        if code:
+            counts[code] += 2 if re.search(r"\d", t) else 1
     if not counts:
         return None
     return counts.most_common(1)[0][0]

@@ -67,6 +67,45 @@ _SYNONYM_TEXT: dict[str, dict[str, str]] = {
         "address": "地址",
     },
 }
+_SYNONYM_TEXT.update(
+    {
+        "fr": {
+            "invoice_number": "facture n°|facture numéro|numéro de facture|n° de facture|facture",
+            "date": "date de facture|date d'émission|date facture|facture du",
+            "total": (
+                "total ttc|montant ttc|somme à payer|net à payer|total à payer|montant total|total facture"
+            ),
+            "subtotal": "total ht|montant ht|sous total",
+            "tax": "tva|montant tva|total tva",
+            "due_date": "date d'échéance|échéance|date limite de paiement",
+            "quantity": "quantité|qté|nombre",
+            "unit_price": "prix unitaire|p.u. ht|pu ht|prix",
+            "description": "désignation|description|libellé",
+        },
+        "de": {
+            "invoice_number": "rechnungsnr|rechnungsnummer|rechnung nr|belegnummer|rechnung",
+            "date": "rechnungsdatum|datum|belegdatum",
+            "total": "gesamtbetrag|rechnungsbetrag|endbetrag|summe|gesamt|zu zahlen|gesamtsumme",
+            "subtotal": "zwischensumme|nettobetrag|netto",
+            "tax": "mwst|ust|mehrwertsteuer|umsatzsteuer",
+            "due_date": "fällig am|fälligkeitsdatum|zahlbar bis",
+            "quantity": "menge|anzahl",
+            "unit_price": "einzelpreis|preis",
+            "description": "bezeichnung|beschreibung|artikel",
+        },
+        "nl": {
+            "invoice_number": "factuurnummer|factuurnr|factuur nummer|factuur",
+            "date": "factuurdatum|factuur datum|datum",
+            "total": "totaal|factuur totaal|te betalen|totaalbedrag|totaal incl btw",
+            "subtotal": "subtotaal|exclusief btw|totaal excl btw",
+            "tax": "btw|btw bedrag",
+            "due_date": "vervaldatum",
+            "quantity": "aantal|hoeveelheid",
+            "unit_price": "prijs|stukprijs",
+            "description": "omschrijving|artikel",
+        },
+    }
+)
 SYNONYMS: dict[str, dict[str, list[str]]] = {
     lang: {concept: text.split("|") for concept, text in table.items()}
     for lang, table in _SYNONYM_TEXT.items()
@@ -86,7 +125,8 @@ _ABBREV = {
     "ph": "phone", "dt": "date", "desc": "description", "incl": "including", "excl": "excluding",
     "inclusive": "including", "exclusive": "excluding", "pcs": "quantity", "cust": "customer",
     "addr": "address", "tot": "total", "vat": "tax", "gst": "tax", "sst": "tax", "ttl": "total",
-    "e-mail": "email", "telephone": "phone", "mobile": "phone", "nett": "net",
+    "e-mail": "email", "telephone": "phone", "mobile": "phone", "nett": "net", "ttc": "including",
+    "ht": "excluding", "nummer": "number",
 }  # fmt: skip
 
 # words that change what a total-like label means; a label carrying one the field lacks is another field
@@ -105,12 +145,12 @@ def tokens(text: str) -> tuple[str, ...]:
     """Normalized tokens: lower case, abbreviations expanded, simple plurals dropped, CJK runs kept."""
     out: list[str] = []
     s = text.replace("’", "'")
-    for raw in re.findall(r"[A-Za-z][A-Za-z']*|\d+|#|n°|[\u4e00-\u9fff]+", s):
+    for raw in re.findall(r"[\u4e00-\u9fff]+|n°|[^\W\d_\u4e00-\u9fff][^\W\d_\u4e00-\u9fff']*|\d+|#", s):
         parts = split_name(raw) if re.search(r"[a-z][A-Z]", raw) else [raw.lower()]
         for t in parts:
             t = t.strip("'")
             t = _ABBREV.get(t, t)
-            if len(t) > 3 and t.endswith("s") and not t.endswith("ss") and t.isascii():
+            if len(t) > 3 and t.endswith("s") and not t.endswith("ss") and t.isascii() and t != "totaal":
                 t = t[:-1]
             if t and t not in _STOP:
                 out.append(t)

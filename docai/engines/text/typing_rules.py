@@ -192,8 +192,9 @@ def coerce(spec: FieldSpec, text: str, dayfirst: bool | None = None) -> Typed | 
         if not tokens:
             return None
         # a value cell holds one amount; with several ("2 x 4.50 9.00") the last is the result
-        if len(re.sub(r"[\d\s.,$€£¥₹￥()%'’-]|RM|[A-Z]{3}", "", s)) > max(12, len(s) // 2):
-            return None  # mostly words: not a numeric value
+        words = re.sub(r"[\d\s.,$€£¥₹￥()%'’:+-]|\b(RM|Rs|[A-Z]{3}|HT|TTC|incl|excl)\b", "", s)
+        if kind != "integer" and (len(words) > 4 or values.parse_date(s) is not None):
+            return None  # words or a date around the number: not an amount
         tok = tokens[-1]
         if kind == "percent":
             pct = [t for t in tokens if t.endswith("%")]
@@ -209,6 +210,8 @@ def coerce(spec: FieldSpec, text: str, dayfirst: bool | None = None) -> Typed | 
             return Typed(re.sub(r"^[^\d(-]+", "", tok).strip(), tok)
         return Typed(num, tok)
     if kind == "date":
+        if not re.match(r"\s*(\d|[^\W\d_]{3,9}\.?\s+\d)", s):
+            return None  # the date must start the value, not sit somewhere in a sentence
         d = values.parse_date(s, dayfirst)
         return Typed(d, s) if d else None
     if kind == "datetime":
@@ -244,7 +247,9 @@ def coerce(spec: FieldSpec, text: str, dayfirst: bool | None = None) -> Typed | 
         return _enum(spec.enum, s)
     if kind == "identifier":
         for tok in s.split()[:3]:
-            tok = tok.strip(":#.,;")
+            tok = re.sub(r"^(?i:n°|no\.|nr\.|#)", "", tok.strip(":#.,;")).strip(":#.,;")
+            if re.fullmatch(r"\d+[.,]\d{2}", tok):
+                continue  # an amount, not a number that identifies something
             if re.search(r"\d", tok) and len(tok) >= 2:
                 return Typed(tok, tok)
         return None
