@@ -135,12 +135,15 @@ def split_segments(row: Sequence[Word], page_no: int, gap: float = SEGMENT_GAP) 
     if not row:
         return []
     height = statistics.median(_h(w.bbox) for w in row)
+    # OCR boxes hug the glyphs, so a monospaced space can exceed the height rule: two characters also count
+    char_w = statistics.median((w.bbox[2] - w.bbox[0]) / max(1, len(w.text)) for w in row)
+    limit = max(gap * height, 2.2 * char_w) if gap >= SEGMENT_GAP else gap * height
     segments: list[Run] = [Run(page_no, [row[0]])]
     for prev, w in itertools.pairwise(row):
         space = w.bbox[0] - prev.bbox[2]
         # dot leaders ("TOTAL ...... 9.00") are a gap too
         leader = set(prev.text) <= {".", "_", "-", "…"} and len(prev.text) >= 3
-        if space > gap * height or leader:
+        if space > limit or leader:
             segments.append(Run(page_no, [w]))
         else:
             segments[-1].words.append(w)
@@ -168,7 +171,7 @@ def group_blocks(lines: Sequence[Line]) -> list[Block]:
         for b in reversed(blocks[-12:]):
             last = b[-1].bbox
             vgap = sb[1] - last[3]
-            if -0.3 * _h(sb) <= vgap <= 0.9 * max(_h(sb), _h(last)) and x_overlap(last, sb) > 0:
+            if -0.3 * _h(sb) <= vgap <= 1.3 * max(_h(sb), _h(last)) and x_overlap(last, sb) > 0:
                 b.append(s)
                 placed = True
                 break
