@@ -327,20 +327,23 @@ class TransformersEngine(Engine):
         return Reply(reply, None, usage, notes)
 
     def _chat_remote(self, loaded: LoadedModel, request: Request) -> Reply:
+        """MiniCPM-V 4.5's own `chat`: content is [str | PIL image, ...] in order; it slices images."""
         msgs = [{"role": "user", "content": list(request.parts)}]
-        kwargs: dict[str, Any] = {
-            "msgs": msgs,
-            "tokenizer": loaded.tokenizer,
+        named = inspect.signature(loaded.model.chat).parameters
+        optional: dict[str, Any] = {
             "enable_thinking": request.think,
             "max_slice_nums": self.options.max_slices,
-            "max_new_tokens": request.max_tokens,
             "sampling": self.options.temperature > 0,
             "system_prompt": request.system,
+            "max_inp_length": self.options.max_context,  # its default (8192 in some versions) cuts pages
         }
-        accepted = inspect.signature(loaded.model.chat).parameters
-        if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
-            kwargs = {k: v for k, v in kwargs.items() if k in accepted}
-        answer = loaded.model.chat(**kwargs)
+        kwargs: dict[str, Any] = {k: v for k, v in optional.items() if k in named}
+        if "system_prompt" not in named:
+            msgs[0]["content"].insert(0, request.system)
+        # max_new_tokens goes through to generate() whether chat names it or not
+        answer = loaded.model.chat(
+            msgs=msgs, tokenizer=loaded.tokenizer, max_new_tokens=request.max_tokens, **kwargs
+        )
         if not isinstance(answer, str):  # streaming or (answer, context) variants
             answer = answer[0] if isinstance(answer, tuple) else "".join(answer)
         return Reply(answer, None, None, [])

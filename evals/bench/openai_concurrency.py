@@ -94,10 +94,9 @@ def _make_pdfs(folder: Path, n: int) -> list[Path]:
 
 def run(requests: int, concurrency: int, delay: float) -> dict[str, float]:
     """Seconds for `requests` one-page extractions at concurrency 1 and `concurrency`, and their ratio."""
-    from docai.parsers.loader import load_document
-
     from docai.engines.openai_engine import OpenAIEngine
     from docai.options import Options
+    from docai.parsers.loader import load_document
 
     server = SlowServer(delay)
     times: dict[str, float] = {}

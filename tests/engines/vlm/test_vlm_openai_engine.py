@@ -9,12 +9,12 @@ import threading
 import time
 
 import pytest
-from docai.parsers.loader import load_document
 from PIL import Image
 
 from docai.engines import create_engine, engine_status
 from docai.engines.openai_engine import OpenAIEngine
 from docai.errors import EngineError, EngineUnavailable, SchemaError
+from docai.parsers.loader import load_document
 
 from .conftest import INVOICE_SCHEMA, MODEL_NAME, completion
 

@@ -7,11 +7,11 @@ sliced, generation runs within the caps, and nonsense becomes a well-formed `inv
 from __future__ import annotations
 
 import pytest
-from docai.parsers.loader import load_document
-from docai.parsers.slicing import SliceConfig, page_pixels, plan_slices, render_dpi_for_page
 
 from docai.engines import engine_status
 from docai.engines.transformers_engine import TransformersEngine, load_model, model_kind, read_config
+from docai.parsers.loader import load_document
+from docai.parsers.slicing import SliceConfig, page_pixels, plan_slices, render_dpi_for_page
 from docai.results import Extraction
 
 from .conftest import INVOICE_SCHEMA
