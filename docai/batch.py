@@ -121,7 +121,7 @@ def run_batch(
 ) -> BatchSummary:
     files = collect_files(folder, glob)
     started = time.perf_counter()
-    schema_id, _ = service.db.save_schema(resolved.schema, None)
+    schema_id, _ = service.db.save_schema(resolved.schema, resolved.name)
     writer = JsonlOut(out) if out else None
     summary = BatchSummary(counts=dict.fromkeys(STATUSES, 0), total=len(files), duration_s=0.0)
     include_failed = not retry_failed

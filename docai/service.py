@@ -25,6 +25,7 @@ from docai.schema import ResolvedSchema, resolve_schema
 
 if TYPE_CHECKING:
     from docai.storage import Database, RunRecord, SchemaInfo
+    from docai.storage.records import DocumentInfo
 
 _log = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ class Service:
         """Extract `schema` from each file. A bad file gives a `failed` result; it never stops the others."""
         options = self._options(overrides)
         resolved = self.resolve_schema(schema)
-        schema_id, _ = self.db.save_schema(resolved.schema, None)
+        schema_id, _ = self.db.save_schema(resolved.schema, resolved.name)
         files = [paths] if isinstance(paths, str | Path) else list(paths)
         engine = self.engine(options)
         return [
@@ -338,13 +339,25 @@ class Service:
     def get_run(self, run_id: int) -> RunRecord | None:
         return self.db.get_run(run_id)
 
-    def export(self, schema: str, fmt: str, path: str | Path) -> list[Path]:
-        from docai.storage.export import export_runs
+    def export(self, schema: str, fmt: str, path: str | Path, *, all_runs: bool = False) -> list[Path]:
+        """Write a schema's results as a table (line items as a second one); returns the files written."""
+        from docai.storage.export import FORMATS, export_runs
 
-        runs = self.db.runs_for_schema(schema)
+        if fmt not in FORMATS:
+            raise InputError(f"unknown export format {fmt!r} (one of: {', '.join(FORMATS)})")
+        runs = self.db.runs_for_schema(schema, latest_per_document=not all_runs)
         if not runs:
             raise InputError(f"no results stored for schema {schema!r}")
         return export_runs(runs, fmt, Path(path))  # type: ignore[arg-type]
+
+    def get_schema(self, name: str) -> dict[str, Any] | None:
+        return self.db.get_schema(name)
+
+    def delete_schema(self, name: str) -> int:
+        return self.db.delete_schema(name)
+
+    def get_document(self, ref: str) -> DocumentInfo:
+        return self.db.get_document(ref)
 
     def delete_document(self, ref: str) -> int:
         return self.db.delete_document(ref)

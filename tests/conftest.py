@@ -60,4 +60,12 @@ def text_pdf(tmp_path: Path):
     return _make
 
 
+@pytest.fixture
+def fake_engine() -> type:
+    """A recording fake engine registered as "fake" (for service and CLI tests only)."""
+    from tests.fakes import install_fake_engine
+
+    return install_fake_engine()
+
+
 requires_evaldata = pytest.mark.skipif(not EVALDATA.is_dir(), reason="../shared/evaldata is not here")

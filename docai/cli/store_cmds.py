@@ -14,19 +14,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from docai.cli.common import build_options, info, print_json
-from docai.errors import InputError, SchemaError
+from docai.errors import InputError
 
 if TYPE_CHECKING:
-    from docai.storage import Database, RunRecord
+    from docai.service import Service
+    from docai.storage import RunRecord
 
 schemas_app = typer.Typer(help="Saved JSON Schemas: list, show, save, rm.", no_args_is_help=True)
 db_app = typer.Typer(help="The database: upgrade its schema, show where it is.", no_args_is_help=True)
 
 
-def _open() -> Database:
-    from docai.storage import open_database
+def _open() -> Service:
+    """The service layer, which owns the database; these commands only print what it returns."""
+    from docai.service import Service
 
-    return open_database(build_options().db)
+    return Service(build_options())
 
 
 def _when(dt: Any) -> str:
@@ -58,8 +60,8 @@ def history(
     query: str = typer.Option(None, "--query", help="Only files whose name contains this text."),
 ) -> None:
     """List extraction runs, newest first."""
-    with _open() as db:
-        runs = db.list_runs(limit=limit, schema=schema, status=status, query=query)
+    with _open() as service:
+        runs = service.history(limit=limit, schema=schema, status=status, query=query)
     if as_json:
         print_json([_run_summary(r) for r in runs])
         return
@@ -93,8 +95,8 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print the whole run as JSON."),
 ) -> None:
     """One run: data, evidence, reasoning, errors and timings."""
-    with _open() as db:
-        run = db.get_run(run_id)
+    with _open() as service:
+        run = service.get_run(run_id)
     if run is None:
         raise InputError(f"no run with id {run_id}")
     if as_json:
@@ -137,15 +139,9 @@ def export(
     all_runs: bool = typer.Option(False, "--all-runs", help="Every run, not just each document's latest."),
 ) -> None:
     """Export a schema's results as a table (arrays of objects go to a second `items` table)."""
-    from docai.storage.export import FORMATS, export_runs
-
     fmt = (fmt or output.suffix.lstrip(".")).lower()
-    if fmt not in FORMATS:
-        raise InputError(f"unknown export format {fmt!r} (one of: {', '.join(FORMATS)})")
-    with _open() as db:
-        runs = db.runs_for_schema(schema, latest_per_document=not all_runs)
-    written = export_runs(runs, fmt, output)
-    info(f"exported {len(runs)} runs")
+    with _open() as service:
+        written = service.export(schema, fmt, output, all_runs=all_runs)
     for p in written:
         sys.stdout.write(f"{p}\n")
 
@@ -153,8 +149,8 @@ def export(
 @schemas_app.command("list")
 def schemas_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Every stored schema version (a name means its newest)."""
-    with _open() as db:
-        infos = db.list_schemas()
+    with _open() as service:
+        infos = service.list_schemas()
     if as_json:
         print_json([{**i.__dict__, "created_at": i.created_at.isoformat()} for i in infos])
         return
@@ -172,8 +168,8 @@ def schemas_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.
 @schemas_app.command("show")
 def schemas_show(name: str = typer.Argument(..., help="Name, hash or hash prefix.")) -> None:
     """Print a stored schema as JSON."""
-    with _open() as db:
-        schema = db.get_schema(name)
+    with _open() as service:
+        schema = service.get_schema(name)
     if schema is None:
         raise InputError(f"no schema named {name!r}")
     print_json(schema)
@@ -185,26 +181,18 @@ def schemas_save(
     file: Annotated[Path, typer.Argument(help="A JSON Schema file (an object with `properties`).")],
 ) -> None:
     """Save a JSON Schema file under a name (the name then means this version)."""
-    try:
-        schema = json.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{file}: no such file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{file}: cannot read ({e})") from None
-    except json.JSONDecodeError as e:
-        raise SchemaError(f"{file}: not valid JSON ({e.msg} at line {e.lineno})") from None
-    if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
-        raise SchemaError(f"{file}: a JSON Schema object with `properties` is needed")
-    with _open() as db:
-        _, digest = db.save_schema(schema, name)
-    info(f"saved schema {name!r} ({digest[:12]}, {len(schema['properties'])} fields)")
+    if not file.is_file():
+        raise InputError(f"{file}: no such file")
+    with _open() as service:
+        saved = service.save_schema(name, file)
+    info(f"saved schema {name!r} ({saved.hash[:12]}, {len(saved.schema['properties'])} fields)")
 
 
 @schemas_app.command("rm")
 def schemas_rm(name: str = typer.Argument(..., help="The schema name to forget.")) -> None:
     """Forget a schema name (versions still used by runs are kept, unnamed)."""
-    with _open() as db:
-        removed = db.delete_schema(name)
+    with _open() as service:
+        removed = service.delete_schema(name)
     info(f"removed schema {name!r} ({removed} unused version(s) deleted)")
 
 
@@ -213,8 +201,8 @@ def rm(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Delete a document with its pages, runs, results, evidence and answers."""
-    with _open() as db:
-        doc = db.get_document(ref)
+    with _open() as service:
+        doc = service.get_document(ref)
         if not yes:
             if not sys.stdin.isatty():
                 raise InputError("not deleting without confirmation: add --yes")
@@ -222,7 +210,7 @@ def rm(
             if not typer.confirm(f"delete {names} ({doc.sha256[:12]}) and all its runs?"):
                 info("nothing deleted")
                 return
-        count = db.delete_document(doc.sha256)
+        count = service.delete_document(doc.sha256)
     info(f"deleted {count} document ({doc.sha256[:12]})")
 
 

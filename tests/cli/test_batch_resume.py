@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from docai.storage import open_database
 
 N_DOCS = 200

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import pytest
-
 from docai.document import Document
 from docai.engines import Engine, register_engine
 from docai.engines.base import BlobCache
@@ -48,8 +46,8 @@ class FakeEngine(Engine):
         return Answer(question, "not found in the document", False)
 
 
-@pytest.fixture
-def fake_engine() -> type[FakeEngine]:
+def install_fake_engine() -> type[FakeEngine]:
+    """Register FakeEngine as engine "fake" with an empty call log."""
     FakeEngine.calls = []
     register_engine("fake", FakeEngine)
     return FakeEngine
