@@ -84,6 +84,9 @@ class ImageProvider:
     def words(self, page_no: int) -> list[Word]:
         return []
 
+    def image_coverage(self, page_no: int) -> float:
+        return 1.0
+
     def render(self, page_no: int, dpi: float) -> Image:
         """The frame as displayed, RGB, scaled by dpi/72."""
         from PIL import Image as PILImage

@@ -34,6 +34,10 @@ SMALL_IMAGE_UPSCALE = 1.0
 the set's line boxes, /tmp script, Tesseract 5.3 eng): 1x recall 0.517, precision 0.522, 0.77 s/image;
 1.5x 0.513 / 0.488, 1.21 s; 2x 0.519 / 0.465, 1.91 s. Upscaling buys nothing, so images are read at
 their own pixels."""
+MAX_OCR_PIXELS = 36_000_000
+FEW_WORDS = 20
+SCAN_COVERAGE = 0.6
+"""A page with fewer than FEW_WORDS layer words and images over SCAN_COVERAGE of it is OCR'd too."""
 OCR_MODES = ("auto", "always", "never")
 
 
@@ -75,6 +79,25 @@ def usable_text_layer(words: list[Word]) -> bool:
         return False
     bad = sum(1 for ch in text if ch == "\ufffd" or ord(ch) < 32 or 0xE000 <= ord(ch) <= 0xF8FF)
     return bad / len(text) < 0.1
+
+
+def ocr_scale(width: float, height: float, is_image: bool) -> float:
+    """Pixels per point for OCR: OCR_DPI for PDF pages, the file's own pixels for images, and never
+    more than MAX_OCR_PIXELS (a poster-sized page at 300 dpi would be 100+ MP)."""
+    scale = SMALL_IMAGE_UPSCALE if is_image else OCR_DPI / 72.0
+    pixels = width * height * scale * scale
+    if pixels > MAX_OCR_PIXELS:
+        scale *= (MAX_OCR_PIXELS / pixels) ** 0.5
+    return scale
+
+
+def _needs_ocr(mode: str, layer: list[Word], provider: PdfProvider | ImageProvider, page_no: int) -> bool:
+    if mode == "never":
+        return False
+    if mode == "always" or not usable_text_layer(layer):
+        return True
+    # A few words over a page-filling image is a scan with a stamp or header in its text layer.
+    return len(layer) < FEW_WORDS and provider.image_coverage(page_no) >= SCAN_COVERAGE
 
 
 def _open_provider(p: Path, mime: str, options: Options) -> PdfProvider | ImageProvider:
@@ -128,12 +151,13 @@ def load_document(path: str | Path, options: Options | None = None) -> Document:
             raise InputError(f"{p.name}: page {page_no} has an empty size ({width:.1f}x{height:.1f} pt)")
         layer = provider.words(page_no) if options.ocr != "always" else []
         words, source = layer, "layer"
-        if options.ocr == "always" or (options.ocr == "auto" and not usable_text_layer(layer)):
-            scale = SMALL_IMAGE_UPSCALE if is_image else OCR_DPI / 72.0
+        if _needs_ocr(options.ocr, layer, provider, page_no):
+            scale = ocr_scale(width, height, is_image)
             image = provider.render(page_no, 72.0 * scale)
             result = ocr_page(image, scale, lang, osd=options.osd)
             del image
-            if result.words or not layer:
+            # A scan with a stamp-sized text layer: keep whichever reading found more.
+            if len(result.words) > len(layer) or (options.ocr == "always" and result.words):
                 words, source = result.words, "ocr"
             _log.debug("%s p%d: OCR %d words (layer had %d)", p.name, page_no, len(result.words), len(layer))
         text_source: TextSource = source if words else "none"  # type: ignore[assignment]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from docai.document import BBox, Word
-from docai.errors import EngineUnavailable, InputError
+from docai.errors import EngineError, EngineUnavailable, InputError
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -31,6 +31,7 @@ OSD_MIN_CONFIDENCE = 2.0
 OSD_MAX_SIDE = 2200
 """OSD only needs to see the letter shapes: bigger images are shrunk first (saves ~half its time)."""
 
+OCR_TIMEOUT_S = 300
 _THREAD_ENV = {"OMP_THREAD_LIMIT": "1"}
 
 
@@ -138,13 +139,17 @@ def ocr_words(image: Image, scale: float, lang: str = "eng") -> list[Word]:
 
     _single_thread()
     try:
-        data = pytesseract.image_to_data(image, lang=lang, output_type=pytesseract.Output.DICT)
+        data = pytesseract.image_to_data(
+            image, lang=lang, output_type=pytesseract.Output.DICT, timeout=OCR_TIMEOUT_S
+        )
     except pytesseract.TesseractNotFoundError:
         raise EngineUnavailable(
             "tesseract is not installed (Debian: apt-get install tesseract-ocr)"
         ) from None
     except pytesseract.TesseractError as e:
-        raise EngineUnavailable(f"tesseract failed for lang {lang!r}: {e.message.strip()[:200]}") from None
+        raise EngineError(f"tesseract failed (lang {lang!r}): {e.message.strip()[:200]}") from None
+    except RuntimeError as e:  # pytesseract's timeout (TesseractError, a RuntimeError too, is above)
+        raise EngineError(f"tesseract took over {OCR_TIMEOUT_S} s on one page ({e})") from None
     words: list[Word] = []
     for i, raw in enumerate(data["text"]):
         text = (raw or "").strip()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from docai.document import Word
 from docai.errors import InputError
+from docai.parsers._pymupdf import import_pymupdf
 
 if TYPE_CHECKING:
     import pymupdf as fitz
@@ -26,7 +27,7 @@ class PdfProvider:
     """An open PDF. Answers page_count, page_size, words and render; holds no page images."""
 
     def __init__(self, path: Path, password: str | None = None, rasterizer: str = "pymupdf") -> None:
-        import pymupdf as fitz
+        fitz = import_pymupdf()
 
         _quiet_mupdf(fitz)
         if rasterizer not in RASTERIZERS:
@@ -86,7 +87,7 @@ class PdfProvider:
 
     def words(self, page_no: int) -> list[Word]:
         """Text-layer words in display coordinates (rotation applied), in PyMuPDF's reading order."""
-        import pymupdf as fitz
+        fitz = import_pymupdf()
 
         page = self._page(page_no)
         try:
@@ -106,11 +107,29 @@ class PdfProvider:
             out.append(Word(text, (float(x0), float(y0), float(x1), float(y1)), None, int(block), int(line)))
         return out
 
+    def image_coverage(self, page_no: int) -> float:
+        """Share of the page's area under images (0..1; overlaps may count twice, capped at 1)."""
+        page = self._page(page_no)
+        area = page.rect.width * page.rect.height
+        if area <= 0:
+            return 0.0
+        try:
+            infos = page.get_image_info()
+        except Exception:
+            return 0.0
+        covered = 0.0
+        for info in infos:
+            bbox = info.get("bbox")
+            if bbox:
+                x0, y0, x1, y1 = bbox
+                covered += max(0.0, x1 - x0) * max(0.0, y1 - y0)
+        return min(1.0, covered / area)
+
     def render(self, page_no: int, dpi: float) -> Image:
         """The page as displayed at `dpi`, RGB."""
         if self.rasterizer == "pdf2image":
             return self._render_poppler(page_no, dpi)
-        import pymupdf as fitz
+        fitz = import_pymupdf()
         from PIL import Image as PILImage
 
         page = self._page(page_no)
@@ -129,7 +148,7 @@ class PdfProvider:
             # pdftoppm's -scale-to-x/y apply before /Rotate, so go by dpi and fix the last pixel.
             width_pt = self._page(page_no).rect.width
             return [self._render_poppler(page_no, 72.0 * size[0] / width_pt, size) for size in sizes]
-        import pymupdf as fitz
+        fitz = import_pymupdf()
         from PIL import Image as PILImage
 
         page = self._page(page_no)

@@ -116,3 +116,28 @@ def test_unknown_language_is_input_error(tmp_path: Path, text_pdf) -> None:
     path = text_pdf("d.pdf", [[(72, 100, "words")]])
     with pytest.raises(InputError, match="klingon"):
         load_document(path, Options(lang="eng+klingon"))
+
+
+def test_scan_with_stamp_text_layer_is_ocred(tmp_path: Path) -> None:
+    """A page-filling scan whose text layer holds only a short stamp: OCR reads the page."""
+    import pymupdf
+
+    scan = image_pdf(tmp_path / "scan.pdf", [render_text_image(SAMPLE_LINES)])
+    doc = pymupdf.open(scan)
+    page = doc[0]
+    page.insert_text((250, 225), "Bates 000123 received", fontsize=6)
+    path = tmp_path / "stamped.pdf"
+    doc.save(path)
+    with load_document(path, Options(osd=False)) as d:
+        p = d.page(1)
+    assert p.text_source == "ocr"
+    assert _found(p.words) == EXPECTED
+
+
+def test_ocr_scale_caps_pixels() -> None:
+    from docai.parsers.loader import MAX_OCR_PIXELS, OCR_DPI, ocr_scale
+
+    assert ocr_scale(595, 842, is_image=False) == pytest.approx(OCR_DPI / 72)
+    assert ocr_scale(1200, 1600, is_image=True) == 1.0
+    poster = ocr_scale(2384, 3370, is_image=False)  # A0 at 300 dpi would be 139 MP
+    assert 2384 * 3370 * poster**2 == pytest.approx(MAX_OCR_PIXELS)

@@ -1,0 +1,249 @@
+"""Ingest benchmark: docai's parsers against bare PyMuPDF doing the same work in the same run.
+
+    .venv/bin/python -m docai.evals.bench.ingest [--pages N] [--repeat R] [--json-out FILE]
+
+Three figures:
+- text-layer words per page: `load_document(..., ocr="never")` then `page.words`, vs PyMuPDF's
+  `page.get_text("words")` on the same pages;
+- rasterize + slice per page: `render_page_slices(page)` (overview and slices at the sizes
+  `plan_slices` gives for the page at `render_dpi_for_page`), vs PyMuPDF rendering the same pixels
+  (the overview size and the refined size) and, for reference, the refined size alone; the docai side
+  is timed from an already loaded Page, as an engine gets it;
+- peak RSS of `docai inspect --json` (a subprocess) over a generated 1,000-page PDF.
+
+Corpus: FinanceBench filings from ../shared/evaldata when present, else a generated report PDF. Each
+timing is the best of `--repeat` rounds (the machine is shared; the minimum is the least disturbed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+_log = logging.getLogger(__name__)
+
+EVALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "evaldata" / "financebench" / "pdfs"
+
+
+def _generated_pdf(path: Path, pages: int, lines: int = 45) -> Path:
+    import pymupdf
+
+    doc = pymupdf.open()
+    for i in range(pages):
+        page = doc.new_page(width=612, height=792)
+        page.insert_text((54, 50), f"Annual report {2000 + i % 25} - section {i + 1}", fontsize=16)
+        for j in range(lines):
+            page.insert_text(
+                (54, 80 + j * 15), f"Line {j}: revenue {i * 97 + j:,} cost {j * 13:,} margin", fontsize=9
+            )
+        page.draw_rect(pymupdf.Rect(400, 600, 560, 740), color=(0.2, 0.3, 0.8), fill=(0.8, 0.85, 1))
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def corpus(max_pages: int, tmp: Path) -> list[tuple[Path, list[int]]]:
+    """(pdf, 1-based pages) pairs: up to `max_pages` pages spread over the FinanceBench PDFs."""
+    import pymupdf
+
+    pdfs = sorted(EVALDATA.glob("*.pdf")) if EVALDATA.is_dir() else []
+    if not pdfs:
+        return [(_generated_pdf(tmp / "generated.pdf", max_pages), list(range(1, max_pages + 1)))]
+    per_doc = max(10, max_pages // 4)
+    out: list[tuple[Path, list[int]]] = []
+    left = max_pages
+    for p in pdfs:
+        if left <= 0:
+            break
+        with pymupdf.open(p) as d:
+            n = min(per_doc, d.page_count, left)
+        out.append((p, list(range(1, n + 1))))
+        left -= n
+    return out
+
+
+def _best(fn: Callable[[], None], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def bench_words(docs: list[tuple[Path, list[int]]], repeat: int) -> dict[str, float]:
+    import pymupdf
+
+    from docai.options import Options
+    from docai.parsers import load_document
+
+    n = sum(len(pages) for _, pages in docs)
+    count = [0, 0]
+
+    def ours() -> None:
+        count[0] = 0
+        for path, pages in docs:
+            with load_document(path, Options(ocr="never")) as doc:
+                for no in pages:
+                    count[0] += len(doc.page(no).words)
+
+    def bare() -> None:
+        count[1] = 0
+        for path, pages in docs:
+            with pymupdf.open(path) as doc:
+                for no in pages:
+                    count[1] += sum(1 for w in doc[no - 1].get_text("words") if w[4].strip())
+
+    t_ours, t_bare = _best(ours, repeat), _best(bare, repeat)
+    if count[0] != count[1]:
+        _log.warning("word counts differ: docai %d, PyMuPDF %d", count[0], count[1])
+    return {
+        "pages": n,
+        "docai_ms_per_page": 1000 * t_ours / n,
+        "pymupdf_ms_per_page": 1000 * t_bare / n,
+        "ratio": t_ours / t_bare,
+        "words_docai": count[0],
+        "words_pymupdf": count[1],
+    }
+
+
+def bench_render(docs: list[tuple[Path, list[int]]], repeat: int) -> dict[str, float]:
+    import pymupdf
+
+    from docai.options import Options
+    from docai.parsers import load_document
+    from docai.parsers.page_slices import plan_page, render_page_slices
+
+    n = sum(len(pages) for _, pages in docs)
+    # Sizes per page, worked out once outside the timers (both sides render exactly these).
+    plans: dict[tuple[Path, int], Any] = {}
+    for path, pages in docs:
+        with load_document(path, Options(ocr="never")) as doc:
+            for no in pages:
+                plans[(path, no)] = plan_page(doc.page(no))
+    pixels = sum(
+        p.overview_size[0] * p.overview_size[1]
+        + (p.refine_size[0] * p.refine_size[1] if p.refine_size else 0)
+        for p in plans.values()
+    )
+
+    def bare_render(page: Any, sizes: list[tuple[int, int]]) -> None:
+        for w, h in sizes:
+            page.get_pixmap(matrix=pymupdf.Matrix(w / page.rect.width, h / page.rect.height), alpha=False)
+
+    def one_round() -> tuple[float, float, float]:
+        """Page by page, the three variants in turn (rotating who goes first), each on its own open
+        document so that MuPDF's caches help none of them more than the others."""
+        spent = [0.0, 0.0, 0.0]
+        turn = 0
+        for path, pages in docs:
+            with (
+                load_document(path, Options(ocr="never")) as ours,
+                pymupdf.open(path) as same,
+                pymupdf.open(path) as refined,
+            ):
+                for no in pages:
+                    plan = plans[(path, no)]
+                    both = (
+                        [plan.refine_size, plan.overview_size] if plan.refine_size else [plan.overview_size]
+                    )
+                    jobs: list[tuple[Any, Callable[[], object]]] = [
+                        (ours.page(no), render_page_slices),
+                        (same[no - 1], lambda pg, s=both: bare_render(pg, s)),
+                        (refined[no - 1], lambda pg, s=both[:1]: bare_render(pg, s)),
+                    ]
+                    for k in range(3):
+                        i = (k + turn) % 3
+                        page, fn = jobs[i]
+                        t = time.perf_counter()
+                        fn(page)
+                        spent[i] += time.perf_counter() - t
+                    turn += 1
+        return spent[0], spent[1], spent[2]
+
+    rounds = [one_round() for _ in range(repeat)]
+    t_ours, t_same, t_refined = (min(r[i] for r in rounds) for i in range(3))
+    return {
+        "pages": n,
+        "megapixels_per_page": pixels / n / 1e6,
+        "docai_ms_per_page": 1000 * t_ours / n,
+        "pymupdf_same_pixels_ms_per_page": 1000 * t_same / n,
+        "pymupdf_refined_only_ms_per_page": 1000 * t_refined / n,
+        "ratio": t_ours / t_same,
+        "ratio_vs_refined_only": t_ours / t_refined,
+    }
+
+
+def bench_inspect_rss(tmp: Path, pages: int = 1000) -> dict[str, float]:
+    path = _generated_pdf(tmp / "long.pdf", pages, lines=20)
+    probe = (
+        "import resource, subprocess, sys, time; t = time.perf_counter();"
+        "r = subprocess.run([sys.executable, '-m', 'docai', 'inspect', '--json', sys.argv[1]],"
+        " stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
+        "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, time.perf_counter() - t)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=True)
+    code, peak_kb, secs = out.stdout.split()
+    return {
+        "pages": pages,
+        "exit_code": int(code),
+        "peak_rss_mb": int(peak_kb) / 1024,
+        "seconds": float(secs),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=120, help="pages of the corpus to time (default 120)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per timing; the best counts")
+    parser.add_argument("--json-out", type=Path, help="also write the numbers here as JSON")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    with tempfile.TemporaryDirectory(prefix="docai-bench-") as tmp_s:
+        tmp = Path(tmp_s)
+        docs = corpus(args.pages, tmp)
+        source = "financebench" if EVALDATA.is_dir() and any(EVALDATA.glob("*.pdf")) else "generated"
+        words = bench_words(docs, args.repeat)
+        render = bench_render(docs, args.repeat)
+        rss = bench_inspect_rss(tmp)
+    result = {
+        "corpus": source,
+        "documents": [p.name for p, _ in docs],
+        "words": words,
+        "rasterize_slice": render,
+        "inspect_1000_pages": rss,
+        "self_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    rows = [
+        ("corpus", f"{source}: {words['pages']} pages of {len(docs)} PDFs"),
+        ("words: docai ms/page", f"{words['docai_ms_per_page']:.2f}"),
+        ("words: PyMuPDF ms/page", f"{words['pymupdf_ms_per_page']:.2f}"),
+        ("words: ratio", f"{words['ratio']:.2f}x"),
+        ("raster+slice: MP/page", f"{render['megapixels_per_page']:.2f}"),
+        ("raster+slice: docai ms/page", f"{render['docai_ms_per_page']:.2f}"),
+        ("raster: PyMuPDF same pixels ms/page", f"{render['pymupdf_same_pixels_ms_per_page']:.2f}"),
+        ("raster+slice: ratio (target <= 1.25)", f"{render['ratio']:.2f}x"),
+        ("raster: PyMuPDF refined size only", f"{render['pymupdf_refined_only_ms_per_page']:.2f}"),
+        ("raster+slice: ratio vs refined only", f"{render['ratio_vs_refined_only']:.2f}x"),
+        ("inspect 1,000 pages: peak RSS MB", f"{rss['peak_rss_mb']:.0f} (exit {rss['exit_code']})"),
+        ("inspect 1,000 pages: seconds", f"{rss['seconds']:.1f}"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        sys.stdout.write(f"{k:<{width}}  {v}\n")
+    if args.json_out:
+        args.json_out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
