@@ -110,13 +110,14 @@ def find_address(lines: Sequence[Line], page_no: int, page_height: float) -> Fou
     if at is None:
         return None
     picked: list[Run] = []
-    for r in blocks[at[0]][at[2] + 1 : at[2] + 7]:
+    for r in blocks[at[0]][at[2] + 1 : at[2] + 8]:
         if _CONTACT.search(r.text):
-            break
+            if picked:
+                break
+            continue  # registration or tax lines between the name and the address
+        if not picked and re.fullmatch(r"[\s(\[]*[\w-]*\d[\w-]*[)\]\s]*", r.text):
+            continue  # a registration number ('(123456-X)')
         if not picked and not _ADDRESS_HINT.search(r.text):
-            # a registration line ('(123456-X)') between name and address is skipped
-            if re.fullmatch(r"[\s(\[]*[\w-]*\d[\w-]*[)\]\s]*", r.text):
-                continue
             break
         picked.append(r)
     if not picked or not any(_ADDRESS_HINT.search(r.text) for r in picked):
