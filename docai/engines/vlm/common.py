@@ -25,7 +25,13 @@ from docai.engines.vlm.output import (
     truncate_repetition,
     validation_errors,
 )
-from docai.engines.vlm.pages import group_pages, iter_group_images, pages_per_request
+from docai.engines.vlm.pages import (
+    MAX_ASK_PAGES,
+    group_pages,
+    iter_group_images,
+    pages_per_request,
+    rank_pages_for_question,
+)
 from docai.errors import SchemaError
 from docai.options import Options
 from docai.results import Answer, Citation, Evidence, Extraction, Status
@@ -357,7 +363,17 @@ def run_ask(
     if not question.strip():
         raise SchemaError("the question is empty")
     per = pages_per_request(options, len(prompts.ask_prompt(question)), config)
-    tasks = [(doc, g) for doc in documents for g in group_pages(list(doc.page_numbers), per)]
+    limit = int(options.extra.get("ask_max_pages", MAX_ASK_PAGES))
+    notes: list[str] = []
+    tasks: list[tuple[Document, list[int]]] = []
+    for doc in documents:
+        pages = list(doc.page_numbers)
+        if len(pages) > limit:
+            chosen = rank_pages_for_question(doc, question, limit)
+            if chosen:
+                notes.append(f"{doc.name}: read {len(chosen)} of {len(pages)} pages (best text match)")
+                pages = chosen
+        tasks += [(doc, g) for g in group_pages(pages, per)]
 
     def one(task: tuple[Document, list[int]]) -> _Candidate:
         doc, group = task
@@ -376,7 +392,6 @@ def run_ask(
 
     cands = caller.map_calls(one, tasks) if tasks else []
     usage: dict[str, int] | None = None
-    notes: list[str] = []
     for c in cands:
         usage = add_usage(usage, c.usage)
         notes += c.notes

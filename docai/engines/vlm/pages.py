@@ -8,6 +8,8 @@ with client-side slicing the overview and each slice go as separate images.
 from __future__ import annotations
 
 import logging
+import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -99,3 +101,51 @@ def iter_group_images(
     """Page images of one group, rendered one page at a time."""
     for n in group:
         yield page_images(document.page(n), config, client_slicing)
+
+
+MAX_ASK_PAGES = 24
+"""`ask` reads at most this many pages of a long document (`options.extra["ask_max_pages"]`)."""
+_STOP = frozenset(
+    {
+        "the", "and", "for", "with", "what", "was", "were", "which", "that", "this", "from", "how",
+        "many", "much", "did", "does", "are", "per", "its", "total", "value", "amount", "year",
+    }
+)  # fmt: skip
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TERM_RE = re.compile(rf"[{_CJK}]+|[^\W\d_]{{3,}}|\d+(?:[.,]\d+)*")
+
+
+def _terms(text: str) -> list[str]:
+    """Lowercased words of 3+ letters and numbers; Chinese runs as character pairs (no spaces there)."""
+    out: list[str] = []
+    for t in _TERM_RE.findall(text.lower()):
+        if "\u3400" <= t[0] <= "\ufaff":
+            out += [t[i : i + 2] for i in range(len(t) - 1)] if len(t) > 1 else [t]
+        elif t not in _STOP:
+            out.append(t)
+    return out
+
+
+def rank_pages_for_question(document: Document, question: str, limit: int) -> list[int] | None:
+    """The `limit` pages whose text best matches the question's words (tf-idf), in page order.
+
+    None when the question has no usable words or no page text matches (scans without OCR): then
+    every page has to be read. Loading each page for its text is cheap with a text layer (PyMuPDF
+    reads hundreds of pages a second) but runs OCR on scans unless the document was loaded with
+    `ocr="never"`."""
+    wanted = set(_terms(question))
+    if not wanted:
+        return None
+    counts: dict[int, dict[str, int]] = {}
+    for n in document.page_numbers:
+        words = _terms(document.page(n).text)
+        counts[n] = {t: words.count(t) for t in wanted if t in words}
+    df = {t: sum(1 for c in counts.values() if t in c) for t in wanted}
+    total = len(counts)
+    idf = {t: math.log(1 + total / max(1, d)) for t, d in df.items()}
+    scores = {n: sum((1 + math.log(k)) * idf[t] for t, k in c.items()) for n, c in counts.items()}
+    hits = [n for n, s in scores.items() if s > 0]
+    if not hits:
+        return None
+    best = sorted(hits, key=lambda n: (-scores[n], n))[: max(1, limit)]
+    return sorted(best)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from docai.engines.vlm.merge import GroupResult, clean_pages, merge_groups
-from docai.engines.vlm.pages import DEFAULT_MAX_PAGES, group_pages, pages_per_request, tokens_per_page
+from docai.engines.vlm.pages import DEFAULT_MAX_PAGES, _terms, group_pages, pages_per_request, tokens_per_page
 from docai.options import Options
 
 SCHEMA = {
@@ -77,3 +77,8 @@ def _cfg(options: Options):
     from docai.engines.vlm.pages import slice_config
 
     return slice_config(options)
+
+
+def test_question_terms_cover_latin_numbers_and_chinese():
+    assert _terms("What was Total revenue in 2024? 1,234.5") == ["revenue", "2024", "1,234.5"]
+    assert _terms("营业收入是多少") == ["营业", "业收", "收入", "入是", "是多", "多少"]

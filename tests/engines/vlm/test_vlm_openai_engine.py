@@ -325,3 +325,25 @@ def test_availability_probes_the_server(server, openai_options):
 def test_model_defaults_to_what_the_server_serves(server, openai_options):
     engine = OpenAIEngine(openai_options.replace(model=None))
     assert engine.model == MODEL_NAME
+
+
+def test_ask_reads_only_matching_pages_of_a_long_document(server, openai_options, text_pdf):
+    pages = [[(72, 72, f"Section {i}: general notes about operations")] for i in range(1, 13)]
+    pages[6] = [(72, 72, "Consolidated revenue for 2024 was 5.2 billion")]
+    pages[8] = [(72, 72, "Revenue by segment 2024"), (72, 90, "revenue revenue")]
+    pdf = text_pdf("long.pdf", pages)
+    server.always(completion('{"answer": "5.2 billion", "found": true, "pages": [7]}'))
+    options = openai_options.replace(pages_per_request=8, extra={"ask_max_pages": 2})
+    with load_document(pdf, options) as doc:
+        answer = OpenAIEngine(options).ask([doc], "What was revenue in 2024?")
+    assert len(server.requests) == 1
+    text = _texts(server.requests[0])
+    assert "Page 7:" in text and "Page 9:" in text and "Page 1:" not in text
+    assert len(_images(server.requests[0])) == 2
+    assert answer.found and [c.page_no for c in answer.citations] == [7]
+    assert any("read 2 of 12 pages" in n for n in answer.notes)
+    # nothing matches: every page is read (two groups of 8 and 4, then no combine: one answer each)
+    server.always(completion('{"answer": null, "found": false, "pages": []}'))
+    with load_document(pdf, options) as doc:
+        missing = OpenAIEngine(options).ask([doc], "Who audited the accounts?")
+    assert sorted(len(_images(r)) for r in server.requests[1:]) == [4, 8] and not missing.found
