@@ -1,0 +1,180 @@
+"""Extraction latency per page, for each engine usable here.
+
+    python -m docai.evals.bench.extract_latency [--repeat 3] [--json-out FILE]
+
+Measures, in one run: a 1-page born-digital invoice with a warm engine; a scanned page through
+docai (load + OCR + extract) against a bare Tesseract run on the same image; and a cold
+`docai extract` subprocess on one page. Prints each figure and the ratios between them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+_log = logging.getLogger(__name__)
+
+
+def _median_time(fn: Any, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def make_inputs(folder: Path) -> dict[str, Path]:
+    """A born-digital invoice PDF, a scanned PNG of another one, and the invoice schema."""
+    from docai.evals.synth import generate
+
+    digital = generate("invoice", 1, folder / "digital", seed=11, zh_ratio=0.0)
+    scanned = folder / "scanned"
+    seed = 11
+    while True:  # the scanned variant is a PNG or an image PDF at random; keep the first PNG
+        generate("invoice", 1, scanned, seed=seed, scanned=True, zh_ratio=0.0)
+        png = next(scanned.glob("*.png"), None)
+        if png is not None:
+            break
+        seed += 1
+    return {
+        "digital": digital / "invoice_000.pdf",
+        "scanned": png,
+        "schema": digital / "schema.json",
+    }
+
+
+def bare_tesseract(image_path: Path, lang: str = "eng") -> float:
+    """Seconds for one plain `image_to_data` call on the image (OMP_THREAD_LIMIT=1, as docai uses)."""
+    import pytesseract
+    from PIL import Image
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    with Image.open(image_path) as img:
+        img.load()
+        start = time.perf_counter()
+        pytesseract.image_to_data(img, lang=lang)
+        return time.perf_counter() - start
+
+
+def engine_figures(name: str, inputs: dict[str, Path], repeat: int) -> dict[str, Any]:
+    """Warm per-page seconds on the digital and the scanned page for one engine."""
+    from docai.engines import create_engine
+    from docai.options import load_options
+    from docai.parsers.loader import load_document
+
+    options = load_options({"engine": name})
+    schema = json.loads(inputs["schema"].read_text(encoding="utf-8"))
+    engine = create_engine(options)
+    try:
+
+        def run(path: Path) -> None:
+            with load_document(path, options) as doc:
+                engine.extract(doc, schema)
+
+        run(inputs["digital"])  # warm-up: models, embeddings, caches
+        digital = _median_time(lambda: run(inputs["digital"]), repeat)
+        scanned = _median_time(lambda: run(inputs["scanned"]), max(1, repeat - 1))
+    finally:
+        engine.close()
+    return {"digital_s_per_page": round(digital, 4), "scanned_s_per_page": round(scanned, 4)}
+
+
+def cold_cli(inputs: dict[str, Path], engine: str, home: Path) -> float | None:
+    """Seconds for a fresh `docai extract` process on the 1-page invoice (None if it printed no result).
+
+    Exit code 1 with a result on stdout is a partial extraction, which still counts as a run.
+    """
+    env = dict(
+        os.environ, DOCAI_HOME=str(home), DOCAI_DB=str(home / "bench.db"), DOCAI_CONFIG=str(home / "none")
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "docai",
+        "extract",
+        str(inputs["digital"]),
+        "--schema",
+        str(inputs["schema"]),
+        "--engine",
+        engine,
+    ]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, check=False)
+    took = time.perf_counter() - start
+    if proc.returncode not in (0, 1) or not proc.stdout.strip():
+        _log.warning("cold docai extract failed (%d): %s", proc.returncode, proc.stderr.strip()[-300:])
+        return None
+    return took
+
+
+def run(repeat: int = 3) -> dict[str, Any]:
+    from docai.engines import engine_names, engine_status
+    from docai.options import load_options
+
+    out: dict[str, Any] = {"cpu_count": os.cpu_count(), "engines": {}, "skipped": {}}
+    with tempfile.TemporaryDirectory(prefix="docai-bench-") as tmp:
+        inputs = make_inputs(Path(tmp))
+        out["bare_tesseract_s"] = round(min(bare_tesseract(inputs["scanned"]) for _ in range(2)), 4)
+        for name in engine_names():
+            status = engine_status(name, load_options({"engine": name}))
+            if not status.usable:
+                out["skipped"][name] = status.why
+                continue
+            try:
+                figures = engine_figures(name, inputs, repeat)
+            except Exception as e:  # an engine that cannot run here is reported, not fatal
+                out["skipped"][name] = f"{type(e).__name__}: {e}"
+                continue
+            figures["scanned_vs_bare_tesseract"] = round(
+                figures["scanned_s_per_page"] / out["bare_tesseract_s"], 2
+            )
+            # Fresh data dir each time (no result cache); the first run also pays the OS file cache.
+            colds = [cold_cli(inputs, name, Path(tmp) / f"home-{name}-{k}") for k in range(2)]
+            figures["cold_cli_first_s"] = round(colds[0], 3) if colds[0] else None
+            cold = colds[1]
+            figures["cold_cli_s"] = round(cold, 3) if cold else None
+            if cold:
+                figures["cold_vs_warm"] = round(cold / figures["digital_s_per_page"], 1)
+            out["engines"][name] = figures
+    return out
+
+
+def format_report(r: dict[str, Any]) -> str:
+    bare = r["bare_tesseract_s"]
+    lines = [f"extract latency ({r['cpu_count']} CPUs), bare Tesseract on the scanned page: {bare} s"]
+    for name, f in r["engines"].items():
+        lines.append(
+            f"  {name}: digital {f['digital_s_per_page']} s/page warm; "
+            f"scanned {f['scanned_s_per_page']} s/page = {f['scanned_vs_bare_tesseract']}x bare Tesseract; "
+            f"cold `docai extract` {f.get('cold_cli_s')} s (very first: {f.get('cold_cli_first_s')} s)"
+            + (f" = {f['cold_vs_warm']}x warm" if f.get("cold_vs_warm") else "")
+        )
+    for name, why in r["skipped"].items():
+        lines.append(f"  {name}: skipped ({why})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m docai.evals.bench.extract_latency", description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json-out", type=Path)
+    args = parser.parse_args(argv)
+    result = run(args.repeat)
+    sys.stdout.write(format_report(result) + "\n")
+    if args.json_out:
+        args.json_out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
