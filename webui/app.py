@@ -10,9 +10,8 @@ import logging
 import os
 from typing import Any
 
-from docai.webui.uploads import max_upload_bytes
-
 from docai.errors import InputError
+from docai.webui.uploads import max_upload_bytes
 
 _log = logging.getLogger(__name__)
 
@@ -24,6 +23,7 @@ def build_app(service: Any) -> Any:
     """The Gradio Blocks app over `service` (not launched)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
+
     from docai.webui.ask_tab import build_ask_tab
     from docai.webui.batch_tab import build_batch_tab
     from docai.webui.extract_tab import build_extract_tab

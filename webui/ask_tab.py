@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
-from docai.webui.common import chat_pairs, engine_overrides, store_files, ui_error
-from docai.webui.evidence import render_evidence_page
-from docai.webui.extract_tab import EngineInputs
 
 from docai.errors import DocaiError
 from docai.results import Evidence
+from docai.webui.common import chat_pairs, engine_overrides, store_files, ui_error
+from docai.webui.evidence import render_evidence_page
+from docai.webui.extract_tab import EngineInputs
 
 _log = logging.getLogger(__name__)
 
@@ -83,10 +84,11 @@ def make_ask_handler(service: Any):
         text = answer.text if answer.found or answer.text else "Not found in the document(s)."
         if cites:
             text += "\n\nCited: " + ", ".join(f"{c['name']} p. {c['page_no']}" for c in cites)
+        # The chatbot sanitises HTML (dropping markup and its content), so escape: text stays text.
         history = [
             *(chat or []),
-            {"role": "user", "content": question.strip()},
-            {"role": "assistant", "content": text},
+            {"role": "user", "content": html.escape(question.strip())},
+            {"role": "assistant", "content": html.escape(text)},
         ]
         gallery = []
         for c in cites[:MAX_THUMBS]:
@@ -130,6 +132,8 @@ def build_ask_tab(service: Any, engine: EngineInputs, extract_files: gr.File) ->
                 label="Cited pages (click to open)",
                 columns=4,
                 height=220,
+                preview=False,
+                object_fit="contain",
                 elem_id="citations",
                 interactive=False,
             )

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+
+from docai.errors import DocaiError
 from docai.webui.common import engine_overrides, file_path, schema_input, store_files, ui_error
 from docai.webui.extract_tab import EngineInputs, SchemaInputs, frame
 from docai.webui.tables import file_rows, item_rows
 from docai.webui.uploads import unpack_zip, uploads_dir
-
-from docai.errors import DocaiError
 
 _log = logging.getLogger(__name__)
 

@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from docai.errors import DocaiError, InputError
 from docai.webui.schema_builder import schema_from_table
 from docai.webui.uploads import StoredUpload, store_upload
-
-from docai.errors import DocaiError, InputError
 
 _log = logging.getLogger(__name__)
 
@@ -117,12 +116,14 @@ def message_text(content: Any) -> str:
 
 
 def chat_pairs(messages: Sequence[Any] | None) -> list[tuple[str, str]]:
-    """(question, answer) pairs from chatbot messages, for service.ask(history=...)."""
+    """(question, answer) pairs from chatbot messages (stored HTML-escaped), for service.ask(history=...)."""
     pairs: list[tuple[str, str]] = []
     pending: str | None = None
     for m in messages or []:
         role = m.get("role") if isinstance(m, dict) else getattr(m, "role", None)
-        text = message_text(m.get("content") if isinstance(m, dict) else getattr(m, "content", None))
+        text = html.unescape(
+            message_text(m.get("content") if isinstance(m, dict) else getattr(m, "content", None))
+        )
         if role == "user":
             pending = text
         elif role == "assistant" and pending is not None:

@@ -59,14 +59,14 @@ def draw_boxes(
 
     out = image.convert("RGB")
     draw = ImageDraw.Draw(out)
-    font = ImageFont.load_default()
+    font = ImageFont.load_default(size=max(12, out.size[0] // 70))
     for label, bbox in boxes:
         is_selected = label == selected
         color = SELECTED_COLOR if is_selected else BOX_COLOR
         x0, y0, x1, y1 = scale_bbox(bbox, page_size, out.size)
         pad = 2
         draw.rectangle((x0 - pad, y0 - pad, x1 + pad, y1 + pad), outline=color, width=4 if is_selected else 2)
-        tx, ty = x0, max(y0 - pad - 12, 0)
+        tx, ty = x0, max(y0 - pad - font.size - 2, 0)
         text_box = draw.textbbox((tx, ty), label, font=font)
         draw.rectangle(text_box, fill=color)
         draw.text((tx, ty), label, fill=(255, 255, 255), font=font)
@@ -131,10 +131,9 @@ def render_evidence_page(
 
     Never raises for a missing or unreadable file: the note says why there is no image.
     """
-    from docai.parsers import load_document
-
     from docai.errors import DocaiError
     from docai.options import Options
+    from docai.parsers import load_document
 
     if path is None or not Path(path).is_file():
         return PageView(

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+
+from docai.engines import engine_names
+from docai.errors import DocaiError
 from docai.webui.common import SCHEMA_MODES, engine_overrides, schema_input, store_files, ui_error
 from docai.webui.schema_builder import TABLE_HEADERS
 from docai.webui.tables import file_rows, item_rows
 from docai.webui.viewer import Viewer, build_viewer, refresh, viewer_item
-
-from docai.engines import engine_names
-from docai.errors import DocaiError
 
 _log = logging.getLogger(__name__)
 
@@ -78,6 +78,7 @@ def build_schema_inputs(service: Any) -> SchemaInputs:
         elem_id="schema-name",
     )
     text = gr.Code(
+        visible=False,
         label="JSON Schema or fields shorthand",
         language="json",
         lines=6,
@@ -85,6 +86,7 @@ def build_schema_inputs(service: Any) -> SchemaInputs:
         value='{"type": "object", "properties": {"total": {"type": "number"}}}',
     )
     table = gr.Dataframe(
+        visible=False,
         value=DEFAULT_TABLE,
         headers=TABLE_HEADERS,
         column_count=(3, "fixed"),
@@ -92,6 +94,12 @@ def build_schema_inputs(service: Any) -> SchemaInputs:
         interactive=True,
         label="Field table (name, type, description)",
         elem_id="field-table",
+    )
+    mode.change(
+        lambda m: tuple(gr.update(visible=m == choice) for choice in SCHEMA_MODES),
+        [mode],
+        [name, text, table],
+        api_name=False,
     )
     return SchemaInputs(mode, name, text, table)
 

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
-from docai.webui.uploads import data_dir, find_stored, safe_file_name
-from docai.webui.viewer import viewer_item
 
 from docai.errors import DocaiError, InputError
 from docai.results import STATUSES
+from docai.webui.uploads import data_dir, find_stored, safe_file_name
+from docai.webui.viewer import viewer_item
 
 _log = logging.getLogger(__name__)
 

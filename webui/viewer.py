@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
-from docai.webui.evidence import describe_field, render_evidence_page
-from docai.webui.tables import field_paths, value_at
 
 from docai.results import Evidence
+from docai.webui.evidence import describe_field, render_evidence_page
+from docai.webui.tables import field_paths, value_at
 
 _log = logging.getLogger(__name__)
 

@@ -58,10 +58,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     saved = {k: os.environ.get(k) for k in ("GRADIO_ANALYTICS_ENABLED", "GRADIO_TEMP_DIR")}
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     os.environ["GRADIO_TEMP_DIR"] = str(home / "gradio")
-    from docai.webui.app import launch_app
-
     from docai.options import Options
     from docai.service import Service
+    from docai.webui.app import launch_app
 
     service = Service(Options(engine="text", think=False), db=str(home / "ui.db"))
     app = launch_app(service, host="127.0.0.1", port=_free_port(), block=False)
@@ -85,3 +84,10 @@ def invoice_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def injection_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_pdf(tmp_path_factory.mktemp("docs") / "injection.pdf", INJECTION_LINES)
+
+
+@pytest.fixture(scope="session")
+def browser_invoice_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The invoice with one more line, so its hash differs and the browser run is not a cache hit."""
+    lines = [*INVOICE_LINES, (72, 700, "Thank you for your business.")]
+    return make_pdf(tmp_path_factory.mktemp("browser-docs") / "invoice.pdf", lines)

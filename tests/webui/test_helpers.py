@@ -7,12 +7,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from docai.webui import evidence, schema_builder, tables, uploads
 from PIL import Image
 
 from docai.errors import InputError, SchemaError
 from docai.results import Evidence
 from docai.schema import check_schema
+from docai.webui import evidence, schema_builder, tables, uploads
 
 
 def test_store_upload_names_by_hash_and_sniffed_type(text_pdf, tmp_path: Path) -> None:
