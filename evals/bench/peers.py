@@ -88,10 +88,13 @@ def _installed(module: str | None) -> bool:
     return module is None or importlib.util.find_spec(module) is not None
 
 
-def text_speed(docs: list[tuple[Path, int]]) -> dict[str, Any]:
+def text_speed(docs: list[tuple[Path, int]], only: set[str] | None = None) -> dict[str, Any]:
+    """Pages per second for each text tool (all of TEXT_TOOLS, or the names in `only`)."""
     total = sum(n for _, n in docs)
     out: dict[str, Any] = {"pages": total, "tools": {}, "skipped": []}
     for name, (module, fn) in TEXT_TOOLS.items():
+        if only is not None and name not in only:
+            continue
         if not _installed(module):
             out["skipped"].append(name)
             continue

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from docai.evals.datasets import load_dataset
-from docai.evals.datasets.funsd import form_fields
-from docai.evals.runner import run_eval
 from evalfakes import EVALDATA, FAKE_DATA, requires_evaldata
 
 from docai.errors import InputError
+from docai.evals.datasets import load_dataset
+from docai.evals.datasets.funsd import form_fields
+from docai.evals.runner import run_eval
 from docai.options import Options
 
 

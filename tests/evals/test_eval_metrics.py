@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from docai.evals.metrics import (
     adjacency_relations,
     anls,

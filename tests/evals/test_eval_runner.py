@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from docai.evals.datasets import load_dataset
-from docai.evals.report import compare_reports
-from docai.evals.runner import run_eval
 from evalfakes import FAKE_ANSWERS, FAKE_DATA
 
 from docai.cli.main import main
+from docai.evals.datasets import load_dataset
+from docai.evals.report import compare_reports
+from docai.evals.runner import run_eval
 from docai.options import Options
 
 

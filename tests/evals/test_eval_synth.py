@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+
+from docai.errors import InputError
 from docai.evals.datasets import load_dataset
 from docai.evals.normalize import norm_text, parse_date
 from docai.evals.synth import KINDS, generate
 from docai.evals.synth.__main__ import main as synth_main
-
-from docai.errors import InputError
 
 
 def _records(root: Path) -> list[dict]:
