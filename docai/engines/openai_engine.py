@@ -75,7 +75,9 @@ class OpenAIEngine(Engine):
         self._client = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout, limits=limits)
         self._slots = threading.BoundedSemaphore(n)
         self._lock = threading.Lock()
-        self._schema_ok = True
+        # options.extra["response_format"] = false: never send the schema as response_format (servers
+        # without a reasoning parser otherwise constrain the thinking part too)
+        self._schema_ok = str(options.extra.get("response_format", True)).lower() not in ("false", "off", "0")
         self._model: str | None = options.model
         self._config = slice_config(options)
 
@@ -230,6 +232,8 @@ class OpenAIEngine(Engine):
                     return None
             if r.status_code >= 400:
                 hint = " (check --model)" if r.status_code == 404 else ""
+                if r.status_code == 400 and "image" in r.text.lower() and "at most" in r.text.lower():
+                    hint = " (lower DOCAI_PAGES_PER_REQUEST or raise the server's image limit per prompt)"
                 raise EngineError(f"{self.base_url}: HTTP {r.status_code}: {_snippet(r)}{hint}")
             try:
                 body = r.json()

@@ -101,6 +101,10 @@ def _turn(reply: Reply) -> _Turn:
     if truncated:
         notes.append("the reply repeated itself and was cut")
         text = cut
+    if reasoning:
+        reasoning, looped = truncate_repetition(reasoning)
+        if looped:
+            notes.append("the reasoning repeated itself and was cut")
     try:
         value, error = find_json(text), None
     except ValueError as e:

@@ -89,16 +89,14 @@ class FakeOpenAIServer:
                     item = server.script.popleft() if server.script else server.default
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
-                try:
-                    if item is None:
-                        self._send(500, {"error": "no scripted reply"})
-                        return
-                    if item.delay:
-                        time.sleep(item.delay)
+                if item is not None and item.delay:
+                    time.sleep(item.delay)
+                with server.lock:  # done before replying: the client may send its next request at once
+                    server.in_flight -= 1
+                if item is None:
+                    self._send(500, {"error": "no scripted reply"})
+                else:
                     self._send(item.status, item.body)
-                finally:
-                    with server.lock:
-                        server.in_flight -= 1
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

@@ -347,3 +347,28 @@ def test_ask_reads_only_matching_pages_of_a_long_document(server, openai_options
     with load_document(pdf, options) as doc:
         missing = OpenAIEngine(options).ask([doc], "Who audited the accounts?")
     assert sorted(len(_images(r)) for r in server.requests[1:]) == [4, 8] and not missing.found
+
+
+def test_response_format_can_be_switched_off_and_image_limit_hint(server, openai_options, invoice_pdf):
+    server.reply(completion(json.dumps(GOOD)))
+    options = openai_options.replace(extra={"response_format": False})
+    with load_document(invoice_pdf, options) as doc:
+        assert OpenAIEngine(options).extract(doc, INVOICE_SCHEMA).status == "ok"
+        assert "response_format" not in server.requests[0]
+        server.reply({"error": "At most 1 image(s) may be provided in one request."}, status=400)
+        with pytest.raises(EngineError, match="DOCAI_PAGES_PER_REQUEST"):
+            OpenAIEngine(options).extract(doc, INVOICE_SCHEMA)
+
+
+def test_runaway_repetition_is_cut_then_repaired(server, openai_options, invoice_pdf):
+    looping = (
+        '{"data": {"invoice_number": "INV-0042", "items": [' + '{"description": "x", "amount": 1}, ' * 300
+    )
+    server.reply(completion(looping, reasoning="hmm " * 500, finish="length"))
+    server.reply(completion(json.dumps(GOOD)))
+    with load_document(invoice_pdf, openai_options) as doc:
+        result = OpenAIEngine(openai_options).extract(doc, INVOICE_SCHEMA)
+    assert result.status == "ok"
+    assert any("repeated itself" in n for n in result.notes)
+    assert any("max_tokens" in n for n in result.notes)
+    assert len(result.raw_output) < 2000 and len(result.reasoning) < 100
