@@ -161,6 +161,9 @@ def nullable_schema(schema: dict[str, Any]) -> dict[str, Any]:
         out["properties"] = {k: nullable_schema(v) for k, v in schema["properties"].items()}
     if isinstance(schema.get("items"), dict):
         out["items"] = nullable_schema(schema["items"])
+    for key in ("$defs", "definitions"):
+        if isinstance(schema.get(key), dict):
+            out[key] = {k: nullable_schema(v) if isinstance(v, dict) else v for k, v in schema[key].items()}
     for key in ("anyOf", "oneOf"):
         if isinstance(schema.get(key), list):
             out[key] = [nullable_schema(s) for s in schema[key]] + [{"type": "null"}]

@@ -106,3 +106,14 @@ def test_missing_required_and_paths():
     assert missing_required(data, schema) == ["a", "rows[1].total"]
     assert normalize_path("$.items.0.amount") == "items[0].amount"
     assert normalize_path("items[2].x") == "items[2].x"
+
+
+def test_nulls_allowed_through_refs():
+    money = {"type": "object", "properties": {"amount": {"type": "number"}}, "required": ["amount"]}
+    schema = {
+        "type": "object",
+        "$defs": {"money": money},
+        "properties": {"total": {"$ref": "#/$defs/money"}},
+    }
+    assert validation_errors({"total": {"amount": None}}, schema) == []
+    assert validation_errors({"total": {"amount": "x"}}, schema) != []
