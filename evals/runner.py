@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from docai.engines import create_engine
+from docai.errors import DocaiError, EngineUnavailable
 from docai.evals.datasets import Dataset, DocTruth, Question
 from docai.evals.metrics import (
     Counts,
@@ -23,9 +25,6 @@ from docai.evals.metrics import (
     numeric_match,
 )
 from docai.evals.normalize import is_empty
-
-from docai.engines import create_engine
-from docai.errors import DocaiError, EngineUnavailable
 from docai.options import Options
 
 _log = logging.getLogger(__name__)
@@ -100,6 +99,11 @@ def run_extraction(
         rec = _extract_one(engine, item, ds, options)
         pred = rec["prediction"] or {}
         schema = item.schema or ds.schema
+        if item.scored is not None:
+            keep = set(item.scored)
+            pred = {k: x for k, x in pred.items() if k in keep}
+            props = (schema or {}).get("properties") or {}
+            schema = {"type": "object", "properties": {k: x for k, x in props.items() if k in keep}}
         if ds.scoring == "kleister":
             keys = list((schema or {}).get("properties") or item.fields)
             scores = _kleister_scores(pred, item.fields, keys)
@@ -110,7 +114,7 @@ def run_extraction(
         for path, c in scores.counts.items():
             field_counts.setdefault(path, Counts()).add(c)
         for key, ok in scores.exact.items():
-            if item.schema is None or not is_empty(item.fields.get(key)):
+            if item.schema is None or item.scored is not None or not is_empty(item.fields.get(key)):
                 exact_hits.setdefault(key, []).append(ok)
         rec["f1"] = round(doc_total.f1, 4)
         rec["counts"] = doc_total.to_dict()

@@ -23,12 +23,17 @@ Scoring = Literal["fields", "kleister"]
 
 @dataclass
 class DocTruth:
-    """One document's expected field values; `schema` overrides the dataset's (FUNSD forms)."""
+    """One document's expected field values; `schema` overrides the dataset's (FUNSD forms).
+
+    `scored` limits scoring to those fields (sets whose truth lists only what it knows, where an
+    absent field means 'not annotated' rather than 'empty').
+    """
 
     doc: Path
     fields: dict[str, Any]
     schema: dict[str, Any] | None = None
     id: str = ""
+    scored: list[str] | None = None
 
 
 @dataclass

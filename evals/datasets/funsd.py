@@ -11,10 +11,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from docai.errors import InputError
 from docai.evals.datasets import Dataset, DocTruth
 from docai.evals.datasets.generic import read_json
-
-from docai.errors import InputError
 
 _log = logging.getLogger(__name__)
 

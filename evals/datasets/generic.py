@@ -13,10 +13,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from docai.errors import InputError
 from docai.evals.datasets import Dataset, DocTruth, Question
 from docai.evals.normalize import parse_number
-
-from docai.errors import InputError
 
 _log = logging.getLogger(__name__)
 

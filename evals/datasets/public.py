@@ -12,11 +12,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from docai.errors import InputError
 from docai.evals.datasets import Dataset, DocTruth, Question
 from docai.evals.datasets.generic import DOC_SUFFIXES, read_jsonl
 from docai.evals.normalize import parse_number
-
-from docai.errors import InputError
 
 _log = logging.getLogger(__name__)
 
@@ -58,7 +57,11 @@ def load_sroie(root: Path) -> Dataset:
 
 
 def load_invoice2data(root: Path) -> Dataset:
-    """Vendor invoices; only fields of the bundled schema are scored (line items vary too much upstream)."""
+    """Vendor invoices; fields of the bundled schema that each record lists are scored.
+
+    Upstream truth holds what its templates extract, so a field missing from a record is unknown,
+    not empty; line items are left out (their shape varies too much upstream).
+    """
     schema = bundled_schema("invoice2data")
     keys = set(schema["properties"])
     ds = Dataset(name="invoice2data", root=root, schema=schema)
@@ -67,7 +70,7 @@ def load_invoice2data(root: Path) -> Dataset:
         if doc is None:
             continue
         fields = {k: v for k, v in (rec.get("fields") or {}).items() if k in keys}
-        ds.docs.append(DocTruth(doc=doc, fields=fields, id=rec["doc"]))
+        ds.docs.append(DocTruth(doc=doc, fields=fields, id=rec["doc"], scored=sorted(fields)))
     return ds
 
 

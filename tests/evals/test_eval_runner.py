@@ -98,3 +98,19 @@ def test_fetch_and_list_download_nothing(capsys) -> None:
     assert main(["eval", "fetch", "nosuch"]) == 3
     assert main(["eval", "list"]) == 0
     assert "financebench" in capsys.readouterr().out
+
+
+def test_scored_fields_ignore_unannotated_ones(fake_engine, generic_dataset: Path) -> None:
+    from docai.evals.datasets import Dataset, DocTruth
+
+    doc = generic_dataset / "inv1.pdf"
+    FAKE_DATA["inv1.pdf"] = {"invoice_number": "B-2", "total": "98.00", "date": "2023-12-25"}
+    truth = {"invoice_number": "B-2"}
+    both = Dataset(name="x", root=generic_dataset, docs=[DocTruth(doc, truth, id="all")])
+    listed = Dataset(
+        name="x", root=generic_dataset, docs=[DocTruth(doc, truth, id="listed", scored=["invoice_number"])]
+    )
+    all_fields = run_eval(both, Options(engine="fake"))["extraction"]["overall"]
+    only_listed = run_eval(listed, Options(engine="fake"))["extraction"]["overall"]
+    assert all_fields["fp"] == 2 and all_fields["precision"] == pytest.approx(1 / 3, abs=1e-3)
+    assert (only_listed["tp"], only_listed["fp"], only_listed["fn"]) == (1, 0, 0)
