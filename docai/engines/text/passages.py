@@ -1,0 +1,245 @@
+"""Split page words into passages for retrieval: paragraphs (windowed when long) and table row groups.
+
+A passage keeps the boxes of its words in order, so that a sub-span of its text can be located: the passage
+text is its words joined by spaces (rows by newlines), so the i-th whitespace-separated token is word i.
+Pages are read one at a time (`Document.pages()` builds each on request), so a 500-page filing never sits
+in memory as pages, only as passages.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from docai.document import BBox, Document, Page, Word
+
+_log = logging.getLogger(__name__)
+
+WINDOW_WORDS = 60  # prose passages hold about this many words (3-4 sentences)
+MAX_PARAGRAPH_WORDS = 90  # a paragraph up to this size stays whole
+TABLE_ROWS_PER_PASSAGE = 6  # table row groups do not overlap: row lookup happens inside a group
+SHORT_BLOCK_WORDS = 5  # a block this small (a caption, a label) joins the block below it
+
+_YEAR_RE = re.compile(r"^(?:FY|fy)?'?((?:19|20)\d{2})[,.;:)]*$")
+_NUMERIC_RE = re.compile(r"^[($€£¥-]*\d[\d,.]*%?\)?$|^[$€£¥%)(—–-]$")
+_UNIT_RE = re.compile(r"\bin (millions|thousands|billions)\b", re.IGNORECASE)
+
+
+@dataclass
+class Row:
+    """One visual line: words sorted left to right."""
+
+    words: list[Word]
+
+    @property
+    def bbox(self) -> BBox:
+        return union_bbox(w.bbox for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(clean_word(w.text) for w in self.words)
+
+    @property
+    def is_tabular(self) -> bool:
+        """A row with a label and at least one numeric cell, or only numbers (a header of years)."""
+        numeric = sum(1 for w in self.words if _NUMERIC_RE.match(w.text))
+        return numeric >= 1 and (numeric >= len(self.words) / 3 or len(self.words) <= 8)
+
+
+@dataclass
+class Passage:
+    """A retrieval unit. `columns` maps header years to x-centres for table rows (year, x)."""
+
+    doc_id: str
+    doc_name: str
+    page_no: int
+    text: str
+    bbox: BBox
+    word_boxes: list[BBox]
+    kind: str = "text"  # "text" or "table"
+    context: str = ""  # page heading, indexed with the passage but not part of its text
+    columns: list[tuple[int, float]] = field(default_factory=list)
+    unit: str | None = None  # "millions" / "thousands" / "billions" when the page says so
+
+
+def clean_word(text: str) -> str:
+    """A word without inner whitespace, so that splitting a passage's text gives back its words."""
+    return "".join(text.split())
+
+
+def union_bbox(boxes: Iterable[BBox]) -> BBox:
+    x0 = y0 = float("inf")
+    x1 = y1 = float("-inf")
+    for b in boxes:
+        x0, y0, x1, y1 = min(x0, b[0]), min(y0, b[1]), max(x1, b[2]), max(y1, b[3])
+    if x0 == float("inf"):
+        return (0.0, 0.0, 0.0, 0.0)
+    return (x0, y0, x1, y1)
+
+
+def _segments(words: list[Word]) -> list[list[Word]]:
+    """Words grouped by their (block, line) as the parser gave them, keeping first-seen order."""
+    groups: dict[tuple[int, int], list[Word]] = {}
+    for w in words:
+        if clean_word(w.text):
+            groups.setdefault((w.block, w.line), []).append(w)
+    return list(groups.values())
+
+
+def _v_overlap(a: BBox, b: BBox) -> float:
+    inter = min(a[3], b[3]) - max(a[1], b[1])
+    smaller = max(1e-6, min(a[3] - a[1], b[3] - b[1]))
+    return inter / smaller
+
+
+def page_rows(page: Page) -> list[Row]:
+    """Visual lines of a page, top to bottom.
+
+    Parser lines are merged sideways when they sit on the same baseline and one side is short (a table
+    cell), so "Total revenue | $ | 1,234 | $ | 1,100" becomes one row; two long prose lines side by side
+    (a two-column layout) stay apart.
+    """
+    segs = [sorted(s, key=lambda w: w.bbox[0]) for s in _segments(page.words)]
+    segs.sort(key=lambda s: (union_bbox(w.bbox for w in s)[1], s[0].bbox[0]))
+    rows: list[list[Word]] = []
+    row_boxes: list[BBox] = []
+    for seg in segs:
+        box = union_bbox(w.bbox for w in seg)
+        placed = False
+        for i in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
+            if _v_overlap(box, row_boxes[i]) >= 0.6 and (len(seg) <= 6 or len(rows[i]) <= 6):
+                rows[i].extend(seg)
+                row_boxes[i] = union_bbox([row_boxes[i], box])
+                placed = True
+                break
+        if not placed:
+            rows.append(list(seg))
+            row_boxes.append(box)
+    out = [Row(sorted(r, key=lambda w: w.bbox[0])) for r in rows]
+    out.sort(key=lambda r: r.bbox[1])
+    return out
+
+
+def _year_columns(row: Row) -> list[tuple[int, float]]:
+    cols = []
+    for w in row.words:
+        m = _YEAR_RE.match(w.text)
+        if m:
+            cols.append((int(m.group(1)), (w.bbox[0] + w.bbox[2]) / 2))
+    return cols
+
+
+def _is_year_header(row: Row) -> bool:
+    cols = _year_columns(row)
+    return len(cols) >= 2 and len({y for y, _ in cols}) >= 2 and len(row.words) <= len(cols) * 4 + 8
+
+
+def _make(doc: Document, page: Page, rows: list[Row], kind: str, context: str, **kw: object) -> Passage:
+    words = [w for r in rows for w in r.words]
+    return Passage(
+        doc_id=doc.sha256,
+        doc_name=doc.name,
+        page_no=page.page_no,
+        text="\n".join(r.text for r in rows),
+        bbox=union_bbox(w.bbox for w in words),
+        word_boxes=[w.bbox for w in words],
+        kind=kind,
+        context=context,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def _blocks(rows: list[Row]) -> list[list[Row]]:
+    """Consecutive rows of the same kind (prose or table) without a large vertical gap."""
+    blocks: list[list[Row]] = []
+    prev: Row | None = None
+    for r in rows:
+        if prev is not None and blocks:
+            height = max(4.0, prev.bbox[3] - prev.bbox[1])
+            gap = r.bbox[1] - prev.bbox[3]
+            same_kind = r.is_tabular == prev.is_tabular
+            if gap <= 1.2 * height and same_kind:
+                blocks[-1].append(r)
+                prev = r
+                continue
+        blocks.append([r])
+        prev = r
+    return blocks
+
+
+def _prose_windows(rows: list[Row]) -> Iterator[list[Row]]:
+    total = sum(len(r.words) for r in rows)
+    if total <= MAX_PARAGRAPH_WORDS:
+        yield rows
+        return
+    start = 0
+    while start < len(rows):
+        count, end = 0, start
+        while end < len(rows) and count < WINDOW_WORDS:
+            count += len(rows[end].words)
+            end += 1
+        yield rows[start:end]
+        if end >= len(rows):
+            return
+        # slide: the next window repeats about the last third of this one
+        back, kept = end, 0
+        while back > start + 1 and kept < WINDOW_WORDS // 3:
+            back -= 1
+            kept += len(rows[back].words)
+        start = max(back, start + 1)
+
+
+def _heading(rows: list[Row]) -> str:
+    """The first lines of the page (title, statement name), skipping a 'Table of Contents' link line."""
+    words: list[str] = []
+    for r in rows[:4]:
+        if r.text.lower().strip() in ("table of contents", "index"):
+            continue
+        words.extend(r.text.split())
+        if len(words) >= 12:
+            break
+    return " ".join(words[:25])
+
+
+def page_passages(doc: Document, page: Page) -> list[Passage]:
+    """Passages of one page, with the page heading as context and table header years per row group."""
+    rows = page_rows(page)
+    if not rows:
+        return []
+    heading = _heading(rows)
+    page_text = "\n".join(r.text for r in rows)
+    m = _UNIT_RE.search(page_text)
+    unit = m.group(1).lower() if m else None
+    active: dict[int, list[tuple[int, float]]] = {}
+    current: list[tuple[int, float]] = []
+    for r in rows:
+        if _is_year_header(r):
+            current = _year_columns(r)
+        active[id(r)] = current
+    out: list[Passage] = []
+    pending: list[Row] = []
+    for block in _blocks(rows):
+        if sum(len(r.words) for r in block) < SHORT_BLOCK_WORDS and not _is_year_header(block[-1]):
+            pending.extend(block)
+            continue
+        block = pending + block
+        pending = []
+        if block[-1].is_tabular:
+            for start in range(0, len(block), TABLE_ROWS_PER_PASSAGE):
+                group = block[start : start + TABLE_ROWS_PER_PASSAGE]
+                cols = active[id(group[-1])]
+                out.append(_make(doc, page, group, "table", heading, columns=list(cols), unit=unit))
+        else:
+            for rows_w in _prose_windows(block):
+                out.append(_make(doc, page, rows_w, "text", heading, unit=unit))
+    if pending and any(c.isalpha() for r in pending for c in r.text):
+        out.append(_make(doc, page, pending, "text", heading, unit=unit))
+    return out
+
+
+def document_passages(doc: Document) -> Iterator[Passage]:
+    """Passages of every selected page of `doc`, one page loaded at a time."""
+    for page in doc.pages():
+        yield from page_passages(doc, page)

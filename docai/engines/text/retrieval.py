@@ -1,0 +1,627 @@
+"""Hybrid retrieval over passages: BM25 (passages and whole pages) fused with embedding cosine.
+
+An index is built once per document and kept through a `BlobCache` as one `.npz` blob (numpy arrays plus a
+JSON header; never pickle). Several documents are searched as one corpus: BM25 statistics are summed over
+their indexes at query time, so each index stays reusable on its own.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+import threading
+import time
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from docai.document import Document
+from docai.engines.base import BlobCache
+from docai.engines.text.embeddings import Embedder
+from docai.engines.text.passages import Passage, document_passages
+from docai.errors import EngineError
+from docai.options import Options
+
+_log = logging.getLogger(__name__)
+
+INDEX_VERSION = 4
+K1, B = 1.2, 0.75
+# Weights of the normalised signals in the fused passage score.
+W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 1.0, 0.3
+
+_TOKEN_RE = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+|\d+(?:[.,]\d+)*|[^\W\d_]+",
+    re.UNICODE,
+)
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "how",
+        "why",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "not",
+        "no",
+        "than",
+        "then",
+        "there",
+        "their",
+        "they",
+        "them",
+        "we",
+        "our",
+        "us",
+        "you",
+        "your",
+        "he",
+        "she",
+        "his",
+        "her",
+        "i",
+        "me",
+        "my",
+        "any",
+        "all",
+        "each",
+        "per",
+        "into",
+        "over",
+        "under",
+        "between",
+        "about",
+        "shall",
+        "will",
+        "would",
+        "should",
+        "could",
+        "can",
+        "may",
+        "might",
+        "must",
+        "if",
+        "so",
+        "such",
+        "also",
+        "based",
+        "give",
+        "using",
+        "provide",
+        "shown",
+        "please",
+        "question",
+        "response",
+        "answer",
+        "relying",
+        "details",
+        "much",
+        "many",
+    ]
+)
+
+
+# Words of how a question is asked, not of what it asks about (FinanceBench-style instructions).
+QUESTION_NOISE = frozenset(
+    [
+        "calculate",
+        "compute",
+        "computing",
+        "approximation",
+        "approximate",
+        "reasonable",
+        "exact",
+        "possible",
+        "metric",
+        "define",
+        "defined",
+        "round",
+        "decimal",
+        "place",
+        "places",
+        "information",
+        "outlined",
+        "clearly",
+        "primarily",
+        "according",
+        "taking",
+        "account",
+        "drawing",
+        "conclusions",
+        "stated",
+        "only",
+        "within",
+        "help",
+        "basing",
+        "answers",
+        "off",
+        "want",
+        "need",
+        "following",
+        "abilities",
+        "best",
+        "respect",
+        "assume",
+        "assuming",
+        "report",
+        "reported",
+        "mentioned",
+        "shown",
+        "show",
+        "tell",
+        "explain",
+        "state",
+        "fy",
+        "company",
+        "make",
+        "made",
+        "get",
+        "got",
+        "like",
+    ]
+)
+# Finance shorthand -> the words statements use for it; expansions count half in the query.
+EXPANSIONS: dict[str, str] = {
+    "balance sheet": "balance sheets financial position",
+    "income statement": "statements of income operations earnings",
+    "statement of income": "statements of operations earnings",
+    "p&l": "statements of income operations",
+    "cash flow statement": "statements of cash flows",
+    "statement of cash flows": "cash flows",
+    "capex": "capital expenditures purchases of property plant and equipment",
+    "capital expenditure": "purchases of property plant and equipment",
+    "ppne": "property plant and equipment",
+    "pp&e": "property plant and equipment",
+    "fixed asset": "property plant and equipment",
+    "revenue": "net sales revenues",
+    "cogs": "cost of sales cost of goods sold",
+    "d&a": "depreciation and amortization",
+    "ebitda": "operating income depreciation and amortization",
+    "sg&a": "selling general and administrative",
+    "eps": "earnings per share",
+    "working capital": "total current assets total current liabilities",
+    "operating margin": "operating income",
+    "gross margin": "gross profit",
+    "dpo": "accounts payable cost of sales",
+    "dso": "accounts receivable",
+    "dio": "inventories cost of sales",
+    "inventory turnover": "inventories cost of sales",
+    "营收": "营业收入",
+    "净利": "净利润",
+}
+
+
+# A question naming a financial statement prefers the pages that are that statement (by their heading).
+STATEMENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (
+        re.compile(r"balance sheet|statement of financial position", re.I),
+        re.compile(r"balance sheets?|statements? of financial (position|condition)", re.I),
+    ),
+    (
+        re.compile(r"income statement|statements? of (income|operations|earnings)|p&l|profit and loss", re.I),
+        re.compile(r"statements? of (consolidated )?(income|operations|earnings)|income statements?", re.I),
+    ),
+    (
+        re.compile(r"cash ?flow statement|statements? of cash flows?", re.I),
+        re.compile(r"statements? of (consolidated )?cash flows", re.I),
+    ),
+]
+
+
+def statement_pattern(question: str) -> re.Pattern[str] | None:
+    """The heading pattern of the financial statement the question names, if it names one."""
+    for asked, heading in STATEMENTS:
+        if asked.search(question):
+            return heading
+    return None
+
+
+def _stem(word: str) -> str:
+    """A light English suffix strip so 'expenditures' meets 'expenditure' and 'operating' meets 'operate'."""
+    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            return word[: -len(suffix)] + keep
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Index terms: CJK as characters and character pairs, other words lowercased and stemmed, numbers."""
+    out: list[str] = []
+    for m in _TOKEN_RE.finditer(text.lower()):
+        tok = m.group(0)
+        if _CJK_RE.match(tok):
+            out.extend(tok)
+            out.extend(tok[i : i + 2] for i in range(len(tok) - 1))
+        elif tok[0].isdigit():
+            out.append(tok.replace(",", "").rstrip("."))
+        elif tok not in STOPWORDS and len(tok) > 1:
+            out.append(_stem(tok))
+    return out
+
+
+@dataclass
+class Bm25Table:
+    """Postings by term (CSR): ids[ptr[t]:ptr[t+1]] are the units holding term t, tf its counts there."""
+
+    vocab: dict[str, int]
+    ptr: np.ndarray
+    ids: np.ndarray
+    tf: np.ndarray
+    lengths: np.ndarray
+
+    @classmethod
+    def build(cls, units: list[list[str]]) -> Bm25Table:
+        postings: dict[str, list[tuple[int, int]]] = {}
+        for i, toks in enumerate(units):
+            for term, n in Counter(toks).items():
+                postings.setdefault(term, []).append((i, n))
+        terms = sorted(postings)
+        vocab = {t: k for k, t in enumerate(terms)}
+        ptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        for k, t in enumerate(terms):
+            ptr[k + 1] = ptr[k] + len(postings[t])
+        ids = np.fromiter((i for t in terms for i, _ in postings[t]), dtype=np.int32, count=int(ptr[-1]))
+        tf = np.fromiter((n for t in terms for _, n in postings[t]), dtype=np.float32, count=int(ptr[-1]))
+        lengths = np.array([len(u) for u in units], dtype=np.float32)
+        return cls(vocab, ptr, ids, tf, lengths)
+
+    def df(self, term: str) -> int:
+        k = self.vocab.get(term)
+        return 0 if k is None else int(self.ptr[k + 1] - self.ptr[k])
+
+    def scores(self, terms: dict[str, float], avgdl: float) -> np.ndarray:
+        """BM25 of every unit for query `terms` (term -> idf weight)."""
+        out = np.zeros(len(self.lengths), dtype=np.float32)
+        norm = K1 * (1 - B + B * self.lengths / max(avgdl, 1e-6))
+        for term, idf in terms.items():
+            k = self.vocab.get(term)
+            if k is None:
+                continue
+            ids = self.ids[self.ptr[k] : self.ptr[k + 1]]
+            tf = self.tf[self.ptr[k] : self.ptr[k + 1]]
+            out[ids] += idf * tf * (K1 + 1) / (tf + norm[ids])
+        return out
+
+
+@dataclass
+class DocIndex:
+    """Everything needed to search one document, without reopening it."""
+
+    key: str
+    doc_id: str
+    doc_name: str
+    passages: list[Passage]
+    passage_terms: Bm25Table
+    page_terms: Bm25Table
+    page_nos: np.ndarray
+    passage_page: np.ndarray  # row in page_nos for each passage
+    embeddings: np.ndarray | None
+    embed_model: str | None
+    build_s: float = 0.0
+    page_count: int = 0
+
+
+def index_key(doc: Document, options: Options, embed_model: str | None) -> str:
+    """Cache key: the bytes, the ingest options that change the words, the format and the embedding model."""
+    return (
+        f"textqa/v{INDEX_VERSION}/{doc.sha256}/ocr={options.ocr}/lang={options.lang}/"
+        f"pages={options.pages or 'all'}/emb={embed_model or 'none'}"
+    )
+
+
+def passage_index_text(p: Passage) -> str:
+    return f"{p.context}\n{p.text}" if p.context else p.text
+
+
+def build_index(doc: Document, options: Options, embedder: Embedder | None) -> DocIndex:
+    """Read every selected page of `doc` once and index its passages."""
+    start = time.perf_counter()
+    passages: list[Passage] = []
+    page_tokens: list[list[str]] = []
+    page_nos: list[int] = []
+    passage_page: list[int] = []
+    for page_passages in _by_page(document_passages(doc)):
+        page_nos.append(page_passages[0].page_no)
+        toks: list[str] = []
+        for p in page_passages:
+            toks.extend(tokenize(p.text))
+            passage_page.append(len(page_nos) - 1)
+            passages.append(p)
+        page_tokens.append(toks)
+    passage_terms = Bm25Table.build([tokenize(passage_index_text(p)) for p in passages])
+    page_terms = Bm25Table.build(page_tokens)
+    embeddings = None
+    if embedder is not None and passages:
+        embeddings = embedder.encode([passage_index_text(p) for p in passages]).astype(np.float16)
+    elapsed = time.perf_counter() - start
+    _log.info("indexed %s: %d pages, %d passages in %.1f s", doc.name, len(page_nos), len(passages), elapsed)
+    return DocIndex(
+        key=index_key(doc, options, embedder.name if embedder else None),
+        doc_id=doc.sha256,
+        doc_name=doc.name,
+        passages=passages,
+        passage_terms=passage_terms,
+        page_terms=page_terms,
+        page_nos=np.array(page_nos, dtype=np.int32),
+        passage_page=np.array(passage_page, dtype=np.int32),
+        embeddings=embeddings,
+        embed_model=embedder.name if embedder else None,
+        build_s=elapsed,
+        page_count=len(doc.page_numbers),
+    )
+
+
+def _by_page(passages: object) -> list[list[Passage]]:
+    groups: list[list[Passage]] = []
+    for p in passages:  # type: ignore[attr-defined]
+        if groups and groups[-1][0].page_no == p.page_no:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return groups
+
+
+def _table_arrays(prefix: str, t: Bm25Table) -> dict[str, np.ndarray]:
+    return {f"{prefix}_ptr": t.ptr, f"{prefix}_ids": t.ids, f"{prefix}_tf": t.tf, f"{prefix}_len": t.lengths}
+
+
+def serialize_index(ix: DocIndex) -> bytes:
+    """One .npz blob: arrays for postings, boxes and embeddings; a JSON header for passages and vocabulary."""
+    header = {
+        "version": INDEX_VERSION,
+        "key": ix.key,
+        "doc_id": ix.doc_id,
+        "doc_name": ix.doc_name,
+        "embed_model": ix.embed_model,
+        "build_s": ix.build_s,
+        "page_count": ix.page_count,
+        "passage_vocab": list(ix.passage_terms.vocab),
+        "page_vocab": list(ix.page_terms.vocab),
+        "passages": [
+            [p.page_no, p.text, list(p.bbox), p.kind, p.context, [list(c) for c in p.columns], p.unit]
+            for p in ix.passages
+        ],
+    }
+    boxes = [b for p in ix.passages for b in p.word_boxes]
+    arrays = {
+        **_table_arrays("pt", ix.passage_terms),
+        **_table_arrays("pg", ix.page_terms),
+        "page_nos": ix.page_nos,
+        "passage_page": ix.passage_page,
+        "word_counts": np.array([len(p.word_boxes) for p in ix.passages], dtype=np.int32),
+        "word_boxes": np.array(boxes, dtype=np.float32).reshape(-1, 4),
+        "header": np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+    }
+    if ix.embeddings is not None:
+        arrays["embeddings"] = ix.embeddings
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def deserialize_index(blob: bytes) -> DocIndex:
+    """The inverse of `serialize_index`; EngineError for a blob of another version or a damaged one."""
+    try:
+        with np.load(io.BytesIO(blob), allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+        header = json.loads(arrays["header"].tobytes().decode("utf-8"))
+    except Exception as e:
+        raise EngineError(f"the cached QA index cannot be read: {e}") from None
+    if header.get("version") != INDEX_VERSION:
+        raise EngineError(f"the cached QA index has format {header.get('version')}, not {INDEX_VERSION}")
+    boxes = arrays["word_boxes"]
+    offsets = np.concatenate([[0], np.cumsum(arrays["word_counts"])])
+    passages = []
+    for i, (page_no, text, bbox, kind, context, columns, unit) in enumerate(header["passages"]):
+        word_boxes = [tuple(float(v) for v in b) for b in boxes[offsets[i] : offsets[i + 1]]]
+        passages.append(
+            Passage(
+                doc_id=header["doc_id"],
+                doc_name=header["doc_name"],
+                page_no=page_no,
+                text=text,
+                bbox=tuple(bbox),
+                word_boxes=word_boxes,  # type: ignore[arg-type]
+                kind=kind,
+                context=context,
+                columns=[(int(y), float(x)) for y, x in columns],
+                unit=unit,
+            )
+        )
+
+    def table(prefix: str, vocab: list[str]) -> Bm25Table:
+        return Bm25Table(
+            {t: k for k, t in enumerate(vocab)},
+            arrays[f"{prefix}_ptr"],
+            arrays[f"{prefix}_ids"],
+            arrays[f"{prefix}_tf"],
+            arrays[f"{prefix}_len"],
+        )
+
+    return DocIndex(
+        key=header["key"],
+        doc_id=header["doc_id"],
+        doc_name=header["doc_name"],
+        passages=passages,
+        passage_terms=table("pt", header["passage_vocab"]),
+        page_terms=table("pg", header["page_vocab"]),
+        page_nos=arrays["page_nos"],
+        passage_page=arrays["passage_page"],
+        embeddings=arrays.get("embeddings"),
+        embed_model=header.get("embed_model"),
+        build_s=float(header.get("build_s") or 0.0),
+        page_count=int(header.get("page_count") or 0),
+    )
+
+
+_memory: OrderedDict[str, DocIndex] = OrderedDict()
+_memory_lock = threading.Lock()
+MEMORY_INDEXES = 4
+
+
+def load_or_build_index(
+    doc: Document, options: Options, cache: BlobCache | None, embedder: Embedder | None
+) -> tuple[DocIndex, bool]:
+    """The document's index from `cache` (or, without one, from this process's memory), else built.
+
+    Returns (index, built_now).
+    """
+    key = index_key(doc, options, embedder.name if embedder else None)
+    if cache is not None:
+        blob = cache.get(key)
+        if blob is not None:
+            try:
+                return deserialize_index(blob), False
+            except EngineError as e:
+                _log.warning("rebuilding %s: %s", doc.name, e)
+        ix = build_index(doc, options, embedder)
+        cache.put(key, serialize_index(ix))
+        return ix, True
+    with _memory_lock:
+        if key in _memory:
+            _memory.move_to_end(key)
+            return _memory[key], False
+    ix = build_index(doc, options, embedder)
+    with _memory_lock:
+        _memory[key] = ix
+        while len(_memory) > MEMORY_INDEXES:
+            _memory.popitem(last=False)
+    return ix, True
+
+
+@dataclass
+class Hit:
+    """A passage with its scores. `coverage` is the idf-weighted share of question terms it contains."""
+
+    passage: Passage
+    score: float
+    bm25: float
+    dense: float | None
+    coverage: float
+    page_score: float = 0.0
+    terms: dict[str, float] = field(default_factory=dict)
+
+
+def question_terms(question: str) -> dict[str, float]:
+    """Question terms and weights: 1 for its own words, 0.5 for finance expansions; instruction words out."""
+    weights = {t: 1.0 for t in tokenize(question) if t not in QUESTION_NOISE}
+    low = question.lower()
+    for short, long in EXPANSIONS.items():
+        if short in low:
+            for t in tokenize(long):
+                weights.setdefault(t, 0.5)
+    return weights
+
+
+def query_terms(question: str, indexes: list[DocIndex]) -> dict[str, float]:
+    """Question terms weighted by their BM25 idf over the whole corpus (absent terms count as if seen once,
+    so that one odd word does not outweigh the rest of a question)."""
+    n = sum(len(ix.passages) for ix in indexes)
+    out: dict[str, float] = {}
+    for term, weight in question_terms(question).items():
+        df = max(1, sum(ix.passage_terms.df(term) for ix in indexes))
+        out[term] = weight * float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+    return out
+
+
+def search(indexes: list[DocIndex], question: str, embedder: Embedder | None, top_k: int = 30) -> list[Hit]:
+    """The best `top_k` passages of the corpus by a blend of max-normalised passage BM25, page BM25 and
+    embedding cosine (when every index has embeddings and an embedder is given)."""
+    terms = query_terms(question, indexes)
+    if not indexes or not any(ix.passages for ix in indexes):
+        return []
+    total_passages = sum(len(ix.passages) for ix in indexes)
+    avgdl = float(sum(ix.passage_terms.lengths.sum() for ix in indexes) / max(1, total_passages))
+    n_pages = sum(len(ix.page_nos) for ix in indexes)
+    avg_page = float(sum(ix.page_terms.lengths.sum() for ix in indexes) / max(1, n_pages))
+    weights = question_terms(question)
+    page_idf = {
+        t: weights[t] * float(np.log(1 + (n_pages - df + 0.5) / (df + 0.5)))
+        for t in terms
+        for df in [sum(ix.page_terms.df(t) for ix in indexes)]
+    }
+    bm25 = np.concatenate([ix.passage_terms.scores(terms, avgdl) for ix in indexes])
+    page_bm25_by_page = [ix.page_terms.scores(page_idf, avg_page) for ix in indexes]
+    page_bm25 = np.concatenate(
+        [pg[ix.passage_page] for ix, pg in zip(indexes, page_bm25_by_page, strict=True)]
+    )
+    dense: np.ndarray | None = None
+    if embedder is not None and all(ix.embeddings is not None for ix in indexes):
+        q = embedder.encode([question])[0]
+        dense = np.concatenate([ix.embeddings.astype(np.float32) @ q for ix in indexes])  # type: ignore[union-attr]
+    fused = W_BM25 * _normalized(bm25) + W_PAGE * _normalized(page_bm25)
+    heading = statement_pattern(question)
+    if heading is not None:
+        flat_ctx = [p.context for ix in indexes for p in ix.passages]
+        bonus = np.array([1.0 if heading.search(c) else 0.0 for c in flat_ctx], dtype=np.float32)
+        fused += W_STATEMENT * bonus
+    if dense is not None:
+        fused += W_DENSE * _normalized(dense - float(dense.min()))
+    order = np.argsort(-fused, kind="stable")[:top_k]
+    flat = [p for ix in indexes for p in ix.passages]
+    total_idf = sum(terms.values()) or 1.0
+    hits = []
+    for i in order:
+        p = flat[int(i)]
+        present = set(tokenize(passage_index_text(p)))
+        coverage = sum(w for t, w in terms.items() if t in present) / total_idf
+        hits.append(
+            Hit(
+                passage=p,
+                score=float(fused[i]),
+                bm25=float(bm25[i]),
+                dense=float(dense[i]) if dense is not None else None,
+                coverage=coverage,
+                page_score=float(page_bm25[i]),
+                terms=terms,
+            )
+        )
+    return hits
+
+
+def _normalized(scores: np.ndarray) -> np.ndarray:
+    """Scores divided by the best one (all zeros stay zeros)."""
+    top = float(scores.max()) if len(scores) else 0.0
+    return scores / top if top > 0 else np.zeros_like(scores)
