@@ -96,14 +96,17 @@ class PdfProvider:
             raise InputError(
                 f"{self.path.name}: text of page {page_no} cannot be read ({_short(e)})"
             ) from None
-        matrix = page.rotation_matrix if page.rotation else None
+        if not page.rotation:  # the common case, kept lean: this runs for every page of every PDF
+            return [
+                Word(t, (x0, y0, x1, y1), None, b, ln) for x0, y0, x1, y1, t, b, ln, _ in raw if t.strip()
+            ]
+        matrix = page.rotation_matrix
         out: list[Word] = []
         for x0, y0, x1, y1, text, block, line, _wno in raw:
             if not text.strip():
                 continue
-            if matrix is not None:
-                r = fitz.Rect(x0, y0, x1, y1) * matrix
-                x0, y0, x1, y1 = r.x0, r.y0, r.x1, r.y1
+            r = fitz.Rect(x0, y0, x1, y1) * matrix
+            x0, y0, x1, y1 = r.x0, r.y0, r.x1, r.y1
             out.append(Word(text, (float(x0), float(y0), float(x1), float(y1)), None, int(block), int(line)))
         return out
 

@@ -3,8 +3,8 @@
     .venv/bin/python -m docai.evals.bench.ingest [--pages N] [--repeat R] [--json-out FILE]
 
 Three figures:
-- text-layer words per page: `load_document(..., ocr="never")` then `page.words`, vs PyMuPDF's
-  `page.get_text("words")` on the same pages;
+- text-layer words per page: `load_document(..., ocr="never")` then `doc.page(n).words` (page
+  loading, size checks and Word objects included), vs PyMuPDF's `doc[n].get_text("words")`;
 - rasterize + slice per page: `render_page_slices(page)` (overview and slices at the sizes
   `plan_slices` gives for the page at `render_dpi_for_page`), vs PyMuPDF rendering the same pixels
   (the overview size and the refined size) and, for reference, the refined size alone; the docai side
@@ -71,15 +71,6 @@ def corpus(max_pages: int, tmp: Path) -> list[tuple[Path, list[int]]]:
     return out
 
 
-def _best(fn: Callable[[], None], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
-
-
 def bench_words(docs: list[tuple[Path, list[int]]], repeat: int) -> dict[str, float]:
     import pymupdf
 
@@ -89,21 +80,27 @@ def bench_words(docs: list[tuple[Path, list[int]]], repeat: int) -> dict[str, fl
     n = sum(len(pages) for _, pages in docs)
     count = [0, 0]
 
-    def ours() -> None:
-        count[0] = 0
+    def one_round() -> tuple[float, float]:
+        """Page by page, docai and bare PyMuPDF in turn (alternating who goes first)."""
+        spent = [0.0, 0.0]
+        count[0] = count[1] = 0
+        turn = 0
         for path, pages in docs:
-            with load_document(path, Options(ocr="never")) as doc:
+            with load_document(path, Options(ocr="never")) as ours, pymupdf.open(path) as bare:
                 for no in pages:
-                    count[0] += len(doc.page(no).words)
+                    for k in range(2):
+                        i = (k + turn) % 2
+                        t = time.perf_counter()
+                        if i == 0:
+                            count[0] += len(ours.page(no).words)
+                        else:
+                            count[1] += sum(1 for w in bare[no - 1].get_text("words") if w[4].strip())
+                        spent[i] += time.perf_counter() - t
+                    turn += 1
+        return spent[0], spent[1]
 
-    def bare() -> None:
-        count[1] = 0
-        for path, pages in docs:
-            with pymupdf.open(path) as doc:
-                for no in pages:
-                    count[1] += sum(1 for w in doc[no - 1].get_text("words") if w[4].strip())
-
-    t_ours, t_bare = _best(ours, repeat), _best(bare, repeat)
+    rounds = [one_round() for _ in range(repeat)]
+    t_ours, t_bare = (min(r[i] for r in rounds) for i in range(2))
     if count[0] != count[1]:
         _log.warning("word counts differ: docai %d, PyMuPDF %d", count[0], count[1])
     return {

@@ -141,3 +141,16 @@ def test_ocr_scale_caps_pixels() -> None:
     assert ocr_scale(1200, 1600, is_image=True) == 1.0
     poster = ocr_scale(2384, 3370, is_image=False)  # A0 at 300 dpi would be 139 MP
     assert 2384 * 3370 * poster**2 == pytest.approx(MAX_OCR_PIXELS)
+
+
+def test_ocr_page_reports_orientation_only_when_needed() -> None:
+    from docai.parsers.ocr import ocr_page
+
+    upright = render_text_image(SAMPLE_LINES, size_pt=(420, 240), dpi=300)
+    straight = ocr_page(upright, 300 / 72, "eng", osd=True)
+    assert straight.orientation == 0 and _found(straight.words) == EXPECTED
+    flipped = ocr_page(upright.rotate(180), 300 / 72, "eng", osd=True)
+    assert flipped.orientation == 180 and _found(flipped.words) == EXPECTED
+    # Without OSD the upside-down page is read as it is: little of it makes sense.
+    blind = ocr_page(upright.rotate(180), 300 / 72, "eng", osd=False)
+    assert blind.orientation == 0 and len(_found(blind.words)) < len(EXPECTED)
