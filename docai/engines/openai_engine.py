@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from docai.engines.base import BlobCache, Capabilities, Engine, ProgressCallback
-from docai.engines.vlm.common import Reply, Request, run_ask, run_extract
+from docai.engines.vlm.ask import run_ask
+from docai.engines.vlm.common import Reply, Request, run_extract
 from docai.engines.vlm.pages import slice_config
 from docai.errors import EngineError, EngineUnavailable
 from docai.options import Options

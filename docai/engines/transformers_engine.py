@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from docai.engines.base import BlobCache, Capabilities, Engine, ProgressCallback
-from docai.engines.vlm.common import Reply, Request, run_ask, run_extract
+from docai.engines.vlm.ask import run_ask
+from docai.engines.vlm.common import Reply, Request, run_extract
 from docai.engines.vlm.output import truncate_repetition
 from docai.engines.vlm.pages import slice_config
 from docai.errors import EngineError, EngineUnavailable

@@ -1,8 +1,9 @@
-"""The extract and ask flow both vision-language engines share; they differ only in how they call a model.
+"""The extract flow both vision-language engines share; they differ only in how they call a model.
 
 An engine implements `ModelCaller`: `call(request) -> Reply` (one chat turn with images) and
 `map_calls(fn, items)` (sequential in-process, concurrent against a server). Everything else happens
-here: page groups, prompts, parsing, one repair round, normalization, merging, status and evidence.
+here (and in ask.py for questions): page groups, prompts, parsing, one repair round, normalization,
+merging, status and evidence.
 """
 
 from __future__ import annotations
@@ -26,15 +27,13 @@ from docai.engines.vlm.output import (
     validation_errors,
 )
 from docai.engines.vlm.pages import (
-    MAX_ASK_PAGES,
     group_pages,
     iter_group_images,
     pages_per_request,
-    rank_pages_for_question,
 )
 from docai.errors import SchemaError
 from docai.options import Options
-from docai.results import Answer, Citation, Evidence, Extraction, Status
+from docai.results import Evidence, Extraction, Status
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -83,7 +82,7 @@ class ModelCaller(Protocol):
 
 
 @dataclass
-class _Turn:
+class ParsedReply:
     """A parsed reply: answer text, reasoning, the JSON found (or None) and what went wrong."""
 
     text: str
@@ -94,7 +93,7 @@ class _Turn:
     notes: list[str]
 
 
-def _turn(reply: Reply) -> _Turn:
+def parse_reply(reply: Reply) -> ParsedReply:
     text, reasoning = split_reasoning(reply.content, reply.reasoning)
     notes = list(reply.notes)
     cut, truncated = truncate_repetition(text)
@@ -109,7 +108,7 @@ def _turn(reply: Reply) -> _Turn:
         value, error = find_json(text), None
     except ValueError as e:
         value, error = None, str(e)
-    return _Turn(text, reasoning, value, error, reply.usage, notes)
+    return ParsedReply(text, reasoning, value, error, reply.usage, notes)
 
 
 def add_usage(total: dict[str, int] | None, more: dict[str, int] | None) -> dict[str, int] | None:
@@ -131,9 +130,7 @@ def check_schema(schema: Any) -> dict[str, Any]:
     return schema
 
 
-def _image_parts(
-    document: Document, group: list[int], config: SliceConfig, client: bool
-) -> list[str | Image]:
+def image_parts(document: Document, group: list[int], config: SliceConfig, client: bool) -> list[str | Image]:
     parts: list[str | Image] = []
     for page in iter_group_images(document, group, config, client):
         for label, image in page.images:
@@ -177,12 +174,12 @@ def _extract_group(
     config,
 ) -> _GroupOutcome:
     response_schema = prompts.extraction_response_schema(schema)
-    parts = _image_parts(document, group, config, options.slicing == "client")
+    parts = image_parts(document, group, config, options.slicing == "client")
     parts.append(prompts.extract_prompt(schema, group))
     request = Request(
         parts, response_schema=response_schema, max_tokens=options.max_tokens, think=options.think
     )
-    turn = _turn(caller.call(request))
+    turn = parse_reply(caller.call(request))
     usage, notes, raws = turn.usage, list(turn.notes), [turn.text]
     reasonings = [turn.reasoning] if turn.reasoning else []
     data, pages, errors = _checked(turn.value, schema) if turn.error is None else (None, {}, [turn.error])
@@ -194,7 +191,7 @@ def _extract_group(
             max_tokens=options.max_tokens,
             think=False,
         )
-        fixed = _turn(caller.call(repair))
+        fixed = parse_reply(caller.call(repair))
         usage = add_usage(usage, fixed.usage)
         notes += fixed.notes
         raws.append(fixed.text)
@@ -315,127 +312,3 @@ def _joined(items: list[tuple[list[int], str | None]]) -> str:
     if len(items) == 1:
         return items[0][1] or ""
     return "\n\n".join(f"=== pages {_span(p)} ===\n{t or ''}" for p, t in items)
-
-
-# ------------------------------------------------------------------------------------------ ask
-
-
-@dataclass
-class _Candidate:
-    document: str
-    text: str
-    found: bool
-    pages: list[int]
-    raw: str
-    reasoning: str | None
-    usage: dict[str, int] | None
-    notes: list[str]
-
-
-def _parse_answer(turn: _Turn, shown: list[int]) -> tuple[str, bool, list[int]]:
-    value = turn.value
-    if isinstance(value, dict):
-        answer = value.get("answer")
-        found = bool(value.get("found", answer not in (None, "")))
-        raw_pages = value.get("pages") or []
-        if not isinstance(raw_pages, list):
-            raw_pages = [raw_pages]
-        pages = [
-            p for p in (clean_pages({str(i): p for i, p in enumerate(raw_pages)}).values()) if p in shown
-        ]
-        text = "" if answer is None else str(answer)
-        found = found and bool(text.strip())
-    else:  # prose answer: keep it, the status is in the notes
-        text, found, pages = turn.text.strip(), bool(turn.text.strip()), []
-        turn.notes.append("the answer was not JSON; its text is used as is")
-    if found and not pages and len(shown) == 1:
-        pages = list(shown)
-    return text, found, pages
-
-
-def run_ask(
-    caller: ModelCaller,
-    documents: list[Document],
-    question: str,
-    options: Options,
-    config: SliceConfig,
-    *,
-    engine: str,
-    model: str | None,
-) -> Answer:
-    """Ask every page group; one found answer is the answer, several are combined in one more call."""
-    if not question.strip():
-        raise SchemaError("the question is empty")
-    per = pages_per_request(options, len(prompts.ask_prompt(question)), config)
-    limit = int(options.extra.get("ask_max_pages", MAX_ASK_PAGES))
-    notes: list[str] = []
-    tasks: list[tuple[Document, list[int]]] = []
-    for doc in documents:
-        pages = list(doc.page_numbers)
-        if len(pages) > limit:
-            chosen = rank_pages_for_question(doc, question, limit)
-            if chosen:
-                notes.append(f"{doc.name}: read {len(chosen)} of {len(pages)} pages (best text match)")
-                pages = chosen
-        tasks += [(doc, g) for g in group_pages(pages, per)]
-
-    def one(task: tuple[Document, list[int]]) -> _Candidate:
-        doc, group = task
-        parts = _image_parts(doc, group, config, options.slicing == "client")
-        parts.append(prompts.ask_prompt(question))
-        request = Request(
-            parts,
-            response_schema=prompts.ANSWER_RESPONSE_SCHEMA,
-            schema_name="docai_answer",
-            max_tokens=options.max_tokens,
-            think=options.think,
-        )
-        turn = _turn(caller.call(request))
-        text, found, pages = _parse_answer(turn, group)
-        return _Candidate(doc.name, text, found, pages, turn.text, turn.reasoning, turn.usage, turn.notes)
-
-    cands = caller.map_calls(one, tasks) if tasks else []
-    usage: dict[str, int] | None = None
-    for c in cands:
-        usage = add_usage(usage, c.usage)
-        notes += c.notes
-    found = [c for c in cands if c.found]
-    reasoning = "\n\n".join(c.reasoning for c in cands if c.reasoning) or None
-    raw = "\n\n".join(f"=== {c.document} ===\n{c.raw}" for c in cands)
-    base = {"engine": engine, "model": model, "reasoning": reasoning, "raw_output": raw}
-    if not found:
-        return Answer(question, "", False, usage=usage, notes=notes, **base)
-    if len(found) == 1:
-        c = found[0]
-        cites = [Citation(p, c.document) for p in c.pages]
-        return Answer(question, c.text, True, cites, usage=usage, notes=notes, **base)
-    request = Request(
-        [prompts.combine_prompt(question, [(c.text, c.pages) for c in found])],
-        response_schema=prompts.ANSWER_RESPONSE_SCHEMA,
-        schema_name="docai_answer",
-        max_tokens=options.max_tokens,
-        think=options.think,
-    )
-    turn = _turn(caller.call(request))
-    usage = add_usage(usage, turn.usage)
-    all_pages = sorted({p for c in found for p in c.pages})
-    text, ok, pages = _parse_answer(turn, all_pages)
-    if not ok:  # the combine call failed to answer: keep the first candidate
-        text, pages = found[0].text, found[0].pages
-        notes.append("combining the candidate answers failed; the first one is given")
-    cites = [Citation(p, c.document) for c in found for p in c.pages if p in pages] or [
-        Citation(p, c.document) for c in found for p in c.pages
-    ]
-    raw += f"\n\n=== combined ===\n{turn.text}"
-    base["raw_output"] = raw
-    return Answer(question, text, True, _dedup(cites), usage=usage, notes=notes + turn.notes, **base)
-
-
-def _dedup(cites: list[Citation]) -> list[Citation]:
-    seen: set[tuple[str | None, int]] = set()
-    out = []
-    for c in cites:
-        if (c.document, c.page_no) not in seen:
-            seen.add((c.document, c.page_no))
-            out.append(c)
-    return out
