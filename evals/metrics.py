@@ -345,8 +345,8 @@ def table_cell_accuracy(pred: list[list[str]], truth: list[list[str]]) -> float:
 
 
 def kleister_normalize(key: str, value: Any) -> str:
-    """Kleister-NDA value form: ISO dates, spaces as `_`, lowercased for comparison."""
-    s = " ".join(str(value).split())
+    """Kleister-NDA value form: ISO dates, no commas, spaces as `_`, lowercased for comparison."""
+    s = " ".join(str(value).replace(",", " ").split())
     if key == "effective_date":
         s = parse_date(s) or s
     if key == "term":

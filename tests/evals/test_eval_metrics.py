@@ -171,7 +171,7 @@ def test_kleister_pairs_normalization() -> None:
         "effective_date": ["2012-09-04"],
     }
     pred = {
-        "party": ["JDA Software Group Inc.", "Someone Else"],
+        "party": ["JDA Software Group, Inc.", "Someone Else"],
         "term": "2 years",
         "effective_date": "September 4, 2012",
     }
