@@ -73,3 +73,18 @@ SAMPLE_LINES = [
     "Total amount due 1250.75 dollars",
     "Payment within thirty days",
 ]
+
+
+def _root_conftest():
+    """tests/conftest.py as a module (its name `conftest` is shadowed here by tests/parsers/conftest.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("docai_tests_root_conftest", REPO / "tests" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_ROOT = _root_conftest()
+EVALDATA = _ROOT.EVALDATA
+requires_evaldata = _ROOT.requires_evaldata
