@@ -30,10 +30,10 @@ MAX_PAGE_SIDE_PT = 14400.0
 """PDF's own limit is 14,400 user units (200 inches); anything bigger is a broken or hostile file."""
 MAX_IMAGE_SIDE_PX = 60000
 SMALL_IMAGE_UPSCALE = 1.0
-"""Factor for OCR of image files. Measured on the first 20 SROIE receipts (~150 dpi scans; words vs
-the set's line boxes, /tmp script, Tesseract 5.3 eng): 1x recall 0.517, precision 0.522, 0.77 s/image;
-1.5x 0.513 / 0.488, 1.21 s; 2x 0.519 / 0.465, 1.91 s. Upscaling buys nothing, so images are read at
-their own pixels."""
+"""Factor for OCR of image files. Measured on the first 20 SROIE receipts (~150 dpi scans), words vs
+the set's line boxes, Tesseract 5.3 eng (`python -m docai.evals.bench.ingest --ocr-receipts 20`):
+1x recall 0.517, precision 0.522, 0.77 s/image; 1.5x 0.513 / 0.488, 1.21 s; 2x 0.519 / 0.465, 1.91 s.
+Upscaling buys nothing, so images are read at their own pixels."""
 MAX_OCR_PIXELS = 36_000_000
 FEW_WORDS = 20
 SCAN_COVERAGE = 0.6

@@ -1,6 +1,7 @@
 """Ingest benchmark: docai's parsers against bare PyMuPDF doing the same work in the same run.
 
     .venv/bin/python -m docai.evals.bench.ingest [--pages N] [--repeat R] [--json-out FILE]
+        [--ocr-receipts N]
 
 Three figures:
 - text-layer words per page: `load_document(..., ocr="never")` then `doc.page(n).words` (page
@@ -9,7 +10,8 @@ Three figures:
   `plan_slices` gives for the page at `render_dpi_for_page`), vs PyMuPDF rendering the same pixels
   (the overview size and the refined size) and, for reference, the refined size alone; the docai side
   is timed from an already loaded Page, as an engine gets it;
-- peak RSS of `docai inspect --json` (a subprocess) over a generated 1,000-page PDF.
+- peak RSS of `docai inspect --json` (a subprocess) over a generated 1,000-page PDF;
+- with `--ocr-receipts N`: Tesseract on N SROIE receipt scans at 1x, 1.5x and 2x (slow: ~1 s each).
 
 Corpus: FinanceBench filings from ../shared/evaldata when present, else a generated report PDF. Each
 timing is the best of `--repeat` rounds (the machine is shared; the minimum is the least disturbed).
@@ -180,6 +182,47 @@ def bench_render(docs: list[tuple[Path, list[int]]], repeat: int) -> dict[str, f
     }
 
 
+def bench_ocr_scale(receipts: int, factors: tuple[float, ...] = (1.0, 1.5, 2.0)) -> dict[str, Any]:
+    """OCR of SROIE receipt scans at their own pixels vs upscaled: words matching the set's line
+    boxes (multiset recall/precision) and seconds per image. Chooses loader.SMALL_IMAGE_UPSCALE."""
+    import collections
+    import csv
+
+    from PIL import Image
+
+    from docai.parsers.ocr import ocr_words
+
+    root = EVALDATA.parent.parent / "sroie"
+    out: dict[str, Any] = {}
+    for factor in factors:
+        hit = truth_n = found = 0
+        spent = 0.0
+        for i in range(receipts):
+            truth: collections.Counter[str] = collections.Counter()
+            with open(root / "box" / f"{i:03d}.csv", encoding="utf-8", errors="replace") as f:
+                for row in csv.reader(f):
+                    if len(row) >= 9:
+                        truth.update(",".join(row[8:]).split())
+            with Image.open(root / "images" / f"{i:03d}.jpg") as im:
+                img = im.convert("RGB")
+            if factor != 1.0:
+                img = img.resize(
+                    (round(img.width * factor), round(img.height * factor)), Image.Resampling.LANCZOS
+                )
+            t = time.perf_counter()
+            got = collections.Counter(w.text for w in ocr_words(img, factor, "eng"))
+            spent += time.perf_counter() - t
+            hit += sum((truth & got).values())
+            truth_n += sum(truth.values())
+            found += sum(got.values())
+        out[f"{factor:g}x"] = {
+            "recall": hit / max(truth_n, 1),
+            "precision": hit / max(found, 1),
+            "seconds_per_image": spent / max(receipts, 1),
+        }
+    return out
+
+
 def bench_inspect_rss(tmp: Path, pages: int = 1000) -> dict[str, float]:
     path = _generated_pdf(tmp / "long.pdf", pages, lines=20)
     probe = (
@@ -203,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=120, help="pages of the corpus to time (default 120)")
     parser.add_argument("--repeat", type=int, default=3, help="rounds per timing; the best counts")
     parser.add_argument("--json-out", type=Path, help="also write the numbers here as JSON")
+    parser.add_argument(
+        "--ocr-receipts", type=int, default=0, help="also time OCR scale factors on this many SROIE receipts"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix="docai-bench-") as tmp_s:
@@ -212,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
         words = bench_words(docs, args.repeat)
         render = bench_render(docs, args.repeat)
         rss = bench_inspect_rss(tmp)
+    sroie = EVALDATA.parent.parent / "sroie"
+    ocr_scale = bench_ocr_scale(args.ocr_receipts) if args.ocr_receipts and sroie.is_dir() else None
     result = {
         "corpus": source,
         "documents": [p.name for p, _ in docs],
@@ -219,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         "rasterize_slice": render,
         "inspect_1000_pages": rss,
         "self_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "ocr_scale_sroie": ocr_scale,
     }
     rows = [
         ("corpus", f"{source}: {words['pages']} pages of {len(docs)} PDFs"),
@@ -234,6 +283,14 @@ def main(argv: list[str] | None = None) -> int:
         ("inspect 1,000 pages: peak RSS MB", f"{rss['peak_rss_mb']:.0f} (exit {rss['exit_code']})"),
         ("inspect 1,000 pages: seconds", f"{rss['seconds']:.1f}"),
     ]
+    for factor, m in (ocr_scale or {}).items():
+        rows.append(
+            (
+                f"OCR {args.ocr_receipts} receipts at {factor}",
+                f"recall {m['recall']:.3f}  precision {m['precision']:.3f}"
+                f"  {m['seconds_per_image']:.2f} s/image",
+            )
+        )
     width = max(len(k) for k, _ in rows)
     for k, v in rows:
         sys.stdout.write(f"{k:<{width}}  {v}\n")
