@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -173,7 +174,7 @@ class Service:
         except OSError:
             mime = "application/octet-stream"
         try:
-            document = load_document(path, options)
+            document = load_document(path, _ingest_options(options))
         except DocaiError as e:
             doc_id = self.db.upsert_document(sha, path.name, size, mime, None)
             run_id = self.db.start_run(doc_id, schema_id, options.engine, model, options.result_key(), key)
@@ -284,7 +285,7 @@ class Service:
         documents = []
         try:
             for p in files:
-                documents.append(load_document(p, options))
+                documents.append(load_document(p, _ingest_options(options)))
             doc_ids = [
                 self.db.upsert_document(d.sha256, d.path.name, d.size_bytes, d.mime, d.page_count)
                 for d in documents
@@ -332,9 +333,15 @@ class Service:
 
     # -- history and export ---------------------------------------------------------------------------
     def history(
-        self, limit: int = 50, schema: str | None = None, status: str | None = None, query: str | None = None
+        self,
+        limit: int = 50,
+        schema: str | None = None,
+        status: str | None = None,
+        query: str | None = None,
+        since: datetime | None = None,
     ) -> list[RunRecord]:
-        return self.db.list_runs(limit=limit, schema=schema, status=status, query=query)
+        """Runs, newest first; `query` matches file names, `schema` a name or hash prefix."""
+        return self.db.list_runs(limit=limit, schema=schema, status=status, query=query, since=since)
 
     def get_run(self, run_id: int) -> RunRecord | None:
         return self.db.get_run(run_id)
@@ -361,6 +368,16 @@ class Service:
 
     def delete_document(self, ref: str) -> int:
         return self.db.delete_document(ref)
+
+
+IMAGE_ENGINES = {"openai", "transformers"}
+
+
+def _ingest_options(options: Options) -> Options:
+    """VLM engines read page images: `--ocr auto` skips Tesseract for them (`always` still runs it)."""
+    if options.engine in IMAGE_ENGINES and options.ocr == "auto":
+        return options.replace(ocr="never")
+    return options
 
 
 def _record_pages(document: Document) -> dict[int, tuple[int, float, float, str, str]]:

@@ -35,13 +35,11 @@ def _schema_label(run: Any) -> str:
     return run.schema_name or run.schema_hash[:12]
 
 
-def run_rows(runs: list[Any], since: datetime | None = None) -> list[list[Any]]:
-    """Table rows for runs, newest first, keeping those started on or after `since`."""
+def run_rows(runs: list[Any]) -> list[list[Any]]:
+    """Table rows for runs, in the order given (the service returns newest first)."""
     rows = []
     for r in runs:
         started = r.started_at if r.started_at.tzinfo else r.started_at.replace(tzinfo=UTC)
-        if since is not None and started < since:
-            continue
         rows.append(
             [
                 r.id,
@@ -79,14 +77,15 @@ def make_history_handler(service: Any):
         try:
             start = _since(since)
             runs = service.history(
-                limit=int(limit or 50) * (4 if start else 1),
+                limit=int(limit or 50),
                 schema=schema or None,
                 status=status or None,
                 query=(query or "").strip() or None,
+                since=start,
             )
         except DocaiError as e:
             raise gr.Error(str(e)) from None
-        rows = run_rows(runs, start)[: int(limit or 50)]
+        rows = run_rows(runs)
         labels = sorted({_schema_label(r) for r in runs})
         return pd.DataFrame(rows, columns=RUN_HEADERS), gr.Dropdown(choices=labels)
 

@@ -23,6 +23,22 @@ Rasterizer = Annotated[str | None, typer.Option("--rasterizer", help="pymupdf | 
 Concurrency = Annotated[int | None, typer.Option("--concurrency", help="Parallel requests (openai engine).")]
 Slicing = Annotated[str | None, typer.Option("--slicing", help="server | client (openai engine).")]
 MaxTokens = Annotated[int | None, typer.Option("--max-tokens", help="Cap on generated tokens.")]
+PagesPerRequest = Annotated[
+    int | None,
+    typer.Option("--pages-per-request", help="Page images per VLM request (default: from the budget)."),
+]
+MaxContext = Annotated[
+    int | None, typer.Option("--max-context", help="The model's context budget in tokens.")
+]
+Device = Annotated[
+    str | None, typer.Option("--device", help="auto | cuda | cuda:1 | mps | cpu (transformers).")
+]
+Dtype = Annotated[
+    str | None, typer.Option("--dtype", help="auto | bfloat16 | float16 | float32 (transformers).")
+]
+LoadIn4bit = Annotated[
+    bool | None, typer.Option("--load-in-4bit/--no-load-in-4bit", help="4-bit weights (needs bitsandbytes).")
+]
 Force = Annotated[bool, typer.Option("--force", help="Run again even if a cached result exists.")]
 Schema = Annotated[
     str | None,

@@ -93,6 +93,11 @@ def extract(
     concurrency: flags.Concurrency = None,
     slicing: flags.Slicing = None,
     max_tokens: flags.MaxTokens = None,
+    pages_per_request: flags.PagesPerRequest = None,
+    max_context: flags.MaxContext = None,
+    device: flags.Device = None,
+    dtype: flags.Dtype = None,
+    load_in_4bit: flags.LoadIn4bit = None,
     force: flags.Force = False,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write results to this file.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv")] = "json",
@@ -103,9 +108,27 @@ def extract(
     if fmt not in ("json", "jsonl", "csv"):
         raise typer.BadParameter("must be json, jsonl or csv", param_hint="--format")
     spec = _schema_spec(schema, fields)
-    with _service(engine=engine, model=model, base_url=base_url, api_key=api_key, think=think, pages=pages,
-                  password=password, ocr=ocr, lang=lang, rasterizer=rasterizer, concurrency=concurrency,
-                  slicing=slicing, max_tokens=max_tokens, force=force or None) as service:  # fmt: skip
+    with _service(
+        engine=engine,
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        think=think,
+        pages=pages,
+        password=password,
+        ocr=ocr,
+        lang=lang,
+        rasterizer=rasterizer,
+        concurrency=concurrency,
+        slicing=slicing,
+        max_tokens=max_tokens,
+        pages_per_request=pages_per_request,
+        max_context=max_context,
+        device=device,
+        dtype=dtype,
+        load_in_4bit=load_in_4bit,
+        force=force or None,
+    ) as service:
         results = service.extract(files, spec)
     text = format_results(results, fmt, data_only)
     if out:
@@ -131,6 +154,12 @@ def ask(
     password: flags.Password = None,
     ocr: flags.Ocr = None,
     lang: flags.Lang = None,
+    max_tokens: flags.MaxTokens = None,
+    pages_per_request: flags.PagesPerRequest = None,
+    max_context: flags.MaxContext = None,
+    device: flags.Device = None,
+    dtype: flags.Dtype = None,
+    load_in_4bit: flags.LoadIn4bit = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
 ) -> int:
     """Answer a question from one or more documents (one corpus), citing pages."""
@@ -138,8 +167,23 @@ def ask(
     if len(args) < 2:
         raise InputError('give at least one file and a question: docai ask FILE... "QUESTION"')
     *files, question = args
-    with _service(engine=engine, model=model, base_url=base_url, api_key=api_key, think=think, pages=pages,
-                  password=password, ocr=ocr, lang=lang) as service:  # fmt: skip
+    with _service(
+        engine=engine,
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        think=think,
+        pages=pages,
+        password=password,
+        ocr=ocr,
+        lang=lang,
+        max_tokens=max_tokens,
+        pages_per_request=pages_per_request,
+        max_context=max_context,
+        device=device,
+        dtype=dtype,
+        load_in_4bit=load_in_4bit,
+    ) as service:
         result = service.ask([Path(f) for f in files], question)
     if as_json:
         print_json(result.to_json())
@@ -174,6 +218,12 @@ def batch(
     pages: flags.Pages = None,
     ocr: flags.Ocr = None,
     lang: flags.Lang = None,
+    max_tokens: flags.MaxTokens = None,
+    pages_per_request: flags.PagesPerRequest = None,
+    max_context: flags.MaxContext = None,
+    device: flags.Device = None,
+    dtype: flags.Dtype = None,
+    load_in_4bit: flags.LoadIn4bit = None,
     force: flags.Force = False,
 ) -> int:
     """Extract every document in a folder: progress bar, resumable, one bad file never stops the run."""
@@ -183,12 +233,35 @@ def batch(
     spec = _schema_spec(schema, fields)
     from docai.cli.batch_view import BatchView
 
-    with _service(engine=engine, model=model, base_url=base_url, api_key=api_key, think=think, pages=pages,
-                  ocr=ocr, lang=lang, workers=workers, concurrency=concurrency,
-                  force=force or None) as service:  # fmt: skip
+    with _service(
+        engine=engine,
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        think=think,
+        pages=pages,
+        ocr=ocr,
+        lang=lang,
+        workers=workers,
+        concurrency=concurrency,
+        max_tokens=max_tokens,
+        pages_per_request=pages_per_request,
+        max_context=max_context,
+        device=device,
+        dtype=dtype,
+        load_in_4bit=load_in_4bit,
+        force=force or None,
+    ) as service:
         with BatchView(enabled=not STATE.quiet) as view:
-            summary = service.batch(folder, spec, glob=glob, out=out, retry_failed=retry_failed,
-                                    on_result=view.on_result, progress=view.on_progress)  # fmt: skip
+            summary = service.batch(
+                folder,
+                spec,
+                glob=glob,
+                out=out,
+                retry_failed=retry_failed,
+                on_result=view.on_result,
+                progress=view.on_progress,
+            )
         _print_summary(summary)
     if summary.interrupted:
         info("interrupted: run the same command again to resume")
