@@ -170,6 +170,14 @@ def _format_value(m: re.Match[str], passage: Passage, kind: str) -> str:
     return text
 
 
+def _label_precision(terms: dict[str, float], label: str) -> float:
+    """Share of a row label's words that the question uses: 'Total assets' beats 'Total current assets'."""
+    words = [t for t in tokenize(label) if not t[0].isdigit()]
+    if not words:
+        return 0.0
+    return sum(1 for t in words if t in terms) / len(words)
+
+
 def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
     """The best value in the top passages: the line most about the question's terms that holds one."""
     if not hits:
@@ -196,6 +204,7 @@ def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
             if not found:
                 continue
             score = _term_overlap(terms, line) / total + 0.2 * context_overlap + 0.3 * hit.score / top
+            score += 0.3 * _label_precision(terms, line[: found[0][0]])
             score -= 0.02 * rank
             if best is None or score > best.score:
                 s, e, text = found[0]

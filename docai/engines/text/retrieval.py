@@ -451,11 +451,11 @@ def deserialize_index(blob: bytes) -> DocIndex:
         raise EngineError(f"the cached QA index cannot be read: {e}") from None
     if header.get("version") != INDEX_VERSION:
         raise EngineError(f"the cached QA index has format {header.get('version')}, not {INDEX_VERSION}")
-    boxes = arrays["word_boxes"]
+    all_boxes = list(map(tuple, arrays["word_boxes"].tolist()))
     offsets = np.concatenate([[0], np.cumsum(arrays["word_counts"])])
     passages = []
     for i, (page_no, text, bbox, kind, context, columns, unit) in enumerate(header["passages"]):
-        word_boxes = [tuple(float(v) for v in b) for b in boxes[offsets[i] : offsets[i + 1]]]
+        word_boxes = all_boxes[offsets[i] : offsets[i + 1]]
         passages.append(
             Passage(
                 doc_id=header["doc_id"],
