@@ -71,14 +71,16 @@ def detect_mime(path: Path) -> str:
 
 
 def usable_text_layer(words: list[Word]) -> bool:
-    """A text layer worth trusting: some words, mostly printable (not a font-encoding mess)."""
+    """A text layer worth trusting: a few words, few replacement/control/private-use characters, and
+    mostly letters or digits (a font-encoding mess often extracts as runs of dots or symbols)."""
     if len(words) < 3:
         return False
     text = "".join(w.text for w in words)
     if not text:
         return False
     bad = sum(1 for ch in text if ch == "\ufffd" or ord(ch) < 32 or 0xE000 <= ord(ch) <= 0xF8FF)
-    return bad / len(text) < 0.1
+    alnum = sum(1 for ch in text if ch.isalnum())
+    return bad / len(text) < 0.1 and alnum / len(text) >= 0.3
 
 
 def ocr_scale(width: float, height: float, is_image: bool) -> float:
@@ -156,8 +158,9 @@ def load_document(path: str | Path, options: Options | None = None) -> Document:
             image = provider.render(page_no, 72.0 * scale)
             result = ocr_page(image, scale, lang, osd=options.osd)
             del image
-            # A scan with a stamp-sized text layer: keep whichever reading found more.
-            if len(result.words) > len(layer) or (options.ocr == "always" and result.words):
+            # An unusable layer gives way to any OCR reading; a usable but stamp-sized one (a scan with
+            # a Bates number) only to a reading that found more.
+            if result.words and (not usable_text_layer(layer) or len(result.words) > len(layer)):
                 words, source = result.words, "ocr"
             _log.debug("%s p%d: OCR %d words (layer had %d)", p.name, page_no, len(result.words), len(layer))
         text_source: TextSource = source if words else "none"  # type: ignore[assignment]

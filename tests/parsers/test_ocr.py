@@ -154,3 +154,19 @@ def test_ocr_page_reports_orientation_only_when_needed() -> None:
     # Without OSD the upside-down page is read as it is: little of it makes sense.
     blind = ocr_page(upright.rotate(180), 300 / 72, "eng", osd=False)
     assert blind.orientation == 0 and len(_found(blind.words)) < len(EXPECTED)
+
+
+def test_garbage_text_layer_gives_way_to_ocr(tmp_path: Path) -> None:
+    """A scan whose text layer is a font-encoding mess (glyphs without Unicode, extracted as dots)."""
+    import pymupdf
+
+    scan = image_pdf(tmp_path / "scan.pdf", [render_text_image(SAMPLE_LINES)])
+    doc = pymupdf.open(scan)
+    mess = " ".join("\ue000\ue001\ue002" for _ in range(40))
+    doc[0].insert_text((30, 200), mess, fontsize=4, render_mode=3)  # invisible, like a bad OCR layer
+    path = tmp_path / "mess.pdf"
+    doc.save(path)
+    with load_document(path, Options(osd=False)) as d:
+        p = d.page(1)
+    assert p.text_source == "ocr"
+    assert _found(p.words) == EXPECTED

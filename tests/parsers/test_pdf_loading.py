@@ -124,3 +124,17 @@ def test_detect_mime_ignores_names(tmp_path: Path, text_pdf) -> None:
     fake = tmp_path / "y.pdf"
     fake.write_text("just some notes, not a pdf")
     assert detect_mime(fake) == "application/octet-stream"
+
+
+def test_usable_text_layer_rules() -> None:
+    from docai.document import Word
+    from docai.parsers.loader import usable_text_layer
+
+    def words(*texts: str) -> list[Word]:
+        return [Word(t, (0, 0, 1, 1)) for t in texts]
+
+    assert usable_text_layer(words("Total", "due", "42.00"))
+    assert usable_text_layer(words("合计", "金额", "人民币"))
+    assert not usable_text_layer(words("Total", "due"))  # too few to judge: OCR looks too
+    assert not usable_text_layer(words("···", "··", "····", "ab"))
+    assert not usable_text_layer(words("\ufffd\ufffd", "\ufffdx", "ok", "fine", "\ufffd\ufffd\ufffd"))
