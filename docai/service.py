@@ -315,7 +315,7 @@ class Service:
         **overrides: Any,
     ) -> BatchSummary:
         """Extract every document under `folder`; resumable (done files come from the cache)."""
-        from docai.batch import run_batch
+        from docai.batch_runner import run_batch
 
         options = self._options(overrides)
         resolved = self.resolve_schema(schema)
