@@ -7,6 +7,7 @@ One pixel is one point (72 dpi), so an image page's size in points is its size i
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ class ImageProvider:
         PILImage.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
         self.path = path
         self.metadata: dict[str, str] = {}
+        self._lock = threading.RLock()  # seek() makes the open image stateful: one thread at a time
         try:
             self._img = PILImage.open(path)
         except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as e:
@@ -75,9 +77,11 @@ class ImageProvider:
             return 1
 
     def page_size(self, page_no: int) -> tuple[float, float, int]:
-        self._seek(page_no)
-        w, h = self._img.size
-        if self._orientation() in _SWAPS_SIDES:
+        with self._lock:
+            self._seek(page_no)
+            w, h = self._img.size
+            turned = self._orientation() in _SWAPS_SIDES
+        if turned:
             w, h = h, w
         return float(w), float(h), 0
 
@@ -92,14 +96,15 @@ class ImageProvider:
         from PIL import Image as PILImage
         from PIL import ImageOps
 
-        self._seek(page_no)
-        try:
-            frame = ImageOps.exif_transpose(self._img)
-            if frame.mode in ("I;16", "I;16B", "I", "F"):  # 16-bit/float greyscale scans
-                frame = frame.convert("I").point(lambda v: v * (1 / 256)).convert("L")
-            frame = frame.convert("RGB")
-        except (OSError, ValueError, SyntaxError) as e:
-            raise InputError(f"{self.path.name}: image data is damaged ({_short(e)})") from None
+        with self._lock:
+            self._seek(page_no)
+            try:
+                frame = ImageOps.exif_transpose(self._img)
+                if frame.mode in ("I;16", "I;16B", "I", "F"):  # 16-bit/float greyscale scans
+                    frame = frame.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+                frame = frame.convert("RGB")
+            except (OSError, ValueError, SyntaxError) as e:
+                raise InputError(f"{self.path.name}: image data is damaged ({_short(e)})") from None
         if abs(dpi - 72.0) > 0.01:
             w, h = frame.size
             size = (max(1, round(w * dpi / 72.0)), max(1, round(h * dpi / 72.0)))

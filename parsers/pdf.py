@@ -6,9 +6,12 @@ when `rasterizer="pdf2image"`. Both render the page as displayed (its /Rotate ap
 
 from __future__ import annotations
 
+import functools
 import logging
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from docai.document import Word
 from docai.errors import InputError
@@ -21,6 +24,20 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 RASTERIZERS = ("pymupdf", "pdf2image")
+
+_T = TypeVar("_T")
+
+
+def _serialized(method: Callable[..., _T]) -> Callable[..., _T]:
+    """Run under the provider's lock: a PyMuPDF document must not be used by two threads at once.
+    Callers may still OCR (a Tesseract subprocess) or run poppler from several threads in parallel."""
+
+    @functools.wraps(method)
+    def wrapper(self: PdfProvider, *args: Any, **kwargs: Any) -> _T:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 class PdfProvider:
@@ -36,6 +53,7 @@ class PdfProvider:
         self.rasterizer = rasterizer
         self._password = password
         self._cached: tuple[int, fitz.Page] | None = None
+        self._lock = threading.RLock()
         try:
             self._doc: fitz.Document = fitz.open(path, filetype="pdf")
         except Exception as e:  # PyMuPDF raises several types for broken files
@@ -79,12 +97,14 @@ class PdfProvider:
         self._cached = (page_no, page)
         return page
 
+    @_serialized
     def page_size(self, page_no: int) -> tuple[float, float, int]:
         """Width and height in points as displayed, and the page's rotation."""
         page = self._page(page_no)
         rect = page.rect
         return float(rect.width), float(rect.height), int(page.rotation)
 
+    @_serialized
     def words(self, page_no: int) -> list[Word]:
         """Text-layer words in display coordinates (rotation applied), in PyMuPDF's reading order."""
         fitz = import_pymupdf()
@@ -110,6 +130,7 @@ class PdfProvider:
             out.append(Word(text, (float(x0), float(y0), float(x1), float(y1)), None, int(block), int(line)))
         return out
 
+    @_serialized
     def image_coverage(self, page_no: int) -> float:
         """Share of the page's area under images (0..1; overlaps may count twice, capped at 1)."""
         page = self._page(page_no)
@@ -132,6 +153,10 @@ class PdfProvider:
         """The page as displayed at `dpi`, RGB."""
         if self.rasterizer == "pdf2image":
             return self._render_poppler(page_no, dpi)
+        return self._render_mupdf(page_no, dpi)
+
+    @_serialized
+    def _render_mupdf(self, page_no: int, dpi: float) -> Image:
         fitz = import_pymupdf()
         from PIL import Image as PILImage
 
@@ -149,8 +174,12 @@ class PdfProvider:
         once (a display list) for all sizes; poppler renders once per size."""
         if self.rasterizer == "pdf2image":
             # pdftoppm's -scale-to-x/y apply before /Rotate, so go by dpi and fix the last pixel.
-            width_pt = self._page(page_no).rect.width
+            width_pt = self.page_size(page_no)[0]
             return [self._render_poppler(page_no, 72.0 * size[0] / width_pt, size) for size in sizes]
+        return self._render_sizes_mupdf(page_no, sizes)
+
+    @_serialized
+    def _render_sizes_mupdf(self, page_no: int, sizes: list[tuple[int, int]]) -> list[Image]:
         fitz = import_pymupdf()
         from PIL import Image as PILImage
 
@@ -203,6 +232,7 @@ class PdfProvider:
             img = img.resize(size, PILImage.Resampling.BICUBIC)
         return img
 
+    @_serialized
     def close(self) -> None:
         self._cached = None
         self._doc.close()

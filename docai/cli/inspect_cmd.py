@@ -98,9 +98,12 @@ def inspect(
     ocr: str = typer.Option(None, "--ocr", help="auto (default), always or never."),
     lang: str = typer.Option(None, "--lang", help="Tesseract languages, e.g. eng+chi_sim."),
     rasterizer: str = typer.Option(None, "--rasterizer", help="pymupdf (default) or pdf2image."),
+    osd: bool = typer.Option(None, "--osd/--no-osd", help="Detect turned scans before OCR (default on)."),
 ) -> None:
     """Page count, hash, encryption, and per page: size, text source, words, slice grid, tokens."""
-    options = build_options(pages=pages, password=password, ocr=ocr, lang=lang, rasterizer=rasterizer)
+    options = build_options(
+        pages=pages, password=password, ocr=ocr, lang=lang, rasterizer=rasterizer, osd=osd
+    )
     if options.ocr not in ("auto", "always", "never"):
         raise InputError(f"--ocr must be auto, always or never, not {options.ocr!r}")
     if options.rasterizer not in ("pymupdf", "pdf2image"):

@@ -138,3 +138,21 @@ def test_usable_text_layer_rules() -> None:
     assert not usable_text_layer(words("Total", "due"))  # too few to judge: OCR looks too
     assert not usable_text_layer(words("···", "··", "····", "ab"))
     assert not usable_text_layer(words("\ufffd\ufffd", "\ufffdx", "ok", "fine", "\ufffd\ufffd\ufffd"))
+
+
+def test_pages_from_several_threads(text_pdf) -> None:
+    """One Document shared by worker threads gives the same words and pixels as a single thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pages = [[(72, 72 + 14 * j, f"page {i} line {j} value {i * j}") for j in range(20)] for i in range(1, 41)]
+    path = text_pdf("many.pdf", pages)
+
+    def read(doc, n: int) -> tuple[list[str], bytes]:
+        page = doc.page(n)
+        return [w.text for w in page.words], page.render(dpi=30).tobytes()
+
+    with load_document(path) as doc:
+        expected = [read(doc, n) for n in range(1, 41)]
+    with load_document(path) as doc, ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda n: read(doc, n), [n for _ in range(3) for n in range(1, 41)]))
+    assert got == expected * 3
