@@ -52,6 +52,8 @@ _DATE_RE = re.compile(
 )
 _MONTH_BEFORE_RE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*$")
 _SENTENCE_RE = re.compile(r"[^.!?。！？]+(?:[.!?。！？]+|$)")
+_LINE_RE = re.compile(r"[^\n]+")
+MAX_SENTENCE_CHARS = 400
 
 
 @dataclass
@@ -221,8 +223,9 @@ def best_sentence(hits: list[Hit]) -> Candidate | None:
     top = max(h.score for h in hits) or 1.0
     best: Candidate | None = None
     for rank, hit in enumerate(hits[:VALUE_LOOKUP_HITS]):
-        for m in _SENTENCE_RE.finditer(hit.passage.text):
-            sentence = " ".join(m.group(0).split())
+        pattern = _LINE_RE if hit.passage.kind == "table" else _SENTENCE_RE
+        for m in pattern.finditer(hit.passage.text):
+            sentence = " ".join(m.group(0).split())[:MAX_SENTENCE_CHARS]
             if len(sentence) < 3:
                 continue
             score = _term_overlap(terms, sentence) / total + 0.4 * hit.score / top - 0.02 * rank

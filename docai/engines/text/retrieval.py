@@ -346,8 +346,8 @@ class DocIndex:
 def index_key(doc: Document, options: Options, embed_model: str | None) -> str:
     """Cache key: the bytes, the ingest options that change the words, the format and the embedding model."""
     return (
-        f"textqa/v{INDEX_VERSION}/{doc.sha256}/ocr={options.ocr}/lang={options.lang}/"
-        f"pages={options.pages or 'all'}/emb={embed_model or 'none'}"
+        f"textqa/v{INDEX_VERSION}/{doc.sha256}/ocr={options.ocr}/lang={options.lang}/osd={int(options.osd)}/"
+        f"raster={options.rasterizer}/pages={options.pages or 'all'}/emb={embed_model or 'none'}"
     )
 
 
