@@ -6,8 +6,10 @@ One pixel is one point (72 dpi), so an image page's size in points is its size i
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,11 +17,13 @@ from docai.document import Word
 from docai.errors import InputError
 
 if TYPE_CHECKING:
+    from PIL import Image as PILImage
     from PIL.Image import Image
 
 _log = logging.getLogger(__name__)
 
-MAX_IMAGE_PIXELS = 200_000_000
+MAX_IMAGE_PIXELS = 120_000_000
+"""A 600 dpi A3 scan is 70 MP; beyond this an image is refused (Pillow's bomb check uses it too)."""
 _EXIF_ORIENTATION = 0x0112
 _SWAPS_SIDES = {5, 6, 7, 8}
 
@@ -37,29 +41,57 @@ class ImageProvider:
         self.path = path
         self.metadata: dict[str, str] = {}
         self._lock = threading.RLock()  # seek() makes the open image stateful: one thread at a time
-        try:
-            self._img = PILImage.open(path)
-        except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as e:
-            raise InputError(f"{path.name}: not a readable image ({_short(e)})") from None
+        self._img = self._open_checked(path)
         try:
             self._frames = int(getattr(self._img, "n_frames", 1) or 1)
-            self._img.seek(0)
-            w, h = self._img.size
-            if w < 1 or h < 1 or w * h > MAX_IMAGE_PIXELS:
-                raise InputError(f"{path.name}: image size {w}x{h} is out of range")
-            self._img.load()  # truncated or corrupt pixel data fails here, not in the middle of a run
-        except InputError:
+        except (OSError, ValueError, EOFError) as e:
             self._img.close()
-            raise
-        except (OSError, SyntaxError, ValueError, EOFError, PILImage.DecompressionBombError) as e:
-            self._img.close()
-            raise InputError(f"{path.name}: the image data is damaged ({_short(e)})") from None
+            raise InputError(f"{path.name}: the image's frames cannot be read ({_short(e)})") from None
+        self._describe()
+
+    @staticmethod
+    def _open_checked(path: Path) -> PILImage.Image:
+        """Open and decode frame 1 once (truncated or corrupt data fails here, not mid-run), then
+        reopen so that the decoded pixels are not held while the document stays open."""
+        from PIL import Image as PILImage
+
+        with warnings.catch_warnings():
+            # Pillow only warns between MAX_IMAGE_PIXELS and twice that; make it an error here.
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            try:
+                img = PILImage.open(path)
+            except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as e:
+                raise InputError(f"{path.name}: not a readable image ({_short(e)})") from None
+            except PILImage.DecompressionBombWarning:
+                raise InputError(
+                    f"{path.name}: the image is too large (over {MAX_IMAGE_PIXELS:,} pixels)"
+                ) from None
+            try:
+                w, h = img.size
+                if w < 1 or h < 1 or w * h > MAX_IMAGE_PIXELS:
+                    raise InputError(f"{path.name}: image size {w}x{h} is out of range")
+                img.seek(0)
+                img.load()
+            except InputError:
+                img.close()
+                raise
+            except (OSError, SyntaxError, ValueError, EOFError, PILImage.DecompressionBombError) as e:
+                img.close()
+                raise InputError(f"{path.name}: the image data is damaged ({_short(e)})") from None
+            img.close()
+            try:
+                return PILImage.open(path)
+            except (OSError, ValueError) as e:
+                raise InputError(f"{path.name}: not a readable image ({_short(e)})") from None
+
+    def _describe(self) -> None:
         fmt = self._img.format or ""
         if fmt:
             self.metadata["format"] = fmt
         dpi = self._img.info.get("dpi")
-        if dpi:
-            self.metadata["dpi"] = f"{float(dpi[0]):g}"
+        with contextlib.suppress(TypeError, ValueError, IndexError, ZeroDivisionError):
+            if dpi:
+                self.metadata["dpi"] = f"{float(dpi[0]):g}"
 
     def page_count(self) -> int:
         return self._frames

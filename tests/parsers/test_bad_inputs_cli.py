@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import struct
+import zlib
 from pathlib import Path
 
 import pymupdf
@@ -70,6 +72,16 @@ def _make(tmp_path: Path, kind: str) -> tuple[list[str], str]:
         p = tmp_path / "receipt.jpg"
         p.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 3])
         return [str(p)], "image"
+    if kind == "bomb_png":  # a valid header claiming 12000 x 12000 pixels
+        p = tmp_path / "bomb.png"
+
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+        header = chunk(b"IHDR", struct.pack(">IIBBBBB", 12000, 12000, 8, 2, 0, 0, 0))
+        body = chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b"")
+        p.write_bytes(b"\x89PNG\r\n\x1a\n" + header + body)
+        return [str(p)], "too large"
     if kind == "bad_pages":
         return [str(_pdf(tmp_path)), "--pages", "3-1"], "page range"
     if kind == "bad_ocr_mode":
@@ -90,6 +102,7 @@ KINDS = [
     "huge_page",
     "garbage_png",
     "truncated_jpeg",
+    "bomb_png",
     "bad_pages",
     "bad_ocr_mode",
 ]
