@@ -27,6 +27,7 @@ def _save(doc: Any, path: Path) -> None:
 def make(out: Path = HERE) -> dict[str, Any]:
     """Write both PDFs into `out` and return their expected values and questions."""
     import pymupdf
+
     from docai.evals.synth.invoices import draw_invoice
     from docai.evals.synth.reports import draw_annual_report
 
@@ -35,10 +36,11 @@ def make(out: Path = HERE) -> dict[str, Any]:
     invoice = draw_invoice(
         doc.new_page(width=595, height=842),
         random.Random(SEED),
-        layout="two_column",
+        layout="label_value",
         currency=("USD", "$", "us"),
         font="helv",
         date_style="month_d_y",
+        common_labels=True,
     )
     _save(doc, out / "invoice.pdf")
     doc = pymupdf.open()

@@ -71,6 +71,7 @@ def schema_for(kind: str, sample_fields: dict[str, Any]) -> dict[str, Any]:
 def build(kind: str, rng: random.Random, *, zh: bool = False) -> tuple[Any, Any]:
     """(open PyMuPDF document, Sample) for one document of `kind`."""
     import pymupdf
+
     from docai.evals.synth import invoices, reports
 
     doc = pymupdf.open()

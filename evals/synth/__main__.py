@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from docai.evals.synth import KINDS, generate
-
 from docai.errors import DocaiError
+from docai.evals.synth import KINDS, generate
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -75,10 +75,12 @@ def draw_invoice(
     currency: tuple[str, str, str] | None = None,
     font: str | None = None,
     date_style: str | None = None,
+    common_labels: bool = False,
 ) -> Sample:
     """An invoice on `page`: vendor header, meta block, bill-to, line items, totals.
 
-    Layout, currency (code, symbol, number style), font and date style are random unless given.
+    Layout, currency (code, symbol, number style), font and date style are random unless given;
+    `common_labels` uses the most usual wording of each label ("Invoice No.", "Bill To", "Total Due").
     """
     font = font or ("helv" if zh else rng.choice(["helv", "helv", "tiro", "cour"]))
     c = Canvas(page, font=font, size=9.5 if font != "cour" else 8.5)
@@ -94,7 +96,12 @@ def draw_invoice(
     rate = rng.choice([0.05, 0.06, 0.08, 0.1, 0.2])
     tax = round(subtotal * rate, 2)
     total = round(subtotal + tax, 2)
-    label = (lambda k: v.ZH_LABELS[k]) if zh else (lambda k: rng.choice(v.LABELS[k]))
+    if zh:
+        label = lambda k: v.ZH_LABELS[k]  # noqa: E731
+    elif common_labels:
+        label = lambda k: v.LABELS[k][0]  # noqa: E731
+    else:
+        label = lambda k: rng.choice(v.LABELS[k])  # noqa: E731
     shown = {
         "invoice_number": number,
         "issue_date": v.format_date(issued, date_style, zh),
