@@ -71,12 +71,12 @@ def test_tiff_frames_from_several_threads(tmp_path: Path) -> None:
     """Frames are selected with seek() on one open file; threads must not get each other's frame."""
     from concurrent.futures import ThreadPoolExecutor
 
-    frames = [Image.new("RGB", (1200, 1600), (i * 20, 255 - i * 20, 100)) for i in range(12)]
+    frames = [Image.new("RGB", (800, 1000), (i * 20, 255 - i * 20, 100)) for i in range(12)]
     path = tmp_path / "stack.tif"
     frames[0].save(path, save_all=True, append_images=frames[1:], compression="tiff_lzw")
 
     def corner(doc, n: int) -> tuple[int, ...]:
-        return doc.page(n).render(dpi=36).getpixel((5, 5))
+        return doc.page(n).render(dpi=24).getpixel((5, 5))
 
     with load_document(path, Options(ocr="never")) as doc, ThreadPoolExecutor(4) as pool:
         got = list(pool.map(lambda n: corner(doc, n), [n for _ in range(3) for n in range(1, 13)]))
