@@ -20,13 +20,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from docai.engines.base import BlobCache, Capabilities, Engine, ProgressCallback
-from docai.engines.vlm.ask import run_ask
-from docai.engines.vlm.common import Reply, Request, run_extract
-from docai.engines.vlm.pages import slice_config
+from docai.engines.base import Capabilities
+from docai.engines.vlm.common import Reply, Request
+from docai.engines.vlm.engine import VLMEngine
 from docai.errors import EngineError, EngineUnavailable
 from docai.options import Options
-from docai.results import Answer, Extraction
+from docai.results import Extraction
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -56,7 +55,7 @@ def encode_image(image: Image, fmt: str = "png") -> str:
     return f"data:{mime};base64,{base64.b64encode(buf.getvalue()).decode('ascii')}"
 
 
-class OpenAIEngine(Engine):
+class OpenAIEngine(VLMEngine):
     """Vision-language extraction and QA through an OpenAI-compatible chat completions endpoint."""
 
     name = "openai"
@@ -80,7 +79,6 @@ class OpenAIEngine(Engine):
         # without a reasoning parser otherwise constrain the thinking part too)
         self._schema_ok = str(options.extra.get("response_format", True)).lower() not in ("false", "off", "0")
         self._model: str | None = options.model
-        self._config = slice_config(options)
 
     # ------------------------------------------------------------------ Engine API
 
@@ -91,25 +89,6 @@ class OpenAIEngine(Engine):
                 if self._model is None:
                     self._model = self._served_model() or DEFAULT_MODEL
         return self._model
-
-    def extract(
-        self, document: Document, schema: dict[str, Any], *, progress: ProgressCallback | None = None
-    ) -> Extraction:
-        return run_extract(
-            self,
-            document,
-            schema,
-            self.options,
-            self._config,
-            engine=self.name,
-            model=self.model,
-            progress=progress,
-        )
-
-    def ask(self, documents: list[Document], question: str, *, cache: BlobCache | None = None) -> Answer:
-        return run_ask(
-            self, documents, question, self.options, self._config, engine=self.name, model=self.model
-        )
 
     def extract_many(self, documents: Sequence[Document], schema: dict[str, Any]) -> list[Extraction]:
         """Extract every document, `options.concurrency` requests in flight at once; results in order.

@@ -23,14 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from docai.engines.base import BlobCache, Capabilities, Engine, ProgressCallback
-from docai.engines.vlm.ask import run_ask
-from docai.engines.vlm.common import Reply, Request, run_extract
+from docai.engines.base import Capabilities
+from docai.engines.vlm.common import Reply, Request
+from docai.engines.vlm.engine import VLMEngine
 from docai.engines.vlm.output import truncate_repetition
-from docai.engines.vlm.pages import slice_config
 from docai.errors import EngineError, EngineUnavailable
 from docai.options import Options
-from docai.results import Answer, Extraction
 
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -190,7 +188,7 @@ def _repetition_stop(tokenizer: Any, prompt_len: int) -> Any:
     return _Stop()
 
 
-class TransformersEngine(Engine):
+class TransformersEngine(VLMEngine):
     """MiniCPM-V (4.5 via remote code, 4.6+ natively) in-process.
 
     `processor`: a ready processor for a model folder whose own cannot be loaded here (tests build the
@@ -207,7 +205,6 @@ class TransformersEngine(Engine):
         super().__init__(options)
         self._processor = processor
         self._loaded: LoadedModel | None = None
-        self._config = slice_config(options)
         self.input_shapes: list[dict[str, tuple[int, ...]]] = []
         """Shapes of each native call's model inputs (pixel_values, target_sizes, ...), for checks."""
 
@@ -220,25 +217,6 @@ class TransformersEngine(Engine):
         if self._loaded is None:
             self._loaded = load_model(self.options, self._processor)
         return self._loaded
-
-    def extract(
-        self, document: Any, schema: dict[str, Any], *, progress: ProgressCallback | None = None
-    ) -> Extraction:
-        return run_extract(
-            self,
-            document,
-            schema,
-            self.options,
-            self._config,
-            engine=self.name,
-            model=self.model,
-            progress=progress,
-        )
-
-    def ask(self, documents: list[Any], question: str, *, cache: BlobCache | None = None) -> Answer:
-        return run_ask(
-            self, documents, question, self.options, self._config, engine=self.name, model=self.model
-        )
 
     @classmethod
     def availability(cls, options: Options) -> tuple[bool, str]:
