@@ -15,52 +15,6 @@ from docai.errors import DocaiError, InputError
 _log = logging.getLogger(__name__)
 
 
-def inspect_document(path: Path, options: Any) -> dict[str, Any]:
-    """One document's facts and per-page rows; pages are read one at a time and dropped."""
-    from docai.parsers import load_document
-    from docai.parsers.page_slices import plan_page
-    from docai.parsers.slicing import SliceConfig, page_pixels, render_dpi_for_page
-
-    config = SliceConfig(
-        scale_resolution=options.scale_resolution,
-        patch_size=options.patch_size,
-        max_slices=options.max_slices,
-    )
-    with load_document(path, options) as doc:
-        rows: list[dict[str, Any]] = []
-        for page in doc.pages():
-            dpi = render_dpi_for_page(page.width, page.height, config)
-            px = page_pixels(page.width, page.height, dpi)
-            plan = plan_page(page, config)
-            rows.append(
-                {
-                    "page": page.page_no,
-                    "width_pt": round(page.width, 2),
-                    "height_pt": round(page.height, 2),
-                    "rotation": page.rotation,
-                    "text_source": page.text_source,
-                    "words": len(page.words),
-                    "render_dpi": round(dpi, 1),
-                    "render_px": list(px),
-                    "grid": list(plan.grid) if plan.grid else None,
-                    "overview": list(plan.overview_size),
-                    "slices": plan.n_slices,
-                    "tokens": plan.tokens,
-                }
-            )
-        return {
-            "path": str(path),
-            "ok": True,
-            "mime": doc.mime,
-            "sha256": doc.sha256,
-            "size_bytes": doc.size_bytes,
-            "page_count": doc.page_count,
-            "encrypted": doc.encrypted,
-            "pages": rows,
-            "tokens": sum(r["tokens"] for r in rows),
-        }
-
-
 def _print_human(report: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -101,6 +55,8 @@ def inspect(
     osd: bool = typer.Option(None, "--osd/--no-osd", help="Detect turned scans before OCR (default on)."),
 ) -> None:
     """Page count, hash, encryption, and per page: size, text source, words, slice grid, tokens."""
+    from docai.parsers.summary import summarize_document
+
     options = build_options(
         pages=pages, password=password, ocr=ocr, lang=lang, rasterizer=rasterizer, osd=osd
     )
@@ -112,7 +68,7 @@ def inspect(
     failed: DocaiError | None = None
     for f in files:
         try:
-            report = inspect_document(f, options)
+            report = summarize_document(f, options)
         except DocaiError as e:
             failed = e
             sys.stderr.write(f"docai: error: {e}\n")

@@ -170,3 +170,13 @@ def test_garbage_text_layer_gives_way_to_ocr(tmp_path: Path) -> None:
         p = d.page(1)
     assert p.text_source == "ocr"
     assert _found(p.words) == EXPECTED
+
+
+def test_scan_ocr_through_poppler(tmp_path: Path) -> None:
+    path = image_pdf(tmp_path / "scan.pdf", [render_text_image(SAMPLE_LINES)])
+    with load_document(path, Options(rasterizer="pdf2image", osd=False)) as doc:
+        page = doc.page(1)
+    assert page.text_source == "ocr"
+    assert _found(page.words) == EXPECTED
+    inv = next(w for w in page.words if w.text == "INVOICE")
+    assert 20 <= inv.bbox[0] <= 28 and 26 <= inv.bbox[1] <= 34
