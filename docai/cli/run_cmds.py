@@ -20,10 +20,22 @@ if TYPE_CHECKING:
     from docai.service import Service
 
 
-def _service(**flag_values: Any) -> Service:
+# Command parameters that are Options fields: each command passes its locals() and only these are read.
+_OPTION_FLAGS = (
+    "engine", "model", "base_url", "api_key", "think", "pages", "password", "ocr", "lang", "rasterizer",
+    "concurrency", "slicing", "max_tokens", "pages_per_request", "max_context", "device", "dtype",
+    "load_in_4bit", "workers",
+)  # fmt: skip
+
+
+def _service(params: dict[str, Any]) -> Service:
+    """A service whose options are config + env, overridden by the flags the user gave."""
     from docai.service import Service
 
-    return Service(build_options(**flag_values))
+    given = {k: params[k] for k in _OPTION_FLAGS if k in params}
+    if params.get("force"):
+        given["force"] = True
+    return Service(build_options(**given))
 
 
 def _schema_spec(schema: str | None, fields: str | None) -> str:
@@ -108,27 +120,7 @@ def extract(
     if fmt not in ("json", "jsonl", "csv"):
         raise typer.BadParameter("must be json, jsonl or csv", param_hint="--format")
     spec = _schema_spec(schema, fields)
-    with _service(
-        engine=engine,
-        model=model,
-        base_url=base_url,
-        api_key=api_key,
-        think=think,
-        pages=pages,
-        password=password,
-        ocr=ocr,
-        lang=lang,
-        rasterizer=rasterizer,
-        concurrency=concurrency,
-        slicing=slicing,
-        max_tokens=max_tokens,
-        pages_per_request=pages_per_request,
-        max_context=max_context,
-        device=device,
-        dtype=dtype,
-        load_in_4bit=load_in_4bit,
-        force=force or None,
-    ) as service:
+    with _service(locals()) as service:
         results = service.extract(files, spec)
     text = format_results(results, fmt, data_only)
     if out:
@@ -167,23 +159,7 @@ def ask(
     if len(args) < 2:
         raise InputError('give at least one file and a question: docai ask FILE... "QUESTION"')
     *files, question = args
-    with _service(
-        engine=engine,
-        model=model,
-        base_url=base_url,
-        api_key=api_key,
-        think=think,
-        pages=pages,
-        password=password,
-        ocr=ocr,
-        lang=lang,
-        max_tokens=max_tokens,
-        pages_per_request=pages_per_request,
-        max_context=max_context,
-        device=device,
-        dtype=dtype,
-        load_in_4bit=load_in_4bit,
-    ) as service:
+    with _service(locals()) as service:
         result = service.ask([Path(f) for f in files], question)
     if as_json:
         print_json(result.to_json())
@@ -233,25 +209,7 @@ def batch(
     spec = _schema_spec(schema, fields)
     from docai.cli.batch_view import BatchView
 
-    with _service(
-        engine=engine,
-        model=model,
-        base_url=base_url,
-        api_key=api_key,
-        think=think,
-        pages=pages,
-        ocr=ocr,
-        lang=lang,
-        workers=workers,
-        concurrency=concurrency,
-        max_tokens=max_tokens,
-        pages_per_request=pages_per_request,
-        max_context=max_context,
-        device=device,
-        dtype=dtype,
-        load_in_4bit=load_in_4bit,
-        force=force or None,
-    ) as service:
+    with _service(locals()) as service:
         with BatchView(enabled=not STATE.quiet) as view:
             summary = service.batch(
                 folder,
