@@ -195,26 +195,17 @@ class Service:
 
             if progress:
                 progress(ProgressEvent(name, index, total, 0, pages_total, "start"))
+            error: str | None = None
             try:
                 engine = engine or self.engine(options)
                 extraction = engine.extract(document, resolved.schema, progress=on_page)
             except DocaiError as e:
-                elapsed = time.perf_counter() - started
-                self.db.fail_run(run_id, str(e), elapsed)
-                return FileResult.failed(
-                    name,
-                    str(e),
-                    options.engine,
-                    model,
-                    sha256=sha,
-                    run_id=run_id,
-                    duration_s=elapsed,
-                    page_count=pages_total,
-                )
+                error = str(e)
             except Exception as e:  # an engine bug must not stop a batch; keep the reason
                 _log.exception("engine %s crashed on %s", options.engine, path)
-                elapsed = time.perf_counter() - started
                 error = f"internal error in engine {options.engine}: {type(e).__name__}: {e}"
+            elapsed = time.perf_counter() - started
+            if error is not None:
                 self.db.fail_run(run_id, error, elapsed)
                 return FileResult.failed(
                     name,
@@ -226,7 +217,6 @@ class Service:
                     duration_s=elapsed,
                     page_count=pages_total,
                 )
-            elapsed = time.perf_counter() - started
             self.db.finish_run(run_id, extraction, elapsed)
             if seen_pages:
                 self.db.save_pages(doc_id, sorted(seen_pages.values()))
