@@ -6,7 +6,6 @@ extension comes from the file's bytes. The original name is kept only as a displ
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from docai.errors import InputError
+from docai.parsers import detect_mime, file_sha256
 
 _log = logging.getLogger(__name__)
 
@@ -90,24 +90,6 @@ def safe_file_name(name: str, extension: str) -> str:
     return stem[:100] + extension
 
 
-def _sniff_extension(head: bytes) -> str:
-    if head.startswith(b"%PDF") or b"%PDF-" in head[:16]:
-        return _EXT_BY_MIME["application/pdf"]
-    if head.startswith(b"\x89PNG"):
-        return ".png"
-    if head.startswith(b"\xff\xd8"):
-        return ".jpg"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return ".tiff"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return ".webp"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return ".gif"
-    if head[:2] == b"BM":
-        return ".bmp"
-    return ".bin"
-
-
 def store_upload(
     source: str | os.PathLike[str], name: str | None = None, max_bytes: int | None = None
 ) -> StoredUpload:
@@ -128,14 +110,8 @@ def store_upload(
         raise InputError(
             f"{label}: {size / 1048576:.1f} MB is over the {limit / 1048576:.0f} MB limit per file"
         )
-    digest = hashlib.sha256()
-    with src.open("rb") as f:
-        head = f.read(16)
-        digest.update(head)
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    sha = digest.hexdigest()
-    dest = uploads_dir() / f"{sha}{_sniff_extension(head)}"
+    sha = file_sha256(src)
+    dest = uploads_dir() / f"{sha}{_EXT_BY_MIME.get(detect_mime(src), '.bin')}"
     if not dest.exists():
         tmp = dest.with_suffix(dest.suffix + ".part")
         shutil.copyfile(src, tmp)
