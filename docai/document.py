@@ -62,6 +62,9 @@ class Page:
     )
     """Renders the page at exact (width, height) pixel sizes in one pass (parsers set it; used by
     docai.parsers.page_slices to cut LLaVA-UHD slices without resampling)."""
+    orientation: int = 0
+    """Clockwise degrees (0/90/180/270) OCR turned this page's image to read it upright; 0 for text
+    layers. Boxes stay in the page as displayed; rotate a render by this much to show it upright."""
 
     @property
     def text(self) -> str:

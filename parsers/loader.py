@@ -152,7 +152,7 @@ def load_document(path: str | Path, options: Options | None = None) -> Document:
         if width < 1 or height < 1:
             raise InputError(f"{p.name}: page {page_no} has an empty size ({width:.1f}x{height:.1f} pt)")
         layer = provider.words(page_no) if options.ocr != "always" else []
-        words, source = layer, "layer"
+        words, source, orientation = layer, "layer", 0
         if _needs_ocr(options.ocr, layer, provider, page_no):
             scale = ocr_scale(width, height, is_image)
             image = provider.render(page_no, 72.0 * scale)
@@ -161,7 +161,7 @@ def load_document(path: str | Path, options: Options | None = None) -> Document:
             # An unusable layer gives way to any OCR reading; a usable but stamp-sized one (a scan with
             # a Bates number) only to a reading that found more.
             if result.words and (not usable_text_layer(layer) or len(result.words) > len(layer)):
-                words, source = result.words, "ocr"
+                words, source, orientation = result.words, "ocr", result.orientation
             _log.debug("%s p%d: OCR %d words (layer had %d)", p.name, page_no, len(result.words), len(layer))
         text_source: TextSource = source if words else "none"  # type: ignore[assignment]
 
@@ -171,7 +171,17 @@ def load_document(path: str | Path, options: Options | None = None) -> Document:
         def render_sizes(sizes: list[tuple[int, int]], _n: int = page_no) -> list[Image]:
             return provider.render_sizes(_n, sizes)
 
-        return Page(page_no, width, height, rotation, words, text_source, render, render_sizes)  # type: ignore[arg-type]
+        return Page(
+            page_no,
+            width,
+            height,
+            rotation,
+            words,
+            text_source,
+            render,
+            render_sizes,
+            orientation,  # type: ignore[arg-type]
+        )
 
     return Document(
         path=p,

@@ -40,6 +40,7 @@ def summarize_document(path: str | Path, options: Options | None = None) -> dict
                     "height_pt": round(page.height, 2),
                     "rotation": page.rotation,
                     "text_source": page.text_source,
+                    "orientation": page.orientation,
                     "words": len(page.words),
                     "render_dpi": round(dpi, 1),
                     "render_px": list(px),

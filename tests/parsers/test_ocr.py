@@ -60,6 +60,9 @@ def test_rotated_scan_read_upright(tmp_path: Path, turn: int) -> None:
         shown = page.render(dpi=100)
     assert page.text_source == "ocr"
     assert _found(page.words) == EXPECTED
+    # Upside down and quarter-turned left read as nonsense and need OSD; Tesseract reads some
+    # quarter-turned-right pages well as they are (then OSD is skipped).
+    assert page.orientation == turn if turn in (90, 180) else page.orientation in (0, turn)
     # Boxes are in the page as displayed: inside it, on ink, and tall for a sideways page.
     scale = 100 / 72
     for w in page.words:
@@ -180,3 +183,19 @@ def test_scan_ocr_through_poppler(tmp_path: Path) -> None:
     assert _found(page.words) == EXPECTED
     inv = next(w for w in page.words if w.text == "INVOICE")
     assert 20 <= inv.bbox[0] <= 28 and 26 <= inv.bbox[1] <= 34
+
+
+def test_iter_pages_in_parallel_matches_sequential(tmp_path: Path) -> None:
+    from docai.parsers.prefetch import iter_pages
+
+    images = [render_text_image([f"Statement page {n}", f"Balance {n}{n}4.50 due"]) for n in range(1, 4)]
+    path = image_pdf(tmp_path / "scans.pdf", images)
+    with load_document(path, Options(osd=False)) as doc:
+        parallel = [(p.page_no, p.text) for p in iter_pages(doc, workers=2)]
+        sequential = [(p.page_no, p.text) for p in iter_pages(doc, workers=1)]
+        early = iter_pages(doc, workers=2)
+        assert next(early).page_no == 1
+        early.close()  # leaving early cancels what is still queued
+    assert [n for n, _ in sequential] == [1, 2, 3]
+    assert parallel == sequential
+    assert all(f"{n}{n}4.50" in text for n, text in sequential)
