@@ -294,6 +294,8 @@ def answer_question(
         ix, built = load_or_build_index(doc, options, cache, embedder)
         if built:
             notes.append(f"indexed {doc.name}: {ix.page_count} pages, {len(ix.passages)} passages")
+        if embedder is not None and ix.embeddings is None and ix.passages:
+            notes.append(f"{doc.name}: too many passages to embed ({len(ix.passages)}): BM25 only for it")
         indexes.append(ix)
     started = time.perf_counter()
     hits = search(indexes, question, embedder)
