@@ -150,6 +150,9 @@ def parse_date(text: str, dayfirst: bool | None = None) -> str | None:
         if b > 12 >= a:
             return _make(y, a, b)
         return _make(y, b, a) if dayfirst is not False else _make(y, a, b)
+    m = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+day\s+of\s+{_MONTH_RE},?\s+(\d{{4}})\b", s)
+    if m and _month(m.group(2)):  # 'the 11th day of January, 2012'
+        return _make(int(m.group(3)), _month(m.group(2)) or 0, int(m.group(1)))
     m = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th|\.)?[\s\-/]+{_MONTH_RE}[\s\-/,]+(\d{{4}}|\d{{2}})\b", s)
     if m and _month(m.group(2)):
         return _make(_year(m.group(3)), _month(m.group(2)) or 0, int(m.group(1)))

@@ -13,7 +13,7 @@ from typing import Any
 from docai import values
 from docai.document import Document, Page
 from docai.engines.base import ProgressCallback
-from docai.engines.text import heuristics
+from docai.engines.text import contracts, heuristics
 from docai.engines.text.kv import Candidate, find_pairs
 from docai.engines.text.layout import Line, page_lines, union
 from docai.engines.text.matching import (
@@ -52,6 +52,13 @@ class Context:
     dayfirst: bool | None
     semantic: SemanticMatcher | None
     notes: list[str] = field(default_factory=list)
+    _text: contracts.Text | None = None
+
+    def running_text(self) -> contracts.Text:
+        """The document's words as running text (built once, for the sentence rules of agreements)."""
+        if self._text is None:
+            self._text = contracts.running_text([v.lines for v in self.views])
+        return self._text
 
 
 def read_pages(document: Document, progress: ProgressCallback | None = None) -> list[PageView]:
@@ -174,6 +181,9 @@ def _value_box(c: Candidate, typed: Typed) -> tuple[float, float, float, float]:
 
 
 def fill_scalar(spec: FieldSpec, ctx: Context) -> Filled | None:
+    by_sentence = fill_by_sentence(spec, ctx)
+    if by_sentence or _sentence_only(spec):
+        return by_sentence[0] if by_sentence else None
     best = ranked(spec, ctx)
     if best:
         key, c, typed = best[0]
@@ -184,6 +194,9 @@ def fill_scalar(spec: FieldSpec, ctx: Context) -> Filled | None:
 
 def fill_list(spec: FieldSpec, ctx: Context) -> list[Filled]:
     """An array of scalars: every distinct value with a labelled candidate."""
+    by_sentence = fill_by_sentence(spec, ctx)
+    if by_sentence or _sentence_only(spec):
+        return by_sentence
     seen: set[str] = set()
     out: list[Filled] = []
     for key, c, typed in ranked(spec, ctx):
@@ -197,6 +210,36 @@ def fill_list(spec: FieldSpec, ctx: Context) -> list[Filled]:
                 Evidence(c.page_no, _value_box(c, typed), typed.text, _confidence(key, 1.0, c.conf)),
             )
         )
+    return out
+
+
+def _sentence_only(spec: FieldSpec) -> bool:
+    """Parties, governing law and term are stated in sentences; a 'label' for them in prose is noise."""
+    return contracts.contract_field(spec.words, spec.kind) in ("party", "law", "term")
+
+
+def fill_by_sentence(spec: FieldSpec, ctx: Context) -> list[Filled]:
+    """Agreement facts stated in sentences: parties, governing law, term, effective date."""
+    rule = contracts.contract_field(spec.words, spec.kind)
+    if rule is None or not ctx.views:
+        return []
+    text = ctx.running_text()
+    if rule == "party":
+        found = contracts.find_parties(text)
+    else:
+        one = {
+            "law": contracts.find_governing_law,
+            "term": contracts.find_term,
+            "effective": lambda t: contracts.find_effective_date(t, ctx.dayfirst),
+        }[rule](text)
+        found = [one] if one else []
+    out: list[Filled] = []
+    for f in found:
+        typed = coerce(spec, f.value, ctx.dayfirst)
+        if typed is not None:
+            out.append(
+                Filled(typed.value, Evidence(f.page_no, f.bbox, f.value, _confidence(f.quality, 1.0, None)))
+            )
     return out
 
 
