@@ -145,62 +145,11 @@ STOPWORDS = frozenset(
 
 # Words of how a question is asked, not of what it asks about (FinanceBench-style instructions).
 QUESTION_NOISE = frozenset(
-    [
-        "calculate",
-        "compute",
-        "computing",
-        "approximation",
-        "approximate",
-        "reasonable",
-        "exact",
-        "possible",
-        "metric",
-        "define",
-        "defined",
-        "round",
-        "decimal",
-        "place",
-        "places",
-        "information",
-        "outlined",
-        "clearly",
-        "primarily",
-        "according",
-        "taking",
-        "account",
-        "drawing",
-        "conclusions",
-        "stated",
-        "only",
-        "within",
-        "help",
-        "basing",
-        "answers",
-        "off",
-        "want",
-        "need",
-        "following",
-        "abilities",
-        "best",
-        "respect",
-        "assume",
-        "assuming",
-        "report",
-        "reported",
-        "mentioned",
-        "shown",
-        "show",
-        "tell",
-        "explain",
-        "state",
-        "fy",
-        "company",
-        "make",
-        "made",
-        "get",
-        "got",
-        "like",
-    ]
+    """calculate compute computing approximation approximate reasonable exact possible metric define defined
+    round decimal place places information outlined clearly primarily according taking account drawing
+    conclusions stated only within help basing answers off want need following abilities best respect
+    assume assuming report reported mentioned shown show tell explain state fy company make made get got
+    like usd unit units percents formerly known standpoint approach analyst access asked""".split()  # noqa: SIM905
 )
 # Finance shorthand -> the words statements use for it; expansions count half in the query.
 EXPANSIONS: dict[str, str] = {
@@ -266,6 +215,9 @@ def _stem(word: str) -> str:
                 return word
             return word[: -len(suffix)] + keep
     return word
+
+
+_NOISE_STEMS = frozenset(_stem(w) for w in QUESTION_NOISE)
 
 
 def tokenize(text: str) -> list[str]:
@@ -551,7 +503,7 @@ class Hit:
 
 def question_terms(question: str) -> dict[str, float]:
     """Question terms and weights: 1 for its own words, 0.5 for finance expansions; instruction words out."""
-    weights = {t: 1.0 for t in tokenize(question) if t not in QUESTION_NOISE}
+    weights = {t: 1.0 for t in tokenize(question) if t not in _NOISE_STEMS}
     low = question.lower()
     for short, long in EXPANSIONS.items():
         if short in low:
