@@ -114,3 +114,16 @@ def test_scored_fields_ignore_unannotated_ones(fake_engine, generic_dataset: Pat
     only_listed = run_eval(listed, Options(engine="fake"))["extraction"]["overall"]
     assert all_fields["fp"] == 2 and all_fields["precision"] == pytest.approx(1 / 3, abs=1e-3)
     assert (only_listed["tp"], only_listed["fp"], only_listed["fn"]) == (1, 0, 0)
+
+
+def test_printed_spellings_score_perfectly_on_synthetic_data(fake_engine, tmp_path: Path) -> None:
+    """An engine that returns exactly what is printed (dates, 1.234,56 amounts, Chinese) scores 100%."""
+    from docai.evals.synth import generate
+
+    root = generate("invoice", 6, tmp_path / "inv", seed=9, zh_ratio=0.4)
+    for line in (root / "gt.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        FAKE_DATA[rec["doc"]] = {**rec["fields"], **rec["shown"]}
+    ex = run_eval(load_dataset(str(root)), Options(engine="fake"))["extraction"]
+    assert ex["overall"]["f1"] == 1.0 and ex["overall"]["documents_exact"] == 1.0
+    assert ex["fields"]["issue_date"]["tp"] == 6 and ex["fields"]["items[].amount"]["tp"] > 6
