@@ -51,7 +51,8 @@ _DATE_RE = re.compile(
     r"|\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
 )
 _MONTH_BEFORE_RE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*$")
-_SENTENCE_RE = re.compile(r"[^.!?。！？]+(?:[.!?。！？]+|$)")
+# a sentence ends at . ! ? followed by a space or the end (so "$13.2 billion" stays whole), or at 。！？
+_SENTENCE_RE = re.compile(r"(?:[^.!?。！？]|[.!?](?!\s|$))+(?:[.!?。！？]+|$)")
 _LINE_RE = re.compile(r"[^\n]+")
 MAX_SENTENCE_CHARS = 400
 
@@ -180,8 +181,27 @@ def _label_precision(terms: dict[str, float], label: str) -> float:
     return sum(1 for t in words if t in terms) / len(words)
 
 
+def _units(p: Passage) -> list[tuple[int, str]]:
+    """(offset, text) of a passage's rows (tables) or sentences (prose)."""
+    if p.kind == "table":
+        return _line_offsets(p.text)
+    return [(m.start(), m.group(0)) for m in _SENTENCE_RE.finditer(p.text)]
+
+
+def _nearest(found: list[tuple[int, int, str]], positions: list[int]) -> tuple[int, int, str]:
+    """The candidate closest to a question term (the first one when no term is in the unit)."""
+    if not positions or len(found) == 1:
+        return found[0]
+    return min(found, key=lambda f: min(abs((f[0] + f[1]) / 2 - q) for q in positions))
+
+
+def _term_positions(terms: dict[str, float], text: str) -> list[int]:
+    return [m.start() for m in re.finditer(r"[^\W_]+", text) if any(t in terms for t in tokenize(m.group(0)))]
+
+
 def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
-    """The best value in the top passages: the line most about the question's terms that holds one."""
+    """The best value in the top passages: in the row or sentence most about the question's terms, the
+    value under the asked year's column (tables) or nearest those terms (prose)."""
     if not hits:
         return None
     terms = _content_terms(hits[0].terms)
@@ -191,26 +211,28 @@ def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
     for rank, hit in enumerate(hits[:VALUE_LOOKUP_HITS]):
         p = hit.passage
         context_overlap = _term_overlap(terms, p.context) / total
-        for line_start, line in _line_offsets(p.text):
+        for unit_start, unit in _units(p):
             if kind.kind == "date":
-                found = [(m.start(), m.end(), m.group(0)) for m in _DATE_RE.finditer(line)]
+                found = [(m.start(), m.end(), m.group(0)) for m in _DATE_RE.finditer(unit)]
                 found = [f for f in found if parse_date(f[2]) or "年" in f[2]]
             elif kind.kind == "year":
-                found = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b(?:19|20)\d{2}\b", line)]
+                found = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b(?:19|20)\d{2}\b", unit)]
             else:
-                matches = _values_in_line(line, kind.kind)
+                matches = _values_in_line(unit, kind.kind)
                 if not matches:
                     continue
-                m = _pick_column(p, line_start, matches, kind.years)
-                found = [(m.start(), m.end(), _format_value(m, p, kind.kind))]
+                chosen = [_pick_column(p, unit_start, matches, kind.years)] if p.kind == "table" else matches
+                found = [(m.start(), m.end(), _format_value(m, p, kind.kind)) for m in chosen]
             if not found:
                 continue
-            score = _term_overlap(terms, line) / total + 0.2 * context_overlap + 0.3 * hit.score / top
-            score += 0.3 * _label_precision(terms, line[: found[0][0]])
+            pick = _nearest(found, _term_positions(terms, unit))
+            score = _term_overlap(terms, unit) / total + 0.2 * context_overlap + 0.3 * hit.score / top
+            if p.kind == "table":
+                score += 0.3 * _label_precision(terms, unit[: pick[0]])
             score -= 0.02 * rank
             if best is None or score > best.score:
-                s, e, text = found[0]
-                best = Candidate(text.strip(), p, line_start + s, line_start + e, score)
+                s_, e_, text = pick
+                best = Candidate(text.strip(), p, unit_start + s_, unit_start + e_, score)
     return best
 
 
