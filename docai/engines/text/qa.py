@@ -80,7 +80,7 @@ def classify_question(question: str) -> QuestionKind:
     if re.search(
         r"how (much|many)|\bamount\b|\btotal\b|\bvalue\b|\bnumber of\b|revenue|sales|income|\bcost|expense|"
         r"profit|earnings|\beps\b|dividend|\bcash\b|assets|liabilit|\bdebt\b|capex|capital expenditure|"
-        r"\bprice\b|多少|金额|几|收入|利润|总额",
+        r"\bprice\b|\bgain\b|\bloss\b|proceeds|\bpaid\b|\bspen[dt]\b|\bworth\b|\bfees?\b|多少|金额|几|收入|利润|总额",
         q,
     ):
         return QuestionKind("number", years)

@@ -44,7 +44,7 @@ def table_row(y: float, label: str, cells: list[str], xs: tuple[float, ...] = (4
 
 
 def annual_report_pages() -> list[list[Line]]:
-    """Four pages of a small annual report; the answers sit on known pages."""
+    """Five pages of a small annual report; the answers sit on known pages."""
     p1 = [
         (60, 60, "Northwind Traders Annual Report 2023"),
         *prose(
@@ -90,7 +90,17 @@ def annual_report_pages() -> list[list[Line]]:
             ],
         ),
     ]
-    return [p1, p2, p3, p4]
+    p5 = [
+        (60, 60, "Subsequent Events"),
+        *prose(
+            100,
+            [
+                "In February 2024 Northwind sold its bakery division to Contoso Foods.",
+                "Northwind received cash proceeds of $13.2 million; the sale gave a gain of $4.7 million.",
+            ],
+        ),
+    ]
+    return [p1, p2, p3, p4, p5]
 
 
 class DictCache:

@@ -37,6 +37,8 @@ def ask(path: Path, question: str, options: Options = BM25_ONLY):
         ("What was total revenue in 2022?", 2, 1100.0),
         ("How much net income did the company make in FY2022?", 2, 190.0),
         ("How many full-time employees did Northwind have?", 3, 4250.0),
+        ("How much cash proceeds did Northwind receive from selling the bakery division?", 5, 13.2),
+        ("What gain did the sale of the bakery division give?", 5, 4.7),
     ],
 )
 def test_value_questions_cite_the_page_and_pick_the_column(report: Path, question, page, value) -> None:
