@@ -179,7 +179,7 @@ def draw_invoice(
         c.text(right - 4, y, amount, bold=bold, align="right")
         y += 17
     note = (
-        "付款方式：银行转账"
+        "付款方式：银行转账　币种：人民币"
         if zh
         else rng.choice(
             [
@@ -216,8 +216,10 @@ def draw_invoice(
 def draw_receipt(page: Any, rng: random.Random, zh: bool = False) -> Sample:
     """A narrow till receipt in a monospace font: shop, address, date, items, tax, total."""
     c = Canvas(page, font="cour", size=8, margin=12)
-    code, symbol, style = rng.choice(
-        [("MYR", "RM", "us"), ("USD", "$", "us"), ("GBP", "£", "us"), ("CNY", "¥", "us")]
+    code, symbol, style = (
+        ("CNY", "¥", "us")
+        if zh
+        else rng.choice([("MYR", "RM", "us"), ("USD", "$", "us"), ("GBP", "£", "us")])
     )
     shop = v.company(rng, zh).upper()
     addr = v.address(rng, zh).upper()

@@ -105,12 +105,13 @@ RECEIPT_ITEMS = [
 ]
 
 # code, symbol, number style (us: 1,234.56; eu: 1.234,56)
+# code, symbol, number style (us: 1,234.56; eu: 1.234,56). ¥ is left to Chinese documents, where it
+# means CNY; alone on an English page it would be ambiguous with JPY.
 CURRENCIES = [
     ("USD", "$", "us"),
     ("EUR", "€", "eu"),
     ("GBP", "£", "us"),
     ("MYR", "RM", "us"),
-    ("CNY", "¥", "us"),
     ("EUR", "EUR", "eu"),
     ("USD", "USD", "us"),
 ]
