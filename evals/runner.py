@@ -78,10 +78,15 @@ def _extract_one(engine: Any, item: DocTruth, ds: Dataset, options: Options) -> 
             extraction = engine.extract(doc, schema)
         rec.update(status=extraction.status, prediction=extraction.data, error=None)
         rec["evidence_pages"] = {k: v.page_no for k, v in extraction.evidence.items()}
-    except EngineUnavailable:
+    except (EngineUnavailable, KeyboardInterrupt):
         raise
     except DocaiError as e:
         rec.update(status="failed", prediction={}, error=str(e))
+    except Exception as e:  # an engine bug on one document must not end a long eval
+        _log.warning(
+            "%s: %s: %s", item.doc.name, type(e).__name__, e, exc_info=_log.isEnabledFor(logging.DEBUG)
+        )
+        rec.update(status="failed", prediction={}, error=f"internal error: {type(e).__name__}: {e}")
     rec["seconds"] = round(time.perf_counter() - start, 4)
     rec["pages"] = pages
     return rec
@@ -164,10 +169,13 @@ def _ask_one(engine: Any, q: Question, options: Options, cache: _MemoryCache) ->
             answer = engine.ask([doc], q.question, cache=cache)
         cited = list(dict.fromkeys(c.page_no for c in answer.citations))
         rec.update(got=answer.text, found=answer.found, cited_pages=cited, error=None)
-    except EngineUnavailable:
+    except (EngineUnavailable, KeyboardInterrupt):
         raise
     except DocaiError as e:
         rec.update(got="", found=False, cited_pages=[], error=str(e))
+    except Exception as e:  # as for extraction: record it and go on
+        _log.warning("%s: %s: %s", q.doc.name, type(e).__name__, e, exc_info=_log.isEnabledFor(logging.DEBUG))
+        rec.update(got="", found=False, cited_pages=[], error=f"internal error: {type(e).__name__}: {e}")
     rec["seconds"] = round(time.perf_counter() - start, 4)
     rec["anls"] = round(anls(rec["got"], q.answer), 4)
     rec["numeric_ok"] = numeric_match(rec["got"], q.answer) if q.numeric else None

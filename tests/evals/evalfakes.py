@@ -37,6 +37,8 @@ class TableEngine(Engine):
     def extract(self, document, schema, *, progress=None) -> Extraction:  # type: ignore[override]
         TableEngine.calls.append(document.name)
         data = FAKE_DATA.get(document.name)
+        if data == "crash":
+            raise RuntimeError("engine bug")
         if data is None:
             return Extraction(data={}, status="failed", errors=["nothing queued"], engine="fake")
         evidence = {k: Evidence(page_no=1, text=str(v)) for k, v in data.items()}

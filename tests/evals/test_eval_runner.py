@@ -127,3 +127,15 @@ def test_printed_spellings_score_perfectly_on_synthetic_data(fake_engine, tmp_pa
     ex = run_eval(load_dataset(str(root)), Options(engine="fake"))["extraction"]
     assert ex["overall"]["f1"] == 1.0 and ex["overall"]["documents_exact"] == 1.0
     assert ex["fields"]["issue_date"]["tp"] == 6 and ex["fields"]["items[].amount"]["tp"] > 6
+
+
+def test_an_engine_bug_on_one_document_is_recorded_and_the_eval_goes_on(
+    fake_engine, generic_dataset: Path
+) -> None:
+    _queue_predictions()
+    FAKE_DATA["inv1.pdf"] = "crash"
+    ex = run_eval(load_dataset(str(generic_dataset)), Options(engine="fake"))["extraction"]
+    docs = {r["doc"]: r for r in ex["per_document"]}
+    assert docs["inv1.pdf"]["status"] == "failed"
+    assert docs["inv1.pdf"]["error"] == "internal error: RuntimeError: engine bug"
+    assert docs["inv0.pdf"]["wrong"] == [] and ex["documents"] == 3
