@@ -13,7 +13,7 @@ from typing import Any
 from docai import values
 from docai.document import Document, Page
 from docai.engines.base import ProgressCallback
-from docai.engines.text import contracts, heuristics
+from docai.engines.text import contracts, heuristics, receipts
 from docai.engines.text.kv import Candidate, find_pairs
 from docai.engines.text.layout import Line, page_lines, union
 from docai.engines.text.matching import (
@@ -185,6 +185,9 @@ def fill_scalar(spec: FieldSpec, ctx: Context) -> Filled | None:
     if by_sentence or _sentence_only(spec):
         return by_sentence[0] if by_sentence else None
     best = ranked(spec, ctx)
+    total = _receipt_total(spec, ctx)
+    if total is not None:
+        return total
     if best:
         key, c, typed = best[0]
         ev = Evidence(c.page_no, _value_box(c, typed), typed.text, _confidence(key, 1.0, c.conf))
@@ -211,6 +214,20 @@ def fill_list(spec: FieldSpec, ctx: Context) -> list[Filled]:
             )
         )
     return out
+
+
+def _receipt_total(spec: FieldSpec, ctx: Context) -> Filled | None:
+    """A document total picked the way receipts print it (see receipts.find_total), last page first."""
+    if spec.kind not in ("number", "money_text") or "total" not in field_concepts(spec):
+        return None
+    for v in reversed(ctx.views):
+        found = receipts.find_total(v.lines)
+        if found is not None:
+            typed = coerce(spec, found.value, ctx.dayfirst)
+            if typed is not None:
+                ev = Evidence(found.page_no, found.bbox, found.value, _confidence(found.quality, 1.0, None))
+                return Filled(typed.value, ev)
+    return None
 
 
 def _sentence_only(spec: FieldSpec) -> bool:

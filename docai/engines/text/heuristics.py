@@ -103,12 +103,64 @@ def find_company(lines: Sequence[Line], page_no: int, page_height: float) -> Fou
     return _found(runs, 0.7 if _COMPANY_SUFFIX.search(" ".join(r.text for r in runs)) else 0.5)
 
 
+_DATE_TIME = re.compile(
+    r"\b\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\b|\b\d{1,2}:\d{2}\b|\b(formerly|licensee|known as|branch|outlet)\b",
+    re.IGNORECASE,
+)
+_REG_NO = re.compile(
+    r"^[\s(\[{]*[A-Z]{0,3}[\d\s-]{4,}[A-Z]?[)\]}:.\s]*$|\(\s*\w*\d{3,}[\w-]*\s*\)?", re.IGNORECASE
+)
+
+
+def _single_column(lines: Sequence[Line], start: int, count: int = 4) -> bool:
+    """Lines from `start` that are one segment each: a receipt's centred header, not a letterhead."""
+    window = list(lines[start : start + count])
+    return bool(window) and sum(len(ln.segments) == 1 for ln in window) >= len(window) - 1
+
+
+def address_lines(lines: Sequence[Line], after: int) -> list[Line]:
+    """Address lines under the name ending at line `after`: registration numbers and dates skipped before
+    it starts, contact or date lines end it."""
+    picked: list[Line] = []
+    skipped = 0
+    for ln in lines[after + 1 : after + 10]:
+        text = ln.text
+        if picked and re.search(r"invoice|receipt|cashier", text, re.IGNORECASE):
+            break
+        if _CONTACT.search(text) or _DATE_TIME.search(text) or _REG_NO.search(text):
+            if picked:
+                break
+            skipped += 1
+            if skipped > 3:
+                break
+            continue
+        if not picked and not _ADDRESS_HINT.search(text):
+            if _is_noise(text) or len(text) <= 6:
+                skipped += 1
+                continue
+            break
+        if picked and (_is_noise(text) and not _ADDRESS_HINT.search(text) and len(text) > 12):
+            break
+        picked.append(ln)
+        if len(picked) >= 5:
+            break
+    return picked
+
+
 def find_address(lines: Sequence[Line], page_no: int, page_height: float) -> Found | None:
     """The lines under the issuer's name that read like an address, up to the first contact line."""
     blocks = header_runs(lines)
     at = _company_in(blocks, page_height)
     if at is None:
         return None
+    name_box = blocks[at[0]][at[2]].bbox
+    end = next(
+        (ln.index for ln in lines if ln.bbox[1] <= name_box[1] + 1 and ln.bbox[3] >= name_box[3] - 1), None
+    )
+    if end is not None and _single_column(lines, end + 1):
+        picked_lines = address_lines(lines, end)
+        if picked_lines and any(_ADDRESS_HINT.search(ln.text) for ln in picked_lines):
+            return _found([Run(ln.page_no, ln.words) for ln in picked_lines], 0.55)
     picked: list[Run] = []
     for r in blocks[at[0]][at[2] + 1 : at[2] + 8]:
         if _CONTACT.search(r.text):

@@ -1,0 +1,153 @@
+"""A receipt's total: the amount labelled total (grand, nett, rounded, incl. tax) that the payment confirms.
+
+Receipts print several totals (before tax, tax, rounding, quantity) and OCR garbles labels and amounts, so
+labels are matched loosely, amounts are read as money (two decimals, OCR's stray spaces allowed), and the
+pick is checked against cash tendered minus change when the receipt prints both.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from docai.document import BBox
+from docai.engines.text.layout import Line, union
+
+_log = logging.getLogger(__name__)
+
+# '33.90', 'RM 33,90', '39. 80' (OCR splits after the point), '1,234.50'; never glued to letters
+_MONEY = re.compile(r"(?<![\w.,])-?(\d{1,3}(?:,\d{3})+|\d{1,7})\s?[.,]\s?(\d{2})(?![\d])")
+_TOTAL_WORDS = ("total", "jumlah", "amount due", "balance due", "grand", "nett", "net amount", "payable")
+_NOT_TOTAL = re.compile(
+    r"\b(qty|quantity|items?|sub|subtotal|excl\w*|ex|exclusive|before|gst|tax|vat|sst|discount|disc|saving\w*|"
+    r"change|cash|tender\w*|paid|deposit|points?|summary|rounding\s*adj\w*|adj\w*|service|tips?)\b",
+    re.I,
+)
+_INCL = re.compile(r"\bincl\w*|inclusive|rounded|round|nett|grand|due|payable|amount", re.I)
+_CASH = re.compile(r"\b(cash|tender\w*|paid|payment|visa|master\w*|card|credit|debit)\b", re.I)
+_CHANGE = re.compile(r"\b(change|chnage|balance)\b", re.I)
+
+
+@dataclass
+class Amount:
+    value: float
+    text: str
+    page_no: int
+    bbox: BBox
+    line_index: int
+    label: str
+
+
+@dataclass
+class Found:
+    value: str
+    page_no: int
+    bbox: BBox
+    conf: float | None
+    quality: float
+
+
+def _is_total_label(label: str) -> bool:
+    """'TOTAL', 'Tota! Incl. of GST', 'TolalAmtRounded', 'Nett Total': loose, because OCR bends letters."""
+    low = label.lower()
+    if any(w in low for w in _TOTAL_WORDS):
+        return True
+    for tok in re.findall(r"[a-z!|1]{4,}", low):
+        for i in range(0, max(1, len(tok) - 4)):
+            if difflib.SequenceMatcher(None, tok[i : i + 5], "total").ratio() >= 0.8:
+                return True
+    return False
+
+
+def _amounts(ln: Line) -> list[tuple[float, str, BBox, str]]:
+    """Money amounts on a line, left to right, each with its text, box and the words left of it."""
+    out: list[tuple[float, str, BBox, str]] = []
+    text = ""
+    spans: list[tuple[int, int, int]] = []  # (start, end, word index)
+    for i, w in enumerate(ln.words):
+        if text:
+            text += " "
+        spans.append((len(text), len(text) + len(w.text), i))
+        text += w.text
+    for m in _MONEY.finditer(text):
+        whole = m.group(1).replace(",", "")
+        value = float(f"{whole}.{m.group(2)}")
+        if m.group(0).startswith("-"):
+            value = -value
+        idx = [i for s, e, i in spans if s < m.end() and e > m.start()]
+        box = union(ln.words[i].bbox for i in idx)
+        label = text[: spans[idx[0]][0]] if idx else ""
+        out.append((value, m.group(0).replace(" ", ""), box, label))
+    return out
+
+
+def _collect(lines: Sequence[Line]) -> list[Amount]:
+    """Each line's rightmost amount with the line's text left of it as its label; an amount alone on a
+    line takes the label of the line above when that one has a label but no amount ('TOTAL:' / '9.00')."""
+    out: list[Amount] = []
+    for k, ln in enumerate(lines):
+        found = _amounts(ln)
+        if not found:
+            continue
+        value, text, box, label = found[-1]
+        bare = re.sub(r"\b(RM|RH|RN|Rs|MYR|USD|SGD|EUR)\b\.?|[$€£¥]", "", label)  # a currency is no label
+        if not re.search(r"[A-Za-z]{2}", bare) and k > 0:
+            above = lines[k - 1]
+            if not _amounts(above) and re.search(r"[A-Za-z]{2}", above.text):
+                label = above.text
+        out.append(Amount(value, text, ln.page_no, box, ln.index, label.strip()))
+    return out
+
+
+def find_total(lines: Sequence[Line]) -> Found | None:
+    """The receipt's total, or None when no amount is labelled as one and no payment pins it down."""
+    amounts = _collect(lines)
+    if not amounts:
+        return None
+    cash = [a for a in amounts if _CASH.search(a.label) and not _is_total_label(a.label)]
+    change = [a for a in amounts if _CHANGE.search(a.label) and a.value >= 0]
+    paid: set[float] = set()
+    for c in cash:
+        for ch in change:
+            if ch.line_index > c.line_index and c.value - ch.value > 0:
+                paid.add(round(c.value - ch.value, 2))
+        if not change:
+            paid.add(round(c.value, 2))
+    n = max(a.line_index for a in amounts) + 1
+    best: tuple[float, Amount] | None = None
+    for a in amounts:
+        if a.value <= 0 or not _is_total_label(a.label):
+            continue
+        score = 1.0
+        before = [float(f"{m.group(1).replace(',', '')}.{m.group(2)}") for m in _MONEY.finditer(a.label)]
+        if before and abs(sum(before) - a.value) > 0.011:
+            score -= 0.8  # a tax summary row ('TOTAL  52.00  3.12'), unless it reads net + tax = total
+        if _NOT_TOTAL.search(a.label):
+            # 'Total Qty', 'Sub Total', 'Total GST', 'Total Sales (Excluding GST)' name other sums;
+            # 'Total Sales (Inclusive of GST)', 'Total Incl. GST' is the one paid
+            if re.search(r"\b(excl\w*|exclusive|ex|sub|qty|quantity|items?|before)\b", a.label, re.I):
+                continue
+            if not _INCL.search(a.label):
+                continue
+        if _INCL.search(a.label):
+            score += 0.3
+        if round(a.value, 2) in paid:
+            score += 1.0
+        score += 0.3 * a.line_index / n  # the final total is printed below the partial ones
+        score += 0.2 * (a.value >= max(x.value for x in amounts if _is_total_label(x.label)))
+        if best is None or score > best[0]:
+            best = (score, a)
+    if best is not None:
+        a = best[1]
+        quality = 0.85 if round(a.value, 2) in paid else 0.65
+        return Found(f"{a.value:.2f}", a.page_no, a.bbox, None, quality)
+    if cash and change:
+        for c in cash:
+            for ch in change:
+                if ch.line_index > c.line_index and c.value - ch.value > 0:
+                    v = round(c.value - ch.value, 2)
+                    return Found(f"{v:.2f}", c.page_no, c.bbox, None, 0.4)
+    return None
