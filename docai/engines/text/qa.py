@@ -335,12 +335,13 @@ def answer_question(
     pages = rank_pages(hits)
     corpus_cov, page_cov = coverage(hits, indexes)
     if not is_supported(corpus_cov, page_cov):
-        # the closest pages stay as citations so that a reader can check, with a low score
+        # no citations: pages cited under "not found" would read as evidence; the closest one goes to notes
         answer.score = round(min(corpus_cov, page_cov), 3)
-        answer.citations = [_citation(h, s, pages) for h, s in pages[:MAX_CITATIONS]]
+        top = pages[0][0].passage if pages else None
+        closest = f" (closest: {top.doc_name} p. {top.page_no})" if top else ""
         notes.append(
             f"weak evidence: {corpus_cov:.0%} of the question's terms in the documents, "
-            f"{page_cov:.0%} on the best page"
+            f"{page_cov:.0%} on the best page{closest}"
         )
         return answer
     candidate = None

@@ -149,7 +149,8 @@ QUESTION_NOISE = frozenset(
     round decimal place places information outlined clearly primarily according taking account drawing
     conclusions stated only within help basing answers off want need following abilities best respect
     assume assuming report reported mentioned shown show tell explain state fy company make made get got
-    like usd unit units percents formerly known standpoint approach analyst access asked""".split()  # noqa: SIM905
+    like usd unit units percents formerly known standpoint approach analyst access asked
+    的 是 在 吗 呢 哪 里 哪里 什么 多少 几 谁 请问 如何 怎么 哪年 哪一年""".split()  # noqa: SIM905
 )
 # Finance shorthand -> the words statements use for it; expansions count half in the query.
 EXPANSIONS: dict[str, str] = {
@@ -518,7 +519,10 @@ def query_terms(question: str, indexes: list[DocIndex]) -> dict[str, float]:
     n = sum(len(ix.passages) for ix in indexes)
     out: dict[str, float] = {}
     for term, weight in question_terms(question).items():
-        df = max(1, sum(ix.passage_terms.df(term) for ix in indexes))
+        df = sum(ix.passage_terms.df(term) for ix in indexes)
+        if df == 0 and len(term) == 2 and _CJK_RE.match(term) and _CJK_RE.match(term[1]):
+            continue  # a character pair across two words of the question, not a word of it
+        df = max(1, df)
         out[term] = weight * float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
     return out
 

@@ -108,3 +108,9 @@ def test_classify_question() -> None:
     assert classify_question("In which year did the merger close?").kind == "year"
     assert classify_question("What is the gross margin in 2023?").kind == "percent"
     assert classify_question("Did sales grow?").kind == "sentence"
+
+
+def test_not_found_cites_nothing(report: Path) -> None:
+    a = ask(report, "What is the airspeed velocity of an unladen swallow?")
+    assert not a.found and a.citations == []
+    assert any("weak evidence" in n for n in a.notes)
