@@ -72,6 +72,10 @@ def render_report(report: dict[str, Any], console: Any, worst: int = 5) -> None:
         )
         console.print(t)
         spp = ex.get("seconds_per_page")
+        if o.get("evidence_page_accuracy") is not None:
+            console.print(
+                f"evidence on the right page: {_pct(o['evidence_page_accuracy'])}% of filled fields"
+            )
         console.print(
             f"documents fully right: {_pct(o.get('documents_exact'))}% · failed: {o.get('failed', 0)} · "
             f"{ex['pages']} pages in {ex['seconds']:.2f} s" + (f" ({spp:.3f} s/page)" if spp else "")

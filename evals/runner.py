@@ -99,6 +99,7 @@ def run_extraction(
     per_doc: list[dict[str, Any]] = []
     field_counts: dict[str, Counts] = {}
     exact_hits: dict[str, list[bool]] = {}
+    evidence_hits: dict[str, list[bool]] = {}
     overall = Counts()
     for n, item in enumerate(ds.docs, 1):
         rec = _extract_one(engine, item, ds, options)
@@ -121,6 +122,13 @@ def run_extraction(
         for key, ok in scores.exact.items():
             if item.schema is None or item.scored is not None or not is_empty(item.fields.get(key)):
                 exact_hits.setdefault(key, []).append(ok)
+        if item.pages:
+            evidence = rec.get("evidence_pages") or {}
+            rec["evidence_page_ok"] = {
+                k: evidence.get(k) == page for k, page in item.pages.items() if not is_empty(pred.get(k))
+            }
+            for k, ok in rec["evidence_page_ok"].items():
+                evidence_hits.setdefault(k, []).append(ok)
         rec["f1"] = round(doc_total.f1, 4)
         rec["counts"] = doc_total.to_dict()
         rec["wrong"] = _wrong_fields(pred, item.fields, scores)
@@ -134,6 +142,8 @@ def run_extraction(
         d = c.to_dict()
         if path in exact_hits:
             d["accuracy"] = round(sum(exact_hits[path]) / len(exact_hits[path]), 4)
+        if path in evidence_hits:
+            d["evidence_page_accuracy"] = round(sum(evidence_hits[path]) / len(evidence_hits[path]), 4)
         fields[path] = d
     all_exact = [ok for oks in exact_hits.values() for ok in oks]
     summary = overall.to_dict()
@@ -142,6 +152,11 @@ def run_extraction(
         round(sum(1 for r in per_doc if not r["wrong"]) / len(per_doc), 4) if per_doc else None
     )
     summary["failed"] = sum(1 for r in per_doc if r["status"] == "failed")
+    all_evidence = [ok for oks in evidence_hits.values() for ok in oks]
+    # Of the fields an engine filled whose page is known: how often its evidence names that page.
+    summary["evidence_page_accuracy"] = (
+        round(sum(all_evidence) / len(all_evidence), 4) if all_evidence else None
+    )
     return {
         "documents": len(per_doc),
         "pages": pages,

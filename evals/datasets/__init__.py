@@ -34,6 +34,8 @@ class DocTruth:
     schema: dict[str, Any] | None = None
     id: str = ""
     scored: list[str] | None = None
+    pages: dict[str, int] | None = None
+    """Field -> 1-based page it is printed on, where known; scores the engine's evidence pages."""
 
 
 @dataclass

@@ -75,7 +75,9 @@ def load_generic(root: Path) -> Dataset:
             if not isinstance(fields, dict):
                 raise InputError(f'{gt}:{n}: "fields" must be an object')
             doc = _doc_path(root, rec.get("doc"), f"{gt}:{n}")
-            ds.docs.append(DocTruth(doc=doc, fields=fields, id=str(rec.get("id") or rec["doc"])))
+            pages = rec.get("pages")
+            pages = {str(k): int(x) for k, x in pages.items()} if isinstance(pages, dict) else None
+            ds.docs.append(DocTruth(doc=doc, fields=fields, id=str(rec.get("id") or rec["doc"]), pages=pages))
     else:
         for doc in sorted(p for p in root.rglob("*") if p.suffix.lower() in DOC_SUFFIXES):
             side = doc.with_suffix(".json")

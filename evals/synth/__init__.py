@@ -109,8 +109,9 @@ def generate(
 ) -> Path:
     """Write `n` documents of `kind` plus schema.json, gt.jsonl and qa.jsonl into `out`.
 
-    Each gt.jsonl record also carries `shown` (field -> the string printed in the document) and
-    `layout`, so tests and users can check that the truth is really on the page.
+    Each gt.jsonl record also carries `pages` (field -> 1-based page it is printed on, for scoring
+    evidence), `shown` (field -> the string printed) and `layout`, so tests and users can check that
+    the truth is really on the page.
     """
     if kind not in KINDS:
         raise InputError(f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
@@ -134,9 +135,11 @@ def generate(
             doc.save(path, garbage=3, deflate=True, no_new_id=True)
         doc.close()
         schema = schema or schema_for(kind, sample.fields)
+        pages = {k: sample.pages.get(k, 1) for k in sample.fields}
         rec = {
             "doc": path.name,
             "fields": sample.fields,
+            "pages": pages,
             "shown": sample.shown,
             "layout": sample.layout,
             "lang": sample.lang,

@@ -24,6 +24,8 @@ class Sample:
     questions: list[dict[str, Any]] = field(default_factory=list)
     layout: str = ""
     lang: str = "en"
+    pages: dict[str, int] = field(default_factory=dict)
+    """1-based page where each top-level field is printed; fields not listed are on page 1."""
 
 
 def _items(rng: random.Random, zh: bool) -> list[dict[str, Any]]:

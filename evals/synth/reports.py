@@ -289,7 +289,12 @@ def draw_annual_report(
             "pages": [balance_page],
         },
     ]
-    return Sample(fields, shown, q, "annual_report")
+    on_page = dict.fromkeys(
+        ("revenue", "operating_income", "net_income", "earnings_per_share", "employees", "currency"),
+        highlights_page,
+    )
+    on_page.update(total_assets=balance_page, total_liabilities=balance_page)
+    return Sample(fields, shown, q, "annual_report", pages=on_page)
 
 
 FORM_FIELDS = ("applicant_name", "date_of_birth", "email", "phone", "address", "application_number")

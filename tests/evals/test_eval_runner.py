@@ -139,3 +139,19 @@ def test_an_engine_bug_on_one_document_is_recorded_and_the_eval_goes_on(
     assert docs["inv1.pdf"]["status"] == "failed"
     assert docs["inv1.pdf"]["error"] == "internal error: RuntimeError: engine bug"
     assert docs["inv0.pdf"]["wrong"] == [] and ex["documents"] == 3
+
+
+def test_evidence_pages_are_scored_where_truth_knows_them(fake_engine, tmp_path: Path) -> None:
+    from docai.evals.synth import generate
+
+    root = generate("annual_report", 1, tmp_path / "rep", seed=3)
+    rec = json.loads((root / "gt.jsonl").read_text().splitlines()[0])
+    assert rec["pages"]["revenue"] == 3 and rec["pages"]["total_assets"] == 6 and rec["pages"]["company"] == 1
+    FAKE_DATA[rec["doc"]] = dict(rec["fields"])  # the fake cites page 1 for every field
+    ex = run_eval(load_dataset(str(root)), Options(engine="fake"))["extraction"]
+    assert ex["fields"]["company"]["evidence_page_accuracy"] == 1.0
+    assert ex["fields"]["revenue"]["evidence_page_accuracy"] == 0.0
+    wrong_pages = sum(1 for p in rec["pages"].values() if p != 1)
+    assert ex["overall"]["evidence_page_accuracy"] == pytest.approx(
+        1 - wrong_pages / len(rec["pages"]), abs=1e-3
+    )
