@@ -50,6 +50,8 @@ def _is_noise(text: str) -> bool:
     letters = re.sub(r"[^A-Za-z\u4e00-\u9fff]", "", text)
     if len(letters) < 3:
         return True
+    if letters.isascii() and letters.islower():
+        return True  # printed names carry capitals; all lower case is handwriting or a stamp read by OCR
     words = set(re.findall(r"[a-z\u4e00-\u9fff]+", text.lower()))
     return bool(words) and words <= _TITLE_WORDS
 
@@ -93,6 +95,13 @@ def _found(runs: list[Run], quality: float) -> Found:
     )  # fmt: skip
 
 
+_SUFFIX_ONLY = re.compile(
+    r"\W*(S[DO0]N\.?,?\s*BH?D\.?|BHD|LTD\.?|LIMITED|INC\.?|LLC|CO\.|PLC)\W*", re.IGNORECASE
+)
+# OCR reads the 'D' of the Malaysian 'SDN BHD' as O or 0; only inside that legal form is it corrected
+_SDN_OCR = re.compile(r"\bS[O0]N(\.?,?\s*BH?D)\b")
+
+
 def find_company(lines: Sequence[Line], page_no: int, page_height: float) -> Found | None:
     """The issuer's name: a company suffix near the top, else the most prominent of the first lines."""
     blocks = header_runs(lines)
@@ -100,7 +109,15 @@ def find_company(lines: Sequence[Line], page_no: int, page_height: float) -> Fou
     if at is None:
         return None
     runs = blocks[at[0]][at[1] : at[2] + 1]
-    return _found(runs, 0.7 if _COMPANY_SUFFIX.search(" ".join(r.text for r in runs)) else 0.5)
+    if _SUFFIX_ONLY.fullmatch(" ".join(r.text for r in runs)):
+        # 'SDN BHD' alone: the name is on the line above, which layout put in another block
+        top = runs[0].bbox[1]
+        above = [ln for ln in lines if ln.bbox[3] <= top + 2 and top - ln.bbox[3] < 2 * runs[0].height]
+        if above and not _CONTACT.search(above[-1].text) and not _is_noise(above[-1].text):
+            runs = [Run(above[-1].page_no, above[-1].words), *runs]
+    found = _found(runs, 0.7 if _COMPANY_SUFFIX.search(" ".join(r.text for r in runs)) else 0.5)
+    found.value = _SDN_OCR.sub(r"SDN\1", found.value)
+    return found
 
 
 _DATE_TIME = re.compile(

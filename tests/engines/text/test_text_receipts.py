@@ -90,3 +90,20 @@ def test_no_total_label_and_no_payment_gives_nothing(tmp_path: Path) -> None:
     pdf = draw_pdf(tmp_path / "r.pdf", [(60, 100, "WIDGET"), (300, 100, "12.00"), (60, 120, "Thank you")])
     with load_document(pdf) as doc:
         assert find_total(group_lines(doc.page(1).words)) is None
+
+
+def test_company_skips_lowercase_scribble_and_joins_a_suffix_line(tmp_path: Path) -> None:
+    """A handwritten note read by OCR above the header is not the shop; 'SON BHD' on its own line is the
+    end of the name above it (and OCR's O for D inside 'SDN BHD' is corrected)."""
+    items = [
+        (150, 40, "tan woon yann", 14),
+        (150, 70, "LIGHTROOM GALLERY"),
+        (150, 100, "SON BHD"),
+        (150, 130, "NO 28, JALAN ASTANA 1C,"),
+        (150, 146, "41050 KLANG SELANGOR"),
+    ]
+    pdf = draw_pdf(tmp_path / "r.pdf", items, font="cour")
+    with load_document(pdf) as doc:
+        r = TextEngine(Options(extra={"semantic": False})).extract(doc, SCHEMA)
+    assert r.data["company"] == "LIGHTROOM GALLERY SDN BHD"
+    assert r.data["address"] == "NO 28, JALAN ASTANA 1C, 41050 KLANG SELANGOR"
