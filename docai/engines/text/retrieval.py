@@ -30,7 +30,7 @@ _log = logging.getLogger(__name__)
 INDEX_VERSION = 4
 K1, B = 1.2, 0.75
 # Weights of the normalised signals in the fused passage score.
-W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 1.0, 0.3
+W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 1.0, 0.6
 # Embedding runs at about 60 passages/s on 2 free cores; a 500-page filing has about 5,000 passages.
 EMBED_MAX_PASSAGES = 6000
 
