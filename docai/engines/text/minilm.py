@@ -1,0 +1,122 @@
+"""A torch-free forward pass of all-MiniLM-L6-v2 (a 6-layer BERT) in NumPy.
+
+The `text` engine needs sentence vectors for short labels and passages. Loading torch and transformers
+for that costs seconds per process; this reads the same safetensors weights with NumPy and the
+`tokenizers` library and computes the same vectors (mean pooling over the attention mask, then L2
+normalisation), so a cold `docai extract` stays fast and the `text` engine never imports torch.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+_ERF_P = 0.3275911
+_ERF_A = (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """erf to about 1e-7 (Abramowitz and Stegun 7.1.26); NumPy has no erf of its own."""
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + _ERF_P * a)
+    poly = t * (_ERF_A[0] + t * (_ERF_A[1] + t * (_ERF_A[2] + t * (_ERF_A[3] + t * _ERF_A[4]))))
+    return sign * (1.0 - poly * np.exp(-a * a))
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * weight + bias
+
+
+class MiniLM:
+    """BERT encoder weights in NumPy; `encode` gives L2-normalised mean-pooled sentence vectors."""
+
+    def __init__(self, folder: Path, max_tokens: int = 128) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        config = json.loads((folder / "config.json").read_text())
+        if config.get("model_type") != "bert" or config.get("hidden_act") != "gelu":
+            raise ValueError(f"{folder}: not a BERT model with GELU")
+        self.heads = int(config["num_attention_heads"])
+        self.layers = int(config["num_hidden_layers"])
+        self.eps = float(config.get("layer_norm_eps", 1e-12))
+        self.w = load_file(str(folder / "model.safetensors"))
+        self.dim = int(config["hidden_size"])
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=max_tokens)
+        self.tokenizer.enable_padding(pad_id=int(config.get("pad_token_id", 0)))
+
+    def _linear(self, x: np.ndarray, name: str) -> np.ndarray:
+        # 2-D products use BLAS; NumPy's stacked (3-D) matmul is about ten times slower here
+        flat = x.reshape(-1, x.shape[-1]) @ self.w[f"{name}.weight"].T + self.w[f"{name}.bias"]
+        return flat.reshape(*x.shape[:-1], flat.shape[-1])
+
+    def hidden_states(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray) -> np.ndarray:
+        """The last layer's token vectors, shape (batch, tokens, hidden)."""
+        w = self.w
+        n, length = ids.shape
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][np.arange(length)][None, :, :]
+            + w["embeddings.token_type_embeddings.weight"][types]
+        )
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
+        head_dim = self.dim // self.heads
+        # padded positions get a large negative score so softmax ignores them
+        bias = ((1.0 - mask[:, None, None, :].astype(np.float32)) * -1e9).astype(np.float32)
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}"
+
+            def split(t: np.ndarray) -> np.ndarray:
+                return t.reshape(n, length, self.heads, head_dim).transpose(0, 2, 1, 3)
+
+            q = split(self._linear(x, f"{p}.attention.self.query"))
+            k = split(self._linear(x, f"{p}.attention.self.key"))
+            v = split(self._linear(x, f"{p}.attention.self.value"))
+            # einsum reaches BLAS for these stacked products; plain 4-D matmul does not
+            scores = np.einsum("bhld,bhmd->bhlm", q, k, optimize=True) / math.sqrt(head_dim) + bias
+            scores -= scores.max(-1, keepdims=True)
+            probs = np.exp(scores)
+            probs /= probs.sum(-1, keepdims=True)
+            ctx = np.einsum("bhlm,bhmd->bhld", probs, v, optimize=True)
+            ctx = ctx.transpose(0, 2, 1, 3).reshape(n, length, self.dim)
+            attn = self._linear(ctx, f"{p}.attention.output.dense")
+            x = _layer_norm(
+                attn + x,
+                w[f"{p}.attention.output.LayerNorm.weight"],
+                w[f"{p}.attention.output.LayerNorm.bias"],
+                self.eps,
+            )
+            inner = _gelu(self._linear(x, f"{p}.intermediate.dense"))
+            out = self._linear(inner, f"{p}.output.dense")
+            x = _layer_norm(
+                out + x, w[f"{p}.output.LayerNorm.weight"], w[f"{p}.output.LayerNorm.bias"], self.eps
+            )
+        return x
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """Vectors of shape (len(texts), hidden), float32, unit length; batched by length to limit padding."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            encodings = self.tokenizer.encode_batch([texts[i] or " " for i in idx])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            types = np.array([e.type_ids for e in encodings], dtype=np.int64)
+            hidden = self.hidden_states(ids, mask, types)
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(1) / np.clip(weights.sum(1), 1e-9, None)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            out[idx] = pooled / np.clip(norms, 1e-12, None)
+        return out
