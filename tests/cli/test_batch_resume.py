@@ -99,3 +99,25 @@ def test_sigint_then_resume_gives_each_result_once(tmp_path: Path) -> None:
         database.close()
     per_doc = Counter(r.sha256 for r in finished)
     assert len(per_doc) == N_DOCS and max(per_doc.values()) == 1
+
+
+def test_two_worker_processes(tmp_path: Path) -> None:
+    folder, out, db = tmp_path / "docs", tmp_path / "results.jsonl", tmp_path / "batch.db"
+    folder.mkdir()
+    import pymupdf
+
+    for i in range(12):
+        doc = pymupdf.open()
+        page = doc.new_page(width=595, height=842)
+        page.insert_text((72, 110), f"Invoice No: INV-{2000 + i}", fontsize=11)
+        page.insert_text((72, 130), f"Total: ${10 + i}.00", fontsize=11)
+        doc.save(folder / f"w{i:02d}.pdf")
+        doc.close()
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    proc = _batch(folder, out, db, "--workers", "2")
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1, err
+    rows = {Path(x["file"]).name: x for x in map(json.loads, out.read_text().splitlines())}
+    assert len(rows) == 13 and rows["broken.pdf"]["status"] == "failed"
+    assert rows["w05.pdf"]["data"] == {"invoice_number": "INV-2005", "total": 15.0}
+    assert Counter(r["status"] for r in rows.values()) == {"ok": 12, "failed": 1}
