@@ -41,6 +41,8 @@ class ImageProvider:
         self.path = path
         self.metadata: dict[str, str] = {}
         self._lock = threading.RLock()  # seek() makes the open image stateful: one thread at a time
+        self._orient: dict[int, int] = {}
+        self._first: PILImage.Image | None = None
         self._img = self._open_checked(path)
         try:
             self._frames = int(getattr(self._img, "n_frames", 1) or 1)
@@ -49,10 +51,11 @@ class ImageProvider:
             raise InputError(f"{path.name}: the image's frames cannot be read ({_short(e)})") from None
         self._describe()
 
-    @staticmethod
-    def _open_checked(path: Path) -> PILImage.Image:
+    def _open_checked(self, path: Path) -> PILImage.Image:
         """Open and decode frame 1 once (truncated or corrupt data fails here, not mid-run), then
-        reopen so that the decoded pixels are not held while the document stays open."""
+        reopen a lazy handle for the other frames. The decoded frame 1 is handed to its first render
+        (the usual next step, OCR) instead of being decoded again; its EXIF orientation is read now,
+        as Pillow decodes a whole PNG again just to look for EXIF."""
         from PIL import Image as PILImage
 
         with warnings.catch_warnings():
@@ -78,11 +81,22 @@ class ImageProvider:
             except (OSError, SyntaxError, ValueError, EOFError, PILImage.DecompressionBombError) as e:
                 img.close()
                 raise InputError(f"{path.name}: the image data is damaged ({_short(e)})") from None
-            img.close()
+            self._orient[1] = _exif_orientation(img)
+            self._first = img
             try:
                 return PILImage.open(path)
             except (OSError, ValueError) as e:
+                img.close()
+                self._first = None
                 raise InputError(f"{path.name}: not a readable image ({_short(e)})") from None
+
+    def dpi(self) -> float | None:
+        """The resolution the file declares (None when absent or implausible)."""
+        try:
+            value = float(self.metadata.get("dpi", ""))
+        except ValueError:
+            return None
+        return value if 30 <= value <= 4800 else None
 
     def _describe(self) -> None:
         fmt = self._img.format or ""
@@ -102,17 +116,13 @@ class ImageProvider:
         except (EOFError, OSError, ValueError) as e:
             raise InputError(f"{self.path.name}: frame {page_no} cannot be read ({_short(e)})") from None
 
-    def _orientation(self) -> int:
-        try:
-            return int(self._img.getexif().get(_EXIF_ORIENTATION, 1))
-        except Exception:
-            return 1
-
     def page_size(self, page_no: int) -> tuple[float, float, int]:
         with self._lock:
             self._seek(page_no)
             w, h = self._img.size
-            turned = self._orientation() in _SWAPS_SIDES
+            if page_no not in self._orient:
+                self._orient[page_no] = _exif_orientation(self._img)
+            turned = self._orient[page_no] in _SWAPS_SIDES
         if turned:
             w, h = h, w
         return float(w), float(h), 0
@@ -123,18 +133,20 @@ class ImageProvider:
     def image_coverage(self, page_no: int) -> float:
         return 1.0
 
-    def render(self, page_no: int, dpi: float) -> Image:
-        """The frame as displayed, RGB, scaled by dpi/72."""
+    def render(self, page_no: int, dpi: float, grey: bool = False) -> Image:
+        """The frame as displayed, RGB (8-bit grey with `grey`, as OCR wants), scaled by dpi/72."""
         from PIL import Image as PILImage
         from PIL import ImageOps
 
         with self._lock:
-            self._seek(page_no)
+            first, self._first = (self._first, None) if page_no == 1 else (None, self._first)
+            if first is None:
+                self._seek(page_no)
             try:
-                frame = ImageOps.exif_transpose(self._img)
+                frame = ImageOps.exif_transpose(first if first is not None else self._img)
                 if frame.mode in ("I;16", "I;16B", "I", "F"):  # 16-bit/float greyscale scans
                     frame = frame.convert("I").point(lambda v: v * (1 / 256)).convert("L")
-                frame = frame.convert("RGB")
+                frame = frame.convert("L" if grey else "RGB")
             except (OSError, ValueError, SyntaxError) as e:
                 raise InputError(f"{self.path.name}: image data is damaged ({_short(e)})") from None
         if abs(dpi - 72.0) > 0.01:
@@ -154,7 +166,17 @@ class ImageProvider:
         ]
 
     def close(self) -> None:
+        if self._first is not None:
+            self._first.close()
+            self._first = None
         self._img.close()
+
+
+def _exif_orientation(img: PILImage.Image) -> int:
+    try:
+        return int(img.getexif().get(_EXIF_ORIENTATION, 1))
+    except Exception:
+        return 1
 
 
 def _short(e: BaseException) -> str:

@@ -93,6 +93,14 @@ def ocr_scale(width: float, height: float, is_image: bool) -> float:
     return scale
 
 
+def _true_dpi(provider: PdfProvider | ImageProvider, scale: float) -> float | None:
+    """The OCR image's real resolution: the render's for PDF pages, the declared one for image files."""
+    if isinstance(provider, ImageProvider):
+        declared = provider.dpi()
+        return declared * scale if declared else None
+    return 72.0 * scale
+
+
 def _needs_ocr(mode: str, layer: list[Word], provider: PdfProvider | ImageProvider, page_no: int) -> bool:
     if mode == "never":
         return False
@@ -155,8 +163,8 @@ def load_document(path: str | Path, options: Options | None = None) -> Document:
         words, source, orientation = layer, "layer", 0
         if _needs_ocr(options.ocr, layer, provider, page_no):
             scale = ocr_scale(width, height, is_image)
-            image = provider.render(page_no, 72.0 * scale)
-            result = ocr_page(image, scale, lang, osd=options.osd)
+            image = provider.render(page_no, 72.0 * scale, grey=True)
+            result = ocr_page(image, scale, lang, osd=options.osd, dpi=_true_dpi(provider, scale))
             del image
             # An unusable layer gives way to any OCR reading; a usable but stamp-sized one (a scan with
             # a Bates number) only to a reading that found more.

@@ -10,6 +10,7 @@ reads normally.
 from __future__ import annotations
 
 import functools
+import io
 import logging
 import os
 import re
@@ -37,6 +38,8 @@ CONFIDENT_MEAN = 0.70
 """A first reading with at least CONFIDENT_WORDS words at CONFIDENT_MEAN mean confidence skips OSD
 (sideways and upside-down pages read at about 0.2 here; upright print at about 0.95)."""
 _THREAD_ENV = {"OMP_THREAD_LIMIT": "1"}
+PSM = 3
+"""Tesseract page segmentation mode: 3 is its fully automatic layout analysis."""
 
 
 @dataclass
@@ -48,10 +51,47 @@ class OcrResult:
     orientation: int = 0
 
 
-def _single_thread() -> None:
-    # OpenMP inside Tesseract thrashes on small machines (1.8 s vs 11.7 s a page on 2 cores);
-    # pytesseract runs tesseract with our environment, so set it for every call.
-    os.environ.update(_THREAD_ENV)
+def _tesseract_env() -> dict[str, str]:
+    # OpenMP inside Tesseract thrashes on small machines (1.8 s vs 11.7 s a page on 2 cores); the
+    # limit goes into the child's own environment, so it holds whatever the parent process has set.
+    return dict(os.environ, **_THREAD_ENV)
+
+
+def _exe() -> str:
+    exe = shutil.which("tesseract")
+    if exe is None:
+        raise EngineUnavailable("tesseract is not installed (Debian: apt-get install tesseract-ocr)")
+    return exe
+
+
+def _pixels(image: Image) -> bytes:
+    """The image as a binary PGM (8-bit grey) for Tesseract's stdin.
+
+    Grey because Tesseract thresholds grey anyway and reads an RGB page about 1.5x slower; PGM because
+    writing it is a copy (pytesseract's PNG encoding cost as much as the OCR itself)."""
+    grey = image if image.mode == "L" else image.convert("L")
+    buf = io.BytesIO()
+    grey.save(buf, format="PPM")
+    return buf.getvalue()
+
+
+def run_tesseract(image: Image, args: list[str], timeout: float = OCR_TIMEOUT_S) -> str:
+    """Tesseract's stdout for `image` fed on stdin, with `args` after `stdin stdout`.
+
+    EngineUnavailable without the binary, EngineError when it fails or runs past `timeout`."""
+    cmd = [_exe(), "stdin", "stdout", *args]
+    try:
+        proc = subprocess.run(
+            cmd, input=_pixels(image), capture_output=True, timeout=timeout, env=_tesseract_env(), check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise EngineError(f"tesseract took over {timeout:g} s on one page") from None
+    except OSError as e:
+        raise EngineUnavailable(f"tesseract cannot be run: {e}") from None
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip()
+        raise EngineError(f"tesseract failed ({' '.join(args)}): {err[-200:] or proc.returncode}")
+    return proc.stdout.decode("utf-8", "replace")
 
 
 @functools.lru_cache(maxsize=1)
@@ -86,25 +126,24 @@ def check_lang(lang: str) -> str:
 def detect_orientation(image: Image) -> int:
     """Clockwise rotation (0, 90, 180, 270) that makes the page upright; 0 whenever OSD cannot tell
     (too little text, low confidence, any Tesseract failure)."""
-    import pytesseract
-
-    _single_thread()
     img = image
     longest = max(img.size)
     if longest > OSD_MAX_SIDE:
         f = OSD_MAX_SIDE / longest
         img = img.resize((max(1, round(img.width * f)), max(1, round(img.height * f))))
     try:
-        osd = pytesseract.image_to_osd(img, output_type=pytesseract.Output.DICT)
-    except pytesseract.TesseractNotFoundError:
-        raise EngineUnavailable(
-            "tesseract is not installed (Debian: apt-get install tesseract-ocr)"
-        ) from None
-    except Exception as e:  # "Too few characters", missing osd pack, odd output: treat as upright
-        _log.debug("OSD failed, taking the page as upright: %s", str(e).strip()[:120])
+        out = run_tesseract(img, ["--psm", "0"])
+    except EngineUnavailable:
+        raise
+    except EngineError as e:  # "Too few characters", missing osd pack: treat as upright
+        _log.debug("OSD failed, taking the page as upright: %s", str(e)[:120])
         return 0
-    rotate = int(osd.get("rotate", 0)) % 360
-    conf = float(osd.get("orientation_conf", 0.0))
+    found = dict(re.findall(r"^(Rotate|Orientation confidence):\s*([-\d.]+)\s*$", out, re.MULTILINE))
+    try:
+        rotate = int(found.get("Rotate", "0")) % 360
+        conf = float(found.get("Orientation confidence", "0"))
+    except ValueError:
+        return 0
     if rotate not in (90, 180, 270) or conf < OSD_MIN_CONFIDENCE:
         return 0
     _log.info("OSD: content needs %d degrees clockwise (confidence %.1f)", rotate, conf)
@@ -137,34 +176,41 @@ def unrotate_box(box: BBox, degrees: int, width: float, height: float) -> BBox:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def ocr_words(image: Image, scale: float, lang: str = "eng") -> list[Word]:
-    """OCR `image` as it is; boxes are divided by `scale` (pixels per point) to land in page points."""
-    import pytesseract
+def ocr_args(lang: str, dpi: float | None = None, psm: int = PSM) -> list[str]:
+    """Tesseract arguments for a word reading (TSV out). `dpi` is the image's true resolution when
+    known: without it Tesseract guesses from the text height, and its size filters follow the guess."""
+    args = ["-l", lang, "--psm", str(psm)]
+    if dpi and dpi >= 30:
+        args += ["--dpi", str(round(dpi))]
+    return [*args, "tsv"]
 
-    _single_thread()
-    try:
-        data = pytesseract.image_to_data(
-            image, lang=lang, output_type=pytesseract.Output.DICT, timeout=OCR_TIMEOUT_S
-        )
-    except pytesseract.TesseractNotFoundError:
-        raise EngineUnavailable(
-            "tesseract is not installed (Debian: apt-get install tesseract-ocr)"
-        ) from None
-    except pytesseract.TesseractError as e:
-        raise EngineError(f"tesseract failed (lang {lang!r}): {e.message.strip()[:200]}") from None
-    except RuntimeError as e:  # pytesseract's timeout (TesseractError, a RuntimeError too, is above)
-        raise EngineError(f"tesseract took over {OCR_TIMEOUT_S} s on one page ({e})") from None
+
+def parse_tsv(tsv: str, scale: float) -> list[Word]:
+    """Words of Tesseract's TSV output, boxes divided by `scale` (pixels per point)."""
     words: list[Word] = []
-    for i, raw in enumerate(data["text"]):
-        text = (raw or "").strip()
-        conf = float(data["conf"][i])
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5":
+            continue
+        text = cols[11].strip()
+        try:
+            conf = float(cols[10])
+            block, par, line = int(cols[2]), int(cols[3]), int(cols[4])
+            x, y, w, h = (int(v) for v in cols[6:10])
+        except ValueError:
+            continue
         if not text or conf < 0:
             continue
-        x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
-        block = data["block_num"][i] * 1000 + data["par_num"][i]
         box = (x / scale, y / scale, (x + w) / scale, (y + h) / scale)
-        words.append(Word(text, box, round(conf / 100.0, 4), block, data["line_num"][i]))
+        words.append(Word(text, box, round(conf / 100.0, 4), block * 1000 + par, line))
     return words
+
+
+def ocr_words(
+    image: Image, scale: float, lang: str = "eng", dpi: float | None = None, psm: int = PSM
+) -> list[Word]:
+    """OCR `image` as it is; boxes are divided by `scale` (pixels per point) to land in page points."""
+    return parse_tsv(run_tesseract(image, ocr_args(lang, dpi, psm)), scale)
 
 
 def mean_confidence(words: list[Word]) -> float:
@@ -173,21 +219,25 @@ def mean_confidence(words: list[Word]) -> float:
     return sum((w.conf or 0.0) * len(w.text) for w in words) / total if total else 0.0
 
 
-def ocr_page(image: Image, scale: float, lang: str = "eng", osd: bool = True) -> OcrResult:
+def ocr_page(
+    image: Image, scale: float, lang: str = "eng", osd: bool = True, dpi: float | None = None
+) -> OcrResult:
     """Words of a displayed page image at `scale` pixels per point, in displayed-page points.
 
     Tesseract reads the page as shown first. Only when that reading is weak (few words or low
     confidence) and `osd` is on does OSD look for a turned page; the upright re-reading is kept if it is
     more confident. Upright scans, the usual case, so pay for one Tesseract pass instead of two.
+    `dpi` is the image's true resolution when known (see `ocr_args`).
     """
-    first = ocr_words(image, scale, lang)
+    image = image if image.mode == "L" else image.convert("L")  # once, not once per pass
+    first = ocr_words(image, scale, lang, dpi)
     if not osd or (len(first) >= CONFIDENT_WORDS and mean_confidence(first) >= CONFIDENT_MEAN):
         return OcrResult(first, 0)
     degrees = detect_orientation(image)
     if not degrees:
         return OcrResult(first, 0)
     upright = rotate_clockwise(image, degrees)
-    words = ocr_words(upright, scale, lang)
+    words = ocr_words(upright, scale, lang, dpi)
     del upright
     if mean_confidence(words) <= mean_confidence(first):
         return OcrResult(first, 0)

@@ -149,25 +149,27 @@ class PdfProvider:
                 covered += max(0.0, x1 - x0) * max(0.0, y1 - y0)
         return min(1.0, covered / area)
 
-    def render(self, page_no: int, dpi: float) -> Image:
-        """The page as displayed at `dpi`, RGB."""
+    def render(self, page_no: int, dpi: float, grey: bool = False) -> Image:
+        """The page as displayed at `dpi`, RGB (8-bit grey with `grey`, as OCR wants)."""
         if self.rasterizer == "pdf2image":
-            return self._render_poppler(page_no, dpi)
-        return self._render_mupdf(page_no, dpi)
+            img = self._render_poppler(page_no, dpi)
+            return img.convert("L") if grey else img
+        return self._render_mupdf(page_no, dpi, grey)
 
     @_serialized
-    def _render_mupdf(self, page_no: int, dpi: float) -> Image:
+    def _render_mupdf(self, page_no: int, dpi: float, grey: bool = False) -> Image:
         fitz = import_pymupdf()
         from PIL import Image as PILImage
 
         page = self._page(page_no)
         zoom = dpi / 72.0
         try:
-            pix = page.get_pixmap(matrix=fitz.Matrix(zoom, zoom), alpha=False, colorspace=fitz.csRGB)
+            space = fitz.csGRAY if grey else fitz.csRGB
+            pix = page.get_pixmap(matrix=fitz.Matrix(zoom, zoom), alpha=False, colorspace=space)
         except Exception as e:
             raise InputError(f"{self.path.name}: page {page_no} cannot be rendered ({_short(e)})") from None
         # frombytes copies once out of the pixmap; the pixmap is then freed.
-        return PILImage.frombytes("RGB", (pix.width, pix.height), pix.samples_mv)
+        return PILImage.frombytes("L" if grey else "RGB", (pix.width, pix.height), pix.samples_mv)
 
     def render_sizes(self, page_no: int, sizes: list[tuple[int, int]]) -> list[Image]:
         """The page as displayed at each exact (width, height) in pixels. PyMuPDF interprets the page
