@@ -40,6 +40,13 @@ def test_evaluate_tables_finds_the_drawn_table(tmp_path: Path) -> None:
     r = evaluate_tables(ds)
     assert r["detection"]["tp"] == 1 and r["detection"]["fn"] == 0
     assert r["structure"]["f1"] > 0.9 and r["cell_accuracy"] > 0.9
+
+
+def test_a_peer_finder_plugs_in(tmp_path: Path) -> None:
+    pytest.importorskip("pdfplumber", reason="pdfplumber is a benchmark peer (pip install docai[bench])")
+    pdf = tmp_path / "t.pdf"
+    bbox = _table_pdf(pdf)
+    ds = Dataset(name="t", root=tmp_path, tables=[TableTruth(pdf, 1, bbox, GRID, "t1")])
     r2 = evaluate_tables(ds, finder=pdfplumber_tables, finder_name="pdfplumber")
     assert r2["finder"] == "pdfplumber" and r2["detection"]["tp"] == 1
 
