@@ -67,7 +67,7 @@ def aligned_tables(words: list[Word], page_no: int = 1) -> list[Table]:
     lines = group_lines(words, page_no, gap=TABLE_GAP)
     out: list[Table] = []
     for region in _regions(lines):
-        t = _grid(region, page_no)
+        t = _grid(_with_group_headers(region, lines), page_no)
         if t is not None:
             out.append(t)
     return out
@@ -99,6 +99,43 @@ def _regions(lines: list[Line]) -> list[list[Line]]:
     return [r for r in regions if len(r) >= 2]
 
 
+def _with_group_headers(region: list[Line], lines: list[Line]) -> list[Line]:
+    """The region with the lines just above it that head groups of its data columns.
+
+    Such a line sits close above, inside the table's width, clear of the stub (first) column and over
+    some of the data columns; a caption or title starts at the left edge, runs wider or is centred on the
+    whole table, so it stays out.
+    """
+    cols = _columns(region)
+    if len(cols) < 2:
+        return region
+    left, right = cols[0][1], max(b for _, b in cols)
+    width = right - cols[0][0]
+
+    def close(upper: Line, lower: Line) -> bool:
+        return lower.bbox[1] - upper.bbox[3] <= 1.0 * max(upper.height, lower.height)
+
+    def heads(ln: Line) -> bool:
+        segs = ln.segments or [ln]
+        centred = abs((ln.bbox[0] + ln.bbox[2]) / 2 - (cols[0][0] + right) / 2) < 0.1 * width
+        return (
+            ln.bbox[0] > left
+            and ln.bbox[2] <= right + 2
+            and not centred
+            and all(s.bbox[2] - s.bbox[0] <= 0.6 * width for s in segs)
+        )
+
+    out = list(region)
+    i = region[0].index - 1
+    while i >= 0 and len(out) - len(region) < 2 and close(lines[i], out[0]) and heads(lines[i]):
+        # the last line of a caption paragraph is no header: the line above it runs on from the left
+        if i > 0 and close(lines[i - 1], lines[i]) and lines[i - 1].bbox[0] <= left:
+            break
+        out.insert(0, lines[i])
+        i -= 1
+    return out
+
+
 def _columns(lines: list[Line]) -> list[tuple[float, float]]:
     """X-ranges covered by segments, split at whitespace that runs through (nearly) every row."""
     segs = sorted((s.bbox[0], s.bbox[2]) for ln in lines for s in ln.segments)
@@ -117,34 +154,86 @@ def _columns(lines: list[Line]) -> list[tuple[float, float]]:
     return [(a, b) for a, b in cols]
 
 
+def _col_of(x: float, cols: list[tuple[float, float]]) -> int:
+    """The column holding `x`, else the nearest one."""
+    return min(
+        range(len(cols)),
+        key=lambda i: 0 if cols[i][0] <= x <= cols[i][1] else min(abs(x - cols[i][0]), abs(x - cols[i][1])),
+    )
+
+
+def _line_cells(ln: Line, cols: list[tuple[float, float]]) -> tuple[list[list[Word]], bool]:
+    """Words of a line per column, and whether some text spans several columns.
+
+    A gap-separated segment is one cell's text: when it crosses the whitespace between columns it is a
+    spanning cell (a group header) and goes whole to the column under its centre, unless its words part
+    at a column boundary with more than a word space between them (two cells set close together).
+    """
+    cells: list[list[Word]] = [[] for _ in cols]
+    spanning = False
+    for seg in ln.segments or [ln]:
+        b = seg.bbox
+        over = [i for i, (a, z) in enumerate(cols) if min(b[2], z) - max(b[0], a) > 0]
+        ks = [_col_of((w.bbox[0] + w.bbox[2]) / 2, cols) for w in seg.words]
+        parted = all(
+            k1 == k2 or w2.bbox[0] - w1.bbox[2] > 0.6 * seg.height
+            for (k1, w1), (k2, w2) in zip(zip(ks, seg.words), zip(ks[1:], seg.words[1:]))  # noqa: B905
+        )
+        if len(over) > 1 and not (parted and len(set(ks)) > 1):
+            spanning = True
+            cells[_col_of((b[0] + b[2]) / 2, cols)].extend(seg.words)
+            continue
+        for k, w in zip(ks, seg.words, strict=True):
+            cells[k].append(w)
+    return cells, spanning
+
+
+def _is_body(cells: list[list[Word]]) -> bool:
+    """A data row: several cells, those after the stub column numeric (half will do with a stub)."""
+    vals = [" ".join(w.text for w in c) for c in cells[1:] if c]
+    need = 0.5 if cells[0] else 0.75
+    return len(vals) >= 1 and sum(1 for c in cells if c) >= 2 and sum(map(_numeric, vals)) >= need * len(vals)
+
+
+def _gap(prev: list[list[Word]], ln: Line) -> float:
+    return ln.bbox[1] - max(w.bbox[3] for c in prev for w in c)
+
+
+def _header_rows(lines: list[tuple[Line, list[list[Word]], bool]]) -> list[list[list[Word]]]:
+    """Header lines set close together are one row (cells wrapped over lines), except below a line with
+    spanning group headers, which is a row of its own."""
+    rows: list[list[list[Word]]] = []
+    prev_spanning = True
+    for ln, cells, spanning in lines:
+        if rows and not prev_spanning and not spanning and _gap(rows[-1], ln) < 0.6 * ln.height:
+            for i, c in enumerate(cells):
+                rows[-1][i].extend(c)
+        else:
+            rows.append(cells)
+        prev_spanning = spanning
+    return rows
+
+
 def _grid(region: list[Line], page_no: int) -> Table | None:
     cols = _columns(region)
     if len(cols) < 2:
         return None
-    rows: list[list[list[Word]]] = []
-    for ln in region:
-        cells: list[list[Word]] = [[] for _ in cols]
-        for w in ln.words:
-            cx = (w.bbox[0] + w.bbox[2]) / 2
-            k = min(
-                range(len(cols)),
-                key=lambda i: (
-                    0 if cols[i][0] <= cx <= cols[i][1] else min(abs(cx - cols[i][0]), abs(cx - cols[i][1]))
-                ),
-            )
-            cells[k].append(w)
+    split = [(ln, *_line_cells(ln, cols)) for ln in region]
+    body_at = next((i for i in range(1, len(split)) if _is_body(split[i][1])), 1)
+    rows = _header_rows(split[:body_at]) if body_at > 1 else [split[0][1]]
+    for ln, cells, _ in split[body_at:]:
         filled = [i for i, c in enumerate(cells) if c]
         text_only = not any(_numeric(" ".join(w.text for w in cells[i])) for i in filled)
-        if rows and text_only and len(filled) < len(cols):
+        if len(rows) > 1 and text_only and len(filled) < len(cols):
             prev = rows[-1]
-            gap = ln.bbox[1] - max(w.bbox[3] for c in prev for w in c)
+            gap = _gap(prev, ln)
             prev_text = not any(_numeric(" ".join(w.text for w in c)) for c in prev if c)
             wrapped = len(filled) == 1 and filled[0] != 0 and prev[filled[0]] and prev_text
             # a description wrapped onto a line of its own under its row
             wrapped = wrapped or (filled == [0] and bool(prev[0]) and gap < 0.45 * ln.height)
             if wrapped or (prev_text and gap < 0.45 * ln.height and all(prev[i] for i in filled)):
                 for i in filled:
-                    prev[i].extend(cells[i])  # a wrapped text cell (or a two-line header)
+                    prev[i].extend(cells[i])  # a wrapped text cell
                 continue
         rows.append(cells)
     if len(rows) < 2:

@@ -63,3 +63,29 @@ def test_inconsistent_totals_lower_confidence(tmp_path: Path) -> None:
     assert rb.data["total"] == 45.0
     assert rb.evidence["total"].confidence < rg.evidence["total"].confidence
     assert any("total" in n for n in rb.notes) and not rg.notes
+
+
+def test_stacked_header_group_header_and_caption(draw) -> None:
+    path = draw(
+        "stacked.pdf",
+        [
+            (50, 60, "Table 1: Market size by country"),
+            (290, 96, "Population and density figures"),
+            (200, 112, "GNP per"), (300, 112, "People"), (400, 112, "Density"),
+            (50, 124, "Country"), (200, 124, "capita"), (300, 124, "1995 (mn)"), (400, 124, "per km2"),
+            (50, 142, "Germany"), (200, 142, "27.5"), (300, 142, "81.9"), (400, 142, "229"),
+            (50, 156, "France"), (200, 156, "25.0"), (300, 156, "58.1"), (400, 156, "106"),
+            (50, 170, "Spain"), (200, 170, "13.6"), (300, 170, "39.3"), (400, 170, "78"),
+        ],
+    )  # fmt: skip
+    with load_document(path) as doc:
+        tables = find_tables(doc.page(1))
+    assert len(tables) == 1
+    cells = tables[0].cells
+    # the group header is a row of its own, kept whole; the two header lines are one row
+    assert [c for c in cells[0] if c] == ["Population and density figures"] and cells[0][0] == ""
+    assert cells[1] == ["Country", "GNP per capita", "People 1995 (mn)", "Density per km2"]
+    assert cells[2:] == [
+        ["Germany", "27.5", "81.9", "229"], ["France", "25.0", "58.1", "106"], ["Spain", "13.6", "39.3", "78"]
+    ]  # fmt: skip
+    assert not any("Table 1" in c for row in cells for c in row)
