@@ -10,8 +10,8 @@ from datetime import date
 
 _CURRENCY_SYMBOLS = {
     "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "￥": "CNY", "元": "CNY", "RMB": "CNY",
-    "RM": "MYR", "₹": "INR", "₩": "KRW", "₽": "RUB", "CHF": "CHF", "S$": "SGD", "A$": "AUD", "C$": "CAD",
-    "HK$": "HKD", "R$": "BRL", "₺": "TRY", "zł": "PLN", "kr": "SEK", "Rs": "INR", "Rs.": "INR",
+    "人民币": "CNY", "RM": "MYR", "₹": "INR", "₩": "KRW", "₽": "RUB", "CHF": "CHF", "S$": "SGD", "A$": "AUD",
+    "C$": "CAD", "HK$": "HKD", "R$": "BRL", "₺": "TRY", "zł": "PLN", "kr": "SEK", "Rs": "INR", "Rs.": "INR",
 }  # fmt: skip
 _ISO_CODES = {
     "USD", "EUR", "GBP", "JPY", "CNY", "MYR", "INR", "KRW", "RUB", "CHF", "SGD", "AUD", "CAD", "HKD", "BRL",

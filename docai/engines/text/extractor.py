@@ -7,6 +7,7 @@ null. Layout rules cover the usual unlabelled fields (issuer, address, date, cur
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,9 +18,12 @@ from docai.engines.text import contracts, heuristics, receipts
 from docai.engines.text.kv import Candidate, find_pairs
 from docai.engines.text.layout import Line, page_lines, union
 from docai.engines.text.matching import (
+    RIVALS,
     SemanticMatcher,
+    concept_score,
     conflicts,
     field_concepts,
+    is_label_text,
     lexical_score,
     semantic_score,
 )
@@ -155,12 +159,16 @@ def _confidence(score: float, prior: float, ocr: float | None) -> float:
 def ranked(spec: FieldSpec, ctx: Context) -> list[tuple[float, Candidate, Typed]]:
     """Candidates whose label names the field and whose value parses, best first."""
     out: list[tuple[float, Candidate, Typed]] = []
-    is_total = "total" in field_concepts(spec)
+    concepts = field_concepts(spec)
+    is_total = "total" in concepts
+    party = next((c for c in concepts if c in RIVALS), None) if spec.kind == "string" else None
     for v in ctx.views:
         n = max(1, len(v.lines))
         for c in v.pairs:
             score = match_score(spec, c.label, c.shape, ctx)
             if score < MIN_SCORE:
+                continue
+            if party and not _party_pair(party, c):
                 continue
             typed = coerce(spec, c.value, ctx.dayfirst)
             if typed is None or typed.value in (None, ""):
@@ -172,6 +180,26 @@ def ranked(spec: FieldSpec, ctx: Context) -> list[tuple[float, Candidate, Typed]
             out.append((key, c, typed))
     out.sort(key=lambda t: -t[0])
     return out
+
+
+def _party_pair(concept: str, c: Candidate) -> bool:
+    """A vendor/customer candidate: the label must not name the other party ('Bill To' is never the
+    vendor) and the value must read as a name, not a label, a date or a bare reference number."""
+    if concept_score(RIVALS[concept], c.label) > max(0.8, concept_score(concept, c.label)):
+        return False
+    value = c.value.strip()
+    if is_label_text(value) or _split_label(value):
+        return False
+    if values.parse_date(value) is not None:
+        return False
+    letters = sum(ch.isalpha() for ch in value)
+    return letters >= 2 and not (" " not in value and any(ch.isdigit() for ch in value))
+
+
+def _split_label(value: str) -> bool:
+    """'Invoice No.: 123' as a value: a labelled pair of its own."""
+    head = re.split(r"[:：]", value, maxsplit=1)
+    return len(head) == 2 and bool(head[1].strip()) and is_label_text(head[0])
 
 
 def _value_box(c: Candidate, typed: Typed) -> tuple[float, float, float, float]:

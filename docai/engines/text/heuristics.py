@@ -21,10 +21,10 @@ _TITLE_WORDS = {
     "sales", "purchase", "proforma", "pro", "forma", "发票", "收据",
 }  # fmt: skip
 _COMPANY_SUFFIX = re.compile(
-    r"\b(SDN\.?\s*BHD|BHD|LTD|LIMITED|INC|LLC|LLP|PLC|GMBH|CO\.|CORP(ORATION)?|COMPANY|ENTERPRISE|TRADING|"
-    r"S\.?A\.?|S\.?A\.?S|AG|B\.?V\.?|PTE|PTY|SRL|SPA|KG)\b|有限公司|公司",
+    r"\b(SDN\.?\s*BHD|BHD|LTD|LIMITED|INC|LLC|LLP|PLC|GMBH|CORP(ORATION)?|COMPANY|ENTERPRISE|TRADING|"
+    r"SA|S\.?A\.?S|AG|BV|PTE|PTY|SRL|SPA|KG)\b|\b(CO|S\.A|B\.V)\.(?!\w)|有限公司|公司",
     re.IGNORECASE,
-)
+)  # a final dot ('Foods Co.', 'S.A.') ends the name: no word boundary after it
 _CONTACT = re.compile(
     r"\b(tel|phone|fax|email|e-mail|gst|vat|reg|co\.?\s*no|company\s*no|www|http|invoice|receipt|date|"
     r"cashier|table|order|ssm|sst|tin|abn|siret|website|mobile|hp|h/p)\b|@|\d{1,2}[:/.-]\d{1,2}[:/.-]\d{2}",
@@ -216,4 +216,12 @@ def document_currency(texts: Sequence[str]) -> str | None:
             counts[code] += 2 if re.search(r"\d", t) else 1
     if not counts:
         return None
-    return counts.most_common(1)[0][0]
+    best = counts.most_common(1)[0][0]
+    if best == "JPY" and ("CNY" in counts or _chinese_not_japanese(texts)):
+        return "CNY"  # '¥' is yen and yuan: a yuan mention or a Chinese page (Han, no kana) decides
+    return best
+
+
+def _chinese_not_japanese(texts: Sequence[str]) -> bool:
+    joined = "".join(texts)
+    return bool(re.search(r"[\u4e00-\u9fff]", joined)) and not re.search(r"[\u3040-\u30ff]", joined)

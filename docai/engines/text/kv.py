@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from docai.document import BBox, Word
 from docai.engines.text.layout import Line, Run, runs_below, union
+from docai.engines.text.matching import is_label_text
 
 _log = logging.getLogger(__name__)
 
@@ -107,11 +108,23 @@ def find_pairs(lines: Sequence[Line]) -> list[Candidate]:
     return out
 
 
+def _labelish(seg: Run, followed: bool, after_colon: bool) -> bool:
+    """A segment that is itself a label: 'Invoice No.: 123', or (after 'Bill To:') a wordy 'Inv. No.' that
+    has its own value to its right."""
+    if _split_at_colon(seg) is not None or is_label_text(seg.text):
+        return True
+    return after_colon and followed and len(seg.words) <= 4 and not re.search(r"\d", seg.text)
+
+
 def _after_label(
     label: str, label_box: BBox, right: Sequence[Run], lines: Sequence[Line], ln: Line, shape: str
 ) -> list[Candidate]:
     """Values for a label that ends its segment: the next segment(s) on the line, the last one, or below."""
     out: list[Candidate] = []
+    if right and _labelish(right[0], len(right) > 1, shape == "colon"):
+        # 'Bill To:   Invoice No.: 123' - the next segment is another label (a second column): the
+        # value is under this label, as two-column invoice headers print it
+        right = []
     if right:
         c = _cand(label, right[0].words, ln.page_no, shape, ln.index)
         if c:

@@ -63,6 +63,7 @@ _SYNONYM_TEXT: dict[str, dict[str, str]] = {
         "description": "名称|货物或应税劳务名称|项目|商品名称",
         "customer": "购买方|客户|购方",
         "vendor": "销售方|卖方|销方",
+        "due_date": "付款期限|到期日|截止日期",
         "phone": "电话",
         "address": "地址",
     },
@@ -332,3 +333,28 @@ def conflicts(spec: FieldSpec, label: str) -> bool:
     """The label carries a word that makes it another field ('Sub', 'Qty', 'Change' for a total)."""
     vocab = _vocab(field_phrases(spec))
     return bool((set(tokens(label)) - vocab) & _DISCRIMINATORS)
+
+
+# fields naming one party of a document: a label that names the other party is never theirs
+RIVALS: dict[str, str] = {"vendor": "customer", "customer": "vendor"}
+
+
+@lru_cache(maxsize=65536)
+def concept_score(concept: str, label: str) -> float:
+    """How well `label` names `concept` by its synonyms in any language (0..1)."""
+    best = 0.0
+    for table in SYNONYMS.values():
+        for p in table.get(concept, []):
+            best = max(best, phrase_score(label, p))
+    return best
+
+
+@lru_cache(maxsize=65536)
+def is_label_text(text: str) -> bool:
+    """Text that reads as a field label ('Inv. No.', 'INVOICE NUMBER', '发票号码'), not as a value."""
+    text = text.strip(" :：")
+    if not text or len(text) > 40:
+        return False
+    return any(
+        phrase_score(text, p) >= 0.9 for table in SYNONYMS.values() for ps in table.values() for p in ps
+    )

@@ -1,0 +1,93 @@
+"""Vendor and customer on two-column invoice headers; the currency of a Chinese page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from docai.engines.text import TextEngine
+from docai.options import Options
+from docai.parsers import load_document
+
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "invoice_number": {"type": "string", "title": "Invoice number"},
+        "vendor": {
+            "type": "string",
+            "title": "Vendor",
+            "description": "Company that issued the invoice (seller, supplier, from)",
+        },
+        "customer": {"type": "string", "title": "Customer", "description": "Bill to, sold to, client"},
+        "currency": {"type": "string", "title": "Currency"},
+        "total": {"type": "number", "title": "Total"},
+    },
+}
+
+
+def extract(path: Path, semantic: bool = True) -> dict:
+    engine = TextEngine(Options(extra={} if semantic else {"semantic": False}))
+    with load_document(path) as doc:
+        return engine.extract(doc, SCHEMA).data
+
+
+def test_bill_to_beside_another_label_takes_the_name_below(draw: Callable[..., Path]) -> None:
+    pdf = draw(
+        "two_col.pdf",
+        [
+            (50, 60, "Oakridge Foods Co.", 16),
+            (420, 60, "INVOICE", 16),
+            (50, 80, "139 Rue de Lyon, 69003 Lyon"),
+            (50, 120, "Bill To:"),
+            (330, 120, "Invoice No.: BILL/2025/8640"),
+            (50, 136, "Meridian Labs S.A."),
+            (330, 136, "Invoice Date: March 22, 2025"),
+            (50, 152, "84 Hauptstrasse, 81100 Johor Bahru"),
+            (330, 300, "Total Due:"),
+            (480, 300, "$5,542.99"),
+        ],
+    )
+    for semantic in (True, False):
+        d = extract(pdf, semantic)
+        assert d["customer"] == "Meridian Labs S.A."
+        assert d["vendor"] == "Oakridge Foods Co."  # the name ending in 'Co.' is the issuer, not the buyer
+        assert d["invoice_number"] == "BILL/2025/8640"
+        assert d["total"] == 5542.99
+
+
+def test_customer_label_is_never_the_vendor_and_labels_are_not_values(draw: Callable[..., Path]) -> None:
+    pdf = draw(
+        "label_above.pdf",
+        [
+            (50, 60, "Summit Software GmbH", 16),
+            (50, 80, "127 Harbour Way, 69003 Lyon"),
+            (50, 120, "Invoice To:"),
+            (330, 120, "INVOICE NO."),
+            (50, 136, "Cedar Electric LLC"),
+            (330, 136, "IN20216683"),
+            (50, 180, "Customer:"),
+            (50, 196, "Cedar Electric LLC"),
+        ],
+    )
+    d = extract(pdf)
+    assert d["customer"] == "Cedar Electric LLC"
+    assert d["vendor"] == "Summit Software GmbH"
+    assert d["invoice_number"] == "IN20216683"
+
+
+def test_yen_sign_on_a_chinese_page_is_yuan(draw: Callable[..., Path]) -> None:
+    pdf = draw(
+        "zh.pdf",
+        [
+            (50, 60, "北京华信科技有限公司", 16),
+            (50, 100, "购买方："),
+            (330, 100, "发票号码: INV20187544"),
+            (50, 116, "杭州云图软件有限公司"),
+            (330, 200, "合计"),
+            (450, 200, "¥1,386.16"),
+        ],
+    )
+    d = extract(pdf)
+    assert d["currency"] == "CNY"
+    assert d["customer"] == "杭州云图软件有限公司"
+    assert d["vendor"] == "北京华信科技有限公司"
