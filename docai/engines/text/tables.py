@@ -214,6 +214,20 @@ def _header_rows(lines: list[tuple[Line, list[list[Word]], bool]]) -> list[list[
     return rows
 
 
+def _prose(texts: list[list[str]]) -> bool:
+    """Text in columns that is no table: every column holds long runs of words, few numbers.
+
+    A table of terms and their descriptions has long text too, but its first column is short labels.
+    """
+    flat = [t for r in texts for t in r if t]
+    if sum(_numeric(t) for t in flat) >= len(flat) * 0.2:
+        return False
+    if statistics.mean(len(t.split()) for t in flat) <= 7:
+        return False
+    per_col = [[len(r[k].split()) for r in texts if k < len(r) and r[k]] for k in range(len(texts[0]))]
+    return all(statistics.mean(c) > 4 for c in per_col if c)
+
+
 def _grid(region: list[Line], page_no: int) -> Table | None:
     cols = _columns(region)
     if len(cols) < 2:
@@ -239,9 +253,7 @@ def _grid(region: list[Line], page_no: int) -> Table | None:
     if len(rows) < 2:
         return None
     texts = [[" ".join(w.text for w in c) for c in r] for r in rows]
-    # prose in two columns is not a table: tables have short cells or numbers
-    flat = [t for r in texts for t in r if t]
-    if statistics.mean(len(t.split()) for t in flat) > 7 and sum(_numeric(t) for t in flat) < len(flat) * 0.2:
+    if _prose(texts):
         return None
     keep = [i for i in range(len(cols)) if any(texts[r][i] for r in range(len(texts)))]
     texts = [[r[i] for i in keep] for r in texts]

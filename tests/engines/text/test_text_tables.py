@@ -89,3 +89,21 @@ def test_stacked_header_group_header_and_caption(draw) -> None:
         ["Germany", "27.5", "81.9", "229"], ["France", "25.0", "58.1", "106"], ["Spain", "13.6", "39.3", "78"]
     ]  # fmt: skip
     assert not any("Table 1" in c for row in cells for c in row)
+
+
+def test_term_description_table_is_kept_two_column_prose_is_not(draw) -> None:
+    left = "Prose set in two columns runs on with many words per line here"
+    right = "and the second column of the page is just as long and wordy"
+    more = "varies a lot from one school to another school in the same state"
+    prose = [(50, 60 + 14 * i, left, 9) for i in range(4)] + [(320, 60 + 14 * i, right, 9) for i in range(4)]
+    terms = [
+        (50, 200, "Tuition"), (160, 200, f"The cost of taking a course {more}", 8),
+        (50, 216, "Room and board"), (160, 216, f"The cost of lodging and food {more}", 8),
+        (50, 232, "Books"), (160, 232, f"Textbooks and supplies {more}", 8),
+    ]  # fmt: skip
+    path = draw("terms.pdf", prose + terms)
+    with load_document(path) as doc:
+        tables = find_tables(doc.page(1))
+    assert len(tables) == 1
+    assert [r[0] for r in tables[0].cells] == ["Tuition", "Room and board", "Books"]
+    assert tables[0].cells[1][1].startswith("The cost of lodging")
