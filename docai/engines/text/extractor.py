@@ -14,7 +14,7 @@ from typing import Any
 from docai import values
 from docai.document import Document, Page
 from docai.engines.base import ProgressCallback
-from docai.engines.text import contracts, heuristics, receipts
+from docai.engines.text import contracts, fiscal, heuristics, receipts
 from docai.engines.text.kv import Candidate, find_pairs
 from docai.engines.text.layout import Line, page_lines, union
 from docai.engines.text.matching import (
@@ -57,6 +57,8 @@ class Context:
     semantic: SemanticMatcher | None
     notes: list[str] = field(default_factory=list)
     _text: contracts.Text | None = None
+    year: int | None = None  # the fiscal year a multi-year table's column must be for
+    year_lines: set[tuple[int, int]] = field(default_factory=set)  # (page, line) of rows with year columns
 
     def running_text(self) -> contracts.Text:
         """The document's words as running text (built once, for the sentence rules of agreements)."""
@@ -70,7 +72,7 @@ def read_pages(document: Document, progress: ProgressCallback | None = None) -> 
     total = len(document.page_numbers)
     for i, page in enumerate(document.pages(), start=1):
         lines = page_lines(page)
-        views.append(PageView(page, lines, find_pairs(lines)))
+        views.append(PageView(page, lines, find_pairs(lines) + fiscal.year_pairs(lines)))
         if progress is not None:
             progress(i, total)
     return views
@@ -86,6 +88,7 @@ def extract(
     views = read_pages(document, progress)
     texts = [s.text for v in views for ln in v.lines for s in ln.segments]
     ctx = Context(views, values.infer_dayfirst(texts), semantic)
+    _set_year(ctx, schema)
     if semantic is not None and semantic.available:
         labels = {c.label for v in views for c in v.pairs if c.shape != "inline" and len(c.label) <= 60}
         semantic.encode([s.text() for s in specs] + sorted(labels))
@@ -120,6 +123,15 @@ def extract(
     if missing:
         notes.append("not found: " + ", ".join(missing))
     return Extraction(data=data, status=status, evidence=evidence, notes=notes, engine="text")
+
+
+def _set_year(ctx: Context, schema: dict[str, Any]) -> None:
+    """Which column of a multi-year table the fields want: the schema's year, else the document's."""
+    dated = [c for v in ctx.views for c in v.pairs if c.year is not None]
+    ctx.year_lines = {(c.page_no, c.line_index) for c in dated}
+    ctx.year = fiscal.schema_year(schema) or fiscal.document_year(
+        (v.page.text for v in ctx.views[:3]), (c.year for c in dated)
+    )
 
 
 def _set(data: dict[str, Any], path: str, value: Any) -> None:
@@ -170,10 +182,17 @@ def ranked(spec: FieldSpec, ctx: Context) -> list[tuple[float, Candidate, Typed]
                 continue
             if party and not _party_pair(party, c):
                 continue
+            bonus = 0.0
+            if c.year is not None:
+                if c.year != ctx.year or lexical_score(spec, c.label) < MIN_SCORE:
+                    continue  # another year's figure, or a row only loosely like the field
+                bonus = 0.3  # the fiscal year's own column beats an undated figure ('Revenue by quarter')
+            elif (c.page_no, c.line_index) in ctx.year_lines:
+                continue  # the same row read without its column's year
             typed = coerce(spec, c.value, ctx.dayfirst)
             if typed is None or typed.value in (None, ""):
                 continue
-            key = score * c.prior
+            key = score * c.prior + bonus
             # equal labels: totals are printed last, everything else first
             pos = c.line_index / n
             key += 0.001 * (pos if is_total else 1.0 - pos) - 0.0001 * (v.page.page_no - 1)
@@ -296,6 +315,11 @@ def fill_by_layout(spec: FieldSpec, ctx: Context) -> Filled | None:
     parent = set((spec.parent or "").lower().split("_"))
     first = ctx.views[0]
     found: heuristics.Found | None = None
+    if spec.kind == "integer" and "year" in words and not words & {"founded", "birth", "established"}:
+        year = ctx.year or fiscal.document_year((v.page.text for v in ctx.views[:3]), [])
+        if year:
+            return Filled(year, Evidence(first.page.page_no, None, str(year), 0.5))
+        return None
     if spec.kind == "currency":
         code = heuristics.document_currency(
             [s.text for v in ctx.views for ln in v.lines for s in ln.segments]

@@ -38,6 +38,7 @@ class Candidate:
     conf: float | None
     line_index: int
     value_words: tuple[Word, ...] = ()
+    year: int | None = None  # the year heading the value's column in a multi-year table (see fiscal.py)
 
     @property
     def prior(self) -> float:

@@ -227,6 +227,8 @@ def _concepts_for(name: str, title: str, description: str, parent: str) -> tuple
                 break
     for concept, cues in _CONCEPT_CUES.items():
         if concept not in found and (name_t & cues) and not (name_t & _DISCRIMINATORS - cues):
+            if concept == "total" and name_t - cues - _TOTAL_OK:
+                continue  # 'total_assets', 'total_revenue' name their own figure, not the amount due
             found.append(concept)
     if not found and desc_t:
         for concept, phrases in SYNONYMS["en"].items():
@@ -238,6 +240,7 @@ def _concepts_for(name: str, title: str, description: str, parent: str) -> tuple
     return tuple(found)
 
 
+_TOTAL_OK = {"amount", "sum", "value", "price", "invoice", "document", "order", "bill", "receipt", "final"}
 _GENERIC = {"name", "address", "phone", "email", "id", "number", "date", "type", "code", "tel"}
 
 
