@@ -136,22 +136,61 @@ def _with_group_headers(region: list[Line], lines: list[Line]) -> list[Line]:
     return out
 
 
-def _columns(lines: list[Line]) -> list[tuple[float, float]]:
-    """X-ranges covered by segments, split at whitespace that runs through (nearly) every row."""
-    segs = sorted((s.bbox[0], s.bbox[2]) for ln in lines for s in ln.segments)
-    if not segs:
-        return []
-    # a segment wider than most columns (a title or spanning cell) may cross a river; ignore the widest few
-    widths = sorted(b - a for a, b in segs)
-    cap = widths[int(len(widths) * 0.9)] if len(segs) >= 10 else widths[-1]
-    spans = [(a, b) for a, b in segs if b - a <= cap] or segs
+def _merge_spans(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
     cols: list[list[float]] = []
-    for a, b in spans:
+    for a, b in sorted(spans):
         if cols and a <= cols[-1][1] + 1.0:
             cols[-1][1] = max(cols[-1][1], b)
         else:
             cols.append([a, b])
     return [(a, b) for a, b in cols]
+
+
+def _value(text: str) -> bool:
+    """A number, or a placeholder standing for one in a data row ('-', 'NA', 'n/a')."""
+    return _numeric(text) or text.strip().casefold() in _PLACEHOLDERS
+
+
+_PLACEHOLDERS = {"-", "–", "—", "--", "na", "n/a", "n.a.", "..", "...", "x", "*", "nil", "none"}
+
+
+def _data_line(ln: Line) -> bool:
+    """A line of values: most of its segments after the first are numbers or placeholders."""
+    vals = [s.text for s in ln.segments[1:]]
+    return len(vals) >= 1 and sum(map(_value, vals)) * 2 >= len(vals)
+
+
+def _columns(lines: list[Line]) -> list[tuple[float, float]]:
+    """X-ranges covered by segments, split at whitespace that runs through (nearly) every row.
+
+    Data lines set the columns when there are a few: a group header over two narrow value columns would
+    bridge the whitespace between them. Other text over one column widens it; text clear of all columns
+    adds columns of its own.
+    """
+    data = [ln for ln in lines if _data_line(ln)]
+    base = data if len(data) >= 2 else lines
+    segs = sorted((s.bbox[0], s.bbox[2]) for ln in base for s in ln.segments)
+    if not segs:
+        return []
+    # a segment wider than most columns (a title or spanning cell) may cross a river; ignore the widest few
+    widths = sorted(b - a for a, b in segs)
+    cap = widths[int(len(widths) * 0.9)] if len(segs) >= 10 else widths[-1]
+    cols = _merge_spans([(a, b) for a, b in segs if b - a <= cap] or segs)
+    if base is lines:
+        return cols
+    grown = [list(c) for c in cols]
+    rest: list[tuple[float, float]] = []
+    for s in (s for ln in lines if ln not in data for s in ln.segments):
+        a, b = s.bbox[0], s.bbox[2]
+        over = [i for i, (x0, x1) in enumerate(cols) if min(b, x1) - max(a, x0) > 0]
+        if not over:
+            rest.append((a, b))
+        elif len(over) == 1:  # a header over one column widens it, up to its neighbours
+            i = over[0]
+            lo = cols[i - 1][1] + 0.5 if i > 0 else a
+            hi = cols[i + 1][0] - 0.5 if i + 1 < len(cols) else b
+            grown[i] = [min(grown[i][0], max(a, lo)), max(grown[i][1], min(b, hi))]
+    return _merge_spans([(a, b) for a, b in grown] + rest)
 
 
 def _col_of(x: float, cols: list[tuple[float, float]]) -> int:
@@ -192,7 +231,7 @@ def _is_body(cells: list[list[Word]]) -> bool:
     """A data row: several cells, those after the stub column numeric (half will do with a stub)."""
     vals = [" ".join(w.text for w in c) for c in cells[1:] if c]
     need = 0.5 if cells[0] else 0.75
-    return len(vals) >= 1 and sum(1 for c in cells if c) >= 2 and sum(map(_numeric, vals)) >= need * len(vals)
+    return len(vals) >= 1 and sum(1 for c in cells if c) >= 2 and sum(map(_value, vals)) >= need * len(vals)
 
 
 def _gap(prev: list[list[Word]], ln: Line) -> float:

@@ -107,3 +107,20 @@ def test_term_description_table_is_kept_two_column_prose_is_not(draw) -> None:
     assert len(tables) == 1
     assert [r[0] for r in tables[0].cells] == ["Tuition", "Room and board", "Books"]
     assert tables[0].cells[1][1].startswith("The cost of lodging")
+
+
+def test_group_headers_do_not_merge_the_value_columns_under_them(draw) -> None:
+    rows = [
+        ("Austria", "109", "0.9", "93", "1.1"),
+        ("Germany", "123", "0.8", "290", "0.7"),
+        ("Spain", "36", "-", "40", "0"),
+    ]
+    xs = (50, 200, 240, 300, 340)
+    items = [(205, 100, "FY 2023"), (305, 100, "FY 2024")]
+    items += [(x, 114, t) for x, t in zip(xs, ("Country", "n", "%", "n", "%"), strict=True)]
+    items += [(x, 130 + 14 * i, t) for i, r in enumerate(rows) for x, t in zip(xs, r, strict=True)]
+    with load_document(draw("groups.pdf", items)) as doc:
+        tables = find_tables(doc.page(1))
+    assert len(tables) == 1 and tables[0].n_cols == 5
+    assert tables[0].cells[-3:] == [list(r) for r in rows]
+    assert tables[0].cells[-4] == ["Country", "n", "%", "n", "%"]
