@@ -125,6 +125,15 @@ def extract(
     return Extraction(data=data, status=status, evidence=evidence, notes=notes, engine="text")
 
 
+def _vendorish(spec: FieldSpec) -> bool:
+    """A field naming the document's issuer: vendor, merchant, company, bank name."""
+    words = set(spec.words)
+    parent = set((spec.parent or "").lower().split("_"))
+    issuer = _VENDOR_WORDS | {"bank"}
+    named = bool(words & _VENDOR_WORDS) or (bool((parent | words) & issuer) and "name" in words)
+    return named and not words & {"address", "phone", "email", "number", "id", "code"}
+
+
 def _set_year(ctx: Context, schema: dict[str, Any]) -> None:
     """Which column of a multi-year table the fields want: the schema's year, else the document's."""
     dated = [c for v in ctx.views for c in v.pairs if c.year is not None]
@@ -174,6 +183,7 @@ def ranked(spec: FieldSpec, ctx: Context) -> list[tuple[float, Candidate, Typed]
     concepts = field_concepts(spec)
     is_total = "total" in concepts
     party = next((c for c in concepts if c in RIVALS), None) if spec.kind == "string" else None
+    named = spec.kind == "string" and bool(_vendorish(spec))
     for v in ctx.views:
         n = max(1, len(v.lines))
         for c in v.pairs:
@@ -182,6 +192,8 @@ def ranked(spec: FieldSpec, ctx: Context) -> list[tuple[float, Candidate, Typed]
                 continue
             if party and not _party_pair(party, c):
                 continue
+            if named and heuristics.is_noise(c.value):
+                continue  # 'Account Statement' beside the bank's name is the title, not the name
             bonus = 0.0
             if c.year is not None:
                 if c.year != ctx.year or lexical_score(spec, c.label) < MIN_SCORE:
@@ -327,8 +339,7 @@ def fill_by_layout(spec: FieldSpec, ctx: Context) -> Filled | None:
         if code:
             return Filled(code, Evidence(first.page.page_no, None, code, 0.5))
         return None
-    vendorish = bool(words & _VENDOR_WORDS) or (bool(parent & _VENDOR_WORDS) and words & {"name"})
-    if spec.kind == "string" and vendorish and not words & {"address", "phone", "email"}:
+    if spec.kind == "string" and _vendorish(spec):
         found = heuristics.find_company(first.lines, first.page.page_no, first.page.height)
     elif (
         spec.kind == "string"

@@ -18,7 +18,7 @@ _log = logging.getLogger(__name__)
 _TITLE_WORDS = {
     "invoice", "tax", "receipt", "bill", "statement", "quotation", "quote", "order", "simplified", "cash",
     "original", "copy", "duplicate", "page", "credit", "note", "delivery", "welcome", "to", "official",
-    "sales", "purchase", "proforma", "pro", "forma", "发票", "收据",
+    "sales", "purchase", "proforma", "pro", "forma", "account", "发票", "收据",
 }  # fmt: skip
 _COMPANY_SUFFIX = re.compile(
     r"\b(SDN\.?\s*BHD|BHD|LTD|LIMITED|INC|LLC|LLP|PLC|GMBH|CORP(ORATION)?|COMPANY|ENTERPRISE|TRADING|"
@@ -44,6 +44,11 @@ class Found:
     bbox: BBox
     conf: float | None
     quality: float  # 0..1, how sure the rule is
+
+
+def is_noise(text: str) -> bool:
+    """Text that cannot be a printed name: too few letters, all lower case, or only title words."""
+    return _is_noise(text)
 
 
 def _is_noise(text: str) -> bool:

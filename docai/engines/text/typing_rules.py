@@ -246,18 +246,37 @@ def coerce(spec: FieldSpec, text: str, dayfirst: bool | None = None) -> Typed | 
     if kind == "enum":
         return _enum(spec.enum, s)
     if kind == "identifier":
-        for tok in s.split()[:3]:
+        toks = s.split()
+        for i, tok in enumerate(toks[:3]):
             tok = re.sub(r"^(?i:n°|no\.|nr\.|#)", "", tok.strip(":#.,;")).strip(":#.,;")
             if re.fullmatch(r"\d+[.,]\d{2}", tok):
                 continue  # an amount, not a number that identifies something
             if re.search(r"\d", tok) and len(tok) >= 2:
-                return Typed(tok, tok)
+                whole = _grouped(tok, toks[i + 1 :])
+                return Typed(whole, whole)
         return None
     # plain string: the text as printed, without leading punctuation left from the label
     cleaned = re.sub(r"^[\s:#.\-–]+", "", s).strip()
     if not cleaned or not re.search(r"\w", cleaned):
         return None
     return Typed(cleaned, cleaned)
+
+
+_GROUP = re.compile(r"[A-Za-z0-9]{2,6}")
+
+
+def _grouped(first: str, rest: list[str]) -> str:
+    """An account or IBAN printed in groups ('DE89 3704 0044 0532 0130 00', '6515 7054 9619') stays whole:
+    short alphanumeric chunks with digits that follow a chunk like them."""
+    if not _GROUP.fullmatch(first):
+        return first
+    parts = [first]
+    for tok in rest:
+        if not (_GROUP.fullmatch(tok) and re.search(r"\d", tok)) or len(parts) >= 9:
+            break
+        parts.append(tok)
+    even = len(parts) == 2 and all(p.isdigit() and len(p) == len(first) >= 3 for p in parts)
+    return " ".join(parts) if len(parts) >= 3 or even else first
 
 
 def _norm(s: str) -> str:

@@ -91,3 +91,32 @@ def test_yen_sign_on_a_chinese_page_is_yuan(draw: Callable[..., Path]) -> None:
     assert d["currency"] == "CNY"
     assert d["customer"] == "杭州云图软件有限公司"
     assert d["vendor"] == "北京华信科技有限公司"
+
+
+def test_bank_statement_account_number_whole_and_bank_name(draw: Callable[..., Path]) -> None:
+    pdf = draw(
+        "statement.pdf",
+        [
+            (50, 60, "Harbor Savings Bank", 16),
+            (400, 60, "Account Statement", 14),
+            (50, 90, "Account holder: Sara Rossi"),
+            (50, 106, "IBAN: DE89 3704 0044 0532 0130 00"),
+            (50, 122, "Account number: 6515 7054 9619"),
+            (50, 138, "Reference number: DE89 3704 0044 0532 0130 00"),
+        ],
+    )
+    schema = {
+        "type": "object",
+        "properties": {
+            "bank_name": {"type": "string", "title": "Bank"},
+            "account_number": {"type": "string", "title": "Account number"},
+            "iban": {"type": "string", "title": "IBAN"},
+            "reference": {"type": "string", "title": "Reference number"},
+        },
+    }
+    with load_document(pdf) as doc:
+        d = TextEngine(Options()).extract(doc, schema).data
+    assert d["account_number"] == "6515 7054 9619"
+    assert d["iban"] == "DE89370400440532013000"  # the IBAN rule checks and compacts it
+    assert d["reference"] == "DE89 3704 0044 0532 0130 00"  # an identifier keeps its printed groups
+    assert d["bank_name"] == "Harbor Savings Bank"
