@@ -212,6 +212,12 @@ def coerce(spec: FieldSpec, text: str, dayfirst: bool | None = None) -> Typed | 
     if kind == "date":
         if not re.match(r"\s*(\d|[^\W\d_]{3,9}\.?\s+\d)", s):
             return None  # the date must start the value, not sit somewhere in a sentence
+        parts = _RANGE.split(s, maxsplit=1)
+        if len(parts) == 2 and set(spec.words) & _RANGE_END:
+            # 'period: 1 Jul 2022 to 30 Jul 2022' ends on the 30th
+            end = values.parse_date(parts[1], dayfirst)
+            if end and values.parse_date(parts[0], dayfirst):
+                return Typed(end, parts[1].strip())
         d = values.parse_date(s, dayfirst)
         return Typed(d, s) if d else None
     if kind == "datetime":
@@ -262,6 +268,8 @@ def coerce(spec: FieldSpec, text: str, dayfirst: bool | None = None) -> Typed | 
     return Typed(cleaned, cleaned)
 
 
+_RANGE = re.compile(r"\s+(?:to|until|till|through|thru|bis|au|至|到)\s+|\s+[-–—]\s+", re.IGNORECASE)
+_RANGE_END = {"end", "to", "until", "through", "last", "closing", "thru"}
 _GROUP = re.compile(r"[A-Za-z0-9]{2,6}")
 
 

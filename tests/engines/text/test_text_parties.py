@@ -120,3 +120,18 @@ def test_bank_statement_account_number_whole_and_bank_name(draw: Callable[..., P
     assert d["iban"] == "DE89370400440532013000"  # the IBAN rule checks and compacts it
     assert d["reference"] == "DE89 3704 0044 0532 0130 00"  # an identifier keeps its printed groups
     assert d["bank_name"] == "Harbor Savings Bank"
+
+
+def test_period_end_is_the_second_date_of_a_range(draw: Callable[..., Path]) -> None:
+    items = [(50, 60, "Granite Bank", 16), (50, 90, "Statement period: 1 Jul 2022 to 30 Jul 2022")]
+    pdf = draw("period.pdf", items)
+    schema = {
+        "type": "object",
+        "properties": {
+            "period_start": {"type": "string", "format": "date", "title": "Statement period start"},
+            "period_end": {"type": "string", "format": "date", "title": "Statement period end"},
+        },
+    }
+    with load_document(pdf) as doc:
+        d = TextEngine(Options()).extract(doc, schema).data
+    assert (d["period_start"], d["period_end"]) == ("2022-07-01", "2022-07-30")
