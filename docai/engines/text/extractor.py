@@ -192,8 +192,8 @@ def ranked(spec: FieldSpec, ctx: Context) -> list[tuple[float, Candidate, Typed]
                 continue
             if party and not _party_pair(party, c):
                 continue
-            if named and heuristics.is_noise(c.value):
-                continue  # 'Account Statement' beside the bank's name is the title, not the name
+            if named and (heuristics.is_noise(c.value) or not heuristics.could_be_name(c.value)):
+                continue  # a title ('Account Statement') or 'Company Reg. No. 725186-V' is not a name
             bonus = 0.0
             if c.year is not None:
                 if c.year != ctx.year or lexical_score(spec, c.label) < MIN_SCORE:

@@ -51,6 +51,11 @@ def is_noise(text: str) -> bool:
     return _is_noise(text)
 
 
+def could_be_name(text: str) -> bool:
+    """Not a contact, registration or reference line: no phone/reg/tax words, no long digit runs."""
+    return not (_CONTACT.search(text) or re.search(r"\d{5,}", text) or _REG_NO.search(text))
+
+
 def _is_noise(text: str) -> bool:
     letters = re.sub(r"[^A-Za-z\u4e00-\u9fff]", "", text)
     if len(letters) < 3:
@@ -114,15 +119,57 @@ def find_company(lines: Sequence[Line], page_no: int, page_height: float) -> Fou
     if at is None:
         return None
     runs = blocks[at[0]][at[1] : at[2] + 1]
-    if _SUFFIX_ONLY.fullmatch(" ".join(r.text for r in runs)):
-        # 'SDN BHD' alone: the name is on the line above, which layout put in another block
-        top = runs[0].bbox[1]
-        above = [ln for ln in lines if ln.bbox[3] <= top + 2 and top - ln.bbox[3] < 2 * runs[0].height]
-        if above and not _CONTACT.search(above[-1].text) and not _is_noise(above[-1].text):
-            runs = [Run(above[-1].page_no, above[-1].words), *runs]
+    runs = _name_lines_above(runs, lines)
+    if runs[-1].text.rstrip().endswith("&"):
+        bottom, h = runs[-1].bbox[3], runs[-1].height
+        below = [ln for ln in lines if ln.bbox[1] > bottom - 0.5 * h and ln.bbox[1] - bottom < 1.5 * h]
+        if below:
+            ln = min(below, key=lambda x: x.bbox[1])
+            runs = [*runs, Run(ln.page_no, ln.words)]
     found = _found(runs, 0.7 if _COMPANY_SUFFIX.search(" ".join(r.text for r in runs)) else 0.5)
-    found.value = _SDN_OCR.sub(r"SDN\1", found.value)
+    found.value = _SDN_OCR.sub(r"SDN\1", _REG_TAIL.sub("", found.value)).strip()
     return found
+
+
+# '(126926-H)', '(519537-X)', '(126' - a registration number printed after the name
+_REG_TAIL = re.compile(r"\s*[(\[]\s*[A-Z]{0,3}\d[^()\[\]]*[)\]]?\s*$", re.IGNORECASE)
+_CONTINUES = re.compile(r"^\W*(CO\.|\(M\)|S[DO0]N\b|BHD\b|S/B\b)", re.IGNORECASE)
+
+
+def _name_lines_above(runs: list[Run], lines: Sequence[Line]) -> list[Run]:
+    """A name whose first line only continues it ('SDN BHD', 'CO. (M) SDN BHD', 'RESTAURANT SDN BHD'
+    under 'LIAN CHI PU TIAN VEGETARIAN'): the capitalised lines just above belong to it (two at most)."""
+    first = " ".join(r.text for r in runs)
+    short_tail = len(first.split()) <= 3 and _COMPANY_SUFFIX.search(first)
+    top, h = runs[0].bbox[1], runs[0].height
+    amp = [ln for ln in lines if ln.bbox[1] < top - 0.5 * h and top - ln.bbox[3] < 1.5 * h]
+    ends_amp = bool(amp) and max(amp, key=lambda x: x.bbox[3]).text.rstrip().endswith("&")
+    if not (_SUFFIX_ONLY.fullmatch(first) or _CONTINUES.match(first) or short_tail or ends_amp):
+        return runs
+    out = list(runs)
+    for _ in range(2):
+        top, h = out[0].bbox[1], out[0].height
+        above = [ln for ln in lines if ln.bbox[1] < top - 0.5 * h and top - ln.bbox[3] < 1.5 * h]
+        if not above:
+            break
+        ln = max(above, key=lambda x: x.bbox[3])
+        text = ln.text
+        letters = [ch for ch in text if ch.isalpha()]
+        if text.rstrip().endswith("&"):
+            out.insert(0, Run(ln.page_no, ln.words))  # 'HOME MASTER HARDWARE &' / 'ELECTRICAL'
+            continue
+        if (
+            _CONTACT.search(text)
+            or _is_noise(text)
+            or re.search(r"\d", text)
+            or len(text.split()) > 6
+            or sum(ch.isupper() for ch in letters) < 0.8 * len(letters)
+        ):
+            break
+        out.insert(0, Run(ln.page_no, ln.words))
+        if not _CONTINUES.match(" ".join(r.text for r in out)):
+            break  # one line of name above a 'SDN BHD' line is enough unless it still continues
+    return out
 
 
 _DATE_TIME = re.compile(

@@ -135,3 +135,32 @@ def test_period_end_is_the_second_date_of_a_range(draw: Callable[..., Path]) -> 
     with load_document(pdf) as doc:
         d = TextEngine(Options()).extract(doc, schema).data
     assert (d["period_start"], d["period_end"]) == ("2022-07-01", "2022-07-30")
+
+
+SHOP = {
+    "type": "object",
+    "properties": {
+        "company": {"type": "string", "description": "Name of the shop or company that issued the receipt"}
+    },
+}
+
+
+def shop_name(draw: Callable[..., Path], name: str, lines: list[str]) -> str | None:
+    items = [(180, 60 + 18 * i, text, 13) for i, text in enumerate(lines)]
+    pdf = draw(f"{name}.pdf", items, size=(500, 700))
+    with load_document(pdf) as doc:
+        return TextEngine(Options()).extract(doc, SHOP).data["company"]
+
+
+def test_receipt_shop_name_over_lines_without_its_registration(draw: Callable[..., Path]) -> None:
+    tail = ["(GST Reg No. 001492992000)", "No 8, Jalan 7/118B, Desa Tun Razak", "TOTAL 12.00"]
+    assert shop_name(draw, "a", ["POPULAR BOOK", "CO. (M) SDN BHD", "(Co. No. 113825-W)", *tail]) == (
+        "POPULAR BOOK CO. (M) SDN BHD"
+    )
+    assert shop_name(draw, "b", ["LIAN CHI PU TIAN VEGETARIAN", "RESTAURANT SDN BHD", *tail]) == (
+        "LIAN CHI PU TIAN VEGETARIAN RESTAURANT SDN BHD"
+    )
+    assert shop_name(draw, "c", ["99 SPEED MART S/B (519537-X)", *tail]) == "99 SPEED MART S/B"
+    # 'Company Reg No.' names the registration, not the shop
+    lines = ["HOME MASTER HARDWARE &", "ELECTRICAL", "Company Reg No. SA03711951-F", *tail]
+    assert shop_name(draw, "d", lines) == "HOME MASTER HARDWARE & ELECTRICAL"
