@@ -27,7 +27,7 @@ _COMPANY_SUFFIX = re.compile(
 )  # a final dot ('Foods Co.', 'S.A.') ends the name: no word boundary after it
 _CONTACT = re.compile(
     r"\b(tel|phone|fax|email|e-mail|gst|vat|reg|co\.?\s*no|company\s*no|www|http|invoice|receipt|date|"
-    r"cashier|table|order|ssm|sst|tin|abn|siret|website|mobile|hp|h/p)\b|@|\d{1,2}[:/.-]\d{1,2}[:/.-]\d{2}",
+    r"cashier|table|order|ssm|sst|tin|abn|siret|website|mobile|hp|h/p|roc)\b|@|\d{1,2}[:/.-]\d{1,2}[:/.-]\d{2}",
     re.IGNORECASE,
 )
 _ADDRESS_HINT = re.compile(
@@ -196,7 +196,8 @@ def address_lines(lines: Sequence[Line], after: int) -> list[Line]:
         text = ln.text
         if picked and re.search(r"invoice|receipt|cashier", text, re.IGNORECASE):
             break
-        if _CONTACT.search(text) or _DATE_TIME.search(text) or _REG_NO.search(text):
+        postcode = bool(picked) and re.fullmatch(r"\s*\d{5,6}[\s,.]*", text) is not None  # '41050' alone
+        if not postcode and (_CONTACT.search(text) or _DATE_TIME.search(text) or _REG_NO.search(text)):
             if picked:
                 break
             skipped += 1
@@ -211,7 +212,7 @@ def address_lines(lines: Sequence[Line], after: int) -> list[Line]:
         if picked and (_is_noise(text) and not _ADDRESS_HINT.search(text) and len(text) > 12):
             break
         picked.append(ln)
-        if len(picked) >= 5:
+        if sum(len(p.text) > 8 for p in picked) >= 5:  # short bits (a postcode, "1C,") do not count
             break
     return picked
 

@@ -107,3 +107,23 @@ def test_company_skips_lowercase_scribble_and_joins_a_suffix_line(tmp_path: Path
         r = TextEngine(Options(extra={"semantic": False})).extract(doc, SCHEMA)
     assert r.data["company"] == "LIGHTROOM GALLERY SDN BHD"
     assert r.data["address"] == "NO 28, JALAN ASTANA 1C, 41050 KLANG SELANGOR"
+
+
+def test_address_keeps_a_lone_postcode_line_and_stops_at_the_roc_number(tmp_path: Path) -> None:
+    lines = [
+        "LIGHTROOM GALLERY SDN BHD",
+        "No: 28, JALAN ASTANA",
+        "1C,",
+        "BANDAR BUKIT RAJA,",
+        "41050",
+        "KLANG SELANGOR D.E,",
+        "MALAYSIA",
+        "ROC No.",
+        ": (1072825-A)",
+    ]
+    pdf = draw_pdf(tmp_path / "r.pdf", [(150, 40 + 16 * i, t) for i, t in enumerate(lines)], font="cour")
+    with load_document(pdf) as doc:
+        r = TextEngine(Options(extra={"semantic": False})).extract(doc, SCHEMA)
+    assert r.data["address"] == (
+        "No: 28, JALAN ASTANA 1C, BANDAR BUKIT RAJA, 41050 KLANG SELANGOR D.E, MALAYSIA"
+    )
