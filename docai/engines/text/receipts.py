@@ -62,6 +62,16 @@ def _is_total_label(label: str) -> bool:
     return False
 
 
+# OCR reads 0 as o/u and 5 as s in the cents of a total ('15.u0', '64. so'): fixed on total lines only
+_OCR_CENTS = re.compile(r"(?<![\w.,])(\d{1,4}\s?[.,]\s?)([\dOoUuSs]{2})(?![\w])")
+_ONE_DECIMAL = re.compile(r"(?<![\w.,])\d{1,4}[.,]\d$")
+_CENT_DIGITS = str.maketrans("OoUuSs", "000055")
+
+
+def _fix_cents(m: re.Match[str]) -> str:
+    return m.group(1) + m.group(2).translate(_CENT_DIGITS)
+
+
 def _amounts(ln: Line) -> list[tuple[float, str, BBox, str]]:
     """Money amounts on a line, left to right, each with its text, box and the words left of it."""
     out: list[tuple[float, str, BBox, str]] = []
@@ -72,6 +82,9 @@ def _amounts(ln: Line) -> list[tuple[float, str, BBox, str]]:
             text += " "
         spans.append((len(text), len(text) + len(w.text), i))
         text += w.text
+    if _is_total_label(text):
+        text = _ONE_DECIMAL.sub(r"\g<0>0", _OCR_CENTS.sub(_fix_cents, text))  # 'NET TOTAL 174.9'
+
     for m in _MONEY.finditer(text):
         whole = m.group(1).replace(",", "")
         value = float(f"{whole}.{m.group(2)}")
@@ -150,4 +163,10 @@ def find_total(lines: Sequence[Line]) -> Found | None:
                 if ch.line_index > c.line_index and c.value - ch.value > 0:
                     v = round(c.value - ch.value, 2)
                     return Found(f"{v:.2f}", c.page_no, c.bbox, None, 0.4)
+    # no total printed (or OCR lost its amount): a small shop's subtotal is what was paid
+    subs = [a for a in amounts if a.value > 0 and re.search(r"\bsub[\s-]*total\b", a.label, re.I)]
+    taxed = any(a.value > 0 and re.search(r"\b(gst|tax|vat|sst)\b", a.label, re.I) for a in amounts)
+    if subs and not taxed:
+        a = subs[-1]
+        return Found(f"{a.value:.2f}", a.page_no, a.bbox, None, 0.3)
     return None

@@ -127,3 +127,19 @@ def test_address_keeps_a_lone_postcode_line_and_stops_at_the_roc_number(tmp_path
     assert r.data["address"] == (
         "No: 28, JALAN ASTANA 1C, BANDAR BUKIT RAJA, 41050 KLANG SELANGOR D.E, MALAYSIA"
     )
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"), [("15.u0", 15.0), ("64. so", 64.5), ("174.9", 174.9), ("12.00", 12.0)]
+)
+def test_total_read_through_ocr_letters_in_its_cents(tmp_path: Path, printed: str, expected: float) -> None:
+    items = [
+        (150, 40, "KEDAI RUNCIT MAJU"),
+        (60, 100, "ROTI"), (300, 100, "3.00"),
+        (60, 130, "NET TOTAL"), (300, 130, printed),
+        (60, 146, "CASH"), (300, 146, "100.00"),
+    ]  # fmt: skip
+    pdf = draw_pdf(tmp_path / "r.pdf", items, font="cour")
+    with load_document(pdf) as doc:
+        r = TextEngine(Options(extra={"semantic": False})).extract(doc, SCHEMA)
+    assert r.data["total"] == expected
