@@ -74,3 +74,74 @@ def test_pdf_grey_render_matches_colour(tmp_path: Path) -> None:
     assert grey.mode == "L" and colour.mode == "RGB" and grey.size == colour.size
     diff = ImageChops.difference(grey, colour.convert("L"))
     assert diff.getextrema()[1] <= 2
+
+
+RECEIPT = [
+    ("KEDAI RUNCIT MAJU", ""),
+    ("NO 12 JALAN BESAR", ""),
+    ("", ""),
+    ("SUGAR 1KG", "3.20"),
+    ("MILK POWDER", "18.90"),
+    ("BREAD", "4.50"),
+    ("EGGS 10PCS", "5.60"),
+    ("RICE 5KG", "16.80"),
+    ("SOAP BAR", "2.10"),
+    ("TEA 100G", "7.40"),
+    ("", ""),
+    ("SUBTOTAL", "58.50"),
+    ("ROUNDING", "0.00"),
+    ("TOTAL", "58.50"),
+    ("CASH", "60.00"),
+    ("CHANGE", "1.50"),
+    ("", ""),
+    ("THANK YOU", ""),
+]
+
+
+def _till_receipt(path: Path, width_pt: float = 220, dpi: int = 150) -> Path:
+    """A till receipt in a thin monospace font, amounts flush right, saved as a PNG strip."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=width_pt, height=40 + 22 * len(RECEIPT) + 40)
+    for i, (left, right) in enumerate(RECEIPT):
+        y = 40 + i * 22
+        page.insert_text((14, y), left, fontsize=10, fontname="cour")
+        if right:
+            x = width_pt - 14 - pymupdf.get_text_length(right, "cour", 10)
+            page.insert_text((x, y), right, fontsize=10, fontname="cour")
+    pix = page.get_pixmap(dpi=dpi)
+    Image.frombytes("RGB", (pix.width, pix.height), pix.samples).save(path, dpi=(dpi, dpi))
+    doc.close()
+    return path
+
+
+def test_psm_by_page_and_ink_shape(tmp_path: Path) -> None:
+    from docai.parsers.ocr import PSM, STRIP_PSM, ink_ratio, psm_for
+
+    wide = [f"{line}    {line}" for line in SAMPLE_LINES]
+    a4_text = render_text_image(wide * 5, size_pt=(595, 842), dpi=72, fontsize=12)
+    assert psm_for(a4_text) == PSM  # page-wide lines: layout analysis as usual
+    assert psm_for(Image.new("L", (226, 600), 255)) == STRIP_PSM  # the page itself is a strip
+    strip = Image.open(_till_receipt(tmp_path / "till.png", dpi=100))
+    canvas = Image.new("L", (827, 1169), 255)  # A4 at 100 dpi, the receipt laid on it
+    canvas.paste(strip.convert("L"), (250, 100))
+    canvas.paste(0, (40, 1100, 43, 1103))  # a speck in a corner does not widen the ink
+    assert ink_ratio(canvas) >= 1.7 and psm_for(canvas) == STRIP_PSM
+    assert ink_ratio(Image.new("L", (300, 300), 255)) is None
+
+
+def test_till_receipt_strip_keeps_its_amounts(tmp_path: Path) -> None:
+    """Tesseract's automatic layout (psm 3) drops the flush-right amount column of such a receipt
+    entirely; a strip is read as one block, so each amount is read on its label's line."""
+    path = _till_receipt(tmp_path / "till.png")
+    with load_document(path, Options(osd=False)) as doc:
+        page = doc.page(1)
+    assert page.height / page.width >= 1.7
+    lines: dict[tuple[int, int], list[str]] = {}
+    for w in page.words:
+        lines.setdefault((w.block, w.line), []).append(w.text)
+    by_label = {ws[0]: ws[-1] for ws in lines.values()}
+    for label, amount in RECEIPT:
+        if amount:
+            assert by_label.get(label.split()[0]) == amount, (label, lines)
