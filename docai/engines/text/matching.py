@@ -231,8 +231,10 @@ def _concepts_for(name: str, title: str, description: str, parent: str) -> tuple
                 continue  # 'total_assets', 'total_revenue' name their own figure, not the amount due
             found.append(concept)
     if not found and desc_t:
+        # a synonym said in the description as a phrase ('net sales, total' is not 'net total')
+        seq = " " + " ".join(tokens(f"{title} {description}")) + " "
         for concept, phrases in SYNONYMS["en"].items():
-            if any(set(tokens(p)) and set(tokens(p)) <= desc_t and len(tokens(p)) >= 2 for p in phrases):
+            if any(len(tokens(p)) >= 2 and f" {' '.join(tokens(p))} " in seq for p in phrases):
                 found.append(concept)
     # a bare 'amount' at the top level is the document's total, in a line item it is the line's amount
     if "amount" in found and not parent and "total" not in found:

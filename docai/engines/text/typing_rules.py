@@ -196,6 +196,8 @@ def coerce(spec: FieldSpec, text: str, dayfirst: bool | None = None) -> Typed | 
         if kind != "integer" and (len(words) > 4 or values.parse_date(s) is not None):
             return None  # words or a date around the number: not an amount
         tok = tokens[-1]
+        if kind in ("number", "money_text") and tok.endswith("%"):
+            return None  # 'GST 6%': the rate, not the amount
         if kind == "percent":
             pct = [t for t in tokens if t.endswith("%")]
             tok = pct[-1] if pct else tok

@@ -68,3 +68,22 @@ def test_year_named_by_schema_or_title_picks_that_column(draw: Callable[..., Pat
 def test_title_year_decides_over_latest_column(draw: Callable[..., Path], tmp_path: Path) -> None:
     d = extract(report(draw, "2023"), {"type": "object", "properties": PROPS})
     assert (d["fiscal_year"], d["revenue"], d["net_income"]) == (2023, 5666.9, 717.3)
+
+
+def test_description_words_are_not_read_as_a_total(draw: Callable[..., Path]) -> None:
+    """'Total revenue, net sales' holds the words of 'net total' but asks for revenue, not the amount due."""
+    pdf = draw(
+        "rev.pdf",
+        [(50, 60, "Granite Engineering PLC", 16), (50, 100, "Revenue"), (300, 100, "517.8"),
+         (50, 120, "Total assets"), (300, 120, "668.8")],
+    )  # fmt: skip
+    schema = {
+        "type": "object",
+        "properties": {"revenue": {"type": "number", "description": "Total revenue, net sales, turnover"}},
+    }
+    assert extract(pdf, schema)["revenue"] == 517.8
+
+
+def test_a_tax_rate_is_not_the_tax_amount(draw: Callable[..., Path]) -> None:
+    pdf = draw("tax.pdf", [(50, 60, "CEDAR SUPPLIES LTD"), (50, 100, "GST 6%"), (300, 100, "15.22")])
+    assert extract(pdf, {"type": "object", "properties": {"tax": {"type": "number"}}})["tax"] == 15.22
