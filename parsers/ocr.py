@@ -45,10 +45,12 @@ STRIP_RATIO = 1.7
 """A page, or the inked part of a page, at least STRIP_RATIO times as tall as wide (a till receipt, also
 when scanned on an A4 flatbed; taller than A4's 1.41 and US Legal's 1.65) is one column of text, read
 with STRIP_PSM (one uniform block) instead of PSM: Tesseract's automatic layout can drop a flush-right
-column of amounts in a thin monospace font entirely. On the SROIE receipts 60-99 (`docai eval sroie
---data` on those 40) field accuracy went from 48.8% to 53.8% with psm 6 for strip-shaped pages; on
-synthetic A4 invoices psm 6 everywhere was worse (83.1% -> 81.9%) and synthetic annual reports lost
-words (recall 0.86 -> 0.77), so it is kept to strips."""
+column of amounts in a thin monospace font entirely. SROIE field accuracy, text engine (`docai eval
+sroie`): receipts 60-99 (tuning, `--data` on those 40) 48.8% -> 59.4%; receipts 0-59 (held out,
+`--limit 60`) 50.0% -> 52.5% (total 55 -> 65%, date 72 -> 82%, but address 22 -> 15% and company
+52 -> 48%: psm 6 can drop a line in a larger type). On synthetic A4 invoices psm 6 everywhere was worse
+(83.1% -> 81.9%) and synthetic annual reports lost words (recall 0.86 -> 0.77), so it is kept to strips;
+psm 4 (one column, variable sizes) scored as psm 3 on the tuning receipts."""
 _INK_LEVEL = 128
 _INK_SIDE = 600
 
