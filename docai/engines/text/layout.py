@@ -89,17 +89,21 @@ class Block:
 def group_lines(words: Sequence[Word], page_no: int = 1, gap: float = SEGMENT_GAP) -> list[Line]:
     """Words -> lines by vertical overlap of their boxes, top to bottom; each line split into segments."""
     items = [w for w in words if w.text.strip()]
-    items.sort(key=lambda w: ((w.bbox[1] + w.bbox[3]) / 2, w.bbox[0]))
+    slope = skew(items)
+    # boxes with the page's skew taken out, so a label and its far-right value stay one line on a tilted scan
+    adj = {id(w): _level(w.bbox, slope) for w in items}
+    items.sort(key=lambda w: ((adj[id(w)][1] + adj[id(w)][3]) / 2, w.bbox[0]))
     rows: list[list[Word]] = []
     row_boxes: list[BBox] = []
     for w in items:
-        cy = (w.bbox[1] + w.bbox[3]) / 2
+        wb = adj[id(w)]
+        cy = (wb[1] + wb[3]) / 2
         best, best_d = -1, 1e9
         # Only recent rows can still take a word: the list is sorted by centre.
         for i in range(len(rows) - 1, max(-1, len(rows) - 6), -1):
             rb = row_boxes[i]
             rcy = (rb[1] + rb[3]) / 2
-            tol = 0.5 * min(_h(rb), _h(w.bbox)) + 0.5
+            tol = 0.5 * min(_h(rb), _h(wb)) + 0.5
             d = abs(cy - rcy)
             if d > tol:
                 continue
@@ -112,22 +116,56 @@ def group_lines(words: Sequence[Word], page_no: int = 1, gap: float = SEGMENT_GA
                 best, best_d = i, d
         if best < 0:
             rows.append([w])
-            row_boxes.append(w.bbox)
+            row_boxes.append(wb)
         else:
             rows[best].append(w)
             rb = row_boxes[best]
             # keep the row's box at its median band so tall words do not swallow neighbours
-            row_boxes[best] = (min(rb[0], w.bbox[0]), rb[1], max(rb[2], w.bbox[2]), rb[3])
+            row_boxes[best] = (min(rb[0], wb[0]), rb[1], max(rb[2], wb[2]), rb[3])
     lines: list[Line] = []
     for row in rows:
         row.sort(key=lambda w: w.bbox[0])
         line = Line(page_no, row)
         line.segments = split_segments(row, page_no, gap)
         lines.append(line)
-    lines.sort(key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2)
+    lines.sort(key=lambda ln: statistics.median((adj[id(w)][1] + adj[id(w)][3]) / 2 for w in ln.words))
     for i, ln in enumerate(lines):
         ln.index = i
     return lines
+
+
+MIN_SKEW = 0.002  # below this slope (about 0.1 degree) lines are level enough
+
+
+def skew(words: Sequence[Word]) -> float:
+    """The page's text slope (dy/dx) from OCR's own lines: the median slope of word centres along each
+    line of three or more words; 0 for text layers (no confidences) or level pages."""
+    groups: dict[tuple[int, int], list[Word]] = {}
+    for w in words:
+        if w.conf is not None:
+            groups.setdefault((w.block, w.line), []).append(w)
+    slopes: list[float] = []
+    for ws in groups.values():
+        if len(ws) < 3:
+            continue
+        xs = [(w.bbox[0] + w.bbox[2]) / 2 for w in ws]
+        ys = [(w.bbox[1] + w.bbox[3]) / 2 for w in ws]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        var = sum((x - mx) ** 2 for x in xs)
+        if var <= 0 or max(xs) - min(xs) < 5 * _h(ws[0].bbox):
+            continue
+        slopes.append(sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var)
+    if len(slopes) < 3:
+        return 0.0
+    slope = statistics.median(slopes)
+    return slope if MIN_SKEW <= abs(slope) <= 0.1 else 0.0
+
+
+def _level(b: BBox, slope: float) -> BBox:
+    if not slope:
+        return b
+    dy = slope * (b[0] + b[2]) / 2
+    return (b[0], b[1] - dy, b[2], b[3] - dy)
 
 
 def split_segments(row: Sequence[Word], page_no: int, gap: float = SEGMENT_GAP) -> list[Run]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from docai.document import Word
 from docai.engines.text.layout import group_blocks, group_lines, runs_below, runs_right_of
 
@@ -50,3 +52,30 @@ def test_neighbours_right_and_below() -> None:
     ship = lines[1].segments[0]
     assert runs_below(label.bbox, lines[1:], max_gap=1.0) == []
     assert [r.text for r in runs_below(label.bbox, lines[1:], max_gap=3.0)] == [ship.text]
+
+
+def test_tilted_scan_keeps_labels_and_far_right_values_on_one_line(tmp_path: Path) -> None:
+    """A page fed 1.2 degrees askew: 'Net Amount:' and its value 400 pt to the right differ in height by
+    more than half a line, yet OCR's own line slopes level them back into one line."""
+    from conftest import draw_pdf, scan_of
+
+    from docai.engines.text.layout import page_lines, skew
+    from docai.options import Options
+    from docai.parsers import load_document
+
+    rows = [("Net Amount:", "1,461.64"), ("Tax 10%:", "146.16"), ("Total:", "1,607.80")]
+    items = [
+        (60, 80, "Evergreen Print Works GmbH", 14),
+        (60, 110, "Payment terms: 30 days net, thank you."),
+        (60, 130, "Please pay by bank transfer to our account."),
+        (60, 150, "Goods remain our property until paid in full."),
+    ]
+    for i, (label, value) in enumerate(rows):
+        items += [(60, 200 + 30 * i, label), (470, 200 + 30 * i, value)]
+    png = scan_of(draw_pdf(tmp_path / "t.pdf", items), tmp_path / "t.png", dpi=150, angle=1.2)
+    with load_document(png, Options(ocr="always")) as doc:
+        page = doc.page(1)
+        assert abs(skew(page.words)) > 0.01
+        texts = [" || ".join(s.text for s in ln.segments) for ln in page_lines(page)]
+    for label, value in rows:
+        assert f"{label} || {value}" in texts
