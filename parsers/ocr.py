@@ -62,13 +62,18 @@ def ink_ratio(image: Image) -> float | None:
 
     grey = image if image.mode == "L" else image.convert("L")
     f = max(1, round(max(grey.size) / _INK_SIDE))
-    small = np.asarray(grey.reduce(f) if f > 1 else grey)
-    ys, xs = np.nonzero(small < _INK_LEVEL)
-    if len(xs) < 50:
+    ink = np.asarray(grey.reduce(f) if f > 1 else grey) < _INK_LEVEL
+    cols = np.cumsum(np.count_nonzero(ink, axis=0))
+    rows = np.cumsum(np.count_nonzero(ink, axis=1))
+    total = int(cols[-1])
+    if total < 50:
         return None
-    x0, x1 = np.percentile(xs, [1, 99])
-    y0, y1 = np.percentile(ys, [1, 99])
-    return float((y1 - y0 + 1) / max(1.0, x1 - x0 + 1))
+
+    def span(cum: np.ndarray) -> float:  # 1st to 99th percentile of the ink along one axis
+        lo, hi = np.searchsorted(cum, [0.01 * total, 0.99 * total])
+        return float(hi - lo + 1)
+
+    return span(rows) / span(cols)
 
 
 def psm_for(image: Image) -> int:
