@@ -188,6 +188,8 @@ def coerce(spec: FieldSpec, text: str, dayfirst: bool | None = None) -> Typed | 
         return None
     kind = spec.kind
     if kind in ("number", "integer", "money_text", "percent"):
+        # OCR's stray space after a decimal separator: '1.461, 64', '39. 80' is one amount
+        s = _SPLIT_CENTS.sub(r"\1\2\3", s) if kind != "integer" else s
         tokens = _number_tokens(s)
         if not tokens:
             return None
@@ -272,6 +274,7 @@ def coerce(spec: FieldSpec, text: str, dayfirst: bool | None = None) -> Typed | 
 
 _RANGE = re.compile(r"\s+(?:to|until|till|through|thru|bis|au|至|到)\s+|\s+[-–—]\s+", re.IGNORECASE)
 _RANGE_END = {"end", "to", "until", "through", "last", "closing", "thru"}
+_SPLIT_CENTS = re.compile(r"(\d)([.,]) (\d{2})(?![\d.,])")
 _GROUP = re.compile(r"[A-Za-z0-9]{2,6}")
 
 

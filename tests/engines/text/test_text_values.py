@@ -68,3 +68,13 @@ def test_contact_values() -> None:
     assert values.parse_iban("IBAN: DE89 3704 0044 0532 0130 00") == "DE89370400440532013000"
     assert values.parse_iban("DE89 3704 0044 0532 0130 01") is None  # check digits fail
     assert values.parse_money("RM 1,200.50") == (1200.5, "MYR")
+
+
+def test_amount_with_ocr_space_after_the_decimal_separator() -> None:
+    from docai.engines.text.typing_rules import FieldSpec, coerce
+
+    spec = FieldSpec("subtotal", "subtotal", {"type": "number"}, kind="number")
+    got = coerce(spec, "1.461, 64")
+    assert got is not None and got.value == 1461.64
+    got = coerce(spec, "2 x 4.50 9.00")  # separate amounts stay separate
+    assert got is not None and got.value == 9.0
