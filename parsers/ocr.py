@@ -9,6 +9,7 @@ reads normally.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import logging
@@ -16,6 +17,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -108,7 +110,7 @@ def _exe() -> str:
 
 
 def _pixels(image: Image) -> bytes:
-    """The image as a binary PGM (8-bit grey) for Tesseract's stdin.
+    """The image as a binary PGM (8-bit grey) for Tesseract.
 
     Grey because Tesseract thresholds grey anyway and reads an RGB page about 1.5x slower; PGM because
     writing it is a copy (pytesseract's PNG encoding cost as much as the OCR itself)."""
@@ -119,18 +121,30 @@ def _pixels(image: Image) -> bytes:
 
 
 def run_tesseract(image: Image, args: list[str], timeout: float = OCR_TIMEOUT_S) -> str:
-    """Tesseract's stdout for `image` fed on stdin, with `args` after `stdin stdout`.
+    """Tesseract's stdout for `image`, with `args` after `IMAGE stdout`.
 
-    EngineUnavailable without the binary, EngineError when it fails or runs past `timeout`."""
-    cmd = [_exe(), "stdin", "stdout", *args]
+    The pixels go through a temporary PGM file, not stdin: Tesseract reads stdin slowly (55 ms more on
+    a 2 MP page, a sixth of the OCR). EngineUnavailable without the binary, EngineError when it fails
+    or runs past `timeout`."""
+    exe = _exe()
+    fd, name = tempfile.mkstemp(prefix="docai-ocr-", suffix=".pgm")
     try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(_pixels(image))
         proc = subprocess.run(
-            cmd, input=_pixels(image), capture_output=True, timeout=timeout, env=_tesseract_env(), check=False
+            [exe, name, "stdout", *args],
+            capture_output=True,
+            timeout=timeout,
+            env=_tesseract_env(),
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise EngineError(f"tesseract took over {timeout:g} s on one page") from None
     except OSError as e:
         raise EngineUnavailable(f"tesseract cannot be run: {e}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip()
         raise EngineError(f"tesseract failed ({' '.join(args)}): {err[-200:] or proc.returncode}")

@@ -1,4 +1,4 @@
-"""The scanned-page fast path: Tesseract fed grey PGM on stdin, declared dpi passed on, each image
+"""The scanned-page fast path: Tesseract fed a grey PGM file, declared dpi passed on, each image
 decoded once, grey renders for OCR."""
 
 from __future__ import annotations
@@ -33,6 +33,20 @@ def test_grey_and_rgb_read_alike() -> None:
     rgb = {w.text for w in ocr_words(img, 200 / 72, "eng", dpi=200)}
     grey = {w.text for w in ocr_words(img.convert("L"), 200 / 72, "eng", dpi=200)}
     assert rgb == grey and grey >= EXPECTED
+
+
+def test_ocr_leaves_no_temporary_files(tmp_path: Path, monkeypatch) -> None:
+    import tempfile
+
+    import pytest
+
+    from docai.errors import EngineError
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert ocr_words(render_text_image(["Total 42.50"], dpi=144), 2.0, "eng", 144)
+    with pytest.raises(EngineError):
+        run_tesseract(Image.new("L", (50, 50), 255), ["--psm", "99"])
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_ocr_args_and_tsv_parsing() -> None:
