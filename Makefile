@@ -29,6 +29,7 @@ demo: setup
 test: EXTRA_APT = chromium
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint:

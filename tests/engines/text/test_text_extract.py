@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from conftest import INVOICE_SCHEMA
+from text_docs import INVOICE_SCHEMA
 
 from docai.engines.text import TextEngine
 from docai.options import Options

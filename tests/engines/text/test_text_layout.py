@@ -57,7 +57,7 @@ def test_neighbours_right_and_below() -> None:
 def test_tilted_scan_keeps_labels_and_far_right_values_on_one_line(tmp_path: Path) -> None:
     """A page fed 1.2 degrees askew: 'Net Amount:' and its value 400 pt to the right differ in height by
     more than half a line, yet OCR's own line slopes level them back into one line."""
-    from conftest import draw_pdf, scan_of
+    from text_docs import draw_pdf, scan_of
 
     from docai.engines.text.layout import page_lines, skew
     from docai.options import Options

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import draw_pdf, scan_of
+from text_docs import draw_pdf, scan_of
 
 from docai.engines.text import TextEngine
 from docai.options import Options

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import INVOICE_ITEMS, INVOICE_SCHEMA, draw_pdf
 from test_text_extract import run, text_in
+from text_docs import INVOICE_ITEMS, INVOICE_SCHEMA, draw_pdf
 
 from docai.engines.text.tables import find_tables
 from docai.parsers import load_document
