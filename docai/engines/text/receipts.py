@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from docai.document import BBox
+from docai.engines.text.heuristics import Found
 from docai.engines.text.layout import Line, union
 
 _log = logging.getLogger(__name__)
@@ -39,15 +40,6 @@ class Amount:
     bbox: BBox
     line_index: int
     label: str
-
-
-@dataclass
-class Found:
-    value: str
-    page_no: int
-    bbox: BBox
-    conf: float | None
-    quality: float
 
 
 def _is_total_label(label: str) -> bool:
