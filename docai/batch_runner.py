@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
@@ -155,6 +156,7 @@ def run_batch(
             progress(ProgressEvent(result.file, index, len(files), pages, pages, "done"))
 
     executor: Executor | None = None
+    stop = GracefulStop()
     try:
         if options.engine in THREADED_ENGINES and options.concurrency > 1 and len(files) > 1:
             engine = service.engine(options)
@@ -171,8 +173,7 @@ def run_batch(
                 ): i
                 for i, p in enumerate(files)
             }
-            for fut in as_completed(futures):
-                handle(futures[fut], fut.result())
+            _drain(futures, handle, stop)
         elif options.workers > 1 and len(files) > 1:
             ctx = multiprocessing.get_context(_start_method())
             executor = ProcessPoolExecutor(
@@ -185,11 +186,12 @@ def run_batch(
                 executor.submit(_work, str(p), resolved, schema_id, include_failed): i
                 for i, p in enumerate(files)
             }
-            for fut in as_completed(futures):
-                handle(futures[fut], fut.result())
+            _drain(futures, handle, stop)
         else:
             engine = service.engine(options)
             for i, p in enumerate(files):
+                if stop.requested:
+                    break
                 handle(
                     i,
                     service.extract_file(
@@ -204,17 +206,60 @@ def run_batch(
                         progress=progress,
                     ),
                 )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # a second Ctrl-C: stop now, unfinished runs are discarded or left behind
         summary.interrupted = True
         _stop(executor)
         executor = None
     finally:
+        stop.restore()
         if executor is not None:
             executor.shutdown(wait=True)
         if writer:
             writer.close()
+    summary.interrupted = summary.interrupted or stop.requested
     summary.duration_s = time.perf_counter() - started
     return summary
+
+
+class GracefulStop:
+    """The first Ctrl-C asks the batch to stop after the files in hand; a second one stops at once.
+
+    Only in the main thread (where Python delivers signals); elsewhere (the web UI) it does nothing.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: Any = None
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+
+    def _on_sigint(self, signum: int, frame: Any) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        _log.warning("stopping after the files in progress (Ctrl-C again to stop at once)")
+
+    def restore(self) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+
+def _drain(
+    futures: dict[Future[FileResult], int],
+    handle: Callable[[int, FileResult], None],
+    stop: GracefulStop,
+) -> None:
+    """Hand each finished file to `handle`; once a stop is asked for, queued files are dropped."""
+    cancelled = False
+    for fut in as_completed(futures):
+        if fut.cancelled():
+            continue
+        handle(futures[fut], fut.result())
+        if stop.requested and not cancelled:
+            for pending in futures:
+                pending.cancel()
+            cancelled = True
 
 
 def _stop(executor: Executor | None) -> None:

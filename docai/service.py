@@ -199,6 +199,9 @@ class Service:
             try:
                 engine = engine or self.engine(options)
                 extraction = engine.extract(document, resolved.schema, progress=on_page)
+            except KeyboardInterrupt:  # stopped by the user: leave no unfinished run behind
+                self.db.discard_run(run_id)
+                raise
             except DocaiError as e:
                 error = str(e)
             except Exception as e:  # an engine bug must not stop a batch; keep the reason

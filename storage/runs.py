@@ -130,6 +130,16 @@ class RunsMixin(DatabaseBase):
 
         self._write(work, "saving a failed run")
 
+    def discard_run(self, run_id: int) -> None:
+        """Forget a run that never finished (the user stopped it); a finished run is left alone."""
+
+        def work(s: Session) -> None:
+            run = s.get(RunRow, run_id)
+            if run is not None and run.status == "running":
+                s.delete(run)
+
+        self._write(work, "discarding an unfinished run")
+
     def get_run(self, run_id: int) -> RunRecord | None:
         def work(s: Session) -> RunRecord | None:
             run = s.scalar(_run_query().where(RunRow.id == run_id))

@@ -60,10 +60,11 @@ def _batch(folder: Path, out: Path, db: Path, *extra: str) -> subprocess.Popen[s
 
 
 @pytest.mark.slow
-def test_sigint_then_resume_gives_each_result_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigint_then_resume_gives_each_result_once(tmp_path: Path, workers: str) -> None:
     folder, out, db = tmp_path / "docs", tmp_path / "results.jsonl", tmp_path / "batch.db"
     _make_folder(folder)
-    proc = _batch(folder, out, db)
+    proc = _batch(folder, out, db, "--workers", workers)
     deadline = time.time() + 240
     while time.time() < deadline and proc.poll() is None:
         if out.exists() and len(out.read_text().splitlines()) >= 40:
@@ -77,7 +78,7 @@ def test_sigint_then_resume_gives_each_result_once(tmp_path: Path) -> None:
     done_first = len(out.read_text().splitlines())
     assert 40 <= done_first < N_DOCS
 
-    proc = _batch(folder, out, db)
+    proc = _batch(folder, out, db, "--workers", workers)
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 1, err  # one file failed
     assert "Traceback" not in err
@@ -94,11 +95,13 @@ def test_sigint_then_resume_gives_each_result_once(tmp_path: Path) -> None:
 
     database = open_database(str(db))
     try:
-        finished = [r for r in database.list_runs(limit=10_000) if r.status != "running"]
+        runs = database.list_runs(limit=10_000)
+        finished = [r for r in runs if r.status != "running"]
     finally:
         database.close()
     per_doc = Counter(r.sha256 for r in finished)
     assert len(per_doc) == N_DOCS and max(per_doc.values()) == 1
+    assert len(runs) == N_DOCS  # the run cut off by Ctrl-C was discarded, not left 'running'
 
 
 def test_two_worker_processes(tmp_path: Path) -> None:
