@@ -180,9 +180,18 @@ def check_lang(lang: str) -> str:
     return "+".join(parts)
 
 
-def detect_orientation(image: Image) -> int:
-    """Clockwise rotation (0, 90, 180, 270) that makes the page upright; 0 whenever OSD cannot tell
-    (too little text, low confidence, any Tesseract failure)."""
+# Tesseract's OSD names a page's script; the language pack that reads it, where the user did not give one.
+SCRIPT_LANGS = {
+    "Han": "chi_sim", "Hangul": "kor", "Japanese": "jpn", "Cyrillic": "rus", "Arabic": "ara",
+    "Greek": "ell", "Hebrew": "heb", "Devanagari": "hin", "Thai": "tha",
+}  # fmt: skip
+
+
+def detect_osd(image: Image) -> tuple[int, str | None]:
+    """Clockwise rotation (0, 90, 180, 270) that makes the page upright, and the script OSD saw.
+
+    The rotation is 0 whenever OSD cannot tell (too little text, low confidence, any Tesseract failure).
+    """
     img = image
     longest = max(img.size)
     if longest > OSD_MAX_SIDE:
@@ -194,17 +203,34 @@ def detect_orientation(image: Image) -> int:
         raise
     except EngineError as e:  # "Too few characters", missing osd pack: treat as upright
         _log.debug("OSD failed, taking the page as upright: %s", str(e)[:120])
-        return 0
-    found = dict(re.findall(r"^(Rotate|Orientation confidence):\s*([-\d.]+)\s*$", out, re.MULTILINE))
+        return 0, None
+    found = dict(re.findall(r"^(Rotate|Orientation confidence|Script):\s*(\S+)\s*$", out, re.MULTILINE))
+    script = found.get("Script")
     try:
         rotate = int(found.get("Rotate", "0")) % 360
         conf = float(found.get("Orientation confidence", "0"))
     except ValueError:
-        return 0
+        return 0, script
     if rotate not in (90, 180, 270) or conf < OSD_MIN_CONFIDENCE:
-        return 0
+        return 0, script
     _log.info("OSD: content needs %d degrees clockwise (confidence %.1f)", rotate, conf)
-    return rotate
+    return rotate, script
+
+
+def detect_orientation(image: Image) -> int:
+    """Clockwise rotation that makes the page upright (see detect_osd)."""
+    return detect_osd(image)[0]
+
+
+def script_language(script: str | None, lang: str) -> str | None:
+    """The installed language pack for `script` when `lang` lacks it (a Chinese page read with `eng`)."""
+    pack = SCRIPT_LANGS.get(script or "")
+    if pack is None or pack in lang.split("+"):
+        return None
+    try:
+        return pack if pack in installed_languages() else None
+    except EngineUnavailable:
+        return None
 
 
 def rotate_clockwise(image: Image, degrees: int) -> Image:
@@ -287,8 +313,10 @@ def ocr_page(
     """Words of a displayed page image at `scale` pixels per point, in displayed-page points.
 
     Tesseract reads the page as shown first. Only when that reading is weak (few words or low
-    confidence) and `osd` is on does OSD look for a turned page; the upright re-reading is kept if it is
-    more confident. Upright scans, the usual case, so pay for one Tesseract pass instead of two.
+    confidence) and `osd` is on does OSD look for a turned page and for a script that `lang` cannot read
+    (a Chinese page under `eng` is read again with `eng+chi_sim` where that pack is installed); the
+    re-reading is kept if it is more confident. Upright scans in the given language, the usual case, so
+    pay for one Tesseract pass instead of two.
     `dpi` is the image's true resolution when known (see `ocr_args`); `psm` defaults by the page's shape
     (`psm_for`), and the upright re-reading of a turned page gets the mode of its upright shape.
     """
@@ -296,11 +324,14 @@ def ocr_page(
     first = ocr_words(image, scale, lang, dpi, psm or psm_for(image))
     if not osd or (len(first) >= CONFIDENT_WORDS and mean_confidence(first) >= CONFIDENT_MEAN):
         return OcrResult(first, 0)
-    degrees = detect_orientation(image)
-    if not degrees:
+    degrees, script = detect_osd(image)
+    extra = script_language(script, lang)
+    if not degrees and not extra:
         return OcrResult(first, 0)
-    upright = rotate_clockwise(image, degrees)
-    words = ocr_words(upright, scale, lang, dpi, psm or psm_for(upright))
+    upright = rotate_clockwise(image, degrees) if degrees else image
+    if extra:
+        _log.info("OSD saw %s script: reading the page again with %s+%s", script, lang, extra)
+    words = ocr_words(upright, scale, f"{lang}+{extra}" if extra else lang, dpi, psm or psm_for(upright))
     del upright
     if mean_confidence(words) <= mean_confidence(first):
         return OcrResult(first, 0)

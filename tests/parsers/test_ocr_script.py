@@ -1,0 +1,48 @@
+"""A page in a script the OCR language cannot read is read again with the pack for that script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docai.parsers.ocr import installed_languages, ocr_page, script_language
+
+pytestmark = pytest.mark.skipif(
+    "chi_sim" not in installed_languages(), reason="tesseract-ocr-chi-sim missing"
+)
+
+LINES = [
+    "发票号码: FP-20240315",
+    "开票日期: 2024年3月15日",
+    "购买方: 北京星辰科技有限公司",
+    "价税合计: ¥14,464.00",
+]
+
+
+def _chinese_page(tmp_path: Path):
+    import pymupdf
+    from PIL import Image
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    for i, text in enumerate(LINES):
+        page.insert_text((72, 100 + 30 * i), text, fontname="china-s", fontsize=14)
+    path = tmp_path / "zh.png"
+    page.get_pixmap(dpi=200).save(path)
+    doc.close()
+    return Image.open(path)
+
+
+def test_chinese_page_under_eng_is_read_with_chi_sim(tmp_path: Path) -> None:
+    result = ocr_page(_chinese_page(tmp_path), 200 / 72, "eng")
+    text = "".join(w.text for w in result.words)
+    # chi_sim often drops a line's first character; the rest of each line must be there
+    assert "票号码" in text and "北京星辰科技" in text and "税合计" in text and "14,464.00" in text
+
+
+def test_script_language_only_adds_what_is_missing() -> None:
+    assert script_language("Han", "eng") == "chi_sim"
+    assert script_language("Han", "eng+chi_sim") is None
+    assert script_language("Latin", "eng") is None
+    assert script_language(None, "eng") is None
