@@ -54,22 +54,16 @@ class DatabaseBase:
         self.close()
 
     def _read(self, fn: Callable[[Session], T], what: str = "reading the database") -> T:
-        def once() -> T:
-            with Session(self._engine, expire_on_commit=False) as s, s.begin():
-                return fn(s)
-
-        try:
-            return with_retries(once, what)
-        except DocaiError:
-            raise
-        except SQLAlchemyError as e:
-            raise StorageError(f"{what}: {first_line(e)}") from e
+        return self._transaction(self._engine, fn, what)
 
     def _write(self, fn: Callable[[Session], T], what: str = "writing the database") -> T:
         """Run `fn` in one write transaction (BEGIN IMMEDIATE on SQLite), retried on lock contention."""
+        return self._transaction(self._write_engine, fn, what)
 
+    @staticmethod
+    def _transaction(engine: Engine, fn: Callable[[Session], T], what: str) -> T:
         def once() -> T:
-            with Session(self._write_engine, expire_on_commit=False) as s, s.begin():
+            with Session(engine, expire_on_commit=False) as s, s.begin():
                 return fn(s)
 
         try:
