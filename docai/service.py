@@ -168,14 +168,13 @@ class Service:
             hit = self.db.find_cached_run(sha, resolved.hash, options.engine, model, key, include_failed)
             if hit is not None:
                 return self._from_record(name, hit, cached=True, started=started)
-        size = path.stat().st_size
         try:
-            mime = detect_mime(path)
-        except OSError:
-            mime = "application/octet-stream"
-        try:
-            document = load_document(path, _ingest_options(options))
+            document = load_document(path, _ingest_options(options), sha256=sha)
         except DocaiError as e:
+            try:
+                size, mime = path.stat().st_size, detect_mime(path)
+            except OSError:
+                size, mime = 0, "application/octet-stream"
             doc_id = self.db.upsert_document(sha, path.name, size, mime, None)
             run_id = self.db.start_run(doc_id, schema_id, options.engine, model, options.result_key(), key)
             elapsed = time.perf_counter() - started
@@ -184,7 +183,9 @@ class Service:
                 name, str(e), options.engine, model, sha256=sha, run_id=run_id, duration_s=elapsed
             )
         with document:
-            doc_id = self.db.upsert_document(sha, path.name, size, mime, document.page_count)
+            doc_id = self.db.upsert_document(
+                sha, path.name, document.size_bytes, document.mime, document.page_count
+            )
             run_id = self.db.start_run(doc_id, schema_id, options.engine, model, options.result_key(), key)
             seen_pages = _record_pages(document)
             pages_total = len(document.page_numbers)

@@ -118,8 +118,10 @@ def _open_provider(p: Path, mime: str, options: Options) -> PdfProvider | ImageP
     raise InputError(f"{p.name}: not a PDF or an image (PNG, JPEG, TIFF, WebP)")
 
 
-def load_document(path: str | Path, options: Options | None = None) -> Document:
+def load_document(path: str | Path, options: Options | None = None, *, sha256: str | None = None) -> Document:
     """Open `path` as a Document; raises InputError with a one-line reason for anything unusable.
+
+    `sha256`: the file's hash when the caller has already computed it (the file is then read once).
 
     Pages are built one at a time by `Document.pages()`/`page(n)`: text-layer words, or OCR words when
     the layer is missing or unusable (options.ocr auto|always|never, options.lang, options.osd).
@@ -144,7 +146,7 @@ def load_document(path: str | Path, options: Options | None = None) -> Document:
     try:
         count = provider.page_count()
         numbers = parse_page_ranges(options.pages, count)
-        sha = file_sha256(p)
+        sha = sha256 or file_sha256(p)
     except BaseException:
         provider.close()
         raise
