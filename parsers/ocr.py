@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from docai.document import BBox, Word
 from docai.errors import EngineError, EngineUnavailable, InputError
+from docai.parsers import ocr_cache
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -127,10 +128,16 @@ def run_tesseract(image: Image, args: list[str], timeout: float = OCR_TIMEOUT_S)
     a 2 MP page, a sixth of the OCR). EngineUnavailable without the binary, EngineError when it fails
     or runs past `timeout`."""
     exe = _exe()
+    pixels = _pixels(image)
+    folder = ocr_cache.cache_dir()
+    key = ocr_cache.cache_key(exe, pixels, args) if folder else ""
+    if folder and (hit := ocr_cache.load(folder, key)) is not None:
+        return hit
     fd, name = tempfile.mkstemp(prefix="docai-ocr-", suffix=".pgm")
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(_pixels(image))
+            f.write(pixels)
+        del pixels
         proc = subprocess.run(
             [exe, name, "stdout", *args],
             capture_output=True,
@@ -148,7 +155,10 @@ def run_tesseract(image: Image, args: list[str], timeout: float = OCR_TIMEOUT_S)
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip()
         raise EngineError(f"tesseract failed ({' '.join(args)}): {err[-200:] or proc.returncode}")
-    return proc.stdout.decode("utf-8", "replace")
+    out = proc.stdout.decode("utf-8", "replace")
+    if folder:
+        ocr_cache.store(folder, key, out)
+    return out
 
 
 @functools.lru_cache(maxsize=1)
