@@ -67,22 +67,62 @@ def aligned_tables(words: list[Word], page_no: int = 1) -> list[Table]:
     lines = group_lines(words, page_no, gap=TABLE_GAP)
     out: list[Table] = []
     for region in _regions(lines):
+        region = _trim(region)
+        if len(region) < 2:
+            continue
         t = _grid(_with_group_headers(region, lines), page_no)
         if t is not None:
             out.append(t)
     return out
 
 
+_CAPTION = re.compile(
+    r"(table|tab\.|figure|fig\.|exhibit|chart)\s*[\dIVXivx]+[a-z]?(\.\d+)*\s*[.:\-–—]?", re.I
+)
+_NOTE = re.compile(r"(sources?|notes?|n\.b\.)\s*[:.]|\(?[*†‡§¹²³]|\([:a-z0-9]\)\s|[a-z0-9]\)\s", re.I)
+
+
+def _trim(region: list[Line]) -> list[Line]:
+    """The region without a caption above it and notes below it.
+
+    A caption line starts 'Table 3:' (or Figure, Exhibit); the single-segment lines right under it
+    continue its paragraph. Below the table, a line opening with 'Source:', 'Note:' or a footnote mark
+    ('(a) ', '* ') ends it.
+    """
+    start = 0
+    if _CAPTION.match(region[0].text):
+        start = 1
+        while start < len(region) and len(region[start].segments) < 2:
+            start += 1
+    out = region[start:]
+    for i, ln in enumerate(out):
+        if i >= 2 and _NOTE.match(ln.text) and not _data_line(ln):
+            return out[:i]
+    return out
+
+
 def _regions(lines: list[Line]) -> list[list[Line]]:
-    """Runs of consecutive multi-segment lines (single-segment lines allowed inside), close together."""
+    """Runs of consecutive multi-segment lines (single-segment lines allowed inside), close together.
+
+    Single-segment lines after the last multi-segment one stay only when set tight under it (the
+    wrapped end of the last row's label or description).
+    """
     regions: list[list[Line]] = []
     cur: list[Line] = []
     pending: list[Line] = []
+
+    def close() -> None:
+        for ln in pending:
+            if ln.bbox[1] - cur[-1].bbox[3] >= 0.45 * ln.height:
+                break
+            cur.append(ln)
+        regions.append(cur)
+
     for ln in lines:
         if cur:
             last = (pending or cur)[-1]
             if ln.bbox[1] - last.bbox[3] > MAX_ROW_GAP * max(ln.height, last.height):
-                regions.append(cur)
+                close()
                 cur, pending = [], []
         if len(ln.segments) >= 2:
             if cur:
@@ -92,11 +132,11 @@ def _regions(lines: list[Line]) -> list[list[Line]]:
         elif cur:
             pending.append(ln)
             if len(pending) > 2:
-                regions.append(cur)
+                close()
                 cur, pending = [], []
     if cur:
-        regions.append(cur)
-    return [r for r in regions if len(r) >= 2]
+        close()
+    return [r for r in regions if sum(len(ln.segments) >= 2 for ln in r) >= 2]
 
 
 def _with_group_headers(region: list[Line], lines: list[Line]) -> list[Line]:
@@ -129,11 +169,25 @@ def _with_group_headers(region: list[Line], lines: list[Line]) -> list[Line]:
     i = region[0].index - 1
     while i >= 0 and len(out) - len(region) < 2 and close(lines[i], out[0]) and heads(lines[i]):
         # the last line of a caption paragraph is no header: the line above it runs on from the left
-        if i > 0 and close(lines[i - 1], lines[i]) and lines[i - 1].bbox[0] <= left:
+        above = lines[i - 1] if i > 0 else None
+        if (
+            above is not None
+            and close(above, lines[i])
+            and above.bbox[0] <= left
+            and _continues(above, lines[i])
+        ):
             break
         out.insert(0, lines[i])
         i -= 1
     return out
+
+
+def _continues(upper: Line, lower: Line) -> bool:
+    """Whether `lower` continues the paragraph of `upper`: it starts where `upper` does, or both are centred
+    on one axis."""
+    tol = 2 * max(upper.height, lower.height)
+    centre = abs((upper.bbox[0] + upper.bbox[2]) - (lower.bbox[0] + lower.bbox[2])) / 2
+    return abs(upper.bbox[0] - lower.bbox[0]) <= tol or centre <= tol
 
 
 def _merge_spans(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -180,15 +234,19 @@ def _columns(lines: list[Line]) -> list[tuple[float, float]]:
         return cols
     grown = [list(c) for c in cols]
     rest: list[tuple[float, float]] = []
-    for s in (s for ln in lines if ln not in data for s in ln.segments):
-        a, b = s.bbox[0], s.bbox[2]
+    # narrow texts first: a column header claims the whitespace beside its column before a wider group
+    # header that reaches into it from the next column does
+    others = sorted(
+        (s.bbox[2] - s.bbox[0], s.bbox[0], s.bbox[2]) for ln in lines if ln not in data for s in ln.segments
+    )
+    for _, a, b in others:
         over = [i for i, (x0, x1) in enumerate(cols) if min(b, x1) - max(a, x0) > 0]
         if not over:
             rest.append((a, b))
         elif len(over) == 1:  # a header over one column widens it, up to its neighbours
             i = over[0]
-            lo = cols[i - 1][1] + 0.5 if i > 0 else a
-            hi = cols[i + 1][0] - 0.5 if i + 1 < len(cols) else b
+            lo = grown[i - 1][1] + 1.5 if i > 0 else a
+            hi = grown[i + 1][0] - 1.5 if i + 1 < len(cols) else b
             grown[i] = [min(grown[i][0], max(a, lo)), max(grown[i][1], min(b, hi))]
     return _merge_spans([(a, b) for a, b in grown] + rest)
 
@@ -267,27 +325,79 @@ def _prose(texts: list[list[str]]) -> bool:
     return all(statistics.mean(c) > 4 for c in per_col if c)
 
 
+def _text(cell: list[Word]) -> str:
+    return " ".join(w.text for w in cell)
+
+
+def _stub_only(cells: list[list[Word]]) -> bool:
+    return bool(cells[0]) and not any(cells[1:])
+
+
+_RUNS_ON = re.compile(r"([,/&(+\-–]|\b(and|or|of|for|in|on|to|the|by|with|per|from))$", re.I)
+_SENTENCE_END = re.compile(r"[.:;!?]$")
+
+
+def _continues_cell(prev: list[Word], cell: list[Word]) -> bool:
+    """Whether `cell` reads on from `prev` (same column, line above): it starts in lower case, or `prev`
+    breaks off mid-phrase."""
+    text = _text(cell)
+    if text[:1].islower():
+        return True
+    before = _text(prev)
+    return bool(before) and bool(_RUNS_ON.search(before))
+
+
+def _joins(prev: list[list[Word]], ln: Line, cells: list[list[Word]]) -> bool:
+    """Whether line `ln` (split into `cells`) belongs to the row `prev` above it rather than starting one.
+
+    Set close under its row (less than half a line apart) it joins when it only carries text that
+    continues the row's cells: a wrapped description, the second line of a row label ('index)') or,
+    in a table of text, a line whose every cell reads on. A line of values without a row label joins a
+    label standing alone just above it: the label was set on two lines with the values on the second.
+    """
+    filled = [i for i, c in enumerate(cells) if c]
+    if not filled:
+        return False
+    gap = _gap(prev, ln)
+    close = gap < 0.45 * ln.height
+    numeric = [i for i in filled if _numeric(_text(cells[i]))]
+    prev_numeric = any(_numeric(_text(c)) for c in prev if c)
+    if numeric:
+        return close and not cells[0] and _stub_only(prev)
+    if len(filled) == 1 and filled[0] != 0 and prev[filled[0]] and not prev_numeric:
+        return True
+    if filled == [0] and prev[0]:
+        # under a row of values a lone label is a wrapped stub only if it reads on; else it heads rows
+        return close and (not prev_numeric or _continues_cell(prev[0], cells[0]))
+    if not close or prev_numeric or not all(prev[i] for i in filled):
+        return False
+    if len(filled) < len(cells):
+        return True
+    # every cell of a text row filled again: each must read on (a row label may just run on unpunctuated),
+    # and one must visibly start mid-sentence
+    reads_on = all(
+        _continues_cell(prev[i], cells[i]) or (i == 0 and not _SENTENCE_END.search(_text(prev[i])))
+        for i in filled
+    )
+    return reads_on and any(_text(cells[i])[:1].islower() for i in filled)
+
+
 def _grid(region: list[Line], page_no: int) -> Table | None:
     cols = _columns(region)
     if len(cols) < 2:
         return None
     split = [(ln, *_line_cells(ln, cols)) for ln in region]
     body_at = next((i for i in range(1, len(split)) if _is_body(split[i][1])), 1)
+    # a label alone in the stub column just above the first data row heads a block of rows, not columns
+    while body_at > 1 and _stub_only(split[body_at - 1][1]) and not _stub_only(split[body_at - 2][1]):
+        body_at -= 1
     rows = _header_rows(split[:body_at]) if body_at > 1 else [split[0][1]]
+    n_head = len(rows)
     for ln, cells, _ in split[body_at:]:
-        filled = [i for i, c in enumerate(cells) if c]
-        text_only = not any(_numeric(" ".join(w.text for w in cells[i])) for i in filled)
-        if len(rows) > 1 and text_only and len(filled) < len(cols):
-            prev = rows[-1]
-            gap = _gap(prev, ln)
-            prev_text = not any(_numeric(" ".join(w.text for w in c)) for c in prev if c)
-            wrapped = len(filled) == 1 and filled[0] != 0 and prev[filled[0]] and prev_text
-            # a description wrapped onto a line of its own under its row
-            wrapped = wrapped or (filled == [0] and bool(prev[0]) and gap < 0.45 * ln.height)
-            if wrapped or (prev_text and gap < 0.45 * ln.height and all(prev[i] for i in filled)):
-                for i in filled:
-                    prev[i].extend(cells[i])  # a wrapped text cell
-                continue
+        if len(rows) > n_head and _joins(rows[-1], ln, cells):
+            for i, c in enumerate(cells):
+                rows[-1][i].extend(c)
+            continue
         rows.append(cells)
     if len(rows) < 2:
         return None

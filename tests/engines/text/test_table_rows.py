@@ -1,0 +1,114 @@
+"""Which lines of a table region become rows: captions and notes out, wrapped cells merged, labels kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from docai.engines.text.tables import Table, find_tables
+from docai.parsers import load_document
+
+
+def _tables(path: Path) -> list[Table]:
+    with load_document(path) as doc:
+        return find_tables(doc.page(1))
+
+
+def test_caption_and_source_note_stay_out(draw: Callable[..., Path]) -> None:
+    path = draw(
+        "caption.pdf",
+        [
+            (50, 60, "Table 2:"), (110, 60, "Population by region, 2010 and 2020"),
+            (110, 74, "(in thousands)"),
+            (50, 100, "Region"), (250, 100, "2010"), (350, 100, "2020"),
+            (50, 116, "North"), (250, 116, "1,204"), (350, 116, "1,310"),
+            (50, 132, "South"), (250, 132, "2,118"), (350, 132, "2,240"),
+            (50, 148, "West"), (250, 148, "877"), (350, 148, "901"),
+            (50, 166, "Source:"), (250, 166, "National statistics office"),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert table.header == ["Region", "2010", "2020"]
+    assert table.rows == [["North", "1,204", "1,310"], ["South", "2,118", "2,240"], ["West", "877", "901"]]
+
+
+def test_group_header_under_caption_is_a_row(draw: Callable[..., Path]) -> None:
+    """A line over the data columns under a caption heads them; it is no caption continuation."""
+    path = draw(
+        "group.pdf",
+        [
+            (50, 60, "Table 3.3: Frequency of use among pupils"),
+            (200, 76, "Frequency of use in the past"),
+            (50, 92, "Substance"), (160, 92, "Last month"), (260, 92, "Last year"), (360, 92, "Never"),
+            (50, 108, "Cannabis"), (160, 108, "9.6%"), (260, 108, "4.0%"), (360, 108, "80.1%"),
+            (50, 124, "Inhalants"), (160, 124, "2.7%"), (260, 124, "1.6%"), (360, 124, "91.6%"),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert "Frequency of use in the past" in table.header
+    assert "Table" not in " ".join(table.header)
+    assert table.rows[0] == ["Substance", "Last month", "Last year", "Never"]
+    assert table.rows[1] == ["Cannabis", "9.6%", "4.0%", "80.1%"]
+
+
+def test_label_over_block_of_rows_is_its_own_row(draw: Callable[..., Path]) -> None:
+    """Labels alone in the stub column head blocks of rows, right under the header and under a total."""
+    path = draw(
+        "blocks.pdf",
+        [
+            (50, 60, "Age"), (200, 60, "Cases"), (300, 60, "Rate"),
+            (50, 76, "Women"),
+            (50, 92, "45-54"), (200, 92, "19"), (300, 92, "10.4"),
+            (50, 108, "total"), (200, 108, "301"), (300, 108, "63.4"),
+            (50, 121, "Men"),
+            (50, 137, "45-54"), (200, 137, "33"), (300, 137, "16.3"),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert table.header == ["Age", "Cases", "Rate"]
+    assert [r[0] for r in table.rows] == ["Women", "45-54", "total", "Men", "45-54"]
+    assert table.rows[0] == ["Women", "", ""]
+
+
+def test_label_on_two_lines_around_its_values(draw: Callable[..., Path]) -> None:
+    """Values set between the two lines of their row label (vertically centred) make one row."""
+    path = draw(
+        "centred.pdf",
+        [
+            (50, 60, "Measure"), (250, 60, "1997"), (330, 60, "1998"),
+            (50, 80, "Median income"), (250, 80, "49,497"), (330, 80, "51,295"),
+            (50, 100, "Income inequality (Gini", 8),
+            (250, 104, "0.0628", 8), (330, 104, "0.0636", 8),
+            (50, 108, "index)", 8),
+            (50, 124, "Mortality (years lost", 8),
+            (250, 128, "7108.3", 8), (330, 128, "6960.6", 8),
+            (50, 132, "before age 75)", 8),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert table.rows == [
+        ["Median income", "49,497", "51,295"],
+        ["Income inequality (Gini index)", "0.0628", "0.0636"],
+        ["Mortality (years lost before age 75)", "7108.3", "6960.6"],
+    ]
+
+
+def test_text_table_rows_wrapped_in_every_column(draw: Callable[..., Path]) -> None:
+    """In a table of terms and descriptions a line continues its row when its cells read on."""
+    path = draw(
+        "terms.pdf",
+        [
+            (50, 60, "Type"), (200, 60, "Description"),
+            (50, 76, "Visual analog"), (200, 76, "A line of fixed length with words"),
+            (50, 88, "scale (VAS)"), (200, 88, "anchored at each end of the line."),
+            (50, 100, "Likert scale"), (200, 100, "An ordered set of discrete terms."),
+            (50, 112, "Checklist"), (200, 112, "Checklists provide a simple choice."),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert table.header == ["Type", "Description"]
+    assert table.rows == [
+        ["Visual analog scale (VAS)", "A line of fixed length with words anchored at each end of the line."],
+        ["Likert scale", "An ordered set of discrete terms."],
+        ["Checklist", "Checklists provide a simple choice."],
+    ]
