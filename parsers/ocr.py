@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from docai.document import BBox, Word
 from docai.errors import EngineError, EngineUnavailable, InputError
 from docai.parsers import ocr_cache
+from docai.parsers.ocr_script import SCRIPT_LANGS, script_language  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -190,13 +191,6 @@ def check_lang(lang: str) -> str:
     return "+".join(parts)
 
 
-# Tesseract's OSD names a page's script; the language pack that reads it, where the user did not give one.
-SCRIPT_LANGS = {
-    "Han": "chi_sim", "Hangul": "kor", "Japanese": "jpn", "Cyrillic": "rus", "Arabic": "ara",
-    "Greek": "ell", "Hebrew": "heb", "Devanagari": "hin", "Thai": "tha",
-}  # fmt: skip
-
-
 def detect_osd(image: Image) -> tuple[int, str | None]:
     """Clockwise rotation (0, 90, 180, 270) that makes the page upright, and the script OSD saw.
 
@@ -230,17 +224,6 @@ def detect_osd(image: Image) -> tuple[int, str | None]:
 def detect_orientation(image: Image) -> int:
     """Clockwise rotation that makes the page upright (see detect_osd)."""
     return detect_osd(image)[0]
-
-
-def script_language(script: str | None, lang: str) -> str | None:
-    """The installed language pack for `script` when `lang` lacks it (a Chinese page read with `eng`)."""
-    pack = SCRIPT_LANGS.get(script or "")
-    if pack is None or pack in lang.split("+"):
-        return None
-    try:
-        return pack if pack in installed_languages() else None
-    except EngineUnavailable:
-        return None
 
 
 def rotate_clockwise(image: Image, degrees: int) -> Image:

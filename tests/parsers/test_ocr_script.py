@@ -46,3 +46,14 @@ def test_script_language_only_adds_what_is_missing() -> None:
     assert script_language("Han", "eng+chi_sim") is None
     assert script_language("Latin", "eng") is None
     assert script_language(None, "eng") is None
+
+
+def test_scripts_sharing_han_glyphs_fall_back_to_any_installed_cjk_pack() -> None:
+    # OSD often names a Chinese page "Japanese"; without jpn, chi_sim reads its Han characters.
+    installed = frozenset({"eng", "chi_sim", "osd"})
+    assert script_language("Japanese", "eng", installed) == "chi_sim"
+    assert script_language("Japanese", "eng", frozenset({"eng", "jpn", "chi_sim"})) == "jpn"
+    assert script_language("Han", "eng", frozenset({"eng", "chi_tra"})) == "chi_tra"
+    # a language that already reads the glyphs gets nothing added, and nothing installed adds nothing
+    assert script_language("Japanese", "eng+chi_sim", installed) is None
+    assert script_language("Cyrillic", "eng", installed) is None
