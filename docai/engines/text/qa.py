@@ -8,15 +8,20 @@ Other questions get the best supporting sentence. Below a calibrated evidence th
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from docai.document import BBox, Document
+from docai.document import BBox, Document, Page
 from docai.engines.base import BlobCache
 from docai.engines.text import embeddings as emb
+from docai.engines.text.matching import SemanticMatcher
 from docai.engines.text.passages import Passage, union_bbox
+from docai.engines.text.qa_fields import answer_field
 from docai.engines.text.retrieval import (
     DocIndex,
     Hit,
@@ -34,6 +39,7 @@ _log = logging.getLogger(__name__)
 
 NOT_FOUND = "Not found in the document."
 MAX_CITATIONS = 3
+FIELD_PAGES = 3
 VALUE_LOOKUP_HITS = 8
 # Evidence thresholds, calibrated on the 72 FinanceBench questions against 14 questions about absent things
 # asked of 10 of its filings (see the report): idf-weighted shares of the question's terms.
@@ -317,6 +323,8 @@ def answer_question(
             notes.append(f"embeddings unavailable ({emb.embedding_status()[1]}): ranked with BM25 only")
     else:
         notes.append("embeddings turned off: ranked with BM25 only")
+    # the pages read while indexing stay at hand for a field lookup (a scan is not OCR'd twice)
+    documents = [dataclasses.replace(d, load_page=_recent_pages(d.load_page), closer=None) for d in documents]
     indexes: list[DocIndex] = []
     for doc in documents:
         ix, built = load_or_build_index(doc, options, cache, embedder)
@@ -334,6 +342,14 @@ def answer_question(
         notes.append("the documents have no text (a scan without OCR?)")
         return answer
     pages = rank_pages(hits)
+    field = answer_field(question, _field_pages(documents, pages), _matcher(options))
+    if field is not None:
+        answer.text = field.text
+        answer.found = True
+        answer.score = round(field.confidence, 3)
+        answer.citations = [Citation(field.page_no, field.doc.name, field.bbox, field.text, 1.0)]
+        notes.append("answered from a labelled value")
+        return answer
     corpus_cov, page_cov = coverage(hits, indexes)
     if not is_supported(corpus_cov, page_cov):
         # no citations: pages cited under "not found" would read as evidence; the closest one goes to notes
@@ -381,3 +397,43 @@ def _citations(candidate: Candidate, pages: list[tuple[Hit, float]]) -> list[Cit
             continue
         out.append(_citation(hit, s, pages))
     return out
+
+
+def _recent_pages(load: Callable[[int], Page], keep: int = FIELD_PAGES) -> Callable[[int], Page]:
+    """`load` remembering the last `keep` pages it built."""
+    recent: OrderedDict[int, Page] = OrderedDict()
+
+    def cached(page_no: int) -> Page:
+        if page_no in recent:
+            recent.move_to_end(page_no)
+            return recent[page_no]
+        page = load(page_no)
+        recent[page_no] = page
+        while len(recent) > keep:
+            recent.popitem(last=False)
+        return page
+
+    return cached
+
+
+def _field_pages(documents: list[Document], pages: list[tuple[Hit, float]]) -> list[tuple[Document, int]]:
+    """Where a labelled value is looked for: the best-ranked pages, then each document's first page."""
+    by_id = {d.sha256: d for d in documents}
+    out: list[tuple[Document, int]] = []
+    seen: set[tuple[str, int]] = set()
+    ranked = [(h.passage.doc_id, h.passage.page_no) for h, _ in pages]
+    firsts = [(d.sha256, d.page_numbers[0]) for d in documents if d.page_numbers]
+    for key in ranked[:FIELD_PAGES] + firsts:
+        if key in seen or key[0] not in by_id or len(out) >= FIELD_PAGES:
+            continue
+        seen.add(key)
+        out.append((by_id[key[0]], key[1]))
+    return out
+
+
+def _matcher(options: Options) -> SemanticMatcher | None:
+    if options.extra.get("semantic") is False or options.extra.get("embeddings", True) is False:
+        return None
+    from docai.engines.text.engine import shared_matcher
+
+    return shared_matcher()
