@@ -8,6 +8,7 @@ into it: wrapped descriptions).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import statistics
@@ -124,19 +125,51 @@ def _regions(lines: list[Line]) -> list[list[Line]]:
             if ln.bbox[1] - last.bbox[3] > MAX_ROW_GAP * max(ln.height, last.height):
                 close()
                 cur, pending = [], []
-        if len(ln.segments) >= 2:
+        if _row_like(ln, cur):
             if cur:
                 cur.extend(pending)
             pending = []
             cur.append(ln)
         elif cur:
             pending.append(ln)
-            if len(pending) > 2:
+            # labels are only tolerated under a row of values: in columns of prose any short line is one
+            labels = sum(_stub_label(p, cur) for p in pending) if _data_line(cur[-1]) else 0
+            right = max(c.bbox[2] for c in cur)
+            # a line running on well past the table's right edge is prose beside or under it
+            overhang = ln.bbox[2] > right + 2 * ln.height
+            if len(pending) - labels > 2 or len(pending) > 6 or overhang:
                 close()
                 cur, pending = [], []
     if cur:
         close()
     return [r for r in regions if sum(len(ln.segments) >= 2 for ln in r) >= 2]
+
+
+_BULLET = re.compile(r"[•·▪◦○■►*–—-]|\(?(\d{1,2}|[a-z])[.)]")
+
+
+def _row_like(ln: Line, cur: list[Line]) -> bool:
+    """A line that can be a table row: several segments, unless a list item (a bullet, then a sentence)
+    would start the table, or, inside a table, a lone value right of the stub column (set between the
+    lines of a wrapped row label)."""
+    segs = ln.segments
+    if len(segs) >= 2:
+        bullet = len(segs) == 2 and _BULLET.fullmatch(segs[0].text) and len(segs[1].words) >= 5
+        # a list item starts no table; inside one it is a cell's bulleted text
+        return bool(cur) or not (bullet and not _numeric(segs[1].text))
+    multi = [c for c in cur if len(c.segments) >= 2]
+    return bool(multi) and _value(ln.text) and ln.bbox[0] > min(c.segments[1].bbox[0] for c in multi) - 1
+
+
+def _stub_label(ln: Line, cur: list[Line]) -> bool:
+    """A lone line inside the stub (first) column of the table so far: a label over a block of rows or a
+    row label wrapped over several lines. Such lines do not end the table, unlike runs of prose."""
+    multi = [c for c in cur if len(c.segments) >= 2]
+    if not multi or _CAPTION.match(ln.text):
+        return False
+    x0 = min(c.bbox[0] for c in multi)
+    stub_end = min(c.segments[1].bbox[0] for c in multi)
+    return x0 - ln.height <= ln.bbox[0] and ln.bbox[2] < stub_end
 
 
 def _with_group_headers(region: list[Line], lines: list[Line]) -> list[Line]:
@@ -347,13 +380,25 @@ def _continues_cell(prev: list[Word], cell: list[Word]) -> bool:
     return bool(before) and bool(_RUNS_ON.search(before))
 
 
-def _joins(prev: list[list[Word]], ln: Line, cells: list[list[Word]]) -> bool:
+def _row_pitch(lines: list[Line]) -> float | None:
+    """The usual top-to-top distance between consecutive lines of values (None: too few to tell)."""
+    steps = [
+        b.bbox[1] - a.bbox[1]
+        for a, b in itertools.pairwise(lines)
+        if b.bbox[1] > a.bbox[1] and _data_line(a) and _data_line(b)
+    ]
+    return statistics.median(steps) if steps else None
+
+
+def _joins(prev: list[list[Word]], ln: Line, cells: list[list[Word]], pitch: float | None = None) -> bool:
     """Whether line `ln` (split into `cells`) belongs to the row `prev` above it rather than starting one.
 
     Set close under its row (less than half a line apart) it joins when it only carries text that
     continues the row's cells: a wrapped description, the second line of a row label ('index)') or,
     in a table of text, a line whose every cell reads on. A line of values without a row label joins a
     label standing alone just above it: the label was set on two lines with the values on the second.
+    A label alone under a row of values continues that row's label when it reads on or sits closer than
+    rows do (`pitch`: the usual distance between rows of values); else it heads the rows below.
     """
     filled = [i for i, c in enumerate(cells) if c]
     if not filled:
@@ -368,7 +413,14 @@ def _joins(prev: list[list[Word]], ln: Line, cells: list[list[Word]]) -> bool:
         return True
     if filled == [0] and prev[0]:
         # under a row of values a lone label is a wrapped stub only if it reads on; else it heads rows
-        return close and (not prev_numeric or _continues_cell(prev[0], cells[0]))
+        if not close:
+            return False
+        if _continues_cell(prev[0], cells[0]):
+            return True
+        if pitch is not None:  # a wrapped label is set tighter than rows and not left of where it began
+            tight = ln.bbox[1] - max(w.bbox[1] for c in prev for w in c) < 0.8 * pitch
+            return tight and ln.bbox[0] >= prev[0][0].bbox[0] - 1
+        return not prev_numeric
     if not close or prev_numeric or not all(prev[i] for i in filled):
         return False
     if len(filled) < len(cells):
@@ -393,8 +445,9 @@ def _grid(region: list[Line], page_no: int) -> Table | None:
         body_at -= 1
     rows = _header_rows(split[:body_at]) if body_at > 1 else [split[0][1]]
     n_head = len(rows)
+    pitch = _row_pitch([ln for ln, _, _ in split[body_at:]])
     for ln, cells, _ in split[body_at:]:
-        if len(rows) > n_head and _joins(rows[-1], ln, cells):
+        if len(rows) > n_head and _joins(rows[-1], ln, cells, pitch):
             for i, c in enumerate(cells):
                 rows[-1][i].extend(c)
             continue

@@ -60,8 +60,8 @@ def test_label_over_block_of_rows_is_its_own_row(draw: Callable[..., Path]) -> N
             (50, 76, "Women"),
             (50, 92, "45-54"), (200, 92, "19"), (300, 92, "10.4"),
             (50, 108, "total"), (200, 108, "301"), (300, 108, "63.4"),
-            (50, 121, "Men"),
-            (50, 137, "45-54"), (200, 137, "33"), (300, 137, "16.3"),
+            (50, 124, "Men"),
+            (50, 140, "45-54"), (200, 140, "33"), (300, 140, "16.3"),
         ],
     )  # fmt: skip
     (table,) = _tables(path)
@@ -112,3 +112,59 @@ def test_text_table_rows_wrapped_in_every_column(draw: Callable[..., Path]) -> N
         ["Likert scale", "An ordered set of discrete terms."],
         ["Checklist", "Checklists provide a simple choice."],
     ]
+
+
+def test_bulleted_text_above_a_table_stays_out(draw: Callable[..., Path]) -> None:
+    path = draw(
+        "bullets.pdf",
+        [
+            (50, 60, "•"), (70, 60, "higher correlation in the whole period for most countries"),
+            (50, 74, "•"), (70, 74, "lower correlation in the crisis period than in the whole period"),
+            (50, 100, "Period"), (200, 100, "Portugal"), (300, 100, "Greece"),
+            (50, 116, "Q4 2009"), (200, 116, "0.17"), (300, 116, "0.70"),
+            (50, 132, "Q1 2010"), (200, 132, "0.64"), (300, 132, "0.72"),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert table.header == ["Period", "Portugal", "Greece"]
+    assert len(table.rows) == 2
+
+
+def test_labels_over_row_blocks_do_not_split_the_table(draw: Callable[..., Path]) -> None:
+    """Three short lines in the stub column (a wrapped label's end, two block labels) inside one table."""
+    path = draw(
+        "labels.pdf",
+        [
+            (50, 60, "Group"), (200, 60, "Total"), (300, 60, "Share"),
+            (50, 80, "American Indian/Alaska"), (200, 80, "707"), (300, 80, "7.2"),
+            (50, 91, "Native"),
+            (50, 107, "Sex, by race"),
+            (50, 123, "Male"),
+            (60, 139, "Hispanic"), (200, 139, "7,086"), (300, 139, "7.1"),
+            (60, 155, "Black"), (200, 155, "5,545"), (300, 155, "9.9"),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert [r[0] for r in table.rows] == [
+        "American Indian/Alaska Native",
+        "Sex, by race",
+        "Male",
+        "Hispanic",
+        "Black",
+    ]
+
+
+def test_prose_between_two_tables_parts_them(draw: Callable[..., Path]) -> None:
+    """Text running past a narrow table's right edge is prose, even when it is only two lines long."""
+    rows = [("20-29", "0.2650"), ("30-39", "0.2046"), ("40-49", "0.1477")]
+    items: list[tuple[float, float, str]] = [(50, 60, "Age Group"), (200, 60, "Proportion")]
+    items += [(x, 76 + 16 * i, t) for i, (a, b) in enumerate(rows) for x, t in ((50, a), (210, b))]
+    items += [
+        (50, 140, "The following proportions should be used for the trends analysis across the"),
+        (50, 154, "surveys."),
+        (50, 178, "Age Group"), (200, 178, "Proportion"),
+    ]  # fmt: skip
+    items += [(x, 194 + 16 * i, t) for i, (a, b) in enumerate(rows) for x, t in ((50, a), (210, b))]
+    tables = _tables(draw("two.pdf", items))
+    assert [len(t.rows) for t in tables] == [3, 3]
+    assert all(t.header == ["Age Group", "Proportion"] for t in tables)
