@@ -1,0 +1,110 @@
+"""Table columns: x-ranges split at whitespace rivers, words assigned to them, and what counts as a value."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from docai.document import Word
+from docai.engines.text.layout import Line
+
+_log = logging.getLogger(__name__)
+
+
+def is_numeric(text: str) -> bool:
+    return bool(re.fullmatch(r"[-+(]?[$€£¥₹%]?\s?[\d.,'’ ]*\d[\d.,%)]*\s?[A-Za-z%]{0,3}", text.strip()))
+
+
+def is_value(text: str) -> bool:
+    """A number, or a placeholder standing for one in a data row ('-', 'NA', 'n/a')."""
+    return is_numeric(text) or text.strip().casefold() in _PLACEHOLDERS
+
+
+_PLACEHOLDERS = {"-", "–", "—", "--", "na", "n/a", "n.a.", "..", "...", "x", "*", "nil", "none"}
+
+
+def is_data_line(ln: Line) -> bool:
+    """A line of values: most of its segments after the first are numbers or placeholders."""
+    vals = [s.text for s in ln.segments[1:]]
+    return len(vals) >= 1 and sum(map(is_value, vals)) * 2 >= len(vals)
+
+
+def merge_spans(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    cols: list[list[float]] = []
+    for a, b in sorted(spans):
+        if cols and a <= cols[-1][1] + 1.0:
+            cols[-1][1] = max(cols[-1][1], b)
+        else:
+            cols.append([a, b])
+    return [(a, b) for a, b in cols]
+
+
+def columns_of(lines: list[Line]) -> list[tuple[float, float]]:
+    """X-ranges covered by segments, split at whitespace that runs through (nearly) every row.
+
+    Data lines set the columns when there are a few: a group header over two narrow value columns would
+    bridge the whitespace between them. Other text over one column widens it; text clear of all columns
+    adds columns of its own.
+    """
+    data = [ln for ln in lines if is_data_line(ln)]
+    base = data if len(data) >= 2 else lines
+    segs = sorted((s.bbox[0], s.bbox[2]) for ln in base for s in ln.segments)
+    if not segs:
+        return []
+    # a segment wider than most columns (a title or spanning cell) may cross a river; ignore the widest few
+    widths = sorted(b - a for a, b in segs)
+    cap = widths[int(len(widths) * 0.9)] if len(segs) >= 10 else widths[-1]
+    cols = merge_spans([(a, b) for a, b in segs if b - a <= cap] or segs)
+    if base is lines:
+        return cols
+    grown = [list(c) for c in cols]
+    rest: list[tuple[float, float]] = []
+    # narrow texts first: a column header claims the whitespace beside its column before a wider group
+    # header that reaches into it from the next column does
+    others = sorted(
+        (s.bbox[2] - s.bbox[0], s.bbox[0], s.bbox[2]) for ln in lines if ln not in data for s in ln.segments
+    )
+    for _, a, b in others:
+        over = [i for i, (x0, x1) in enumerate(cols) if min(b, x1) - max(a, x0) > 0]
+        if not over:
+            rest.append((a, b))
+        elif len(over) == 1:  # a header over one column widens it, up to its neighbours
+            i = over[0]
+            lo = grown[i - 1][1] + 1.5 if i > 0 else a
+            hi = grown[i + 1][0] - 1.5 if i + 1 < len(cols) else b
+            grown[i] = [min(grown[i][0], max(a, lo)), max(grown[i][1], min(b, hi))]
+    return merge_spans([(a, b) for a, b in grown] + rest)
+
+
+def column_at(x: float, cols: list[tuple[float, float]]) -> int:
+    """The column holding `x`, else the nearest one."""
+    return min(
+        range(len(cols)),
+        key=lambda i: 0 if cols[i][0] <= x <= cols[i][1] else min(abs(x - cols[i][0]), abs(x - cols[i][1])),
+    )
+
+
+def line_cells(ln: Line, cols: list[tuple[float, float]]) -> tuple[list[list[Word]], bool]:
+    """Words of a line per column, and whether some text spans several columns.
+
+    A gap-separated segment is one cell's text: when it crosses the whitespace between columns it is a
+    spanning cell (a group header) and goes whole to the column under its centre, unless its words part
+    at a column boundary with more than a word space between them (two cells set close together).
+    """
+    cells: list[list[Word]] = [[] for _ in cols]
+    spanning = False
+    for seg in ln.segments or [ln]:
+        b = seg.bbox
+        over = [i for i, (a, z) in enumerate(cols) if min(b[2], z) - max(b[0], a) > 0]
+        ks = [column_at((w.bbox[0] + w.bbox[2]) / 2, cols) for w in seg.words]
+        parted = all(
+            k1 == k2 or w2.bbox[0] - w1.bbox[2] > 0.6 * seg.height
+            for (k1, w1), (k2, w2) in zip(zip(ks, seg.words), zip(ks[1:], seg.words[1:]))  # noqa: B905
+        )
+        if len(over) > 1 and not (parted and len(set(ks)) > 1):
+            spanning = True
+            cells[column_at((b[0] + b[2]) / 2, cols)].extend(seg.words)
+            continue
+        for k, w in zip(ks, seg.words, strict=True):
+            cells[k].append(w)
+    return cells, spanning

@@ -1,0 +1,163 @@
+"""Table regions: runs of lines that form a table, without the caption above and notes below, plus
+the group-header lines just above them."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from docai.engines.text.layout import Line
+from docai.engines.text.table_columns import columns_of, is_data_line, is_numeric, is_value
+
+_log = logging.getLogger(__name__)
+
+
+MAX_ROW_GAP = 2.2  # rows further apart than this many line heights end the table
+
+
+_CAPTION = re.compile(
+    r"(table|tab\.|figure|fig\.|exhibit|chart)\s*[\dIVXivx]+[a-z]?(\.\d+)*\s*[.:\-–—]?", re.I
+)
+
+
+_NOTE = re.compile(r"(sources?|notes?|n\.b\.)\s*[:.]|\(?[*†‡§¹²³]|\([:a-z0-9]\)\s|[a-z0-9]\)\s", re.I)
+
+
+def trim_region(region: list[Line]) -> list[Line]:
+    """The region without a caption above it and notes below it.
+
+    A caption line starts 'Table 3:' (or Figure, Exhibit); the single-segment lines right under it
+    continue its paragraph. Below the table, a line opening with 'Source:', 'Note:' or a footnote mark
+    ('(a) ', '* ') ends it.
+    """
+    start = 0
+    if _CAPTION.match(region[0].text):
+        start = 1
+        while start < len(region) and len(region[start].segments) < 2:
+            start += 1
+    out = region[start:]
+    for i, ln in enumerate(out):
+        if i >= 2 and _NOTE.match(ln.text) and not is_data_line(ln):
+            return out[:i]
+    return out
+
+
+def find_regions(lines: list[Line]) -> list[list[Line]]:
+    """Runs of consecutive multi-segment lines (single-segment lines allowed inside), close together.
+
+    Single-segment lines after the last multi-segment one stay only when set tight under it (the
+    wrapped end of the last row's label or description).
+    """
+    regions: list[list[Line]] = []
+    cur: list[Line] = []
+    pending: list[Line] = []
+
+    def close() -> None:
+        for ln in pending:
+            if ln.bbox[1] - cur[-1].bbox[3] >= 0.45 * ln.height:
+                break
+            cur.append(ln)
+        regions.append(cur)
+
+    for ln in lines:
+        if cur:
+            last = (pending or cur)[-1]
+            if ln.bbox[1] - last.bbox[3] > MAX_ROW_GAP * max(ln.height, last.height):
+                close()
+                cur, pending = [], []
+        if _row_like(ln, cur):
+            if cur:
+                cur.extend(pending)
+            pending = []
+            cur.append(ln)
+        elif cur:
+            pending.append(ln)
+            # labels are only tolerated under a row of values: in columns of prose any short line is one
+            labels = sum(_stub_label(p, cur) for p in pending) if is_data_line(cur[-1]) else 0
+            right = max(c.bbox[2] for c in cur)
+            # a line running on well past the table's right edge is prose beside or under it
+            overhang = ln.bbox[2] > right + 2 * ln.height
+            if len(pending) - labels > 2 or len(pending) > 6 or overhang:
+                close()
+                cur, pending = [], []
+    if cur:
+        close()
+    return [r for r in regions if sum(len(ln.segments) >= 2 for ln in r) >= 2]
+
+
+_BULLET = re.compile(r"[•·▪◦○■►*–—-]|\(?(\d{1,2}|[a-z])[.)]")
+
+
+def _row_like(ln: Line, cur: list[Line]) -> bool:
+    """A line that can be a table row: several segments, unless a list item (a bullet, then a sentence)
+    would start the table, or, inside a table, a lone value right of the stub column (set between the
+    lines of a wrapped row label)."""
+    segs = ln.segments
+    if len(segs) >= 2:
+        bullet = len(segs) == 2 and _BULLET.fullmatch(segs[0].text) and len(segs[1].words) >= 5
+        # a list item starts no table; inside one it is a cell's bulleted text
+        return bool(cur) or not (bullet and not is_numeric(segs[1].text))
+    multi = [c for c in cur if len(c.segments) >= 2]
+    return bool(multi) and is_value(ln.text) and ln.bbox[0] > min(c.segments[1].bbox[0] for c in multi) - 1
+
+
+def _stub_label(ln: Line, cur: list[Line]) -> bool:
+    """A lone line inside the stub (first) column of the table so far: a label over a block of rows or a
+    row label wrapped over several lines. Such lines do not end the table, unlike runs of prose."""
+    multi = [c for c in cur if len(c.segments) >= 2]
+    if not multi or _CAPTION.match(ln.text):
+        return False
+    x0 = min(c.bbox[0] for c in multi)
+    stub_end = min(c.segments[1].bbox[0] for c in multi)
+    return x0 - ln.height <= ln.bbox[0] and ln.bbox[2] < stub_end
+
+
+def with_group_headers(region: list[Line], lines: list[Line]) -> list[Line]:
+    """The region with the lines just above it that head groups of its data columns.
+
+    Such a line sits close above, inside the table's width, clear of the stub (first) column and over
+    some of the data columns; a caption or title starts at the left edge, runs wider or is centred on the
+    whole table, so it stays out.
+    """
+    cols = columns_of(region)
+    if len(cols) < 2:
+        return region
+    left, right = cols[0][1], max(b for _, b in cols)
+    width = right - cols[0][0]
+
+    def close(upper: Line, lower: Line) -> bool:
+        return lower.bbox[1] - upper.bbox[3] <= 1.0 * max(upper.height, lower.height)
+
+    def heads(ln: Line) -> bool:
+        segs = ln.segments or [ln]
+        centred = abs((ln.bbox[0] + ln.bbox[2]) / 2 - (cols[0][0] + right) / 2) < 0.1 * width
+        return (
+            ln.bbox[0] > left
+            and ln.bbox[2] <= right + 2
+            and not centred
+            and all(s.bbox[2] - s.bbox[0] <= 0.6 * width for s in segs)
+        )
+
+    out = list(region)
+    i = region[0].index - 1
+    while i >= 0 and len(out) - len(region) < 2 and close(lines[i], out[0]) and heads(lines[i]):
+        # the last line of a caption paragraph is no header: the line above it runs on from the left
+        above = lines[i - 1] if i > 0 else None
+        if (
+            above is not None
+            and close(above, lines[i])
+            and above.bbox[0] <= left
+            and _continues(above, lines[i])
+        ):
+            break
+        out.insert(0, lines[i])
+        i -= 1
+    return out
+
+
+def _continues(upper: Line, lower: Line) -> bool:
+    """Whether `lower` continues the paragraph of `upper`: it starts where `upper` does, or both are centred
+    on one axis."""
+    tol = 2 * max(upper.height, lower.height)
+    centre = abs((upper.bbox[0] + upper.bbox[2]) - (lower.bbox[0] + lower.bbox[2])) / 2
+    return abs(upper.bbox[0] - lower.bbox[0]) <= tol or centre <= tol

@@ -1,0 +1,119 @@
+"""Table rows: which lines head the columns, and which lines join the row above (wrapped cells) or
+start one."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+import statistics
+
+from docai.document import Word
+from docai.engines.text.layout import Line
+from docai.engines.text.table_columns import is_data_line, is_numeric, is_value
+
+_log = logging.getLogger(__name__)
+
+
+def cell_text(cell: list[Word]) -> str:
+    return " ".join(w.text for w in cell)
+
+
+def stub_only(cells: list[list[Word]]) -> bool:
+    return bool(cells[0]) and not any(cells[1:])
+
+
+def is_body_row(cells: list[list[Word]]) -> bool:
+    """A data row: several cells, those after the stub column numeric (half will do with a stub)."""
+    vals = [" ".join(w.text for w in c) for c in cells[1:] if c]
+    need = 0.5 if cells[0] else 0.75
+    return len(vals) >= 1 and sum(1 for c in cells if c) >= 2 and sum(map(is_value, vals)) >= need * len(vals)
+
+
+def row_gap(prev: list[list[Word]], ln: Line) -> float:
+    return ln.bbox[1] - max(w.bbox[3] for c in prev for w in c)
+
+
+def header_rows(lines: list[tuple[Line, list[list[Word]], bool]]) -> list[list[list[Word]]]:
+    """Header lines set close together are one row (cells wrapped over lines), except below a line with
+    spanning group headers, which is a row of its own."""
+    rows: list[list[list[Word]]] = []
+    prev_spanning = True
+    for ln, cells, spanning in lines:
+        if rows and not prev_spanning and not spanning and row_gap(rows[-1], ln) < 0.6 * ln.height:
+            for i, c in enumerate(cells):
+                rows[-1][i].extend(c)
+        else:
+            rows.append(cells)
+        prev_spanning = spanning
+    return rows
+
+
+_RUNS_ON = re.compile(r"([,/&(+\-–]|\b(and|or|of|for|in|on|to|the|by|with|per|from))$", re.I)
+
+
+_SENTENCE_END = re.compile(r"[.:;!?]$")
+
+
+def _continues_cell(prev: list[Word], cell: list[Word]) -> bool:
+    """Whether `cell` reads on from `prev` (same column, line above): it starts in lower case, or `prev`
+    breaks off mid-phrase."""
+    text = cell_text(cell)
+    if text[:1].islower():
+        return True
+    before = cell_text(prev)
+    return bool(before) and bool(_RUNS_ON.search(before))
+
+
+def row_pitch(lines: list[Line]) -> float | None:
+    """The usual top-to-top distance between consecutive lines of values (None: too few to tell)."""
+    steps = [
+        b.bbox[1] - a.bbox[1]
+        for a, b in itertools.pairwise(lines)
+        if b.bbox[1] > a.bbox[1] and is_data_line(a) and is_data_line(b)
+    ]
+    return statistics.median(steps) if steps else None
+
+
+def joins_row(prev: list[list[Word]], ln: Line, cells: list[list[Word]], pitch: float | None = None) -> bool:
+    """Whether line `ln` (split into `cells`) belongs to the row `prev` above it rather than starting one.
+
+    Set close under its row (less than half a line apart) it joins when it only carries text that
+    continues the row's cells: a wrapped description, the second line of a row label ('index)') or,
+    in a table of text, a line whose every cell reads on. A line of values without a row label joins a
+    label standing alone just above it: the label was set on two lines with the values on the second.
+    A label alone under a row of values continues that row's label when it reads on or sits closer than
+    rows do (`pitch`: the usual distance between rows of values); else it heads the rows below.
+    """
+    filled = [i for i, c in enumerate(cells) if c]
+    if not filled:
+        return False
+    gap = row_gap(prev, ln)
+    close = gap < 0.45 * ln.height
+    numeric = [i for i in filled if is_numeric(cell_text(cells[i]))]
+    prev_numeric = any(is_numeric(cell_text(c)) for c in prev if c)
+    if numeric:
+        return close and not cells[0] and stub_only(prev)
+    if len(filled) == 1 and filled[0] != 0 and prev[filled[0]] and not prev_numeric:
+        return True
+    if filled == [0] and prev[0]:
+        # under a row of values a lone label is a wrapped stub only if it reads on; else it heads rows
+        if not close:
+            return False
+        if _continues_cell(prev[0], cells[0]):
+            return True
+        if pitch is not None:  # a wrapped label is set tighter than rows and not left of where it began
+            tight = ln.bbox[1] - max(w.bbox[1] for c in prev for w in c) < 0.8 * pitch
+            return tight and ln.bbox[0] >= prev[0][0].bbox[0] - 1
+        return not prev_numeric
+    if not close or prev_numeric or not all(prev[i] for i in filled):
+        return False
+    if len(filled) < len(cells):
+        return True
+    # every cell of a text row filled again: each must read on (a row label may just run on unpunctuated),
+    # and one must visibly start mid-sentence
+    reads_on = all(
+        _continues_cell(prev[i], cells[i]) or (i == 0 and not _SENTENCE_END.search(cell_text(prev[i])))
+        for i in filled
+    )
+    return reads_on and any(cell_text(cells[i])[:1].islower() for i in filled)
