@@ -140,6 +140,8 @@ def _values_in_line(line: str, kind: str) -> list[re.Match[str]]:
         digits = num.strip("()-")
         if not any(c.isdigit() for c in digits):
             continue
+        if not cur and m.start("num") > 0 and line[m.start("num") - 1].isalpha():
+            continue  # part of a name like Q3, H1, FY24 or A4, not a value
         is_year = re.fullmatch(r"(19|20)\d{2}", digits) is not None and not cur and not suf
         if is_year or _MONTH_BEFORE_RE.search(line[: m.start()]):
             continue

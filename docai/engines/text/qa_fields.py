@@ -43,7 +43,7 @@ _TAIL_RE = re.compile(
 _ZH_TAIL_RE = re.compile(r"(?:是)?(?:多少|什么|哪天|哪一天|几号|何时|谁)(?:钱)?[?？。]*\s*$")
 _ANALYTIC_RE = re.compile(
     r"\b(?:why|how(?!\s+much\b)|explain|describe|compare|summari[sz]e|list|change|growth|ratio|average|"
-    r"percent(?:age)?|difference|between|trend)\b",
+    r"percent(?:age)?|difference|between|trend|highest|lowest|largest|smallest|most|least|best|worst)\b",
     re.IGNORECASE,
 )
 _YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b|\bFY\s?'?\d{2}\b", re.IGNORECASE)

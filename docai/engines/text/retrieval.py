@@ -27,7 +27,7 @@ from docai.options import Options
 
 _log = logging.getLogger(__name__)
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5  # 5: quarters and halves (Q3, H1) are one term
 K1, B = 1.2, 0.75
 # Weights of the normalised signals in the fused passage score.
 W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 1.0, 0.6
@@ -35,9 +35,11 @@ W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 1.0, 0.6
 EMBED_MAX_PASSAGES = 6000
 
 _TOKEN_RE = re.compile(
-    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+|\d+(?:[.,]\d+)*|[^\W\d_]+",
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+|\b[qh][1-4]\b|\d+(?:[.,]\d+)*|[^\W\d_]+",
     re.UNICODE,
 )
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_QUARTER_RE = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter\b")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 STOPWORDS = frozenset(
     """a an the of and or in on at to for from by with as is are was were be been being this that these
@@ -129,7 +131,8 @@ _NOISE_STEMS = frozenset(_stem(w) for w in QUESTION_NOISE)
 def tokenize(text: str) -> list[str]:
     """Index terms: CJK as characters and character pairs, other words lowercased and stemmed, numbers."""
     out: list[str] = []
-    for m in _TOKEN_RE.finditer(text.lower()):
+    text = _QUARTER_RE.sub(lambda m: f"q{_ORDINALS[m.group(1)]}", text.lower())
+    for m in _TOKEN_RE.finditer(text):
         tok = m.group(0)
         if _CJK_RE.match(tok):
             out.extend(tok)
