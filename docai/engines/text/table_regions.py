@@ -156,8 +156,9 @@ def with_group_headers(region: list[Line], lines: list[Line]) -> list[Line]:
 
 
 def _continues(upper: Line, lower: Line) -> bool:
-    """Whether `lower` continues the paragraph of `upper`: it starts where `upper` does, or both are centred
-    on one axis."""
+    """Whether `lower` continues the paragraph of `upper`: it starts where `upper` or one of its segments
+    does (a caption 'Table 4:  Employment rates' runs on under its text), or both are centred on one axis."""
     tol = 2 * max(upper.height, lower.height)
     centre = abs((upper.bbox[0] + upper.bbox[2]) - (lower.bbox[0] + lower.bbox[2])) / 2
-    return abs(upper.bbox[0] - lower.bbox[0]) <= tol or centre <= tol
+    starts = [s.bbox[0] for s in upper.segments or [upper]]
+    return any(abs(x - lower.bbox[0]) <= tol for x in starts) or centre <= tol

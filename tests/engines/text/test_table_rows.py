@@ -168,3 +168,23 @@ def test_prose_between_two_tables_parts_them(draw: Callable[..., Path]) -> None:
     tables = _tables(draw("two.pdf", items))
     assert [len(t.rows) for t in tables] == [3, 3]
     assert all(t.header == ["Age Group", "Proportion"] for t in tables)
+
+
+def test_caption_with_hanging_indent_stays_out(draw: Callable[..., Path]) -> None:
+    """A caption's second line under its text (not under 'Table 4:') is caption, not a group header."""
+    path = draw(
+        "hanging.pdf",
+        [
+            (50, 60, "Table 4:"), (110, 60, "Employment rates (15 to 64 years) in Finland and the EU,"),
+            (110, 74, "1995 and 2005 (in %)"),
+            (200, 96, "Finland"), (330, 96, "EU-15"),
+            (170, 112, "Female"), (230, 112, "Male"), (300, 112, "Female"), (360, 112, "Male"),
+            (50, 128, "1995"), (170, 128, "59.0"), (230, 128, "64.2"), (300, 128, "49.7"), (360, 128, "70.5"),
+            (50, 144, "2005"), (170, 144, "66.5"), (230, 144, "70.3"), (300, 144, "57.4"), (360, 144, "72.9"),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert "1995 and 2005" not in " ".join(table.header)
+    assert [c for c in table.header if c] == ["Finland", "EU-15"]
+    assert table.rows[0] == ["", "Female", "Male", "Female", "Male"]
+    assert table.rows[1] == ["1995", "59.0", "64.2", "49.7", "70.5"]
