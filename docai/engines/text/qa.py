@@ -352,6 +352,17 @@ def answer_question(
         answer.citations = [Citation(field.page_no, field.doc.name, field.bbox, field.text, 1.0)]
         notes.append("answered from a labelled value")
         return answer
+    from docai.engines.text.qa_superlative import answer_superlative
+
+    row = answer_superlative(question, indexes)
+    if row is not None:
+        rp = row.passage
+        answer.text, answer.found, answer.score = row.label, True, 0.7
+        answer.citations = [
+            Citation(rp.page_no, rp.doc_name, span_bbox(rp, row.start, row.end), rp.text, 1.0)
+        ]
+        notes.append(f"compared the rows of a table on p. {rp.page_no}: {row.label} has {row.value:g}")
+        return answer
     corpus_cov, page_cov = coverage(hits, indexes)
     if not is_supported(corpus_cov, page_cov):
         # no citations: pages cited under "not found" would read as evidence; the closest one goes to notes
