@@ -11,8 +11,17 @@ from docai.engines.text.layout import Line
 _log = logging.getLogger(__name__)
 
 
+_NUMBER = re.compile(r"[-+(]?[$€£¥₹%]?\s?[\d.,'’ ]*\d[\d.,%)]*\s?[A-Za-z%]{0,3}")
+_WITH_SHARE = re.compile(r"(?P<n>.+?)\s*\((?P<share>[-+]?[\d.,]*\d%?)\)")
+
+
 def is_numeric(text: str) -> bool:
-    return bool(re.fullmatch(r"[-+(]?[$€£¥₹%]?\s?[\d.,'’ ]*\d[\d.,%)]*\s?[A-Za-z%]{0,3}", text.strip()))
+    """A number, also with its share or interval in brackets after it ('63 (18.5%)')."""
+    text = text.strip()
+    if _NUMBER.fullmatch(text):
+        return True
+    m = _WITH_SHARE.fullmatch(text)
+    return bool(m) and bool(_NUMBER.fullmatch(m.group("n")))
 
 
 def is_value(text: str) -> bool:
@@ -59,13 +68,16 @@ def columns_of(lines: list[Line]) -> list[tuple[float, float]]:
         return cols
     grown = [list(c) for c in cols]
     rest: list[tuple[float, float]] = []
-    # narrow texts first: a column header claims the whitespace beside its column before a wider group
-    # header that reaches into it from the next column does
+    # lines nearest the data first, narrow texts first within a line: the column headers claim the
+    # whitespace beside their columns; a group header above them then stands over two and widens none
     others = sorted(
-        (s.bbox[2] - s.bbox[0], s.bbox[0], s.bbox[2]) for ln in lines if ln not in data for s in ln.segments
+        (-ln.bbox[1], s.bbox[2] - s.bbox[0], s.bbox[0], s.bbox[2])
+        for ln in lines
+        if ln not in data
+        for s in ln.segments
     )
-    for _, a, b in others:
-        over = [i for i, (x0, x1) in enumerate(cols) if min(b, x1) - max(a, x0) > 0]
+    for _, _, a, b in others:
+        over = [i for i, c in enumerate(grown) if min(b, c[1]) - max(a, c[0]) > 0]
         if not over:
             rest.append((a, b))
         elif len(over) == 1:  # a header over one column widens it, up to its neighbours
@@ -84,7 +96,26 @@ def column_at(x: float, cols: list[tuple[float, float]]) -> int:
     )
 
 
-def line_cells(ln: Line, cols: list[tuple[float, float]]) -> tuple[list[list[Word]], bool]:
+def _spans(box: tuple[float, float, float, float], cols: list[tuple[float, float]]) -> bool:
+    """Whether text at `box` spans several columns: it stands over the middle of two or more, or it is
+    centred on the whitespace between columns it reaches into. A header set a little wider than its
+    column's numbers only grazes the next column."""
+    over = [c for c in cols if min(box[2], c[1]) - max(box[0], c[0]) > 0]
+    if len(over) < 2:
+        return False
+    mid = (box[0] + box[2]) / 2
+    centres = sum(box[0] <= (a + b) / 2 <= box[2] for a, b in over)
+    return centres >= 2 or not any(a <= mid <= b for a, b in cols)
+
+
+def _over_cells(box: tuple[float, float, float, float], below: Line) -> int:
+    """How many cells of the line below text at `box` stands over (a group header: two or more)."""
+    return sum(min(box[2], s.bbox[2]) - max(box[0], s.bbox[0]) > 0 for s in below.segments or [below])
+
+
+def line_cells(
+    ln: Line, cols: list[tuple[float, float]], below: Line | None = None
+) -> tuple[list[list[Word]], bool]:
     """Words of a line per column, and whether some text spans several columns.
 
     A gap-separated segment is one cell's text: when it crosses the whitespace between columns it is a
@@ -95,13 +126,17 @@ def line_cells(ln: Line, cols: list[tuple[float, float]]) -> tuple[list[list[Wor
     spanning = False
     for seg in ln.segments or [ln]:
         b = seg.bbox
-        over = [i for i, (a, z) in enumerate(cols) if min(b[2], z) - max(b[0], a) > 0]
+
         ks = [column_at((w.bbox[0] + w.bbox[2]) / 2, cols) for w in seg.words]
         parted = all(
             k1 == k2 or w2.bbox[0] - w1.bbox[2] > 0.6 * seg.height
             for (k1, w1), (k2, w2) in zip(zip(ks, seg.words), zip(ks[1:], seg.words[1:]))  # noqa: B905
         )
-        if len(over) > 1 and not (parted and len(set(ks)) > 1):
+        heads = below is not None and _over_cells(b, below) >= 2
+        spanning_seg = _spans(b, cols) or (
+            heads and sum(min(b[2], z) - max(b[0], a) > 0 for a, z in cols) >= 2
+        )
+        if spanning_seg and not (parted and len(set(ks)) > 1):
             spanning = True
             cells[column_at((b[0] + b[2]) / 2, cols)].extend(seg.words)
             continue

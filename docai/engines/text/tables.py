@@ -95,7 +95,8 @@ def _grid(region: list[Line], page_no: int) -> Table | None:
     cols = columns_of(region)
     if len(cols) < 2:
         return None
-    split = [(ln, *line_cells(ln, cols)) for ln in region]
+    below = [*region[1:], None]
+    split = [(ln, *line_cells(ln, cols, nxt)) for ln, nxt in zip(region, below, strict=True)]
     body_at = next((i for i in range(1, len(split)) if is_body_row(split[i][1])), 1)
     # a label alone in the stub column just above the first data row heads a block of rows, not columns
     while body_at > 1 and stub_only(split[body_at - 1][1]) and not stub_only(split[body_at - 2][1]):

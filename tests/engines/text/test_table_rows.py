@@ -38,7 +38,7 @@ def test_group_header_under_caption_is_a_row(draw: Callable[..., Path]) -> None:
         "group.pdf",
         [
             (50, 60, "Table 3.3: Frequency of use among pupils"),
-            (200, 76, "Frequency of use in the past"),
+            (250, 76, "Frequency of use in the past"),
             (50, 92, "Substance"), (160, 92, "Last month"), (260, 92, "Last year"), (360, 92, "Never"),
             (50, 108, "Cannabis"), (160, 108, "9.6%"), (260, 108, "4.0%"), (360, 108, "80.1%"),
             (50, 124, "Inhalants"), (160, 124, "2.7%"), (260, 124, "1.6%"), (360, 124, "91.6%"),
@@ -188,3 +188,36 @@ def test_caption_with_hanging_indent_stays_out(draw: Callable[..., Path]) -> Non
     assert [c for c in table.header if c] == ["Finland", "EU-15"]
     assert table.rows[0] == ["", "Female", "Male", "Female", "Male"]
     assert table.rows[1] == ["1995", "59.0", "64.2", "49.7", "70.5"]
+
+
+def test_counts_with_shares_are_values(draw: Callable[..., Path]) -> None:
+    path = draw(
+        "shares.pdf",
+        [
+            (50, 60, "Faculty"), (200, 60, "Sample"), (300, 60, "Population"),
+            (50, 76, "Sciences"), (200, 76, "63 (18.5%)"), (300, 76, "597 (16.4%)"),
+            (50, 92, "Humanities"), (200, 92, "77 (22.6%)"), (300, 92, "755 (20.7%)"),
+            (50, 108, "Total"), (200, 108, "340"), (300, 108, "3640"),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert table.header == ["Faculty", "Sample", "Population"]
+    assert table.rows[0] == ["Sciences", "63 (18.5%)", "597 (16.4%)"]
+    assert len(table.rows) == 3
+
+
+def test_header_grazing_the_next_column_does_not_span(draw: Callable[..., Path]) -> None:
+    """A column header reaching into the column beside it (whose widest number is further down) is still
+    one column's header, so the wrapped header line above it joins the same header row."""
+    path = draw(
+        "grazing.pdf",
+        [
+            (120, 60, "total"),
+            (50, 72, "Group"), (120, 72, "units"), (200, 72, "(%)"), (236, 72, "Unadjusted OR"),
+            (50, 90, "Male"), (120, 90, "61,206"), (200, 90, "(4.7)"), (262, 90, "1.1"),
+            (50, 106, "Female"), (120, 106, "49,486"), (200, 106, "(1,105.9)"), (262, 106, "1.2"),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert table.header == ["Group", "total units", "(%)", "Unadjusted OR"]
+    assert table.rows == [["Male", "61,206", "(4.7)", "1.1"], ["Female", "49,486", "(1,105.9)", "1.2"]]
