@@ -108,11 +108,6 @@ def _spans(box: tuple[float, float, float, float], cols: list[tuple[float, float
     return centres >= 2 or not any(a <= mid <= b for a, b in cols)
 
 
-def _over_cells(box: tuple[float, float, float, float], below: Line) -> int:
-    """How many cells of the line below text at `box` stands over (a group header: two or more)."""
-    return sum(min(box[2], s.bbox[2]) - max(box[0], s.bbox[0]) > 0 for s in below.segments or [below])
-
-
 def line_cells(
     ln: Line, cols: list[tuple[float, float]], below: Line | None = None
 ) -> tuple[list[list[Word]], bool]:
@@ -124,6 +119,7 @@ def line_cells(
     """
     cells: list[list[Word]] = [[] for _ in cols]
     spanning = False
+    below_spans = [(r.bbox[0], r.bbox[2]) for r in below.segments or [below]] if below is not None else []
     for seg in ln.segments or [ln]:
         b = seg.bbox
 
@@ -132,11 +128,11 @@ def line_cells(
             k1 == k2 or w2.bbox[0] - w1.bbox[2] > 0.6 * seg.height
             for (k1, w1), (k2, w2) in zip(zip(ks, seg.words), zip(ks[1:], seg.words[1:]))  # noqa: B905
         )
-        heads = below is not None and _over_cells(b, below) >= 2
-        spanning_seg = _spans(b, cols) or (
-            heads and sum(min(b[2], z) - max(b[0], a) > 0 for a, z in cols) >= 2
-        )
-        if spanning_seg and not (parted and len(set(ks)) > 1):
+        # over two columns it spans when it stands over two cells of the line below (a group header), or
+        # see _spans
+        crosses = sum(min(b[2], z) - max(b[0], a) > 0 for a, z in cols) >= 2
+        heads = crosses and sum(min(b[2], x1) - max(b[0], x0) > 0 for x0, x1 in below_spans) >= 2
+        if crosses and (heads or _spans(b, cols)) and not (parted and len(set(ks)) > 1):
             spanning = True
             cells[column_at((b[0] + b[2]) / 2, cols)].extend(seg.words)
             continue

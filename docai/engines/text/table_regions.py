@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 
 from docai.engines.text.layout import Line
 from docai.engines.text.table_columns import columns_of, is_data_line, is_numeric, is_value
@@ -42,6 +43,27 @@ def trim_region(region: list[Line]) -> list[Line]:
     return out
 
 
+@dataclass
+class _Extent:
+    """Where the table so far lies: its left edge and where its stub column ends (over its multi-segment
+    lines), and its right edge (over all its lines)."""
+
+    left: float = float("inf")
+    stub_end: float = float("inf")
+    right: float = float("-inf")
+
+    def add(self, ln: Line) -> None:
+        box = ln.bbox
+        self.right = max(self.right, box[2])
+        if len(ln.segments) >= 2:
+            self.left = min(self.left, box[0])
+            self.stub_end = min(self.stub_end, ln.segments[1].bbox[0])
+
+    @property
+    def has_rows(self) -> bool:
+        return self.stub_end != float("inf")
+
+
 def find_regions(lines: list[Line]) -> list[list[Line]]:
     """Runs of consecutive multi-segment lines (single-segment lines allowed inside), close together.
 
@@ -51,6 +73,8 @@ def find_regions(lines: list[Line]) -> list[list[Line]]:
     regions: list[list[Line]] = []
     cur: list[Line] = []
     pending: list[Line] = []
+    ext = _Extent()
+    labels = 0
 
     def close() -> None:
         for ln in pending:
@@ -64,22 +88,24 @@ def find_regions(lines: list[Line]) -> list[list[Line]]:
             last = (pending or cur)[-1]
             if ln.bbox[1] - last.bbox[3] > MAX_ROW_GAP * max(ln.height, last.height):
                 close()
-                cur, pending = [], []
-        if _row_like(ln, cur):
+                cur, pending, ext = [], [], _Extent()
+        if _row_like(ln, bool(cur), ext):
             if cur:
                 cur.extend(pending)
-            pending = []
+                for p in pending:
+                    ext.add(p)
+            pending, labels = [], 0
             cur.append(ln)
+            ext.add(ln)
         elif cur:
             pending.append(ln)
             # labels are only tolerated under a row of values: in columns of prose any short line is one
-            labels = sum(_stub_label(p, cur) for p in pending) if is_data_line(cur[-1]) else 0
-            right = max(c.bbox[2] for c in cur)
+            labels += _stub_label(ln, ext) and is_data_line(cur[-1])
             # a line running on well past the table's right edge is prose beside or under it
-            overhang = ln.bbox[2] > right + 2 * ln.height
+            overhang = ln.bbox[2] > ext.right + 2 * ln.height
             if len(pending) - labels > 2 or len(pending) > 6 or overhang:
                 close()
-                cur, pending = [], []
+                cur, pending, ext = [], [], _Extent()
     if cur:
         close()
     return [r for r in regions if sum(len(ln.segments) >= 2 for ln in r) >= 2]
@@ -88,7 +114,7 @@ def find_regions(lines: list[Line]) -> list[list[Line]]:
 _BULLET = re.compile(r"[•·▪◦○■►*–—-]|\(?(\d{1,2}|[a-z])[.)]")
 
 
-def _row_like(ln: Line, cur: list[Line]) -> bool:
+def _row_like(ln: Line, inside: bool, ext: _Extent) -> bool:
     """A line that can be a table row: several segments, unless a list item (a bullet, then a sentence)
     would start the table, or, inside a table, a lone value right of the stub column (set between the
     lines of a wrapped row label)."""
@@ -96,20 +122,16 @@ def _row_like(ln: Line, cur: list[Line]) -> bool:
     if len(segs) >= 2:
         bullet = len(segs) == 2 and _BULLET.fullmatch(segs[0].text) and len(segs[1].words) >= 5
         # a list item starts no table; inside one it is a cell's bulleted text
-        return bool(cur) or not (bullet and not is_numeric(segs[1].text))
-    multi = [c for c in cur if len(c.segments) >= 2]
-    return bool(multi) and is_value(ln.text) and ln.bbox[0] > min(c.segments[1].bbox[0] for c in multi) - 1
+        return inside or not (bullet and not is_numeric(segs[1].text))
+    return ext.has_rows and is_value(ln.text) and ln.bbox[0] > ext.stub_end - 1
 
 
-def _stub_label(ln: Line, cur: list[Line]) -> bool:
+def _stub_label(ln: Line, ext: _Extent) -> bool:
     """A lone line inside the stub (first) column of the table so far: a label over a block of rows or a
     row label wrapped over several lines. Such lines do not end the table, unlike runs of prose."""
-    multi = [c for c in cur if len(c.segments) >= 2]
-    if not multi or _CAPTION.match(ln.text):
+    if not ext.has_rows or _CAPTION.match(ln.text):
         return False
-    x0 = min(c.bbox[0] for c in multi)
-    stub_end = min(c.segments[1].bbox[0] for c in multi)
-    return x0 - ln.height <= ln.bbox[0] and ln.bbox[2] < stub_end
+    return ext.left - ln.height <= ln.bbox[0] and ln.bbox[2] < ext.stub_end
 
 
 def with_group_headers(region: list[Line], lines: list[Line]) -> list[Line]:
