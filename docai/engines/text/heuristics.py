@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from docai import values
 from docai.document import BBox
+from docai.engines.text import receipt_header
 from docai.engines.text.layout import Line, Run, group_blocks, union
 
 _log = logging.getLogger(__name__)
@@ -85,7 +86,8 @@ def _company_in(blocks: list[list[Run]], page_height: float) -> tuple[int, int, 
         r = blocks[bi][ri]
         if _COMPANY_SUFFIX.search(r.text) and not _CONTACT.search(r.text):
             # a suffix alone on its line continues the name above ('ACME TRADING' / 'SDN BHD')
-            if ri > 0 and len(r.words) <= 2 and not _CONTACT.search(blocks[bi][ri - 1].text):
+            above = blocks[bi][ri - 1].text if ri > 0 else ""
+            if ri > 0 and len(r.words) <= 2 and not _CONTACT.search(above) and not _is_noise(above):
                 return bi, ri - 1, ri
             return bi, ri, ri
     first = [(bi, ri) for bi, ri in top[:5] if not _CONTACT.search(blocks[bi][ri].text)]
@@ -113,12 +115,23 @@ _SDN_OCR = re.compile(r"\bS[O0]N(\.?,?\s*BH?D)\b")
 
 
 def find_company(lines: Sequence[Line], page_no: int, page_height: float) -> Found | None:
-    """The issuer's name: a company suffix near the top, else the most prominent of the first lines."""
+    """The issuer's name: a company suffix above the address, else the name line printed just above the
+    address, else the most prominent of the first lines."""
     blocks = header_runs(lines)
     at = _company_in(blocks, page_height)
-    if at is None:
+    runs = blocks[at[0]][at[1] : at[2] + 1] if at is not None else []
+    span = receipt_header.address_span(lines, page_height)
+    if span is not None:
+        addr_top = lines[span[0]].bbox[1]
+        suffixed = bool(runs) and bool(_COMPANY_SUFFIX.search(" ".join(r.text for r in runs)))
+        if not (suffixed and runs[-1].bbox[3] <= addr_top + 1):
+            k = receipt_header.name_above(lines, span[0])
+            if k is not None:
+                runs = [Run(lines[k].page_no, lines[k].words)]
+            elif runs and runs[0].bbox[1] >= addr_top - 1 and runs[0].bbox[3] <= lines[span[1]].bbox[3] + 1:
+                runs = []  # the name was not read: a line of the address is no name
+    if not runs:
         return None
-    runs = blocks[at[0]][at[1] : at[2] + 1]
     runs = _name_lines_above(runs, lines)
     if runs[-1].text.rstrip().endswith("&"):
         bottom, h = runs[-1].bbox[3], runs[-1].height
@@ -219,6 +232,10 @@ def address_lines(lines: Sequence[Line], after: int) -> list[Line]:
 
 def find_address(lines: Sequence[Line], page_no: int, page_height: float) -> Found | None:
     """The lines under the issuer's name that read like an address, up to the first contact line."""
+    span = receipt_header.address_span(lines, page_height)
+    if span is not None:
+        picked = [ln for ln in lines[span[0] : span[1] + 1] if re.search(r"\w", ln.text)]
+        return _found([Run(ln.page_no, ln.words) for ln in picked], 0.6)
     blocks = header_runs(lines)
     at = _company_in(blocks, page_height)
     if at is None:

@@ -1,0 +1,106 @@
+"""Receipt headers anchored on the address: the shop's name is the line above it, the address runs from the
+street line to the postcode (and state), registration numbers and contact lines around it are left out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from text_docs import draw_pdf
+
+from docai.engines.text import TextEngine
+from docai.engines.text.receipt_header import is_reg_line
+from docai.options import Options
+from docai.parsers import load_document
+
+SCHEMA = {"type": "object", "properties": {"company": {"type": "string"}, "address": {"type": "string"}}}
+
+
+def _extract(tmp_path: Path, items: list[tuple]) -> dict:
+    pdf = draw_pdf(tmp_path / "r.pdf", items, font="cour")
+    with load_document(pdf) as doc:
+        return TextEngine(Options(extra={"semantic": False})).extract(doc, SCHEMA).data
+
+
+def test_name_is_the_line_above_the_address_not_a_customer_with_a_suffix_below(tmp_path: Path) -> None:
+    """A logo's letters on top, the shop's name without a legal suffix, its registration number, then the
+    address; the customer printed under the header carries 'SDN BHD' but is not the issuer."""
+    items = [
+        (150, 40, "Axo", 20),
+        (150, 90, "PERNIAGAAN ZHENG HUI"),
+        (150, 106, "JM0328956-V"),
+        (150, 122, "NO.59 JALAN PERMAS 9/5"),
+        (150, 138, "BANDAR BARU PERMAS JAYA"),
+        (150, 154, "81750 JOHOR BAHRU"),
+        (150, 170, "TEL: 07-386 7524 FAX: 07-386 3795"),
+        (150, 200, "SIMPLIFIED TAX INVOICE"),
+        (150, 230, "GOGIANT ENGINEERING (M) SDN BHD"),
+        (60, 260, "Receipt CS00082562"),
+    ]
+    data = _extract(tmp_path, items)
+    assert data["company"] == "PERNIAGAAN ZHENG HUI"
+    assert data["address"] == "NO.59 JALAN PERMAS 9/5 BANDAR BARU PERMAS JAYA 81750 JOHOR BAHRU"
+
+
+def test_address_runs_over_a_building_line_to_the_postcode_and_the_state(tmp_path: Path) -> None:
+    """Lines between the street line and the postcode belong to the address even without street words; the
+    name above has no house number so it stays out; after the postcode only the state continues it."""
+    items = [
+        (150, 40, "YHM Aeon Tebrau City"),
+        (150, 56, "S117, Second Floor,"),
+        (150, 72, "Aeon Tebrau City,"),
+        (150, 88, "1, Jalan Desa Tebrau,"),
+        (150, 104, "81100 Johor Bahru,"),
+        (150, 120, "Johor."),
+        (150, 136, "Thank you"),
+        (150, 170, "002105827328"),
+    ]
+    data = _extract(tmp_path, items)
+    assert data["company"] == "YHM Aeon Tebrau City"
+    assert (
+        data["address"]
+        == "S117, Second Floor, Aeon Tebrau City, 1, Jalan Desa Tebrau, 81100 Johor Bahru, Johor."
+    )
+
+
+def test_address_stops_at_a_gap_before_large_print(tmp_path: Path) -> None:
+    items = [
+        (150, 40, "KEDAI BUKU MAJU SDN BHD", 12),
+        (150, 60, "NO.53 JALAN SAGU 18,"),
+        (150, 76, "TAMAN DAYA,"),
+        (150, 92, "81100 JOHOR BAHRU,"),
+        (150, 108, "JOHOR."),
+        (150, 160, "MALAYSIA BOLEH", 30),
+    ]
+    data = _extract(tmp_path, items)
+    assert data["address"] == "NO.53 JALAN SAGU 18, TAMAN DAYA, 81100 JOHOR BAHRU, JOHOR."
+
+
+def test_no_name_read_above_the_address_gives_no_company(tmp_path: Path) -> None:
+    """When OCR lost the name, the address's first line is not returned as the company."""
+    items = [
+        (150, 300, "(001451637-M)"),
+        (150, 316, "NO. 53, JALAN BESAR, 45600 BATANG BERJUNTAI"),
+        (150, 332, "SELANGOR DARUL EHSAN"),
+        (150, 348, "TEL: 03-3271 9872"),
+    ]
+    data = _extract(tmp_path, items)
+    assert data["company"] is None
+    assert data["address"] == "NO. 53, JALAN BESAR, 45600 BATANG BERJUNTAI SELANGOR DARUL EHSAN"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(123456-X)", True),
+        ("JM0328956-V", True),
+        ("(.3M0517726)", True),
+        ("(001451 637-M)", True),
+        ("Company No 002643278-A", True),
+        ("81100 JOHOR BAHRU", False),
+        ("NO.59 JALAN PERMAS 9/5", False),
+        ("(TESCO PUTRA NILAI)", False),
+    ],
+)
+def test_registration_number_lines(text: str, expected: bool) -> None:
+    assert is_reg_line(text) is expected
