@@ -76,8 +76,12 @@ def columns_of(lines: list[Line]) -> list[tuple[float, float]]:
         if ln not in data
         for s in ln.segments
     )
-    for _, _, a, b in others:
+    top = min(ln.bbox[1] for ln in data)
+    for neg_y, _, a, b in others:
         over = [i for i, c in enumerate(grown) if min(b, c[1]) - max(a, c[0]) > 0]
+        between = any(grown[i][1] < a and b < grown[i + 1][0] for i in range(len(grown) - 1))
+        if not over and between and -neg_y < top:
+            continue  # a group header centred over the whitespace between two columns adds none
         if not over:
             rest.append((a, b))
         elif len(over) == 1:  # a header over one column widens it, up to its neighbours

@@ -221,3 +221,19 @@ def test_header_grazing_the_next_column_does_not_span(draw: Callable[..., Path])
     (table,) = _tables(path)
     assert table.header == ["Group", "total units", "(%)", "Unadjusted OR"]
     assert table.rows == [["Male", "61,206", "(4.7)", "1.1"], ["Female", "49,486", "(1,105.9)", "1.2"]]
+
+
+def test_group_header_over_the_gap_between_columns_adds_none(draw: Callable[..., Path]) -> None:
+    xs = [150, 220, 290, 360, 430]
+    items: list[tuple[float, float, str]] = [(394, 60, "Grade"), (50, 76, "Year")]
+    items += [(x, 76, g) for x, g in zip(xs, ["7", "8", "9", "10", "11"], strict=True)]
+    items += [(50, 92, "1996")] + [
+        (x, 92, v) for x, v in zip(xs, ["3,464", "3,403", "3,801", "3,323", "2,930"], strict=True)
+    ]
+    items += [(50, 108, "1997")] + [
+        (x, 108, v) for x, v in zip(xs, ["3,520", "3,415", "3,819", "3,376", "2,972"], strict=True)
+    ]
+    (table,) = _tables(draw("gapheader.pdf", items))
+    assert table.n_cols == 6
+    assert "Grade" in table.header
+    assert table.rows[-1] == ["1997", "3,520", "3,415", "3,819", "3,376", "2,972"]
