@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import statistics
 from dataclasses import dataclass
 
 from docai.engines.text.layout import Line
@@ -109,6 +110,40 @@ def find_regions(lines: list[Line]) -> list[list[Line]]:
     if cur:
         close()
     return [r for r in regions if sum(len(ln.segments) >= 2 for ln in r) >= 2]
+
+
+def without_prose_column(region: list[Line]) -> list[Line]:
+    """The region's lines without a column of running text set beside the table (a two-column page).
+
+    Such a column starts (or ends) most multi-segment lines with a long run of words and few numbers, at
+    least a third of the region wide, and no text crosses its edge. The lines are cut at that edge when
+    what is left still has two lines of several cells: a table of its own. Else the region comes back as
+    is (a table of terms and their long descriptions keeps its description column).
+    """
+    multi = [ln for ln in region if len(ln.segments) >= 2]
+    if len(multi) < 2:
+        return region
+    width = max(ln.bbox[2] for ln in region) - min(ln.bbox[0] for ln in region)
+    for side in (0, -1):
+        col = [ln.segments[side] for ln in multi if len(ln.segments[side].words) >= 5]
+        if len(col) * 2 < len(multi) or statistics.mean(s.bbox[2] - s.bbox[0] for s in col) < width / 3:
+            continue
+        if sum(is_numeric(w.text) for s in col for w in s.words) > 0.1 * sum(len(s.words) for s in col):
+            continue
+        edge = max(s.bbox[2] for s in col) if side == 0 else min(s.bbox[0] for s in col)
+        segs = [s for ln in multi for s in ln.segments]
+        if any(s.bbox[0] < edge < s.bbox[2] for s in segs):
+            continue
+        out: list[Line] = []
+        for ln in region:
+            keep = [s for s in ln.segments or [ln] if (s.bbox[0] > edge if side == 0 else s.bbox[2] < edge)]
+            if keep:
+                out.append(Line(ln.page_no, [w for s in keep for w in s.words], keep, ln.index))
+        # a bullet at the cut belongs to the text: a table of labels and bulleted descriptions stays whole
+        bullets = any(_BULLET.fullmatch(ln.segments[-1 if side == -1 else 0].text) for ln in out)
+        if sum(len(ln.segments) >= 2 for ln in out) >= 2 and not bullets:
+            return out
+    return region
 
 
 _BULLET = re.compile(r"[•·▪◦○■►*–—-]|\(?(\d{1,2}|[a-z])[.)]")

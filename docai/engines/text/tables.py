@@ -19,7 +19,12 @@ from pathlib import Path
 from docai.document import BBox, Page, Word
 from docai.engines.text.layout import Line, group_lines, union
 from docai.engines.text.table_columns import columns_of, is_numeric, line_cells
-from docai.engines.text.table_regions import find_regions, trim_region, with_group_headers
+from docai.engines.text.table_regions import (
+    find_regions,
+    trim_region,
+    with_group_headers,
+    without_prose_column,
+)
 from docai.engines.text.table_rows import header_rows, is_body_row, joins_row, row_pitch, stub_only
 
 _log = logging.getLogger(__name__)
@@ -67,13 +72,15 @@ def aligned_tables(words: list[Word], page_no: int = 1) -> list[Table]:
     """Tables found from word positions alone."""
     lines = group_lines(words, page_no, gap=TABLE_GAP)
     out: list[Table] = []
-    for region in find_regions(lines):
-        region = trim_region(region)
-        if len(region) < 2:
-            continue
-        t = _grid(with_group_headers(region, lines), page_no)
-        if t is not None:
-            out.append(t)
+    for found in find_regions(lines):
+        cut = without_prose_column(found)
+        for region in [found] if cut is found else find_regions(cut):
+            region = trim_region(region)
+            if len(region) < 2:
+                continue
+            t = _grid(with_group_headers(region, lines), page_no)
+            if t is not None:
+                out.append(t)
     return out
 
 

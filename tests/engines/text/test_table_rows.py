@@ -237,3 +237,28 @@ def test_group_header_over_the_gap_between_columns_adds_none(draw: Callable[...,
     assert table.n_cols == 6
     assert "Grade" in table.header
     assert table.rows[-1] == ["1997", "3,520", "3,415", "3,819", "3,376", "2,972"]
+
+
+def test_table_beside_a_column_of_prose(draw: Callable[..., Path]) -> None:
+    """On a page of two columns the prose column is cut off; the table beside it stands alone."""
+    prose = [
+        "larger colleges and universities enrolled most",
+        "students in the fall of that year, with the",
+        "share of the institutions that had enrollment",
+        "levels of ten thousand or more growing again",
+        "these institutions enrolled most of all students",
+        "in addition to the students, colleges employ",
+    ]
+    items: list[tuple[float, float, str]] = [(50, 60 + 14 * i, t, 9) for i, t in enumerate(prose)]
+    items += [
+        (300, 60, "Age", 9), (380, 60, "Enrollment", 9), (460, 60, "%", 9),
+        (300, 74, "14-17", 9), (380, 74, "231,000", 9), (460, 74, "1.3", 9),
+        (300, 88, "18-19", 9), (380, 88, "3,769,000", 9), (460, 88, "21.2", 9),
+        (300, 102, "20-21", 9), (380, 102, "3,648,000", 9), (460, 102, "20.5", 9),
+        (300, 116, "22-24", 9), (380, 116, "3,193,000", 9), (460, 116, "18.0", 9),
+    ]  # fmt: skip
+    (table,) = _tables(draw("beside.pdf", items))
+    assert table.header == ["Age", "Enrollment", "%"]
+    assert table.rows[0] == ["14-17", "231,000", "1.3"]
+    assert len(table.rows) == 4
+    assert table.bbox[0] >= 299
