@@ -64,6 +64,11 @@ def columns_of(lines: list[Line]) -> list[tuple[float, float]]:
     widths = sorted(b - a for a, b in segs)
     cap = widths[int(len(widths) * 0.9)] if len(segs) >= 10 else widths[-1]
     cols = merge_spans([(a, b) for a, b in segs if b - a <= cap] or segs)
+    # a wide segment that crosses no river still makes a column (a stub of years a little wider than
+    # the numbers beside it)
+    clear = [(a, b) for a, b in segs if b - a > cap and not any(min(b, y) - max(a, x) > 0 for x, y in cols)]
+    if clear:
+        cols = merge_spans(cols + clear)
     if base is lines:
         return cols
     grown = [list(c) for c in cols]

@@ -105,9 +105,13 @@ def _grid(region: list[Line], page_no: int) -> Table | None:
     below = [*region[1:], None]
     split = [(ln, *line_cells(ln, cols, nxt)) for ln, nxt in zip(region, below, strict=True)]
     body_at = next((i for i in range(1, len(split)) if is_body_row(split[i][1])), 1)
-    # a label alone in the stub column just above the first data row heads a block of rows, not columns
-    while body_at > 1 and stub_only(split[body_at - 1][1]) and not stub_only(split[body_at - 2][1]):
-        body_at -= 1
+    # labels alone in the stub column between the column headers and the first data row head blocks of
+    # rows ('All', then '3-year-olds'), not columns
+    k = body_at
+    while k > 1 and stub_only(split[k - 1][1]):
+        k -= 1
+    if k < body_at and not stub_only(split[k - 1][1]):
+        body_at = k
     rows = header_rows(split[:body_at]) if body_at > 1 else [split[0][1]]
     n_head = len(rows)
     pitch = row_pitch([ln for ln, _, _ in split[body_at:]])

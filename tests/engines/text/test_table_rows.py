@@ -262,3 +262,38 @@ def test_table_beside_a_column_of_prose(draw: Callable[..., Path]) -> None:
     assert table.rows[0] == ["14-17", "231,000", "1.3"]
     assert len(table.rows) == 4
     assert table.bbox[0] >= 299
+
+
+def test_stub_wider_than_every_value_is_its_own_column(draw: Callable[..., Path]) -> None:
+    """A stub of years a little wider than the many narrow numbers beside it is still a column."""
+    xs = [130 + 40 * k for k in range(10)]
+    items: list[tuple[float, float, str]] = [
+        (x, 60, h) for x, h in zip(xs, ["F", "M", "T", "Y"] * 2 + ["F", "M"], strict=True)
+    ]
+    for i, year in enumerate(["1995", "2000", "2005"]):
+        items += [(78, 76 + 16 * i, year)] + [(x, 76 + 16 * i, f"{k + i}.1") for k, x in enumerate(xs)]
+    (table,) = _tables(draw("years.pdf", items))
+    assert [r[0] for r in table.rows] == ["1995", "2000", "2005"]
+    assert table.rows[0][1] == "0.1"
+    assert table.n_cols == 11
+
+
+def test_several_block_labels_between_header_and_data(draw: Callable[..., Path]) -> None:
+    path = draw(
+        "nested.pdf",
+        [
+            (50, 60, "Sample Group"), (250, 60, "Some"), (330, 60, "None"), (420, 60, "Total"),
+            (50, 76, "All Randomly Assigned"),
+            (70, 92, "3-Year-Old Cohort"),
+            (90, 108, "Head Start Group"), (250, 108, "85.1%"), (330, 108, "14.9%"), (420, 108, "100%"),
+            (90, 124, "Control Group"), (250, 124, "17.3%"), (330, 124, "82.7%"), (420, 124, "100%"),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert table.header == ["Sample Group", "Some", "None", "Total"]
+    assert [r[0] for r in table.rows] == [
+        "All Randomly Assigned",
+        "3-Year-Old Cohort",
+        "Head Start Group",
+        "Control Group",
+    ]
