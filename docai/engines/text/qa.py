@@ -77,7 +77,7 @@ def classify_question(question: str) -> QuestionKind:
         years.append(int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
     if re.match(r"^(is|are|was|were|does|do|did|has|have|had|can|will|should)\b", q):
         return QuestionKind("sentence", years)
-    if re.search(r"\bwhen\b|what date|which date|\bdate of\b|何时|什么时候|哪天|日期", q):
+    if re.search(r"\bwhen\b|\bdated?\b|何时|什么时候|哪天|日期", q):
         return QuestionKind("date", years)
     if re.search(r"\b(which|what|in what) year\b|哪一年|哪年", q):
         return QuestionKind("year", years)
@@ -377,6 +377,14 @@ def answer_question(
     candidate = None
     if kind.kind != "sentence":
         candidate = find_value(hits, kind)
+    if candidate is None and kind.kind in ("date", "year"):
+        # a sentence without a date does not answer "when": say so, and point at the closest page
+        top = pages[0][0].passage if pages else None
+        notes.append(
+            "no date in the passages about the question"
+            + (f" (closest: {top.doc_name} p. {top.page_no})" if top else "")
+        )
+        return answer
     if candidate is None:
         candidate = best_sentence(hits)
     if candidate is None:

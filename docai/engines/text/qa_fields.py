@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from docai import values
 from docai.document import BBox, Document
+from docai.engines.text import contracts
 from docai.engines.text.extractor import Context, PageView, fill_scalar, ranked
 from docai.engines.text.kv import find_pairs
 from docai.engines.text.layout import page_lines
@@ -138,7 +139,8 @@ def answer_field(
     got = fill_scalar(spec, ctx)
     if got is None or got.evidence.confidence is None or got.evidence.confidence < MIN_CONFIDENCE:
         return None
-    if not ranked(spec, ctx) and not field_concepts(spec):
+    known = field_concepts(spec) or contracts.contract_field(spec.words, spec.kind)
+    if not known and not ranked(spec, ctx):
         return None  # only an unlabelled layout guess, for a phrase that names no known field
     ev = got.evidence
     if ev.page_no is None or ev.bbox is None:

@@ -89,3 +89,18 @@ def test_absent_field_is_not_found(invoice: Path) -> None:
 )
 def test_field_phrase(question: str, phrase: str | None) -> None:
     assert field_phrase(question) == phrase
+
+
+def test_date_question_without_a_date_is_not_found(text_pdf) -> None:
+    pdf = text_pdf(
+        "letter.pdf",
+        [
+            [
+                (50, 60, "The company was founded by two engineers in a garage in Leeds."),
+                (50, 80, "It grew fast."),
+            ]
+        ],
+    )
+    a = _ask(pdf, "When was the company founded?")
+    assert not a.found and a.text == NOT_FOUND, a.text
+    assert any("no date" in n for n in a.notes), a.notes
