@@ -36,16 +36,25 @@ def row_gap(prev: list[list[Word]], ln: Line) -> float:
 
 def header_rows(lines: list[tuple[Line, list[list[Word]], bool]]) -> list[list[list[Word]]]:
     """Header lines set close together are one row (cells wrapped over lines), except below a line with
-    spanning group headers, which is a row of its own."""
+    spanning group headers, which is a row of its own, and where the type size changes (a cell wraps in
+    one size: a larger line above heads the smaller one)."""
     rows: list[list[list[Word]]] = []
+    prev: Line | None = None
     prev_spanning = True
     for ln, cells, spanning in lines:
-        if rows and not prev_spanning and not spanning and row_gap(rows[-1], ln) < 0.6 * ln.height:
+        same_size = prev is not None and abs(ln.height - prev.height) <= 0.2 * max(ln.height, prev.height)
+        if (
+            rows
+            and not prev_spanning
+            and not spanning
+            and same_size
+            and row_gap(rows[-1], ln) < 0.6 * ln.height
+        ):
             for i, c in enumerate(cells):
                 rows[-1][i].extend(c)
         else:
             rows.append(cells)
-        prev_spanning = spanning
+        prev, prev_spanning = ln, spanning
     return rows
 
 

@@ -297,3 +297,22 @@ def test_several_block_labels_between_header_and_data(draw: Callable[..., Path])
         "Head Start Group",
         "Control Group",
     ]
+
+
+def test_larger_header_line_is_a_row_above_the_smaller_one(draw: Callable[..., Path]) -> None:
+    """A cell wraps in one type size: a larger line set tight above the column headers heads them."""
+    path = draw(
+        "sizes.pdf",
+        [
+            (50, 60, "Age groups", 14), (290, 60, "U.S. population", 14),
+            (200, 72, "Proportion", 10), (290, 72, "Proportion", 10), (400, 72, "Total", 10),
+            (200, 82, "(total)", 10), (290, 82, "(adults)", 10),
+            (50, 98, "Under 1 year", 10), (210, 98, "0.0156", 10), (400, 98, "3,533,692", 10),
+            (50, 112, "20 - 29 years", 10), (210, 112, "0.1803", 10), (300, 112, "0.2650", 10),
+            (400, 112, "40,839,623", 10),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert table.header[0] == "Age groups" and "U.S. population" in table.header
+    assert table.rows[0][1:] == ["Proportion (total)", "Proportion (adults)", "Total"]
+    assert table.rows[1] == ["Under 1 year", "0.0156", "", "3,533,692"]
