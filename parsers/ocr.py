@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from docai.document import BBox, Word
 from docai.errors import EngineError, EngineUnavailable, InputError
 from docai.parsers import ocr_cache
+from docai.parsers.ocr_merge import REREAD_BELOW, SAUVOLA, merge_lines
 from docai.parsers.ocr_script import SCRIPT_LANGS, script_language  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
@@ -252,13 +253,14 @@ def unrotate_box(box: BBox, degrees: int, width: float, height: float) -> BBox:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def ocr_args(lang: str, dpi: float | None = None, psm: int = PSM) -> list[str]:
+def ocr_args(lang: str, dpi: float | None = None, psm: int = PSM, config: tuple[str, ...] = ()) -> list[str]:
     """Tesseract arguments for a word reading (TSV out). `dpi` is the image's true resolution when
-    known: without it Tesseract guesses from the text height, and its size filters follow the guess."""
+    known: without it Tesseract guesses from the text height, and its size filters follow the guess.
+    `config`: more arguments before the output name, like `("-c", "thresholding_method=2")`."""
     args = ["-l", lang, "--psm", str(psm)]
     if dpi and dpi >= 30:
         args += ["--dpi", str(round(dpi))]
-    return [*args, "tsv"]
+    return [*args, *config, "tsv"]
 
 
 def parse_tsv(tsv: str, scale: float) -> list[Word]:
@@ -283,10 +285,15 @@ def parse_tsv(tsv: str, scale: float) -> list[Word]:
 
 
 def ocr_words(
-    image: Image, scale: float, lang: str = "eng", dpi: float | None = None, psm: int = PSM
+    image: Image,
+    scale: float,
+    lang: str = "eng",
+    dpi: float | None = None,
+    psm: int = PSM,
+    config: tuple[str, ...] = (),
 ) -> list[Word]:
     """OCR `image` as it is; boxes are divided by `scale` (pixels per point) to land in page points."""
-    return parse_tsv(run_tesseract(image, ocr_args(lang, dpi, psm)), scale)
+    return parse_tsv(run_tesseract(image, ocr_args(lang, dpi, psm, config)), scale)
 
 
 def mean_confidence(words: list[Word]) -> float:
@@ -302,6 +309,7 @@ def ocr_page(
     osd: bool = True,
     dpi: float | None = None,
     psm: int | None = None,
+    reread: bool = True,
 ) -> OcrResult:
     """Words of a displayed page image at `scale` pixels per point, in displayed-page points.
 
@@ -310,24 +318,33 @@ def ocr_page(
     (a Chinese page under `eng` is read again with `eng+chi_sim` where that pack is installed); the
     re-reading is kept if it is more confident. Upright scans in the given language, the usual case, so
     pay for one Tesseract pass instead of two.
+    With `reread`, a reading still below `ocr_merge.REREAD_BELOW` confidence (faded receipts, not clean
+    scans) is read once more with Sauvola binarisation and the two are merged line by line; an empty
+    first reading (faint grey print that one global threshold turns all white) gives way to it.
     `dpi` is the image's true resolution when known (see `ocr_args`); `psm` defaults by the page's shape
     (`psm_for`), and the upright re-reading of a turned page gets the mode of its upright shape.
     """
     image = image if image.mode == "L" else image.convert("L")  # once, not once per pass
-    first = ocr_words(image, scale, lang, dpi, psm or psm_for(image))
-    if not osd or (len(first) >= CONFIDENT_WORDS and mean_confidence(first) >= CONFIDENT_MEAN):
-        return OcrResult(first, 0)
-    degrees, script = detect_osd(image)
-    extra = script_language(script, lang)
-    if not degrees and not extra:
-        return OcrResult(first, 0)
-    upright = rotate_clockwise(image, degrees) if degrees else image
-    if extra:
-        _log.info("OSD saw %s script: reading the page again with %s+%s", script, lang, extra)
-    words = ocr_words(upright, scale, f"{lang}+{extra}" if extra else lang, dpi, psm or psm_for(upright))
-    del upright
-    if mean_confidence(words) <= mean_confidence(first):
-        return OcrResult(first, 0)
+    page_psm = psm or psm_for(image)
+    words = ocr_words(image, scale, lang, dpi, page_psm)
+    upright, read_lang, degrees = image, lang, 0
+    if osd and (len(words) < CONFIDENT_WORDS or mean_confidence(words) < CONFIDENT_MEAN):
+        turn, script = detect_osd(image)
+        extra = script_language(script, lang)
+        if turn or extra:
+            other = rotate_clockwise(image, turn) if turn else image
+            other_lang = f"{lang}+{extra}" if extra else lang
+            other_psm = psm or psm_for(other)
+            if extra:
+                _log.info("OSD saw %s script: reading the page again with %s", script, other_lang)
+            again = ocr_words(other, scale, other_lang, dpi, other_psm)
+            if mean_confidence(again) > mean_confidence(words):
+                words, upright, read_lang, degrees, page_psm = again, other, other_lang, turn, other_psm
+    if reread and mean_confidence(words) < REREAD_BELOW:
+        second = ocr_words(upright, scale, read_lang, dpi, page_psm, SAUVOLA)
+        words = merge_lines(words, second) if words else second
+    if not degrees:
+        return OcrResult(words, 0)
     w_pt, h_pt = image.width / scale, image.height / scale
     mapped = [Word(w.text, unrotate_box(w.bbox, degrees, w_pt, h_pt), w.conf, w.block, w.line) for w in words]
     return OcrResult(mapped, degrees)
