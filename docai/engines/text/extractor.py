@@ -114,6 +114,7 @@ def extract(
         _set(data, spec.path, got.value if got else None)
         if got:
             evidence[spec.path] = got.evidence
+    _total_from_parts(data, evidence, specs, ctx)
     from docai.engines.text.crosscheck import cross_check
 
     ctx.notes.extend(cross_check(data, evidence, specs))
@@ -123,6 +124,43 @@ def extract(
     if missing:
         notes.append("not found: " + ", ".join(missing))
     return Extraction(data=data, status=status, evidence=evidence, notes=notes, engine="text")
+
+
+def _total_from_parts(
+    data: dict[str, Any], evidence: dict[str, Evidence], specs: list[FieldSpec], ctx: Context
+) -> None:
+    """The total as subtotal + tax where the one picked disagrees (or none was) and that sum is printed.
+
+    On a scan the total's label is the word OCR most often garbles (a large bold '合计' read as 'Bi'),
+    and the fallback then picks some other amount; the printed sum of the two labelled parts is the
+    total the invoice states.
+    """
+
+    def one(concept: str) -> FieldSpec | None:
+        return next((x for x in specs if x.kind == "number" and concept in field_concepts(x)[:1]), None)
+
+    total, sub, tax = one("total"), one("subtotal"), one("tax")
+    if total is None or sub is None or tax is None:
+        return
+    a, b, got = _get(data, sub.path), _get(data, tax.path), _get(data, total.path)
+    if not isinstance(a, int | float) or not isinstance(b, int | float) or a <= 0:
+        return
+    want = round(a + b, 2)
+    if isinstance(got, int | float) and abs(got - want) <= 0.011:
+        return
+    for v in reversed(ctx.views):
+        for ln in reversed(v.lines):
+            for seg in reversed(ln.segments):
+                typed = coerce(total, seg.text, ctx.dayfirst)
+                if (
+                    typed is not None
+                    and isinstance(typed.value, int | float)
+                    and abs(typed.value - want) <= 0.011
+                ):
+                    _set(data, total.path, typed.value)
+                    evidence[total.path] = Evidence(v.page.page_no, seg.bbox, typed.text, 0.6)
+                    ctx.notes.append(f"{total.path}: the printed sum of {sub.path} and {tax.path}")
+                    return
 
 
 def _vendorish(spec: FieldSpec) -> bool:
@@ -319,6 +357,19 @@ def fill_by_sentence(spec: FieldSpec, ctx: Context) -> list[Filled]:
     return out
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _yuan_by_script(texts: list[str]) -> str | None:
+    """CNY for a document written in simplified Chinese whose currency mark OCR lost (a '¥' read as 'Y',
+    '人民币' as letters): mainland invoices are in yuan. Mostly-Chinese text only; a bilingual page
+    with Latin text says its currency some other way or stays unknown."""
+    text = "".join(texts)
+    han, latin = len(_HAN.findall(text)), len(_LATIN.findall(text))
+    return "CNY" if han >= 20 and han >= 2 * latin else None
+
+
 def fill_by_layout(spec: FieldSpec, ctx: Context) -> Filled | None:
     """Unlabelled fields by meaning: the issuer and its address on page 1, the first date, the currency."""
     if not ctx.views:
@@ -333,9 +384,8 @@ def fill_by_layout(spec: FieldSpec, ctx: Context) -> Filled | None:
             return Filled(year, Evidence(first.page.page_no, None, str(year), 0.5))
         return None
     if spec.kind == "currency":
-        code = heuristics.document_currency(
-            [s.text for v in ctx.views for ln in v.lines for s in ln.segments]
-        )
+        texts = [s.text for v in ctx.views for ln in v.lines for s in ln.segments]
+        code = heuristics.document_currency(texts) or _yuan_by_script(texts)
         if code:
             return Filled(code, Evidence(first.page.page_no, None, code, 0.5))
         return None

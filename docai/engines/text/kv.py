@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from docai.document import BBox, Word
-from docai.engines.text.layout import Line, Run, runs_below, union
+from docai.engines.text.layout import Line, Run, join_words, runs_below, union
 from docai.engines.text.matching import is_label_text
 
 _log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class Candidate:
 
 def _cand(label: str, words: Sequence[Word], page_no: int, shape: str, line: int) -> Candidate | None:
     words = [w for w in words if w.text.strip(":：.- ")]
-    value = " ".join(w.text for w in words).strip(" :：")
+    value = join_words(w.text for w in words).strip(" :：")
     label = label.strip(" :：.-#").strip()
     if not words or not value or not label:
         return None
@@ -68,7 +68,7 @@ def _split_at_colon(seg: Run) -> tuple[str, list[Word]] | None:
         after = w.text[m.end() :]
         if before and re.fullmatch(r"\d{1,2}", before) and re.match(r"\d{2}", after or ""):
             continue  # a time like 10:30, not a label
-        label = " ".join([x.text for x in seg.words[:i]] + ([before] if before else []))
+        label = join_words([x.text for x in seg.words[:i]] + ([before] if before else []))
         if not label.strip() or i >= MAX_LABEL_WORDS + 1:
             return None
         rest = list(seg.words[i + 1 :])
@@ -100,7 +100,7 @@ def find_pairs(lines: Sequence[Line]) -> list[Candidate]:
             # inline: every short prefix of the run as a label
             n = len(seg.words)
             for k in range(1, min(MAX_LABEL_WORDS, n - 1) + 1):
-                label = " ".join(w.text for w in seg.words[:k])
+                label = join_words(w.text for w in seg.words[:k])
                 if not re.search(r"[^\W\d_]", label):
                     break
                 c = _cand(label, seg.words[k:], ln.page_no, "inline", ln.index)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,22 @@ from docai.document import BBox, Page, Word
 _log = logging.getLogger(__name__)
 
 SEGMENT_GAP = 1.3  # a gap wider than this many line heights starts a new segment (a column, a value)
+
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# a space OCR put between two Han characters, or between a Han date unit and its number (2020 年 2 月)
+_CJK_SPACE = re.compile(f"(?<=[{_HAN}]) +(?=[{_HAN}])|(?<=[年月]) +(?=\\d)|(?<=\\d) +(?=[年月日号])")
+
+
+def tidy_cjk(text: str) -> str:
+    """Chinese is set without spaces, so a space OCR prints between Han characters is a word-split
+    artefact ('有 限 公司'): drop it, and the ones inside a written date ('2020 年 2 月 24 日')."""
+    return _CJK_SPACE.sub("", text) if text.isascii() is False else text
+
+
+def join_words(texts: Iterable[str]) -> str:
+    """Words of one run as text: spaces between them, none between Han characters."""
+    return tidy_cjk(" ".join(texts))
 
 
 def union(boxes: Iterable[BBox]) -> BBox:
@@ -50,7 +67,7 @@ class Run:
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        return join_words(w.text for w in self.words)
 
     @property
     def height(self) -> float:
@@ -91,7 +108,7 @@ def group_lines(words: Sequence[Word], page_no: int = 1, gap: float = SEGMENT_GA
     items = [w for w in words if w.text.strip()]
     slope = skew(items)
     # boxes with the page's skew taken out, so a label and its far-right value stay one line on a tilted scan
-    adj = {id(w): _level(w.bbox, slope) for w in items}
+    adj = {id(w): level(w.bbox, slope) for w in items}
     items.sort(key=lambda w: ((adj[id(w)][1] + adj[id(w)][3]) / 2, w.bbox[0]))
     rows: list[list[Word]] = []
     row_boxes: list[BBox] = []
@@ -107,10 +124,7 @@ def group_lines(words: Sequence[Word], page_no: int = 1, gap: float = SEGMENT_GA
             d = abs(cy - rcy)
             if d > tol:
                 continue
-            if any(
-                x_overlap(o.bbox, w.bbox) > 0.5 * min(o.bbox[2] - o.bbox[0], w.bbox[2] - w.bbox[0])
-                for o in rows[i]
-            ):
+            if any(_stacked(adj[id(o)], wb, o.conf is not None or w.conf is not None) for o in rows[i]):
                 continue
             if d < best_d:
                 best, best_d = i, d
@@ -120,8 +134,13 @@ def group_lines(words: Sequence[Word], page_no: int = 1, gap: float = SEGMENT_GA
         else:
             rows[best].append(w)
             rb = row_boxes[best]
-            # keep the row's box at its median band so tall words do not swallow neighbours
-            row_boxes[best] = (min(rb[0], wb[0]), rb[1], max(rb[2], wb[2]), rb[3])
+            # keep the row's box at its median band so tall words do not swallow neighbours (nor does
+            # the first word placed, when it is a small glyph such as '24' beside taller Chinese ones)
+            top, bottom = rb[1], rb[3]
+            if w.conf is not None:  # OCR boxes hug each glyph; a text layer's share the font's height
+                top = statistics.median(adj[id(o)][1] for o in rows[best])
+                bottom = statistics.median(adj[id(o)][3] for o in rows[best])
+            row_boxes[best] = (min(rb[0], wb[0]), top, max(rb[2], wb[2]), bottom)
     lines: list[Line] = []
     for row in rows:
         row.sort(key=lambda w: w.bbox[0])
@@ -132,6 +151,21 @@ def group_lines(words: Sequence[Word], page_no: int = 1, gap: float = SEGMENT_GA
     for i, ln in enumerate(lines):
         ln.index = i
     return lines
+
+
+def _stacked(a: BBox, b: BBox, ocr: bool) -> bool:
+    """Two words over each other (lines set close), not beside each other: they share most of their
+    width (and, for OCR words, their centres differ). Tesseract's boxes for Chinese glyphs often overlap
+    their neighbours on the same line, so there overlap alone does not mean stacked; in a text layer it
+    does (a word drawn twice for fake bold stays out of its line)."""
+    wide = x_overlap(a, b) > 0.5 * min(a[2] - a[0], b[2] - b[0])
+    if not wide or not ocr:
+        return wide
+    ca, cb = (a[1] + a[3]) / 2, (b[1] + b[3]) / 2
+    if abs(ca - cb) <= 0.3 * min(_h(a), _h(b)):
+        return False
+    # a glyph box inside a line-high box ('付款' under the tall box of '期'): each centre within the other
+    return not (b[1] <= ca <= b[3] and a[1] <= cb <= a[3])
 
 
 MIN_SKEW = 0.002  # below this slope (about 0.1 degree) lines are level enough
@@ -161,7 +195,8 @@ def skew(words: Sequence[Word]) -> float:
     return slope if MIN_SKEW <= abs(slope) <= 0.1 else 0.0
 
 
-def _level(b: BBox, slope: float) -> BBox:
+def level(b: BBox, slope: float) -> BBox:
+    """`b` moved up or down by the page's slope at its centre: where it would sit on a level page."""
     if not slope:
         return b
     dy = slope * (b[0] + b[2]) / 2
@@ -175,7 +210,10 @@ def split_segments(row: Sequence[Word], page_no: int, gap: float = SEGMENT_GAP) 
     height = statistics.median(_h(w.bbox) for w in row)
     # OCR boxes hug the glyphs, so a monospaced space can exceed the height rule: two characters also count
     char_w = statistics.median((w.bbox[2] - w.bbox[0]) / max(1, len(w.text)) for w in row)
-    limit = max(gap * height, 2.2 * char_w) if gap >= SEGMENT_GAP else gap * height
+    # for a scan the same holds at a table's narrower gap: a word space measured against glyph-hugging
+    # boxes is wide, so 'Software licence (1 yr)' would fall apart into cells
+    scanned = any(w.conf is not None for w in row)
+    limit = max(gap * height, 2.2 * char_w) if gap >= SEGMENT_GAP or scanned else gap * height
     segments: list[Run] = [Run(page_no, [row[0]])]
     for prev, w in itertools.pairwise(row):
         space = w.bbox[0] - prev.bbox[2]
@@ -254,11 +292,13 @@ def runs_below(box: BBox, lines: Sequence[Line], max_lines: int = 1, max_gap: fl
     out: list[tuple[float, Run]] = []
     h = _h(box)
     for ln in lines:
-        dy = ln.bbox[1] - box[3]
-        if dy < -0.3 * h or dy > max_gap * h + h * (max_lines - 1) * 1.5:
-            continue
+        # each segment by its own top: on a tilted scan, or beside a taller column, the line's box
+        # starts higher than the segment under the label
         for s in ln.segments:
-            if s.bbox[1] >= box[3] - 0.3 * h and x_overlap(s.bbox, box) > 0:
+            dy = s.bbox[1] - box[3]
+            if dy < -0.3 * h or dy > max_gap * h + h * (max_lines - 1) * 1.5:
+                continue
+            if x_overlap(s.bbox, box) > 0:
                 out.append((dy, s))
     out.sort(key=lambda t: t[0])
     return [s for _, s in out[:max_lines]]

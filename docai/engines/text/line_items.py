@@ -6,19 +6,24 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from docai.document import Document
+from docai.document import Document, Word
+from docai.engines.text.layout import level, skew, tidy_cjk
 from docai.engines.text.matching import tokens
-from docai.engines.text.tables import Table, find_tables
+from docai.engines.text.tables import Table, aligned_tables
 from docai.engines.text.typing_rules import coerce
 from docai.results import Evidence
 
 if TYPE_CHECKING:
-    from docai.engines.text.extractor import Context
+    from docai.engines.text.extractor import Context, PageView
     from docai.engines.text.typing_rules import FieldSpec
 
 _log = logging.getLogger(__name__)
 
-_SUMMARY = {"total", "subtotal", "sub", "tax", "balance", "due", "discount", "shipping", "rounding"}
+_SUMMARY = {
+    "total", "subtotal", "sub", "tax", "balance", "due", "discount", "shipping", "rounding",
+    "小计", "合计", "总计", "税额", "税金", "价税合计", "折扣", "运费",
+}  # fmt: skip
+HEADER_ROWS = 6  # a table region may start with the key/value lines set above its header row
 
 
 def map_columns(header: list[str], items: list[FieldSpec], ctx: Context) -> dict[str, int]:
@@ -43,9 +48,9 @@ def map_columns(header: list[str], items: list[FieldSpec], ctx: Context) -> dict
 
 
 def _header(table: Table, items: list[FieldSpec], ctx: Context) -> tuple[int, dict[str, int]]:
-    """The row (among the first three) that works best as the header, and its column mapping."""
+    """The row (among the first few) that works best as the header, and its column mapping."""
     best_row, best_map = 0, {}
-    for r, row in enumerate(table.cells[:3]):
+    for r, row in enumerate(table.cells[:HEADER_ROWS]):
         m = map_columns(row, items, ctx)
         if len(m) > len(best_map):
             best_row, best_map = r, m
@@ -55,7 +60,53 @@ def _header(table: Table, items: list[FieldSpec], ctx: Context) -> tuple[int, di
 def _is_summary(row: list[str], mapping: dict[str, int]) -> bool:
     """'Subtotal', 'Total', 'Tax' rows under the items belong to the document's totals, not to the items."""
     first = next((c for c in row if c.strip()), "")
-    return bool(set(tokens(first)) & _SUMMARY) and sum(1 for c in mapping.values() if row[c].strip()) <= 2
+    return (
+        bool(set(tokens(tidy_cjk(first))) & _SUMMARY)
+        and sum(1 for c in mapping.values() if row[c].strip()) <= 2
+    )
+
+
+def _repair_quantity(
+    items: list[FieldSpec], obj: dict[str, Any], row: list[str], mapping: dict[str, int]
+) -> None:
+    """A quantity cell OCR could not read as a number ('Z' or '了' for a small digit on a scan): when the
+    row's amount is a whole multiple of its unit price, that multiple is what the cell says."""
+    from docai.engines.text.matching import field_concepts
+
+    by = {c: it for it in items for c in field_concepts(it)[:1]}
+    qty, price, amount = by.get("quantity"), by.get("unit_price"), by.get("amount")
+    if qty is None or price is None or amount is None or obj.get(qty.name) is not None:
+        return
+    col = mapping.get(qty.name)
+    p, a = obj.get(price.name), obj.get(amount.name)
+    if col is None or col >= len(row) or not isinstance(p, (int, float)) or not isinstance(a, (int, float)):
+        return
+    text = row[col].strip()
+    if not text or len(text) > 3 or re.search(r"\d", text) or p <= 0:
+        return  # nothing printed there, or digits OCR read (a wrong reading is not ours to correct)
+    n = round(a / p)
+    if n >= 1 and abs(n * p - a) <= 0.011:
+        obj[qty.name] = n if qty.kind == "integer" else float(n)
+
+
+def _item_words(view: PageView) -> tuple[list[Word], float]:
+    """The page's words for finding item tables, levelled by the page's skew, and that skew.
+
+    Its totals block ('Subtotal  1,250.75', 'Tax 20%  250.15') is left out: those rows are no items, and
+    their labels, set under the quantity and price columns, would bridge the gaps between those columns
+    and merge them. Levelling here keeps the skew of the whole page: the rest alone may be too few lines
+    to measure it.
+    """
+    drop: set[int] = set()
+    for ln in view.lines:
+        segs = ln.segments
+        if not 2 <= len(segs) <= 3 or not re.search(r"\d", segs[-1].text):
+            continue
+        if set(tokens(tidy_cjk(segs[0].text))) & _SUMMARY and not re.search(r"\d", segs[0].words[0].text):
+            drop.update(id(w) for w in ln.words)
+    slope = skew(view.page.words)
+    kept = [w for w in view.page.words if id(w) not in drop]
+    return [Word(w.text, level(w.bbox, slope), w.conf, w.block, w.line) for w in kept], slope
 
 
 def fill_items(
@@ -66,7 +117,8 @@ def fill_items(
     rows: list[dict[str, Any]] = []
     evidence: dict[str, Evidence] = {}
     for view in ctx.views:
-        for table in find_tables(view.page):
+        words, slope = _item_words(view)
+        for table in aligned_tables(words, view.page.page_no):
             head, mapping = _header(table, spec.items, ctx)
             if len(mapping) < need:
                 continue
@@ -79,12 +131,14 @@ def fill_items(
                 ev: dict[str, Evidence] = {}
                 for item in spec.items:
                     col = mapping.get(item.name)
-                    text = row[col] if col is not None and col < len(row) else ""
+                    text = tidy_cjk(row[col]) if col is not None and col < len(row) else ""
                     typed = coerce(item, text, ctx.dayfirst) if text.strip() else None
                     obj[item.name] = typed.value if typed else None
                     if typed is not None and col is not None:
                         box = table.cell_boxes[r][col] if r < len(table.cell_boxes) else None
+                        box = level(box, -slope) if box is not None else None
                         ev[item.name] = Evidence(view.page.page_no, box, text, 0.8)
+                _repair_quantity(spec.items, obj, row, mapping)
                 if sum(v is not None for v in obj.values()) < min(need, len(mapping)):
                     continue
                 if not any(re.search(r"\w", str(v)) for v in obj.values() if v is not None):

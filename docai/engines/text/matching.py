@@ -173,7 +173,20 @@ def phrase_score(label: str, phrase: str) -> float:
             return 1.0
         if phrase in lab:
             return 0.9 * (len(phrase) / len(lab)) ** 0.3
+        return _one_glyph_off(lab, phrase)
+    return _latin_score(label, phrase)
+
+
+def _one_glyph_off(lab: str, phrase: str) -> float:
+    """A Chinese label of four or more characters with one of them misread by OCR ('开票日其' for
+    '开票日期'): a weaker match. Shorter labels differ in meaning by one character ('收款方'/'付款方')."""
+    if len(lab) != len(phrase) or len(phrase) < 4:
         return 0.0
+    wrong = sum(a != b for a, b in zip(lab, phrase, strict=True))
+    return 0.7 if wrong == 1 and lab[0] == phrase[0] else 0.0
+
+
+def _latin_score(label: str, phrase: str) -> float:
     lt, pt = tokens(label), tokens(phrase)
     if not lt or not pt:
         return 0.0

@@ -190,7 +190,8 @@ def coerce(spec: FieldSpec, text: str, dayfirst: bool | None = None) -> Typed | 
     if kind in ("number", "integer", "money_text", "percent"):
         # OCR's stray space after a decimal separator: '1.461, 64', '39. 80' is one amount
         s = _SPLIT_CENTS.sub(r"\1\2\3", s) if kind != "integer" else s
-        tokens = _number_tokens(s)
+        s = _SEMI_GROUP.sub(",", s)
+        tokens = [_one_decimal(t) for t in _number_tokens(s)]
         if not tokens:
             return None
         # a value cell holds one amount; with several ("2 x 4.50 9.00") the last is the result
@@ -275,6 +276,22 @@ def coerce(spec: FieldSpec, text: str, dayfirst: bool | None = None) -> Typed | 
 _RANGE = re.compile(r"\s+(?:to|until|till|through|thru|bis|au|至|到)\s+|\s+[-–—]\s+", re.IGNORECASE)
 _RANGE_END = {"end", "to", "until", "through", "last", "closing", "thru"}
 _SPLIT_CENTS = re.compile(r"(\d)([.,]) (\d{2})(?![\d.,])")
+# OCR's misreadings of a thousands separator: ';' for ',' ('5;777.73'), or the decimal mark repeated
+# ('1.148.31', '1,148,31'): a last group of two digits after groups of three cannot be thousands
+_SEMI_GROUP = re.compile(r"(?<=\d);(?=\d{3}(?!\d))")
+_REPEATED_MARK = re.compile(r"\d{1,3}(?:([.,])\d{3})+\1\d{2}")
+
+
+def _one_decimal(tok: str) -> str:
+    """'1.148.31' -> '1148.31': the last mark is the decimal point, the others group thousands."""
+    m = _REPEATED_MARK.search(tok)
+    if m is None or m.group(0) != re.sub(r"[^\d.,]", "", tok):
+        return tok
+    mark = m.group(1)
+    head, _, cents = m.group(0).rpartition(mark)
+    return tok.replace(m.group(0), head.replace(mark, "") + "." + cents)
+
+
 _GROUP = re.compile(r"[A-Za-z0-9]{2,6}")
 
 
