@@ -185,19 +185,21 @@ def with_group_headers(region: list[Line], lines: list[Line]) -> list[Line]:
     def close(upper: Line, lower: Line) -> bool:
         return lower.bbox[1] - upper.bbox[3] <= 1.0 * max(upper.height, lower.height)
 
-    def heads(ln: Line) -> bool:
+    def heads(ln: Line, below: Line) -> bool:
         segs = ln.segments or [ln]
         centred = abs((ln.bbox[0] + ln.bbox[2]) / 2 - (cols[0][0] + right) / 2) < 0.1 * width
+        # a short word centred over the table and set tight above its headers groups all its columns
+        tight = below.bbox[1] - ln.bbox[3] < 0.5 * ln.height and ln.bbox[2] - ln.bbox[0] < 0.2 * width
         return (
             ln.bbox[0] > left
             and ln.bbox[2] <= right + 2
-            and not centred
+            and (not centred or tight)
             and all(s.bbox[2] - s.bbox[0] <= 0.6 * width for s in segs)
         )
 
     out = list(region)
     i = region[0].index - 1
-    while i >= 0 and len(out) - len(region) < 2 and close(lines[i], out[0]) and heads(lines[i]):
+    while i >= 0 and len(out) - len(region) < 2 and close(lines[i], out[0]) and heads(lines[i], out[0]):
         # the last line of a caption paragraph is no header: the line above it runs on from the left
         above = lines[i - 1] if i > 0 else None
         if (

@@ -55,7 +55,25 @@ def header_rows(lines: list[tuple[Line, list[list[Word]], bool]]) -> list[list[l
         else:
             rows.append(cells)
         prev, prev_spanning = ln, spanning
+    _join_stub_header(rows)
     return rows
+
+
+def _join_stub_header(rows: list[list[list[Word]]]) -> None:
+    """The stub column's header wrapped over header rows ('Age' / 'group' / '(yrs)', beside group headers
+    that made rows of their own) is one cell, in the first of those rows."""
+    stubs = [i for i, r in enumerate(rows) if r[0]]
+    if len(stubs) < 2 or stubs != list(range(stubs[0], stubs[-1] + 1)):
+        return
+    for a, b in itertools.pairwise(stubs):
+        upper, lower = rows[a][0], rows[b][0]
+        gap = min(w.bbox[1] for w in lower) - max(w.bbox[3] for w in upper)
+        if gap > 0.6 * (lower[0].bbox[3] - lower[0].bbox[1]):
+            return
+    first = rows[stubs[0]][0]
+    for i in stubs[1:]:
+        first.extend(rows[i][0])
+        rows[i][0] = []
 
 
 _RUNS_ON = re.compile(r"([,/&(+\-–]|\b(and|or|of|for|in|on|to|the|by|with|per|from))$", re.I)

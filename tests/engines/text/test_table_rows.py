@@ -316,3 +316,28 @@ def test_larger_header_line_is_a_row_above_the_smaller_one(draw: Callable[..., P
     assert table.header[0] == "Age groups" and "U.S. population" in table.header
     assert table.rows[0][1:] == ["Proportion (total)", "Proportion (adults)", "Total"]
     assert table.rows[1] == ["Under 1 year", "0.0156", "", "3,533,692"]
+
+
+def test_short_centred_group_header_and_wrapped_stub_header(draw: Callable[..., Path]) -> None:
+    """'Race' centred tight over the group headers heads them; 'Age / group / (yrs)' is one stub cell."""
+    path = draw(
+        "race.pdf",
+        [
+            (262, 60, "Race", 9),
+            (50, 70, "Age", 9), (172, 70, "Asian/Pacific Islander", 9),
+            (327, 70, "Black/African American", 9),
+            (50, 79, "group", 9),
+            (50, 88, "(yrs)", 9), (170, 88, "no.", 9), (240, 88, "Rate", 9), (330, 88, "no.", 9),
+            (400, 88, "Rate", 9),
+            (50, 104, "45-54", 9), (170, 104, "109", 9), (240, 104, "10.4", 9), (330, 104, "875", 9),
+            (400, 104, "31.3", 9),
+            (50, 116, "55-64", 9), (170, 116, "202", 9), (240, 116, "28.8", 9), (330, 116, "1,090", 9),
+            (400, 116, "61.1", 9),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    cells = [table.header, *table.rows]
+    assert "Race" in cells[0]
+    assert any(r[0] == "Age group (yrs)" for r in cells)
+    assert cells[-1] == ["55-64", "202", "28.8", "1,090", "61.1"]
+    assert ["no.", "Rate", "no.", "Rate"] in [r[1:] for r in cells]
