@@ -27,7 +27,16 @@ _NOT_TOTAL = re.compile(
     r"change|cash|tender\w*|paid|deposit|points?|summary|rounding\s*adj\w*|adj\w*|service|tips?)\b",
     re.I,
 )
-_INCL = re.compile(r"\bincl\w*|inclusive|rounded|round|nett|grand|due|payable|amount", re.I)
+_INCL = re.compile(
+    r"\bin[ce]l\w*|inclusive|rounded|round|nett|grand|due|payable|\b(of|with)\s+(gst|tax|vat|sst)\b", re.I
+)
+_AMOUNT_WORD = re.compile(r"\bamount\b", re.I)  # 'Total Amount': a total, but not more final than 'TOTAL'
+_ROUNDING = re.compile(r"\bround\w*\s*(adj\w*)?", re.I)
+_SUBTOTAL = re.compile(r"\bsub[\s-]*tota\w*|\bexcl\w*|\bexclusive\b|\bbefore\b", re.I)
+_TAX = re.compile(r"\b(gst|tax|vat|sst)\b", re.I)
+_SERVICE = re.compile(r"\bserv\w*\s*(charge|chrg|chg)", re.I)
+# 'RM 64 13': OCR lost the decimal point of an amount after a currency
+_LOST_POINT = re.compile(r"\b(RM|RH|RN|MYR)(\s*)(\d{1,5}) (\d{2})(?![\d.,])")
 _CASH = re.compile(r"\b(cash|tender\w*|paid|payment|visa|master\w*|card|credit|debit)\b", re.I)
 _CHANGE = re.compile(r"\b(change|chnage|balance)\b", re.I)
 
@@ -74,6 +83,7 @@ def _amounts(ln: Line) -> list[tuple[float, str, BBox, str]]:
             text += " "
         spans.append((len(text), len(text) + len(w.text), i))
         text += w.text
+    text = _LOST_POINT.sub(r"\1\2\3.\4", text)  # same length: word spans stay valid
     if _is_total_label(text):
         text = _ONE_DECIMAL.sub(r"\g<0>0", _OCR_CENTS.sub(_fix_cents, text))  # 'NET TOTAL 174.9'
 
@@ -107,6 +117,89 @@ def _collect(lines: Sequence[Line]) -> list[Amount]:
     return out
 
 
+def _paid(cash: list[Amount], change: list[Amount]) -> dict[float, int]:
+    """What the customer paid (cash tendered minus the change printed below it, or the card amount),
+    with the line of the payment it was read from."""
+    paid: dict[float, int] = {}
+    for c in cash:
+        for ch in change:
+            if ch.line_index > c.line_index and c.value - ch.value > 0:
+                paid.setdefault(round(c.value - ch.value, 2), c.line_index)
+        if not change:
+            paid.setdefault(round(c.value, 2), c.line_index)
+    return paid
+
+
+def _score(a: Amount, amounts: list[Amount], paid: dict[float, int], n: int) -> float | None:
+    """How likely `a` is the grand total; None when its label names another sum."""
+    if a.value <= 0 or not _is_total_label(a.label):
+        return None
+    score = 1.0
+    before = [float(f"{m.group(1).replace(',', '')}.{m.group(2)}") for m in _MONEY.finditer(a.label)]
+    if before and abs(sum(before) - a.value) > 0.011:
+        score -= 0.8  # a tax summary row ('TOTAL  52.00  3.12'), unless it reads net + tax = total
+    if _NOT_TOTAL.search(a.label):
+        # 'Total Qty', 'Sub Total', 'Total GST', 'Total Sales (Excluding GST)' name other sums;
+        # 'Total Sales (Inclusive of GST)', 'Total Incl. GST' is the one paid
+        if re.search(r"\b(excl\w*|exclusive|ex|sub|qty|quantity|items?|before)\b", a.label, re.I):
+            return None
+        if not _INCL.search(a.label):
+            return None
+    if _INCL.search(a.label):
+        score += 0.3
+    elif _AMOUNT_WORD.search(a.label):
+        score += 0.1
+    if round(a.value, 2) in paid:
+        score += 1.0
+    score += 0.3 * a.line_index / n  # the final total is printed below the partial ones
+    score += 0.2 * (a.value >= max(x.value for x in amounts if _is_total_label(x.label)))
+    return score
+
+
+def _rounded(a: Amount, amounts: list[Amount]) -> float:
+    """`a` plus the rounding adjustment printed under it, when no total follows the adjustment (the shop
+    rounds to 5 sen and prints the rounded sum, or OCR lost the line that did)."""
+    if _ROUNDING.search(a.label):
+        return a.value
+    adj = [
+        x
+        for x in amounts
+        if x.line_index > a.line_index and _ROUNDING.search(x.label) and abs(x.value) <= 0.05
+    ]
+    if not adj:
+        return a.value
+    r = adj[0]
+    later = [x for x in amounts if x.line_index > r.line_index and _is_total_label(x.label) and x.value > 0]
+    if later or _CASH.search(r.label):
+        return a.value
+    value = a.value + r.value
+    return round(value, 2) if value > 0 else a.value
+
+
+def _by_sum(amounts: list[Amount]) -> Amount | None:
+    """The amount printed under the subtotal and tax lines that equals their sum (a total whose label OCR
+    garbled: 'TOze RM 73.00' under 'Sub Total 68.87' and 'GST 4.13')."""
+    subs = [a for a in amounts if a.value > 0 and _SUBTOTAL.search(a.label)]
+    if not subs:
+        return None
+    sub = subs[-1]
+    extras = [
+        a
+        for a in amounts
+        if a.line_index > sub.line_index
+        and (_TAX.search(a.label) or _SERVICE.search(a.label))
+        and a.value >= 0
+    ]
+    if not extras:
+        return None
+    want = sub.value + sum(a.value for a in extras)
+    last = max(a.line_index for a in extras)
+    for a in amounts:
+        if a.line_index > last and not _CHANGE.search(a.label) and abs(a.value - want) <= 0.021:
+            return a
+    return None
+
+
 def find_total(lines: Sequence[Line]) -> Found | None:
     """The receipt's total, or None when no amount is labelled as one and no payment pins it down."""
     amounts = _collect(lines)
@@ -114,41 +207,32 @@ def find_total(lines: Sequence[Line]) -> Found | None:
         return None
     cash = [a for a in amounts if _CASH.search(a.label) and not _is_total_label(a.label)]
     change = [a for a in amounts if _CHANGE.search(a.label) and a.value >= 0]
-    paid: set[float] = set()
-    for c in cash:
-        for ch in change:
-            if ch.line_index > c.line_index and c.value - ch.value > 0:
-                paid.add(round(c.value - ch.value, 2))
-        if not change:
-            paid.add(round(c.value, 2))
+    paid = _paid(cash, change)
     n = max(a.line_index for a in amounts) + 1
     best: tuple[float, Amount] | None = None
     for a in amounts:
-        if a.value <= 0 or not _is_total_label(a.label):
-            continue
-        score = 1.0
-        before = [float(f"{m.group(1).replace(',', '')}.{m.group(2)}") for m in _MONEY.finditer(a.label)]
-        if before and abs(sum(before) - a.value) > 0.011:
-            score -= 0.8  # a tax summary row ('TOTAL  52.00  3.12'), unless it reads net + tax = total
-        if _NOT_TOTAL.search(a.label):
-            # 'Total Qty', 'Sub Total', 'Total GST', 'Total Sales (Excluding GST)' name other sums;
-            # 'Total Sales (Inclusive of GST)', 'Total Incl. GST' is the one paid
-            if re.search(r"\b(excl\w*|exclusive|ex|sub|qty|quantity|items?|before)\b", a.label, re.I):
-                continue
-            if not _INCL.search(a.label):
-                continue
-        if _INCL.search(a.label):
-            score += 0.3
-        if round(a.value, 2) in paid:
-            score += 1.0
-        score += 0.3 * a.line_index / n  # the final total is printed below the partial ones
-        score += 0.2 * (a.value >= max(x.value for x in amounts if _is_total_label(x.label)))
-        if best is None or score > best[0]:
+        score = _score(a, amounts, paid, n)
+        if score is not None and (best is None or score > best[0]):
             best = (score, a)
+    if best is not None and round(best[1].value, 2) in paid:
+        a = best[1]
+        return Found(f"{a.value:.2f}", a.page_no, a.bbox, None, 0.85)
+    if cash and change:
+        # cash minus change is printed on its own line above them, its label lost: that line is the total
+        pay_lines = {a.line_index for a in cash + change}
+        for a in amounts:
+            if (
+                round(a.value, 2) in paid
+                and a.line_index not in pay_lines
+                and a.line_index < cash[0].line_index
+            ):
+                return Found(f"{a.value:.2f}", a.page_no, a.bbox, None, 0.7)
     if best is not None:
         a = best[1]
-        quality = 0.85 if round(a.value, 2) in paid else 0.65
-        return Found(f"{a.value:.2f}", a.page_no, a.bbox, None, quality)
+        return Found(f"{_rounded(a, amounts):.2f}", a.page_no, a.bbox, None, 0.65)
+    summed = _by_sum(amounts)
+    if summed is not None:
+        return Found(f"{summed.value:.2f}", summed.page_no, summed.bbox, None, 0.5)
     if cash and change:
         for c in cash:
             for ch in change:
@@ -160,5 +244,8 @@ def find_total(lines: Sequence[Line]) -> Found | None:
     taxed = any(a.value > 0 and re.search(r"\b(gst|tax|vat|sst)\b", a.label, re.I) for a in amounts)
     if subs and not taxed:
         a = subs[-1]
+        return Found(f"{a.value:.2f}", a.page_no, a.bbox, None, 0.3)
+    if len(cash) == 1 and not any(_CHANGE.search(ln.text) or _is_total_label(ln.text) for ln in lines):
+        a = cash[0]  # only the cash paid is printed (no total, no change): it is what the sale cost
         return Found(f"{a.value:.2f}", a.page_no, a.bbox, None, 0.3)
     return None
