@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 
 from docai.document import Word
-from docai.engines.text.layout import Line
+from docai.engines.text.layout import Line, Run
 
 _log = logging.getLogger(__name__)
 
@@ -48,6 +49,19 @@ def merge_spans(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return [(a, b) for a, b in cols]
 
 
+def value_runs(seg: Run) -> list[Run]:
+    """A segment split after each number followed by more than half a line's height of space: values
+    set closer than the segment gap ('1,144  193.5') are still cells of their own."""
+    runs = [Run(seg.page_no, [seg.words[0]])]
+    limit = 0.5 * seg.height
+    for prev, w in itertools.pairwise(seg.words):
+        if w.bbox[0] - prev.bbox[2] > limit and is_numeric(prev.text):
+            runs.append(Run(seg.page_no, [w]))
+        else:
+            runs[-1].words.append(w)
+    return runs
+
+
 def columns_of(lines: list[Line]) -> list[tuple[float, float]]:
     """X-ranges covered by segments, split at whitespace that runs through (nearly) every row.
 
@@ -57,7 +71,7 @@ def columns_of(lines: list[Line]) -> list[tuple[float, float]]:
     """
     data = [ln for ln in lines if is_data_line(ln)]
     base = data if len(data) >= 2 else lines
-    segs = sorted((s.bbox[0], s.bbox[2]) for ln in base for s in ln.segments)
+    segs = sorted((r.bbox[0], r.bbox[2]) for ln in base for s in ln.segments for r in value_runs(s))
     if not segs:
         return []
     # a segment wider than most columns (a title or spanning cell) may cross a river; ignore the widest few
@@ -129,7 +143,7 @@ def line_cells(
     cells: list[list[Word]] = [[] for _ in cols]
     spanning = False
     below_spans = [(r.bbox[0], r.bbox[2]) for r in below.segments or [below]] if below is not None else []
-    for seg in ln.segments or [ln]:
+    for seg in (r for s in ln.segments or [ln] for r in value_runs(s)):
         b = seg.bbox
 
         ks = [column_at((w.bbox[0] + w.bbox[2]) / 2, cols) for w in seg.words]

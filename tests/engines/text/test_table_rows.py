@@ -341,3 +341,17 @@ def test_short_centred_group_header_and_wrapped_stub_header(draw: Callable[..., 
     assert any(r[0] == "Age group (yrs)" for r in cells)
     assert cells[-1] == ["55-64", "202", "28.8", "1,090", "61.1"]
     assert ["no.", "Rate", "no.", "Rate"] in [r[1:] for r in cells]
+
+
+def test_values_set_closer_than_a_segment_gap_are_cells(draw: Callable[..., Path]) -> None:
+    """Numbers only a little more than a word space apart are still separate columns."""
+    rows = [("District", "1,144", "193.5", "221", "37.6"), ("New York", "39,385", "181.2", "6,398", "29.7")]
+    xs = [50, 120, 154, 184, 214]
+    items: list[tuple[float, float, str, int]] = [
+        (x, 60, h, 9) for x, h in zip(xs, ["State", "no.", "Rate", "no.", "Rate"], strict=True)
+    ]
+    for i, row in enumerate(rows):
+        items += [(x, 76 + 12 * i, t, 9) for x, t in zip(xs, row, strict=True)]
+    (table,) = _tables(draw("close.pdf", items))
+    assert table.header == ["State", "no.", "Rate", "no.", "Rate"]
+    assert table.rows == [list(r) for r in rows]
