@@ -25,7 +25,7 @@ class Options:
     pages: str | None = None
     password: str | None = None
     ocr: OcrMode = "auto"
-    lang: str = "eng"
+    lang: str = "auto"  # eng, plus the Tesseract pack for a weak page's script (parsers/ocr_script.py)
     rasterizer: Literal["pymupdf", "pdf2image"] = "pymupdf"
     osd: bool = True
     # LLaVA-UHD slicing

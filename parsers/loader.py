@@ -16,6 +16,7 @@ from docai.errors import InputError
 from docai.options import Options
 from docai.parsers.images import ImageProvider
 from docai.parsers.ocr import check_lang, ocr_page
+from docai.parsers.ocr_script import split_auto
 from docai.parsers.page_ranges import parse_page_ranges
 from docai.parsers.pdf import PdfProvider
 
@@ -141,7 +142,9 @@ def load_document(path: str | Path, options: Options | None = None, *, sha256: s
         raise InputError(f"{p}: cannot read ({e.strerror})") from None
     if size == 0:
         raise InputError(f"{p.name}: the file is empty")
-    lang = check_lang(options.lang) if options.ocr != "never" else options.lang
+    # `auto` (the default): eng, plus the pack of a weak page's script; a language named alone is kept
+    base_lang, detect_script = split_auto(options.lang)
+    lang = check_lang(base_lang) if options.ocr != "never" else base_lang
     provider = _open_provider(p, mime, options)
     try:
         count = provider.page_count()
@@ -166,7 +169,14 @@ def load_document(path: str | Path, options: Options | None = None, *, sha256: s
         if _needs_ocr(options.ocr, layer, provider, page_no):
             scale = ocr_scale(width, height, is_image)
             image = provider.render(page_no, 72.0 * scale, grey=True)
-            result = ocr_page(image, scale, lang, osd=options.osd, dpi=_true_dpi(provider, scale))
+            result = ocr_page(
+                image,
+                scale,
+                lang,
+                osd=options.osd,
+                dpi=_true_dpi(provider, scale),
+                detect_script=detect_script,
+            )
             del image
             # An unusable layer gives way to any OCR reading; a usable but stamp-sized one (a scan with
             # a Bates number) only to a reading that found more.

@@ -310,6 +310,7 @@ def ocr_page(
     dpi: float | None = None,
     psm: int | None = None,
     reread: bool = True,
+    detect_script: bool = True,
 ) -> OcrResult:
     """Words of a displayed page image at `scale` pixels per point, in displayed-page points.
 
@@ -317,7 +318,8 @@ def ocr_page(
     confidence) and `osd` is on does OSD look for a turned page and for a script that `lang` cannot read
     (a Chinese page under `eng` is read again with `eng+chi_sim` where that pack is installed); the
     re-reading is kept if it is more confident. Upright scans in the given language, the usual case, so
-    pay for one Tesseract pass instead of two.
+    pay for one Tesseract pass instead of two. `detect_script` off keeps `lang` as given (OSD then only
+    looks for turned pages).
     With `reread`, a reading still below `ocr_merge.REREAD_BELOW` confidence (faded receipts, not clean
     scans) is read once more with Sauvola binarisation and the two are merged line by line; an empty
     first reading (faint grey print that one global threshold turns all white) gives way to it.
@@ -330,7 +332,7 @@ def ocr_page(
     upright, read_lang, degrees = image, lang, 0
     if osd and (len(words) < CONFIDENT_WORDS or mean_confidence(words) < CONFIDENT_MEAN):
         turn, script = detect_osd(image)
-        extra = script_language(script, lang)
+        extra = script_language(script, lang) if detect_script else None
         if turn or extra:
             other = rotate_clockwise(image, turn) if turn else image
             other_lang = f"{lang}+{extra}" if extra else lang

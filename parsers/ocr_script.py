@@ -10,6 +10,7 @@ and the first installed one is used.
 from __future__ import annotations
 
 import logging
+import re
 
 from docai.errors import EngineUnavailable
 
@@ -46,3 +47,20 @@ def script_language(script: str | None, lang: str, installed: frozenset[str] | N
         except EngineUnavailable:
             return None
     return next((p for p in packs if p in installed), None)
+
+
+AUTO = "auto"
+"""In an OCR language (`auto`, `eng+auto`), asks for script detection on top of the languages named."""
+AUTO_BASE = "eng"
+"""What `auto` alone reads with before any script is detected."""
+
+
+def split_auto(lang: str) -> tuple[str, bool]:
+    """(`lang` without `auto`, whether `auto` was in it). A language the user names without `auto` is
+    taken as given: no pack is added to it. `auto` alone means AUTO_BASE plus detection."""
+    parts = [p for p in re.split(r"[+,\s]+", lang or "") if p]
+    detect = any(p.lower() == AUTO for p in parts)
+    rest = [p for p in parts if p.lower() != AUTO]
+    if not detect:
+        return lang, False
+    return "+".join(rest) or AUTO_BASE, True

@@ -18,7 +18,14 @@ Think = Annotated[bool | None, typer.Option("--think/--no-think", help="Thinking
 Pages = Annotated[str | None, typer.Option("--pages", help="Page ranges, e.g. 1-3,7.")]
 Password = Annotated[str | None, typer.Option("--password", help="Password of encrypted PDFs.")]
 Ocr = Annotated[str | None, typer.Option("--ocr", help="auto | always | never")]
-Lang = Annotated[str | None, typer.Option("--lang", help="OCR languages, e.g. eng, chi_sim, eng+deu.")]
+Lang = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="OCR languages, e.g. eng, chi_sim, eng+deu, taken as given; auto (default) = eng plus the "
+        "installed pack for a weak page's script; eng+deu+auto adds that to eng+deu.",
+    ),
+]
 Rasterizer = Annotated[str | None, typer.Option("--rasterizer", help="pymupdf | pdf2image")]
 Concurrency = Annotated[int | None, typer.Option("--concurrency", help="Parallel requests (openai engine).")]
 Slicing = Annotated[str | None, typer.Option("--slicing", help="server | client (openai engine).")]

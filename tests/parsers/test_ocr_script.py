@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from docai.errors import InputError
+from docai.options import Options
+from docai.parsers import load_document
 from docai.parsers.ocr import installed_languages, ocr_page, script_language
+from docai.parsers.ocr_script import split_auto
 
 pytestmark = pytest.mark.skipif(
     "chi_sim" not in installed_languages(), reason="tesseract-ocr-chi-sim missing"
@@ -57,3 +61,24 @@ def test_scripts_sharing_han_glyphs_fall_back_to_any_installed_cjk_pack() -> Non
     # a language that already reads the glyphs gets nothing added, and nothing installed adds nothing
     assert script_language("Japanese", "eng+chi_sim", installed) is None
     assert script_language("Cyrillic", "eng", installed) is None
+
+
+def test_split_auto_keeps_named_languages_and_defaults_to_eng() -> None:
+    assert split_auto("auto") == ("eng", True)
+    assert split_auto("eng+auto") == ("eng", True)
+    assert split_auto("deu+auto") == ("deu", True)
+    assert split_auto("eng") == ("eng", False)
+    assert split_auto("eng+chi_sim") == ("eng+chi_sim", False)
+
+
+def test_default_language_detects_the_script_but_a_named_one_is_kept(tmp_path: Path) -> None:
+    # the same Chinese scan: default options read it with chi_sim added, an explicit `eng` stays eng
+    _chinese_page(tmp_path)
+    path = tmp_path / "zh.png"
+    auto = load_document(path, Options())
+    text = "".join(w.text for w in auto.page(1).words)
+    assert Options().lang == "auto" and "北京星辰科技" in text
+    named = load_document(path, Options(lang="eng"))
+    assert not any("\u4e00" <= ch <= "\u9fff" for w in named.page(1).words for ch in w.text)
+    with pytest.raises(InputError, match="no language"):
+        load_document(path, Options(lang="klingon+auto"))
