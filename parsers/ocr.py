@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from docai.document import BBox, Word
 from docai.errors import EngineError, EngineUnavailable, InputError
 from docai.parsers import ocr_cache
+from docai.parsers.ocr_fixes import fix_words
 from docai.parsers.ocr_merge import REREAD_BELOW, SAUVOLA, merge_lines
 from docai.parsers.ocr_script import SCRIPT_LANGS, script_language  # noqa: F401 (re-exported)
 
@@ -323,6 +324,7 @@ def ocr_page(
     With `reread`, a reading still below `ocr_merge.REREAD_BELOW` confidence (faded receipts, not clean
     scans) is read once more with Sauvola binarisation and the two are merged line by line; an empty
     first reading (faint grey print that one global threshold turns all white) gives way to it.
+    Words then get `ocr_fixes.fix_words` (I read as ! or | in capitals, 5 as §).
     `dpi` is the image's true resolution when known (see `ocr_args`); `psm` defaults by the page's shape
     (`psm_for`), and the upright re-reading of a turned page gets the mode of its upright shape.
     """
@@ -345,6 +347,7 @@ def ocr_page(
     if reread and mean_confidence(words) < REREAD_BELOW:
         second = ocr_words(upright, scale, read_lang, dpi, page_psm, SAUVOLA)
         words = merge_lines(words, second) if words else second
+    words = fix_words(words)
     if not degrees:
         return OcrResult(words, 0)
     w_pt, h_pt = image.width / scale, image.height / scale
