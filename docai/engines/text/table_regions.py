@@ -30,7 +30,7 @@ def trim_region(region: list[Line]) -> list[Line]:
 
     A caption line starts 'Table 3:' (or Figure, Exhibit); the single-segment lines right under it
     continue its paragraph. Below the table, a line opening with 'Source:', 'Note:' or a footnote mark
-    ('(a) ', '* ') ends it.
+    ('(a) ', '* ') ends it, and so does a statement with '=' below the last row of values.
     """
     start = 0
     if _CAPTION.match(region[0].text):
@@ -38,8 +38,11 @@ def trim_region(region: list[Line]) -> list[Line]:
         while start < len(region) and len(region[start].segments) < 2:
             start += 1
     out = region[start:]
+    last_data = max((i for i, ln in enumerate(out) if is_data_line(ln)), default=len(out))
     for i, ln in enumerate(out):
         if i >= 2 and _NOTE.match(ln.text) and not is_data_line(ln):
+            return out[:i]
+        if i > last_data and "=" in ln.text:  # a test statistic under the table ('χ2 = 6.67, p = 0.08')
             return out[:i]
     return out
 

@@ -355,3 +355,19 @@ def test_values_set_closer_than_a_segment_gap_are_cells(draw: Callable[..., Path
     (table,) = _tables(draw("close.pdf", items))
     assert table.header == ["State", "no.", "Rate", "no.", "Rate"]
     assert table.rows == [list(r) for r in rows]
+
+
+def test_test_statistic_under_the_table_stays_out(draw: Callable[..., Path]) -> None:
+    path = draw(
+        "stat.pdf",
+        [
+            (50, 60, "Faculty"), (200, 60, "Sample"), (300, 60, "Population"),
+            (50, 76, "Sciences"), (200, 76, "38"), (300, 76, "672"),
+            (50, 92, "Humanities"), (200, 92, "18"), (300, 92, "413"),
+            (50, 108, "Total"), (200, 108, "154"), (300, 108, "2714"),
+            (50, 124, "chi2 = 6.671,"), (130, 124, "v = 3,"), (200, 124, "p = 0.083"),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert table.rows[-1] == ["Total", "154", "2714"]
+    assert table.bbox[3] < 116
