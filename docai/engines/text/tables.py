@@ -80,8 +80,47 @@ def aligned_tables(words: list[Word], page_no: int = 1) -> list[Table]:
                 continue
             t = _grid(with_group_headers(region, lines), page_no)
             if t is not None:
-                out.append(t)
+                out.extend(split_repeated(t))
     return out
+
+
+def split_repeated(table: Table) -> list[Table]:
+    """Tables set side by side: where the header's value columns repeat ('Age | Total | Age | Total'),
+    each repeat is a table of its own with its own stub column, whose header is none of the repeated
+    ones (a header repeated over neighbouring columns is no new table). Else the table as is."""
+    n = table.n_cols
+    for period in range(2, n // 2 + 1):
+        repeats = 1
+        while (repeats + 1) * period <= n and _repeats(table, period, repeats * period):
+            repeats += 1
+        if repeats < 2:
+            continue
+        bounds = [(b * period, (b + 1) * period) for b in range(repeats)]
+        if repeats * period < n:
+            bounds.append((repeats * period, n))
+        parts = [_columns_part(table, a, b) for a, b in bounds]
+        return [t for t in parts if t is not None]
+    return [table]
+
+
+def _repeats(table: Table, period: int, start: int) -> bool:
+    """Whether the `period` columns from `start` repeat the first ones: the same value-column headers
+    under a stub header of their own, and a stub of text labels ('no. | Rate | no. | Rate' is one table)."""
+    head = table.header
+    same = all(head[j] and head[start + j] == head[j] != head[start] for j in range(1, period))
+    labels = [r[start] for r in table.rows if r[start]]
+    return same and bool(labels) and sum(not is_numeric(c) for c in labels) * 2 > len(labels)
+
+
+def _columns_part(table: Table, a: int, b: int) -> Table | None:
+    """Columns a..b-1 of `table` as a table, without its empty rows (None: under two rows or columns)."""
+    keep = [i for i, r in enumerate(table.cells) if any(r[a:b])]
+    texts = [table.cells[i][a:b] for i in keep]
+    boxes = [table.cell_boxes[i][a:b] for i in keep] if table.cell_boxes else []
+    found = [box for row in boxes for box in row if box is not None]
+    if len(texts) < 2 or b - a < 2 or not found:
+        return None
+    return Table(table.page_no, union(found), texts[0], texts[1:], boxes)
 
 
 def _prose(texts: list[list[str]]) -> bool:

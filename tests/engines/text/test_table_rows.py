@@ -371,3 +371,31 @@ def test_test_statistic_under_the_table_stays_out(draw: Callable[..., Path]) -> 
     (table,) = _tables(path)
     assert table.rows[-1] == ["Total", "154", "2714"]
     assert table.bbox[3] < 116
+
+
+def test_tables_side_by_side_are_parted(draw: Callable[..., Path]) -> None:
+    """A header whose value columns repeat under new stub columns is two tables set side by side."""
+    left = [("Under 1", "3,533,692"), ("1 year", "3,269,557"), ("2 years", "3,223,816")]
+    right = [("40 years", "2,468,083"), ("41 years", "2,375,849"), ("42 years", "2,325,572")]
+    items: list[tuple[float, float, str]] = [(50, 60, "Age"), (150, 60, "Population")]
+    items += [(270, 60, "Age"), (370, 60, "Population")]
+    for i, ((a, b), (c, d)) in enumerate(zip(left, right, strict=True)):
+        items += [(50, 76 + 16 * i, a), (150, 76 + 16 * i, b), (270, 76 + 16 * i, c), (370, 76 + 16 * i, d)]
+    tables = _tables(draw("side.pdf", items))
+    assert [t.header for t in tables] == [["Age", "Population"], ["Age", "Population"]]
+    assert tables[0].rows == [list(r) for r in left]
+    assert tables[1].rows == [list(r) for r in right]
+    assert tables[0].bbox[2] < 270 <= tables[1].bbox[0]
+
+
+def test_header_repeated_over_neighbouring_columns_is_one_table(draw: Callable[..., Path]) -> None:
+    path = draw(
+        "repeat.pdf",
+        [
+            (150, 60, "Alternate"), (250, 60, "Alternate"), (350, 60, "Alternate"),
+            (50, 76, "Content"), (150, 76, "Grade level"), (250, 76, "Grade level"), (350, 76, "Extended"),
+            (50, 92, "Standard"), (150, 92, "Grade level"), (250, 92, "Modified"), (350, 92, "Alternate"),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert table.n_cols == 4
