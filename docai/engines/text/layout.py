@@ -141,6 +141,7 @@ def group_lines(words: Sequence[Word], page_no: int = 1, gap: float = SEGMENT_GA
                 top = statistics.median(adj[id(o)][1] for o in rows[best])
                 bottom = statistics.median(adj[id(o)][3] for o in rows[best])
             row_boxes[best] = (min(rb[0], wb[0]), top, max(rb[2], wb[2]), bottom)
+    rows = _keep_phrases_together(rows, adj)
     lines: list[Line] = []
     for row in rows:
         row.sort(key=lambda w: w.bbox[0])
@@ -151,6 +152,70 @@ def group_lines(words: Sequence[Word], page_no: int = 1, gap: float = SEGMENT_GA
     for i, ln in enumerate(lines):
         ln.index = i
     return lines
+
+
+def _phrases(words: list[Word], adj: dict[int, BBox]) -> list[list[Word]]:
+    """OCR words set a word space apart on one baseline ('Due' 'Date', 'February' '7,' '2019'): chains
+    of them, by their levelled boxes."""
+    parent = {id(w): id(w) for w in words}
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    by_x = sorted(words, key=lambda w: adj[id(w)][0])
+    for i, w in enumerate(by_x):
+        a = adj[id(w)]
+        space = max(0.8 * _h(a), 1.5 * (a[2] - a[0]) / max(1, len(w.text)))
+        for v in by_x[i + 1 :]:
+            b = adj[id(v)]
+            if b[0] - a[2] > space:
+                break
+            if b[0] >= a[2] - 1 and y_overlap(a, b) >= 0.6 * min(_h(a), _h(b)):
+                parent[find(id(v))] = find(id(w))
+                break
+    chains: dict[int, list[Word]] = {}
+    for w in words:
+        chains.setdefault(find(id(w)), []).append(w)
+    return [c for c in chains.values() if len(c) > 1]
+
+
+def _keep_phrases_together(rows: list[list[Word]], adj: dict[int, BBox]) -> list[list[Word]]:
+    """Rows with no phrase split between them.
+
+    Two columns set half a line apart on a tilted scan put a row's band between them, and the centre
+    rule then parts words a word space apart ('Due' on one line, 'Date' on the other). The rows a
+    phrase spans are one line when none of their words sit over each other (the two columns' halves of
+    one visual line); otherwise the phrase goes whole to the row holding most of it.
+    """
+    ocr = [w for row in rows for w in row if w.conf is not None]
+    if not ocr:
+        return rows
+    where = {id(w): i for i, row in enumerate(rows) for w in row}
+    moved = False
+    for chain in _phrases(ocr, adj):
+        held = sorted({where[id(w)] for w in chain})
+        if len(held) == 1:
+            continue
+        moved = True
+        others = [w for i in held[1:] for w in rows[i]]
+        if not any(_stacked(adj[id(a)], adj[id(b)], False) for a in rows[held[0]] for b in others):
+            for w in others:
+                where[id(w)] = held[0]
+            rows[held[0]].extend(others)
+            for i in held[1:]:
+                rows[i] = []
+            continue
+        counts = [where[id(w)] for w in chain]
+        target = max(held, key=counts.count)
+        for w in chain:
+            if where[id(w)] != target:
+                rows[where[id(w)]].remove(w)
+                rows[target].append(w)
+                where[id(w)] = target
+    return [r for r in rows if r] if moved else rows
 
 
 def _stacked(a: BBox, b: BBox, ocr: bool) -> bool:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from docai.document import Document, Word
 from docai.engines.text.layout import level, skew, tidy_cjk
-from docai.engines.text.matching import tokens
+from docai.engines.text.matching import concept_score, tokens
 from docai.engines.text.tables import Table, aligned_tables
 from docai.engines.text.typing_rules import coerce
 from docai.results import Evidence
@@ -89,6 +89,35 @@ def _repair_quantity(
         obj[qty.name] = n if qty.kind == "integer" else float(n)
 
 
+def _spill_columns(
+    cells: list[list[str]], head: int, mapping: dict[str, int], items: list[FieldSpec]
+) -> dict[int, list[int]]:
+    """Text columns with no header right of a mapped text column: the rest of its cells, split off
+    where a word space on a scan looked like a column gap ('Software licence (1' | 'yr)')."""
+    text_cols = {mapping[it.name] for it in items if it.kind == "string" and it.name in mapping}
+    used = set(mapping.values())
+    out: dict[int, list[int]] = {}
+    for col in text_cols:
+        k = col + 1
+        while k < len(cells[head]) and k not in used and not cells[head][k].strip():
+            body = [r[k] for r in cells[head + 1 :] if k < len(r) and r[k].strip()]
+            if not body or any(
+                re.fullmatch(r"[-+(]?[$€£¥]?\s?[\d.,' ]*\d[\d.,%)]*", t.strip()) for t in body
+            ):
+                break
+            out.setdefault(col, []).append(k)
+            k += 1
+    return out
+
+
+def _summary_label(text: str) -> bool:
+    """'Subtotal', 'Net Amount:', 'Tax 10%', '合计': the label of a totals row, in any language known."""
+    text = tidy_cjk(text)
+    if set(tokens(text)) & _SUMMARY:
+        return True
+    return max(concept_score(c, text.strip(" :：")) for c in ("total", "subtotal", "tax")) >= 0.85
+
+
 def _item_words(view: PageView) -> tuple[list[Word], float]:
     """The page's words for finding item tables, levelled by the page's skew, and that skew.
 
@@ -102,7 +131,7 @@ def _item_words(view: PageView) -> tuple[list[Word], float]:
         segs = ln.segments
         if not 2 <= len(segs) <= 3 or not re.search(r"\d", segs[-1].text):
             continue
-        if set(tokens(tidy_cjk(segs[0].text))) & _SUMMARY and not re.search(r"\d", segs[0].words[0].text):
+        if _summary_label(segs[0].text) and not re.search(r"\d", segs[0].words[0].text):
             drop.update(id(w) for w in ln.words)
     slope = skew(view.page.words)
     kept = [w for w in view.page.words if id(w) not in drop]
@@ -123,6 +152,7 @@ def fill_items(
             if len(mapping) < need:
                 continue
             cells = table.cells
+            spill = _spill_columns(cells, head, mapping, spec.items)
             for r in range(head + 1, len(cells)):
                 row = cells[r]
                 if _is_summary(row, mapping):
@@ -132,6 +162,8 @@ def fill_items(
                 for item in spec.items:
                     col = mapping.get(item.name)
                     text = tidy_cjk(row[col]) if col is not None and col < len(row) else ""
+                    if col is not None and col in spill:
+                        text = " ".join(t for t in [text, *(row[k] for k in spill[col] if k < len(row))] if t)
                     typed = coerce(item, text, ctx.dayfirst) if text.strip() else None
                     obj[item.name] = typed.value if typed else None
                     if typed is not None and col is not None:

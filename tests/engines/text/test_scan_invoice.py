@@ -16,9 +16,15 @@ from docai.document import Word
 from docai.engines.text import TextEngine
 from docai.engines.text.extractor import _yuan_by_script
 from docai.engines.text.kv import find_pairs
-from docai.engines.text.layout import group_lines, join_words, split_segments, tidy_cjk
-from docai.engines.text.line_items import _repair_quantity
-from docai.engines.text.matching import phrase_score
+from docai.engines.text.layout import (
+    _keep_phrases_together,
+    group_lines,
+    join_words,
+    split_segments,
+    tidy_cjk,
+)
+from docai.engines.text.line_items import _repair_quantity, _spill_columns, _summary_label
+from docai.engines.text.matching import is_label_text, phrase_score
 from docai.engines.text.typing_rules import coerce, fields_from_schema
 from docai.options import Options
 from docai.parsers import load_document
@@ -231,3 +237,73 @@ def test_chinese_label_with_one_misread_glyph() -> None:
 def test_yuan_only_for_mostly_chinese_text() -> None:
     assert _yuan_by_script(["北京华信科技有限公司", "深圳市南山区科技园南路15号", "项目 数量 金额"]) == "CNY"
     assert _yuan_by_script(["Northwind Trading Ltd", "Invoice No 123", "Total 100.00 北京"]) is None
+
+
+def test_label_row_with_a_misread_label_keeps_values_below() -> None:
+    """'发票号码  开票日其  付款期限': a row of labels (one glyph misread), each value under its label."""
+    words = [
+        _w("发票号码", (120, 236, 200, 252)), _w("开票日其", (476, 236, 540, 252)),
+        _w("付款期限", (831, 236, 892, 252)),
+        _w("A-2018-3628", (119, 275, 233, 292)), _w("2018年9月25日", (476, 275, 600, 292)),
+    ]  # fmt: skip
+    pairs = {(c.label, c.value) for c in find_pairs(group_lines(words))}
+    assert ("发票号码", "A-2018-3628") in pairs
+    assert ("发票号码", "开票日其") not in pairs
+    assert is_label_text("开票日其")
+
+
+def test_totals_rows_known_by_their_labels() -> None:
+    for label in ("Net Amount:", "Subtotal", "Tax 10%:", "合 计", "Total before tax:", "VAT 8%:"):
+        assert _summary_label(label), label
+    for label in ("Office chair", "Software licence (1 yr)", "Network switch 8-port"):
+        assert not _summary_label(label), label
+
+
+def test_headerless_text_column_is_the_rest_of_the_description() -> None:
+    items = next(s for s in fields_from_schema(ITEMS_SCHEMA) if s.kind == "table").items
+    cells = [
+        ["Description", "", "Qty", "Unit Price", "Amount"],
+        ["Software licence (1", "yr)", "4", "293.16", "1,172.64"],
+        ["Whiteboard markers", "(pack)", "7", "14.94", "104.58"],
+        ["External SSD 1TB", "", "1", "134.70", "134.70"],
+    ]
+    mapping = {"description": 0, "quantity": 2, "unit_price": 3, "amount": 4}
+    assert _spill_columns(cells, 0, mapping, items) == {0: [1]}
+    # a headerless column of numbers is no part of the text
+    cells[1][1], cells[2][1] = "12", "13"
+    assert _spill_columns(cells, 0, mapping, items) == {}
+
+
+def test_phrase_split_between_two_rows_joins_them() -> None:
+    """A tilted two-column page: the address (left) sits half a line off 'Due Date  February 7, 2019'
+    (right), and the centre rule put 'Date' and '2019' in the address's row, 'Due' and 'February 7,'
+    in a row of their own. The phrases bridge the rows and nothing in them sits over anything else: one
+    line."""
+    addr = [_w("Johor", (141, 154, 162, 161)), _w("Bahru", (165, 153, 187, 160))]
+    due, date = _w("Due", (314, 155, 331, 162)), _w("Date", (334, 154, 354, 162))
+    feb, seven, year = (
+        _w("February", (469, 152, 506, 161)),
+        _w("7,", (509, 152, 516, 160)),
+        _w("2019", (520, 151, 540, 159)),
+    )
+    rows = [[*addr, date, year], [due, feb, seven]]
+    adj = {id(w): w.bbox for r in rows for w in r}
+    out = _keep_phrases_together([list(r) for r in rows], adj)
+    assert len(out) == 1 and {w.text for w in out[0]} == {
+        "Johor",
+        "Bahru",
+        "Due",
+        "Date",
+        "February",
+        "7,",
+        "2019",
+    }
+    # a row with a word over one of the other row's words is another line: only the phrase moves
+    over = _w("Street", (314, 147, 340, 153))
+    rows = [[*addr, over, year], [due, date, feb, seven]]
+    adj = {id(w): w.bbox for r in rows for w in r}
+    out = _keep_phrases_together([list(r) for r in rows], adj)
+    assert [sorted(w.text for w in r) for r in out] == [
+        ["Bahru", "Johor", "Street"],
+        sorted(["Due", "Date", "February", "7,", "2019"]),
+    ]
