@@ -162,6 +162,7 @@ def _grid(region: list[Line], page_no: int) -> Table | None:
         rows.append(cells)
     if len(rows) < 2:
         return None
+    _fold_bullets(rows)
     texts = [[" ".join(w.text for w in c) for c in r] for r in rows]
     if _prose(texts):
         return None
@@ -172,6 +173,34 @@ def _grid(region: list[Line], page_no: int) -> Table | None:
     ]
     bbox = union(w.bbox for r in rows for c in r for w in c)
     return Table(page_no, bbox, texts[0], texts[1:], boxes)
+
+
+_BULLETS = {"•", "·", "▪", "◦", "○", "■", "►", "‣", "–", "-"}
+
+
+def _fold_bullets(rows: list[list[list[Word]]]) -> None:
+    """A column of nothing but bullet marks belongs to the text right of it: the marks join those cells,
+    each before the line it marks."""
+    for k in range(len(rows[0]) - 1):
+        marks = [c for c in (r[k] for r in rows) if c]
+        if not marks or not all(w.text in _BULLETS for c in marks for w in c):
+            continue
+        for r in rows:
+            if r[k]:
+                r[k + 1] = _reading_order(r[k] + r[k + 1])
+                r[k] = []
+
+
+def _reading_order(words: list[Word]) -> list[Word]:
+    """Words of one cell by line (centres within half a word height), left to right in each line."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
+        cy, h = (w.bbox[1] + w.bbox[3]) / 2, w.bbox[3] - w.bbox[1]
+        if lines and abs(cy - (lines[-1][0].bbox[1] + lines[-1][0].bbox[3]) / 2) <= 0.5 * h:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [w for ln in lines for w in sorted(ln, key=lambda w: w.bbox[0])]
 
 
 def _ruled_tables(page: Page, pdf: Path) -> list[Table]:

@@ -399,3 +399,21 @@ def test_header_repeated_over_neighbouring_columns_is_one_table(draw: Callable[.
     )  # fmt: skip
     (table,) = _tables(path)
     assert table.n_cols == 4
+
+
+def test_bullet_marks_set_apart_join_their_text(draw: Callable[..., Path]) -> None:
+    path = draw(
+        "bulletcol.pdf",
+        [
+            (50, 60, "Item Property"), (222, 60, "Reason for Change"),
+            (50, 76, "Variability"), (200, 76, "·"), (222, 76, "All patients give the same answer."),
+            (200, 88, "·"), (222, 88, "Most choose one response."),
+            (50, 108, "Redundancy"), (200, 108, "·"), (222, 108, "Item duplicates another."),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert table.n_cols == 2
+    assert table.rows == [
+        ["Variability", "· All patients give the same answer. · Most choose one response."],
+        ["Redundancy", "· Item duplicates another."],
+    ]
