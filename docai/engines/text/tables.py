@@ -163,6 +163,7 @@ def _grid(region: list[Line], page_no: int) -> Table | None:
     if len(rows) < 2:
         return None
     _fold_bullets(rows)
+    _fold_staggered(rows)
     texts = [[" ".join(w.text for w in c) for c in r] for r in rows]
     if _prose(texts):
         return None
@@ -189,6 +190,21 @@ def _fold_bullets(rows: list[list[list[Word]]]) -> None:
             if r[k]:
                 r[k + 1] = _reading_order(r[k] + r[k + 1])
                 r[k] = []
+
+
+def _fold_staggered(rows: list[list[list[Word]]]) -> None:
+    """Two neighbouring columns of text labels that no row fills both of are one column whose labels are
+    set at different indents ('Men', 'Women', then 'Total' set further right)."""
+    k = 0
+    while k < len(rows[0]) - 1:
+        a = [" ".join(w.text for w in r[k]) for r in rows]
+        b = [" ".join(w.text for w in r[k + 1]) for r in rows]
+        text = all(not is_numeric(t) for t in a + b if t)
+        if any(a) and any(b) and text and not any(x and y for x, y in zip(a, b, strict=True)):
+            for r in rows:
+                r[k].extend(r[k + 1])
+                r[k + 1] = []
+        k += 1
 
 
 def _reading_order(words: list[Word]) -> list[Word]:

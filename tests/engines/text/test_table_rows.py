@@ -417,3 +417,15 @@ def test_bullet_marks_set_apart_join_their_text(draw: Callable[..., Path]) -> No
         ["Variability", "· All patients give the same answer. · Most choose one response."],
         ["Redundancy", "· Item duplicates another."],
     ]
+
+
+def test_labels_at_different_indents_are_one_column(draw: Callable[..., Path]) -> None:
+    """'Men' and 'Women' at one indent and 'Total' set further right never share a row: one column."""
+    items: list[tuple[float, float, str]] = [(260, 60, "Agriculture"), (360, 60, "Services")]
+    for i, (label, x, a, b) in enumerate(
+        [("Men", 120, "11.0", "48.4"), ("Women", 120, "6.6", "77.4"), ("Total", 185, "8.9", "62.4")]
+    ):
+        items += [(x, 76 + 16 * i, label), (262, 76 + 16 * i, a), (362, 76 + 16 * i, b)]
+    (table,) = _tables(draw("indent.pdf", items))
+    assert table.n_cols == 3
+    assert [r[0] for r in table.rows] == ["Men", "Women", "Total"]
