@@ -30,6 +30,7 @@ _NOT_TOTAL = re.compile(
 _INCL = re.compile(
     r"\bin[ce]l\w*|inclusive|rounded|round|nett|grand|due|payable|\b(of|with)\s+(gst|tax|vat|sst)\b", re.I
 )
+_TAX_FIRST = re.compile(r"\W*(total\s+)?(gst|tax|vat|sst)\b(?!\s*(incl|inclusive))", re.I)
 _AMOUNT_WORD = re.compile(r"\bamount\b", re.I)  # 'Total Amount': a total, but not more final than 'TOTAL'
 _ROUNDING = re.compile(r"\bround\w*\s*(adj\w*)?", re.I)
 _SUBTOTAL = re.compile(r"\bsub[\s-]*tota\w*|\bexcl\w*|\bexclusive\b|\bbefore\b", re.I)
@@ -138,6 +139,8 @@ def _score(a: Amount, amounts: list[Amount], paid: dict[float, int], n: int) -> 
     before = [float(f"{m.group(1).replace(',', '')}.{m.group(2)}") for m in _MONEY.finditer(a.label)]
     if before and abs(sum(before) - a.value) > 0.011:
         score -= 0.8  # a tax summary row ('TOTAL  52.00  3.12'), unless it reads net + tax = total
+    if _TAX_FIRST.match(a.label):
+        return None  # 'GST Payable', 'Total GST', 'Tax Due': the tax, however final it sounds
     if _NOT_TOTAL.search(a.label):
         # 'Total Qty', 'Sub Total', 'Total GST', 'Total Sales (Excluding GST)' name other sums;
         # 'Total Sales (Inclusive of GST)', 'Total Incl. GST' is the one paid
@@ -176,9 +179,8 @@ def _rounded(a: Amount, amounts: list[Amount]) -> float:
     return round(value, 2) if value > 0 else a.value
 
 
-def _by_sum(amounts: list[Amount]) -> Amount | None:
-    """The amount printed under the subtotal and tax lines that equals their sum (a total whose label OCR
-    garbled: 'TOze RM 73.00' under 'Sub Total 68.87' and 'GST 4.13')."""
+def _sum_of_parts(amounts: list[Amount]) -> tuple[float, int] | None:
+    """Subtotal plus the tax and service charge printed under it, and the last line they use."""
     subs = [a for a in amounts if a.value > 0 and _SUBTOTAL.search(a.label)]
     if not subs:
         return None
@@ -192,8 +194,16 @@ def _by_sum(amounts: list[Amount]) -> Amount | None:
     ]
     if not extras:
         return None
-    want = sub.value + sum(a.value for a in extras)
-    last = max(a.line_index for a in extras)
+    return round(sub.value + sum(a.value for a in extras), 2), max(a.line_index for a in extras)
+
+
+def _by_sum(amounts: list[Amount]) -> Amount | None:
+    """The amount printed under the subtotal and tax lines that equals their sum (a total whose label OCR
+    garbled: 'TOze RM 73.00' under 'Sub Total 68.87' and 'GST 4.13')."""
+    parts = _sum_of_parts(amounts)
+    if parts is None:
+        return None
+    want, last = parts
     for a in amounts:
         if a.line_index > last and not _CHANGE.search(a.label) and abs(a.value - want) <= 0.021:
             return a
@@ -219,18 +229,26 @@ def find_total(lines: Sequence[Line]) -> Found | None:
         return Found(f"{a.value:.2f}", a.page_no, a.bbox, None, 0.85)
     if cash and change:
         # cash minus change is printed on its own line above them, its label lost: that line is the total
-        pay_lines = {a.line_index for a in cash + change}
         for a in amounts:
-            if (
-                round(a.value, 2) in paid
-                and a.line_index not in pay_lines
-                and a.line_index < cash[0].line_index
-            ):
+            if a.line_index < paid.get(round(a.value, 2), -1) and not _CASH.search(a.label):
                 return Found(f"{a.value:.2f}", a.page_no, a.bbox, None, 0.7)
+    summed = _by_sum(amounts)
+    parts = _sum_of_parts(amounts)
+    if parts is not None and parts[0] in paid and change:
+        # subtotal + tax and cash - change agree: two readings outvote a total label read once
+        c = next(x for x in cash if x.line_index == paid[parts[0]])
+        return Found(f"{parts[0]:.2f}", c.page_no, c.bbox, None, 0.8)
+    if best is not None and change and paid:
+        tendered = max(c.value for c in cash)
+        twice = sum(abs(x.value - best[1].value) < 0.005 for x in amounts if _is_total_label(x.label)) > 1
+        if best[1].value > tendered + 0.005 and not twice:
+            # more than the cash handed over, yet change was given: the total's digits were misread
+            v, line = max(paid.items(), key=lambda kv: kv[1])
+            c = next(x for x in cash if x.line_index == line)
+            return Found(f"{v:.2f}", c.page_no, c.bbox, None, 0.5)
     if best is not None:
         a = best[1]
         return Found(f"{_rounded(a, amounts):.2f}", a.page_no, a.bbox, None, 0.65)
-    summed = _by_sum(amounts)
     if summed is not None:
         return Found(f"{summed.value:.2f}", summed.page_no, summed.bbox, None, 0.5)
     if cash and change:

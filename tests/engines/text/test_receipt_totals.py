@@ -85,3 +85,34 @@ def test_cash_alone_is_the_total_only_when_nothing_else_is_printed(
     if change_printed:
         rows.append(("CHANGE", ""))
     assert _total(tmp_path, rows) == expected
+
+
+def test_a_total_above_the_cash_tendered_was_misread_when_change_is_given(tmp_path: Path) -> None:
+    """'TOTAL 48.00' with 'CASH 18.00' and 'CHANGE 0.00' cannot be: what was paid (18.00) is the total."""
+    rows = [("TOTAL :", "48.00"), ("CASH", "18.00"), ("CHANGE", "0.00")]
+    assert _total(tmp_path, rows) == "18.00"
+
+
+def test_a_total_printed_twice_outvotes_a_misread_cash_line(tmp_path: Path) -> None:
+    rows = [("Total Amount:", "8.60"), ("Nett Total:", "8.60"), ("CASH", "2.60"), ("Change", "0.00")]
+    assert _total(tmp_path, rows) == "8.60"
+
+
+def test_subtotal_plus_tax_that_the_payment_confirms_beats_a_total_read_once(tmp_path: Path) -> None:
+    rows = [
+        ("SUB-TOTAL (EX)", "16.98"),
+        ("GST 6%", "1.02"),
+        ("TOTAL :", "15.00"),
+        ("CASH", "20.00"),
+        ("CHANGE", "2.00"),
+    ]
+    assert _total(tmp_path, rows) == "18.00"
+
+
+def test_gst_payable_is_the_tax_not_the_total(tmp_path: Path) -> None:
+    rows = [
+        ("Total (Excluding GST):", "179.25"),
+        ("GST Payable:", "10.75"),
+        ("Total (Inclusive of GST):", "190.00"),
+    ]
+    assert _total(tmp_path, rows) == "190.00"
