@@ -79,6 +79,7 @@ def _join_stub_header(rows: list[list[list[Word]]]) -> None:
 _RUNS_ON = re.compile(r"([,/&(+\-–]|\b(and|or|of|for|in|on|to|the|by|with|per|from))$", re.I)
 
 
+_MARKS = {"•", "·", "▪", "◦", "○", "■", "►", "‣", "–", "-"}
 _SENTENCE_END = re.compile(r"[.:;!?]$")
 
 
@@ -136,7 +137,9 @@ def joins_row(prev: list[list[Word]], ln: Line, cells: list[list[Word]], pitch: 
     if not close or prev_numeric or not all(prev[i] for i in filled):
         return False
     if len(filled) < len(cells):
-        return True
+        # two or more cells that all start with a capital begin a row of their own (bullet marks aside)
+        texts = [cell_text(cells[i]) for i in filled if cell_text(cells[i]) not in _MARKS]
+        return len(texts) < 2 or not all(t[:1].isupper() for t in texts)
     # every cell of a text row filled again: each must read on (a row label may just run on unpunctuated),
     # and one must visibly start mid-sentence
     reads_on = all(

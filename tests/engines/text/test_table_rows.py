@@ -429,3 +429,23 @@ def test_labels_at_different_indents_are_one_column(draw: Callable[..., Path]) -
     (table,) = _tables(draw("indent.pdf", items))
     assert table.n_cols == 3
     assert [r[0] for r in table.rows] == ["Men", "Women", "Total"]
+
+
+def test_text_row_of_capitalised_cells_starts_a_row(draw: Callable[..., Path]) -> None:
+    """In a table of text, a line whose cells all start with a capital begins a row; a line reading on
+    in lower case continues the row above."""
+    path = draw(
+        "textrows.pdf",
+        [
+            (50, 60, "Property"), (150, 60, "Type"), (300, 60, "What is assessed"),
+            (50, 76, "Reliability"), (150, 76, "Test-retest"), (300, 76, "Stability of scores over"),
+            (150, 88, "reliability"), (300, 88, "time when stable"),
+            (150, 100, "Internal consistency"), (300, 100, "Extent to which items"),
+            (300, 112, "measure one concept"),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert table.rows == [
+        ["Reliability", "Test-retest reliability", "Stability of scores over time when stable"],
+        ["", "Internal consistency", "Extent to which items measure one concept"],
+    ]
