@@ -36,27 +36,39 @@ def row_gap(prev: list[list[Word]], ln: Line) -> float:
 
 def header_rows(lines: list[tuple[Line, list[list[Word]], bool]]) -> list[list[list[Word]]]:
     """Header lines set close together are one row (cells wrapped over lines), except below a line with
-    spanning group headers, which is a row of its own, and where the type size changes (a cell wraps in
-    one size: a larger line above heads the smaller one)."""
+    spanning group headers, which is a row of its own, where the type size changes (a cell wraps in
+    one size: a larger line above heads the smaller one), and where a text stands over a cell of the
+    line below without sharing its left edge, right edge or centre (a group header, not a wrap)."""
     rows: list[list[list[Word]]] = []
     prev: Line | None = None
+    prev_cells: list[list[Word]] = []
     prev_spanning = True
     for ln, cells, spanning in lines:
         same_size = prev is not None and abs(ln.height - prev.height) <= 0.2 * max(ln.height, prev.height)
-        if (
-            rows
-            and not prev_spanning
-            and not spanning
-            and same_size
-            and row_gap(rows[-1], ln) < 0.6 * ln.height
-        ):
+        close = bool(rows) and row_gap(rows[-1], ln) < 0.6 * ln.height
+        wraps = same_size and close and _aligned(prev_cells, cells, ln.height)
+        if rows and not prev_spanning and not spanning and wraps:
             for i, c in enumerate(cells):
                 rows[-1][i].extend(c)
         else:
             rows.append(cells)
-        prev, prev_spanning = ln, spanning
+        prev, prev_cells, prev_spanning = ln, cells, spanning
     _join_stub_header(rows)
     return rows
+
+
+def _aligned(upper: list[list[Word]], lower: list[list[Word]], height: float) -> bool:
+    """Whether each text of the upper line that stands over one of the lower line shares its left edge,
+    right edge or centre (the lines of one wrapped cell are set so)."""
+    tol = 0.5 * height
+    for a, b in zip(upper, lower, strict=True):
+        if not a or not b:
+            continue
+        x0, x1 = min(w.bbox[0] for w in a), max(w.bbox[2] for w in a)
+        y0, y1 = min(w.bbox[0] for w in b), max(w.bbox[2] for w in b)
+        if min(abs(x0 - y0), abs(x1 - y1), abs((x0 + x1) - (y0 + y1)) / 2) > tol:
+            return False
+    return True
 
 
 def _join_stub_header(rows: list[list[list[Word]]]) -> None:

@@ -449,3 +449,21 @@ def test_text_row_of_capitalised_cells_starts_a_row(draw: Callable[..., Path]) -
         ["Reliability", "Test-retest reliability", "Stability of scores over time when stable"],
         ["", "Internal consistency", "Extent to which items measure one concept"],
     ]
+
+
+def test_header_text_not_aligned_with_the_cell_below_is_a_row(draw: Callable[..., Path]) -> None:
+    """'Male students' set off-centre over 'Population' shares no edge nor centre with the cell
+    under it: it heads the columns, it is no wrapped line of 'Population'."""
+    path = draw(
+        "groupabove.pdf",
+        [
+            (268, 60, "Male students"),
+            (50, 72, "Faculty cluster"), (190, 72, "Sample"), (300, 72, "Population"),
+            (50, 88, "Sciences"), (190, 88, "38 (24.7%)"), (300, 88, "672 (24.8%)"),
+            (50, 104, "Humanities"), (190, 104, "18 (11.7%)"), (300, 104, "413 (15.2%)"),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert "Male students" in table.header
+    assert table.rows[0] == ["Faculty cluster", "Sample", "Population"]
+    assert table.rows[1] == ["Sciences", "38 (24.7%)", "672 (24.8%)"]
