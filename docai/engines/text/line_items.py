@@ -69,24 +69,44 @@ def _is_summary(row: list[str], mapping: dict[str, int]) -> bool:
 def _repair_quantity(
     items: list[FieldSpec], obj: dict[str, Any], row: list[str], mapping: dict[str, int]
 ) -> None:
-    """A quantity cell OCR could not read as a number ('Z' or '了' for a small digit on a scan): when the
-    row's amount is a whole multiple of its unit price, that multiple is what the cell says."""
+    """A quantity cell OCR misread on a scan, put right by the row's own arithmetic (quantity x unit
+    price = amount, the multiple a whole number): letters for a small digit ('Z', '了'), or a digit
+    lost from a number ('1' for '11', the read digits in order inside the multiple)."""
     from docai.engines.text.matching import field_concepts
 
     by = {c: it for it in items for c in field_concepts(it)[:1]}
     qty, price, amount = by.get("quantity"), by.get("unit_price"), by.get("amount")
-    if qty is None or price is None or amount is None or obj.get(qty.name) is not None:
+    if qty is None or price is None or amount is None:
         return
     col = mapping.get(qty.name)
-    p, a = obj.get(price.name), obj.get(amount.name)
+    p, a, q = obj.get(price.name), obj.get(amount.name), obj.get(qty.name)
     if col is None or col >= len(row) or not isinstance(p, (int, float)) or not isinstance(a, (int, float)):
         return
     text = row[col].strip()
-    if not text or len(text) > 3 or re.search(r"\d", text) or p <= 0:
-        return  # nothing printed there, or digits OCR read (a wrong reading is not ours to correct)
+    if not text or len(text) > 3 or p <= 0:
+        return  # nothing printed there
     n = round(a / p)
-    if n >= 1 and abs(n * p - a) <= 0.011:
+    if n < 1 or abs(n * p - a) > 0.011:
+        return
+    unread = q is None and not re.search(r"\d", text)
+    short = isinstance(q, (int, float)) and q != n and q == int(q) and _dropped_digits(str(int(q)), str(n))
+    if unread or short:
         obj[qty.name] = n if qty.kind == "integer" else float(n)
+
+
+def _dropped_digits(read: str, full: str) -> bool:
+    """Whether `read` is `full` with one or more digits lost (the rest in order)."""
+    it = iter(full)
+    return len(read) < len(full) and all(ch in it for ch in read)
+
+
+# a capital I or small l standing alone before a unit is OCR's reading of the digit 1 ('ITB', 'Ikg')
+_ONE_UNIT = re.compile(r"(?<![\w.,])[Il](?=(kg|g|mg|cm|mm|km|m|TB|GB|MB|KB|ml|mL|lb|oz|pcs|yr|yrs)\b)")
+
+
+def ocr_ones(text: str) -> str:
+    """'External SSD ITB' -> 'External SSD 1TB': on a scan, a quantity's 1 read as a letter."""
+    return _ONE_UNIT.sub("1", text)
 
 
 def _spill_columns(
@@ -164,6 +184,8 @@ def fill_items(
                     text = tidy_cjk(row[col]) if col is not None and col < len(row) else ""
                     if col is not None and col in spill:
                         text = " ".join(t for t in [text, *(row[k] for k in spill[col] if k < len(row))] if t)
+                    if item.kind == "string" and view.page.text_source == "ocr":
+                        text = ocr_ones(text)
                     typed = coerce(item, text, ctx.dayfirst) if text.strip() else None
                     obj[item.name] = typed.value if typed else None
                     if typed is not None and col is not None:

@@ -23,7 +23,7 @@ from docai.engines.text.layout import (
     split_segments,
     tidy_cjk,
 )
-from docai.engines.text.line_items import _repair_quantity, _spill_columns, _summary_label
+from docai.engines.text.line_items import _repair_quantity, _spill_columns, _summary_label, ocr_ones
 from docai.engines.text.matching import is_label_text, phrase_score
 from docai.engines.text.typing_rules import coerce, fields_from_schema
 from docai.options import Options
@@ -307,3 +307,21 @@ def test_phrase_split_between_two_rows_joins_them() -> None:
         ["Bahru", "Johor", "Street"],
         sorted(["Due", "Date", "February", "7,", "2019"]),
     ]
+
+
+def test_quantity_with_a_lost_digit_from_row_arithmetic() -> None:
+    items = next(s for s in fields_from_schema(ITEMS_SCHEMA) if s.kind == "table").items
+    mapping = {"description": 0, "quantity": 1, "unit_price": 2, "amount": 3}
+    obj = {"description": "USB-C cable 2m", "quantity": 1, "unit_price": 9.32, "amount": 102.52}
+    _repair_quantity(items, obj, ["USB-C cable 2m", "1", "9.32", "102.52"], mapping)
+    assert obj["quantity"] == 11
+    # a different number, not the product's digits with some lost: left as read
+    other = {"description": "Desk", "quantity": 3, "unit_price": 10.0, "amount": 120.0}
+    _repair_quantity(items, other, ["Desk", "3", "10.00", "120.00"], mapping)
+    assert other["quantity"] == 3
+
+
+def test_one_read_as_a_letter_before_a_unit() -> None:
+    assert ocr_ones("External SSD ITB") == "External SSD 1TB"
+    assert ocr_ones("Coffee beans Ikg") == "Coffee beans 1kg"
+    assert ocr_ones("Il Forno Ipad") == "Il Forno Ipad"
