@@ -127,7 +127,7 @@ def find_company(lines: Sequence[Line], page_no: int, page_height: float) -> Fou
         if not (suffixed and runs[-1].bbox[3] <= addr_top + 1):
             k = receipt_header.name_above(lines, span[0])
             if k is not None:
-                runs = [Run(lines[k].page_no, lines[k].words)]
+                runs = [Run(lines[k].page_no, receipt_header.clean_words(lines[k]))]
             elif runs and runs[0].bbox[1] >= addr_top - 1 and runs[0].bbox[3] <= lines[span[1]].bbox[3] + 1:
                 runs = []  # the name was not read: a line of the address is no name
     if not runs:
@@ -235,7 +235,7 @@ def find_address(lines: Sequence[Line], page_no: int, page_height: float) -> Fou
     span = receipt_header.address_span(lines, page_height)
     if span is not None:
         picked = [ln for ln in lines[span[0] : span[1] + 1] if re.search(r"\w", ln.text)]
-        return _found([Run(ln.page_no, ln.words) for ln in picked], 0.6)
+        return _found([Run(ln.page_no, receipt_header.clean_words(ln)) for ln in picked], 0.6)
     blocks = header_runs(lines)
     at = _company_in(blocks, page_height)
     if at is None:

@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Sequence
 
+from docai.document import Word
 from docai.engines.text.layout import Line
 
 _log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ def weak(text: str) -> bool:
 def _gap_ok(prev: Line, nxt: Line) -> bool:
     """Lines of one address are close and of similar size (a big gap or a logo's tall text ends it)."""
     h = max(1.0, min(prev.height, nxt.height))
-    if max(prev.height, nxt.height) > 2.5 * h:
+    if max(prev.height, nxt.height) > 3.0 * h:
         return False
     return nxt.bbox[1] - prev.bbox[3] <= 1.6 * h
 
@@ -186,3 +187,26 @@ def name_above(lines: Sequence[Line], first: int) -> int | None:
             return None  # neither capitals nor Title Case: handwriting or a slogan
         return k
     return None
+
+
+def _fragment(text: str, caps_line: bool) -> bool:
+    """A scrap OCR read off a logo or a stamp beside the header: no word of four letters, or lower-case
+    letters on a line printed in capitals."""
+    words = re.findall(r"[A-Za-z]+", text)
+    if not any(len(w) >= 4 for w in words) and not re.search(r"\d", text):
+        return True
+    letters = [ch for ch in text if ch.isalpha()]
+    return caps_line and bool(letters) and all(ch.islower() for ch in letters)
+
+
+def clean_words(line: Line) -> list[Word]:
+    """The line's words without the scraps OCR put before it ('Bee PAGOH REST AND SERVICE AREA') or
+    lower-case noise beside a line printed in capitals."""
+    segs = line.segments
+    if len(segs) < 2:
+        return list(line.words)
+    main = max(segs, key=lambda r: len(r.text))
+    letters = [ch for ch in main.text if ch.isalpha()]
+    caps = bool(letters) and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+    keep = [r for r in segs if r is main or not _fragment(r.text, caps)]
+    return [w for r in keep for w in r.words]

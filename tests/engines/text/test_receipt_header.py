@@ -63,14 +63,16 @@ def test_address_runs_over_a_building_line_to_the_postcode_and_the_state(tmp_pat
     )
 
 
-def test_address_stops_at_a_gap_before_large_print(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("y", "size"), [(200, 30), (160, 44)])
+def test_address_stops_at_a_gap_or_at_much_larger_print(tmp_path: Path, y: int, size: int) -> None:
+    """A blank band under the address, or print three times its size (a logo or a slogan), ends it."""
     items = [
         (150, 40, "KEDAI BUKU MAJU SDN BHD", 12),
         (150, 60, "NO.53 JALAN SAGU 18,"),
         (150, 76, "TAMAN DAYA,"),
         (150, 92, "81100 JOHOR BAHRU,"),
         (150, 108, "JOHOR."),
-        (150, 160, "MALAYSIA BOLEH", 30),
+        (150, y, "MALAYSIA BOLEH", size),
     ]
     data = _extract(tmp_path, items)
     assert data["address"] == "NO.53 JALAN SAGU 18, TAMAN DAYA, 81100 JOHOR BAHRU, JOHOR."
@@ -104,3 +106,18 @@ def test_no_name_read_above_the_address_gives_no_company(tmp_path: Path) -> None
 )
 def test_registration_number_lines(text: str, expected: bool) -> None:
     assert is_reg_line(text) is expected
+
+
+def test_scraps_beside_the_header_lines_are_left_out(tmp_path: Path) -> None:
+    """OCR reads bits of a logo as short words left of the name and the address; they are not part of them."""
+    items = [
+        (40, 40, "Bee"),
+        (200, 40, "PAGOH REST AND SERVICE AREA"),
+        (40, 56, "fe ae"),
+        (200, 56, "LOT R1, KWS REHAT & RAWAT PAGOH,"),
+        (200, 72, "84600 PAGOH, JOHOR"),
+        (200, 88, "TEL: 06-974 3111"),
+    ]
+    data = _extract(tmp_path, items)
+    assert data["company"] == "PAGOH REST AND SERVICE AREA"
+    assert data["address"] == "LOT R1, KWS REHAT & RAWAT PAGOH, 84600 PAGOH, JOHOR"
