@@ -38,12 +38,18 @@ def trim_region(region: list[Line]) -> list[Line]:
         while start < len(region) and len(region[start].segments) < 2:
             start += 1
     out = region[start:]
-    last_data = max((i for i, ln in enumerate(out) if is_data_line(ln)), default=len(out))
+    data = [i for i, ln in enumerate(out) if is_data_line(ln)]
     for i, ln in enumerate(out):
         if i >= 2 and _NOTE.match(ln.text) and not is_data_line(ln):
             return out[:i]
-        if i > last_data and "=" in ln.text:  # a test statistic under the table ('χ2 = 6.67, p = 0.08')
-            return out[:i]
+        # a test statistic under the table ('χ2 = 6.67, p = 0.08'), with the part of it set a little
+        # higher or lower (symbols and numbers apart)
+        if i >= 2 and "=" in ln.text and not is_data_line(ln):
+            top, bottom = ln.bbox[1] + 0.3 * ln.height, ln.bbox[3] - 0.3 * ln.height
+            tied = [k for k, o in enumerate(out) if o.bbox[3] > top and o.bbox[1] < bottom]
+            if any(k > i and k not in tied for k in data):
+                continue
+            return out[: min(k for k in [i, *tied] if k >= 2)]
     return out
 
 

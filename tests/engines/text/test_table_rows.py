@@ -467,3 +467,20 @@ def test_header_text_not_aligned_with_the_cell_below_is_a_row(draw: Callable[...
     assert "Male students" in table.header
     assert table.rows[0] == ["Faculty cluster", "Sample", "Population"]
     assert table.rows[1] == ["Sciences", "38 (24.7%)", "672 (24.8%)"]
+
+
+def test_test_statistic_set_on_two_baselines_stays_out(draw: Callable[..., Path]) -> None:
+    """The statistic's numbers a little below its symbols ('X =', 'p =') go with them."""
+    path = draw(
+        "stat2.pdf",
+        [
+            (50, 60, "Faculty"), (200, 60, "Sample"), (300, 60, "Population"),
+            (50, 76, "Sciences"), (200, 76, "38"), (300, 76, "672"),
+            (50, 92, "Total"), (200, 92, "154"), (300, 92, "2714"),
+            (58, 112, "2 6.671,", 9), (120, 112, "3,", 9), (150, 112, "0.152", 9),
+            (48, 105, "X =", 9), (104, 105, "v =", 9), (134, 105, "p =", 9),
+        ],
+    )  # fmt: skip
+    (table,) = _tables(path)
+    assert table.rows[-1] == ["Total", "154", "2714"]
+    assert table.n_cols == 3
