@@ -50,7 +50,9 @@ def inspect(
     pages: str = typer.Option(None, "--pages", help="Page ranges like 1-3,7,10-."),
     password: str = typer.Option(None, "--password", help="Password of encrypted PDFs."),
     ocr: str = typer.Option(None, "--ocr", help="auto (default), always or never."),
-    lang: str = typer.Option(None, "--lang", help="Tesseract languages, e.g. eng+chi_sim."),
+    lang: str = typer.Option(
+        None, "--lang", help="OCR languages, e.g. eng+chi_sim; auto (default) adds a weak page's script."
+    ),
     rasterizer: str = typer.Option(None, "--rasterizer", help="pymupdf (default) or pdf2image."),
     osd: bool = typer.Option(None, "--osd/--no-osd", help="Detect turned scans before OCR (default on)."),
 ) -> None:
