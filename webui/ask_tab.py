@@ -51,6 +51,7 @@ def make_ask_handler(service: Any):
         think: bool,
         pages: str | None,
         force: bool,
+        lang: str | None = None,
     ) -> tuple[Any, ...]:
         if not question or not question.strip():
             raise ui_error("type a question first")
@@ -60,7 +61,7 @@ def make_ask_handler(service: Any):
         if not stored:
             raise ui_error("upload a document here or in the Extract tab first")
         paths = [s.named_path for s in stored]
-        overrides = engine_overrides(engine, model, base_url, think, pages, force)
+        overrides = engine_overrides(engine, model, base_url, think, pages, force, lang)
         overrides.pop("force", None)
         try:
             result = service.ask(paths, question.strip(), history=chat_pairs(chat), **overrides)

@@ -67,13 +67,14 @@ def make_batch_handler(service: Any):
         think: bool,
         pages: str | None,
         force: bool,
+        lang: str | None = None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 - gradio's way to ask for a progress bar
     ):
         if not files:
             raise ui_error("upload documents or a zip first")
         try:
             schema = schema_input(schema_mode, schema_name, schema_text, field_table)
-            overrides = engine_overrides(engine, model, base_url, think, pages, force)
+            overrides = engine_overrides(engine, model, base_url, think, pages, force, lang)
             service.resolve_schema(schema)
         except DocaiError as e:
             raise ui_error(e) from None

@@ -34,6 +34,7 @@ def engine_overrides(
     think: bool | None,
     pages: str | None,
     force: bool,
+    lang: str | None = None,
 ) -> dict[str, Any]:
     """Service overrides from the engine widgets; blanks mean 'use the configured default'."""
     out: dict[str, Any] = {}
@@ -49,6 +50,8 @@ def engine_overrides(
         out["pages"] = pages.strip()
     if force:
         out["force"] = True
+    if lang and lang.strip():
+        out["lang"] = lang.strip()
     return out
 
 

@@ -30,10 +30,11 @@ class EngineInputs:
     think: gr.Checkbox
     pages: gr.Textbox
     force: gr.Checkbox
+    lang: gr.Textbox
 
     @property
     def all(self) -> list[Any]:
-        return [self.engine, self.model, self.base_url, self.think, self.pages, self.force]
+        return [self.engine, self.model, self.base_url, self.think, self.pages, self.force, self.lang]
 
 
 @dataclass
@@ -113,7 +114,12 @@ def build_engine_inputs(service: Any) -> EngineInputs:
         think = gr.Checkbox(value=opts.think, label="Thinking (reasoning trace)", elem_id="think")
         pages = gr.Textbox(value="", label="Pages (e.g. 1-3,5; blank: all)", elem_id="pages")
         force = gr.Checkbox(value=False, label="Ignore cached results", elem_id="force")
-    return EngineInputs(engine, model, base_url, think, pages, force)
+        lang = gr.Textbox(
+            value="",
+            label="OCR languages for scans (eng, chi_sim, eng+chi_sim; blank: auto, by each page's script)",
+            elem_id="lang",
+        )
+    return EngineInputs(engine, model, base_url, think, pages, force, lang)
 
 
 def make_extract_handler(service: Any):
@@ -131,6 +137,7 @@ def make_extract_handler(service: Any):
         think: bool,
         pages: str | None,
         force: bool,
+        lang: str | None = None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 - gradio's way to ask for a progress bar
     ) -> tuple[Any, ...]:
         stored, refused = store_files(files)
@@ -138,7 +145,7 @@ def make_extract_handler(service: Any):
             raise ui_error("upload at least one PDF or image first")
         try:
             schema = schema_input(schema_mode, schema_name, schema_text, field_table)
-            overrides = engine_overrides(engine, model, base_url, think, pages, force)
+            overrides = engine_overrides(engine, model, base_url, think, pages, force, lang)
             names = {str(s.named_path): s.name for s in stored}
 
             def on_progress(ev: Any) -> None:

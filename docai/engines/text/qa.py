@@ -349,7 +349,9 @@ def answer_question(
         answer.text = field.text
         answer.found = True
         answer.score = round(field.confidence, 3)
-        answer.citations = [Citation(field.page_no, field.doc.name, field.bbox, field.text, 1.0)]
+        answer.citations = [
+            Citation(field.page_no, field.doc.name, field.bbox, field.context or field.text, 1.0)
+        ]
         notes.append("answered from a labelled value")
         return answer
     from docai.engines.text.qa_superlative import answer_superlative

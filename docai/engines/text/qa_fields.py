@@ -65,6 +65,7 @@ class FieldAnswer:
     page_no: int
     bbox: BBox
     confidence: float
+    context: str = ""  # the label and the value, as the citation's text
 
 
 def field_phrase(question: str) -> str | None:
@@ -140,7 +141,8 @@ def answer_field(
     if got is None or got.evidence.confidence is None or got.evidence.confidence < MIN_CONFIDENCE:
         return None
     known = field_concepts(spec) or contracts.contract_field(spec.words, spec.kind)
-    if not known and not ranked(spec, ctx):
+    labelled = ranked(spec, ctx)
+    if not known and not labelled:
         return None  # only an unlabelled layout guess, for a phrase that names no known field
     ev = got.evidence
     if ev.page_no is None or ev.bbox is None:
@@ -149,8 +151,12 @@ def answer_field(
     if view is None:
         return None
     text = _as_printed(_words_in(view, ev.bbox) or ev.text, got.value, spec.kind)
+    label = next(
+        (c.label for _, c, _ in labelled if c.page_no == ev.page_no and _overlap(c.bbox, ev.bbox)), ""
+    )
+    context = f"{label.rstrip(' :：')}: {text}" if label else text
     _log.debug("field question %r -> %s = %r (%.2f)", question, spec.name, text, ev.confidence)
-    return FieldAnswer(text, owners[id(view)], ev.page_no, ev.bbox, ev.confidence)
+    return FieldAnswer(text, owners[id(view)], ev.page_no, ev.bbox, ev.confidence, context)
 
 
 def _words_in(view: PageView, bbox: BBox) -> str:
@@ -164,6 +170,10 @@ def _words_in(view: PageView, bbox: BBox) -> str:
     ]
     inside.sort(key=lambda w: (round(w.bbox[1] / 4), w.bbox[0]))
     return " ".join(w.text for w in inside).strip()
+
+
+def _overlap(a: BBox, b: BBox) -> bool:
+    return a[0] <= b[2] and a[2] >= b[0] and a[1] <= b[3] and a[3] >= b[1]
 
 
 def _has_box(view: PageView, bbox: BBox | None) -> bool:

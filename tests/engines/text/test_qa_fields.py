@@ -48,6 +48,7 @@ def test_identifier_under_an_abbreviated_label(invoice: Path) -> None:
     assert a.found and a.text == "NW-88412", a.text
     [c] = a.citations
     assert c.page_no == 1 and c.document == "invoice.pdf"
+    assert c.text.startswith("Inv. No") and c.text.endswith(": NW-88412"), c.text  # label, then value
     x0, y0, x1, y1 = c.bbox
     assert 45 <= x0 < x1 <= 140 and 130 < y0 < y1 < 160, c.bbox
 
