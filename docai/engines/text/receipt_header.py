@@ -36,7 +36,8 @@ _REGION = re.compile(
 _STOP = re.compile(
     r"\b(tel|phone|fax|email|e-mail|gst|vat|sst|reg|regn|co\.?\s*no|company\s*no|comp\s*no|www|http|invoice|"
     r"receipt|date|time|cashier|table|order|bill|tin|roc|website|mobile|hp|h/p|tax|id|member|counter|pos)\b|@|"
-    r"\d{1,2}[:/.-]\d{1,2}[:/.-]\d{2}|\d{1,2}:\d{2}",
+    r"\b([012]?\d|3[01])[/.-](0?\d|1[0-2])[/.-](\d{2}|\d{4})\b|\b(0?\d|1[0-2])[/.-]([012]?\d|3[01])[/.-]\d{4}\b|"
+    r"\d{1,2}:\d{2}",
     re.IGNORECASE,
 )
 _SUFFIX = re.compile(r"\b(S[DO0]N\.?\s*BH?D|BHD|LTD|LIMITED|ENTERPRISE|TRADING|S/B|PLT|INC|CORP)\b", re.I)
@@ -50,9 +51,13 @@ def is_reg_line(text: str) -> bool:
     digits = sum(ch.isdigit() for ch in t)
     if re.search(r"\d{6,}", t):
         return True
-    if len(t.split()) == 1 and digits >= 5:
+    if len(t.split()) == 1 and digits >= 5 and _letters(t) <= 4:
         return True
     return t.startswith("(") and digits >= 4 and _letters(t) <= 6
+
+
+# 'NO 43-45-47G,', 'LOT 2685': a house or lot number, mostly digits but plainly an address
+_HOUSE_NO = re.compile(r"\s*(no|lot|unit|blk|block)\b\.?\s*:?\s*\d", re.IGNORECASE)
 
 
 def _letters(text: str) -> int:
@@ -61,6 +66,8 @@ def _letters(text: str) -> int:
 
 def _garbled(text: str) -> bool:
     """OCR noise: few letters, or mixed-case fragments no printer makes ('Ea A', 'nate \"')."""
+    if _HOUSE_NO.match(text):
+        return False
     words = re.findall(r"[A-Za-z]+", text)
     if _letters(text) < 3:
         return True
@@ -130,8 +137,10 @@ def address_span(lines: Sequence[Line], page_height: float) -> tuple[int, int] |
             break
         if not _gap_ok(top[last], nxt):
             break
-        if seen_postcode and not (_REGION.search(text) or _is_bracketed(text)):
-            break  # after the postcode line only a state, country or '(branch)' continues it
+        town_next = bool(_POSTCODE_LAST.search(top[last].text)) and not _REGION.search(top[last].text)
+        if seen_postcode and not (_REGION.search(text) or _is_bracketed(text) or town_next):
+            break  # after the postcode line only the town it names next, a state, a country or '(branch)'
+
         if not (strong(text) or weak(text) or lone_postcode or _short_caps(text) or _short_code(text)):
             break
         seen_postcode = seen_postcode or _has_postcode(text)

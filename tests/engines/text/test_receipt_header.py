@@ -102,6 +102,7 @@ def test_no_name_read_above_the_address_gives_no_company(tmp_path: Path) -> None
         ("81100 JOHOR BAHRU", False),
         ("NO.59 JALAN PERMAS 9/5", False),
         ("(TESCO PUTRA NILAI)", False),
+        ("84600,PAGOH,JOHOR", False),
     ],
 )
 def test_registration_number_lines(text: str, expected: bool) -> None:
@@ -121,3 +122,19 @@ def test_scraps_beside_the_header_lines_are_left_out(tmp_path: Path) -> None:
     data = _extract(tmp_path, items)
     assert data["company"] == "PAGOH REST AND SERVICE AREA"
     assert data["address"] == "LOT R1, KWS REHAT & RAWAT PAGOH, 84600 PAGOH, JOHOR"
+
+
+def test_house_number_line_and_the_town_after_a_postcode_at_the_line_end(tmp_path: Path) -> None:
+    """'NO 43-45-47G,' is a house number, not a date; a postcode ending its line has the town on the next."""
+    items = [
+        (150, 40, "FUYI MINI MARKET"),
+        (150, 56, "BR NO.: 0195932-X"),
+        (150, 72, "NO 43-45-47G,"),
+        (150, 88, "TAMAN SEJATI, IJOK 45600"),
+        (150, 104, "BESTARI JAYA"),
+        (150, 120, "SELANGOR"),
+        (150, 136, "03-3279 1851"),
+    ]
+    data = _extract(tmp_path, items)
+    assert data["company"] == "FUYI MINI MARKET"
+    assert data["address"] == "NO 43-45-47G, TAMAN SEJATI, IJOK 45600 BESTARI JAYA SELANGOR"
