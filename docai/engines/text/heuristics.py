@@ -133,7 +133,9 @@ def find_company(lines: Sequence[Line], page_no: int, page_height: float) -> Fou
     if not runs:
         return None
     runs = _name_lines_above(runs, lines)
-    if runs[-1].text.rstrip().endswith("&"):
+    joined = " ".join(r.text for r in runs)
+    # 'HOME MASTER HARDWARE &' or 'ENTERPRISE (SETIA' (a bracket of words left open) goes on below
+    if runs[-1].text.rstrip().endswith("&") or re.search(r"\([^()\d]*$", joined):
         bottom, h = runs[-1].bbox[3], runs[-1].height
         below = [ln for ln in lines if ln.bbox[1] > bottom - 0.5 * h and ln.bbox[1] - bottom < 1.5 * h]
         if below:
@@ -146,7 +148,9 @@ def find_company(lines: Sequence[Line], page_no: int, page_height: float) -> Fou
 
 # '(126926-H)', '(519537-X)', '(126' - a registration number printed after the name
 _REG_TAIL = re.compile(r"\s*[(\[]\s*[A-Z]{0,3}\d[^()\[\]]*[)\]]?\s*$", re.IGNORECASE)
-_CONTINUES = re.compile(r"^\W*(CO\.|\(M\)|S[DO0]N\b|BHD\b|S/B\b)", re.IGNORECASE)
+_CONTINUES = re.compile(
+    r"^\W*(CO\.|\(M\)|S[DO0]N\b|BHD\b|S/B\b|ENTERPRISE\b|TRADING\b|LIMITED\b|LTD\b)", re.IGNORECASE
+)  # a name does not start with its legal form: 'ENTERPRISE (SETIA' continues 'AIK HUAT HARDWARE'
 
 
 def _name_lines_above(runs: list[Run], lines: Sequence[Line]) -> list[Run]:

@@ -56,6 +56,7 @@ def is_reg_line(text: str) -> bool:
     return t.startswith("(") and digits >= 4 and _letters(t) <= 6
 
 
+_REG_TAIL = re.compile(r"\s*[(\[][^()\[\]]*\d[^()\[\]]*[)\]]?\s*$")
 # 'NO 43-45-47G,', 'LOT 2685': a house or lot number, mostly digits but plainly an address
 _HOUSE_NO = re.compile(r"\s*(no|lot|unit|blk|block)\b\.?\s*:?\s*\d", re.IGNORECASE)
 
@@ -184,7 +185,8 @@ def name_above(lines: Sequence[Line], first: int) -> int | None:
     skipped = 0
     while k >= 0 and skipped <= 2:
         text = lines[k].text
-        if is_reg_line(text) or (_STOP.search(text) and not _SUFFIX.search(text)) or _letters(text) < 3:
+        core = _REG_TAIL.sub("", text)  # '99 SPEED MART S/B (519537-X)': the name before its number
+        if is_reg_line(core) or (_STOP.search(text) and not _SUFFIX.search(text)) or _letters(core) < 3:
             k -= 1
             skipped += 1
             continue

@@ -138,3 +138,30 @@ def test_house_number_line_and_the_town_after_a_postcode_at_the_line_end(tmp_pat
     data = _extract(tmp_path, items)
     assert data["company"] == "FUYI MINI MARKET"
     assert data["address"] == "NO 43-45-47G, TAMAN SEJATI, IJOK 45600 BESTARI JAYA SELANGOR"
+
+
+def test_name_over_three_lines_and_a_name_ending_in_its_number(tmp_path: Path) -> None:
+    """A line starting with the legal form ('ENTERPRISE (SETIA') continues the name above it."""
+    items = [
+        (150, 40, "AIK HUAT HARDWARE"),
+        (150, 56, "ENTERPRISE (SETIA"),
+        (150, 72, "ALAM) SDN BHD"),
+        (150, 88, "822737-X"),
+        (150, 104, "NO. 17-G, JALAN SETIA INDAH"),
+        (150, 120, "40170 SHAH ALAM"),
+    ]
+    data = _extract(tmp_path, items)
+    assert data["company"] == "AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD"
+
+
+def test_name_with_its_registration_number_on_the_same_line(tmp_path: Path) -> None:
+    items = [
+        (150, 40, "99 SPEED MART S/B (519537-X)"),
+        (150, 56, "LOT P.T. 2811, JALAN ANGSA,"),
+        (150, 72, "TAMAN BERKELEY"),
+        (150, 88, "41150 KLANG, SELANGOR"),
+        (150, 104, "GST ID. NO : 000181747712"),
+    ]
+    data = _extract(tmp_path, items)
+    assert data["company"] == "99 SPEED MART S/B"
+    assert data["address"] == "LOT P.T. 2811, JALAN ANGSA, TAMAN BERKELEY 41150 KLANG, SELANGOR"
