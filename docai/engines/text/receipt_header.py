@@ -56,6 +56,7 @@ def is_reg_line(text: str) -> bool:
     return t.startswith("(") and digits >= 4 and _letters(t) <= 6
 
 
+_NUMBER_COMMA = re.compile(r"\s*\d{1,5}[A-Z]?\s*,\s*[A-Z]")
 _REG_TAIL = re.compile(r"\s*[(\[][^()\[\]]*\d[^()\[\]]*[)\]]?\s*$")
 # 'NO 43-45-47G,', 'LOT 2685': a house or lot number, mostly digits but plainly an address
 _HOUSE_NO = re.compile(r"\s*(no|lot|unit|blk|block)\b\.?\s*:?\s*\d", re.IGNORECASE)
@@ -115,6 +116,11 @@ def address_span(lines: Sequence[Line], page_height: float) -> tuple[int, int] |
     widened to the address lines just above it and the continuation lines below it."""
     top = [ln for ln in lines[:TOP_LINES] if ln.bbox[1] < 0.6 * page_height and re.search(r"\w", ln.text)]
     anchor = next((k for k, ln in enumerate(top) if strong(ln.text) and not _garbled(ln.text)), None)
+    if anchor is None:
+        # no street word or postcode read: a house number and a comma ('109, SS21/1A,') starts it
+        anchor = next(
+            (k for k, ln in enumerate(top) if _NUMBER_COMMA.match(ln.text) and not _stop(ln.text)), None
+        )
     if anchor is None:
         return None
     first = anchor

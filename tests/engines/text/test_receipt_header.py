@@ -165,3 +165,15 @@ def test_name_with_its_registration_number_on_the_same_line(tmp_path: Path) -> N
     data = _extract(tmp_path, items)
     assert data["company"] == "99 SPEED MART S/B"
     assert data["address"] == "LOT P.T. 2811, JALAN ANGSA, TAMAN BERKELEY 41150 KLANG, SELANGOR"
+
+
+def test_address_without_street_words_starts_at_a_house_number_and_comma(tmp_path: Path) -> None:
+    items = [
+        (150, 40, "THREE STOOGES"),
+        (150, 56, "109, SS21/1A,"),
+        (150, 72, "DAMANSARA UTAMA"),
+        (150, 88, "GST ID : 001661886464"),
+    ]
+    data = _extract(tmp_path, items)
+    assert data["address"] == "109, SS21/1A, DAMANSARA UTAMA"
+    assert data["company"] == "THREE STOOGES"
