@@ -82,3 +82,46 @@ def test_default_language_detects_the_script_but_a_named_one_is_kept(tmp_path: P
     assert not any("\u4e00" <= ch <= "\u9fff" for w in named.page(1).words for ch in w.text)
     with pytest.raises(InputError, match="no language"):
         load_document(path, Options(lang="klingon+auto"))
+
+
+def test_weak_page_of_unnamed_script_tries_the_cjk_pack(tmp_path: Path, monkeypatch) -> None:
+    """OSD can call a Chinese scan 'Latin' (seen on synthetic scanned invoices); here OSD's answer is
+    replaced by that and the first reading by a weak one, while the re-reading with chi_sim is real
+    Tesseract."""
+    from docai.parsers import ocr
+
+    if "chi_sim" not in installed_languages():
+        pytest.skip("chi_sim not installed")
+    monkeypatch.setattr(ocr, "detect_osd", lambda image: (0, "Latin"))
+    real = ocr.ocr_words
+
+    def weak_english_first(image, scale, lang="eng", *args, **kwargs):
+        words = real(image, scale, lang, *args, **kwargs)
+        if lang == "eng":
+            return [ocr.Word(w.text, w.bbox, 0.3, w.block, w.line) for w in words]
+        return words
+
+    monkeypatch.setattr(ocr, "ocr_words", weak_english_first)
+    result = ocr.ocr_page(_chinese_page(tmp_path), 200 / 72, "eng", reread=False)
+    text = "".join(w.text for w in result.words)
+    assert "北京星辰科技" in text and "税合计" in text, text[:200]
+
+
+def test_unsure_cjk_guess_needs_a_clear_gain(tmp_path: Path, monkeypatch) -> None:
+    """The same weak page keeps its first reading when the CJK re-reading is not clearly better."""
+    from docai.parsers import ocr
+
+    if "chi_sim" not in installed_languages():
+        pytest.skip("chi_sim not installed")
+    monkeypatch.setattr(ocr, "detect_osd", lambda image: (0, None))
+    real = ocr.ocr_words
+
+    def first_nearly_as_good(image, scale, lang="eng", *args, **kwargs):
+        words = real(image, scale, lang, *args, **kwargs)
+        if lang == "eng":  # just under the CJK reading's confidence
+            return [ocr.Word("LATIN", w.bbox, 0.6, w.block, w.line) for w in words]
+        return [ocr.Word(w.text, w.bbox, 0.7, w.block, w.line) for w in words]
+
+    monkeypatch.setattr(ocr, "ocr_words", first_nearly_as_good)
+    result = ocr.ocr_page(_chinese_page(tmp_path), 200 / 72, "eng", reread=False)
+    assert {w.text for w in result.words} == {"LATIN"}
