@@ -107,7 +107,13 @@ def _gap_ok(prev: Line, nxt: Line) -> bool:
     return nxt.bbox[1] - prev.bbox[3] <= 1.6 * h
 
 
+_POSTCODE_TOWN = re.compile(r"\s*\d{5,6}\s*[,.]?\s*[A-Za-z][A-Za-z .,'-]*")
+"""A postcode and its town or country ('049315 SINGAPORE'): six digits here are no registration number."""
+
+
 def _stop(text: str) -> bool:
+    if _POSTCODE_TOWN.fullmatch(text):
+        return False
     return bool(_STOP.search(text)) or is_reg_line(text) or bool(_SUFFIX.search(text))
 
 

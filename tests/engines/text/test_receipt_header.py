@@ -177,3 +177,18 @@ def test_address_without_street_words_starts_at_a_house_number_and_comma(tmp_pat
     data = _extract(tmp_path, items)
     assert data["address"] == "109, SS21/1A, DAMANSARA UTAMA"
     assert data["company"] == "THREE STOOGES"
+
+
+def test_six_digit_postcode_line_ends_the_address(tmp_path: Path) -> None:
+    """Singapore and China write six-digit postcodes: '049315 SINGAPORE' is the address's last line, not a
+    registration number."""
+    items = [
+        (150, 40, "LAKESIDE ENGINEERING CO."),
+        (150, 56, "67 ELM AVENUE"),
+        (150, 72, "049315 SINGAPORE"),
+        (60, 100, "DATE: 21/07/2024 17:29"),
+        (60, 116, "RECEIPT NO: 18871"),
+    ]
+    data = _extract(tmp_path, items)
+    assert data["address"].replace(",", "") == "67 ELM AVENUE 049315 SINGAPORE", data
+    assert data["company"] == "LAKESIDE ENGINEERING CO.", data
