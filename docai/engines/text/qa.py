@@ -16,12 +16,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from docai.document import BBox, Document, Page
+from docai.document import Document, Page
 from docai.engines.base import BlobCache
 from docai.engines.text import embeddings as emb
 from docai.engines.text.matching import SemanticMatcher
-from docai.engines.text.passages import Passage, union_bbox
+from docai.engines.text.passages import Passage
 from docai.engines.text.qa_fields import answer_field
+from docai.engines.text.qa_values import pick_column, span_bbox, values_in_line
 from docai.engines.text.retrieval import (
     DocIndex,
     Hit,
@@ -47,16 +48,10 @@ MIN_CORPUS_COVERAGE = 0.6  # ... found anywhere in the documents
 MIN_PAGE_COVERAGE = 0.25  # ... found on the best page
 
 _YEAR_Q_RE = re.compile(r"\b(?:FY\s?'?)?((?:19|20)\d{2})\b|\bFY\s?'?(\d{2})\b", re.IGNORECASE)
-_VALUE_RE = re.compile(
-    r"(?P<cur>(?:US\$|HK\$|RMB|USD|EUR|GBP|CNY|[$€£¥￥])\s?)?"
-    r"(?P<num>\(?-?\d+(?:[,，]\d{3})*(?:\.\d+)?\)?)"
-    r"(?P<suf>\s?(?:%|percent\b|million\b|billion\b|thousand\b|bn\b|亿元|万元|元|亿|万))?"
-)
 _DATE_RE = re.compile(
     r"\b(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?\d{4}\b"
     r"|\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
 )
-_MONTH_BEFORE_RE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*$")
 # a sentence ends at . ! ? followed by a space or the end (so "$13.2 billion" stays whole), or at 。！？
 _SENTENCE_RE = re.compile(r"(?:[^.!?。！？]|[.!?](?!\s|$))+(?:[.!?。！？]+|$)")
 _LINE_RE = re.compile(r"[^\n]+")
@@ -93,20 +88,6 @@ def classify_question(question: str) -> QuestionKind:
     return QuestionKind("sentence", years)
 
 
-def _token_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
-
-
-def span_bbox(passage: Passage, start: int, end: int) -> BBox:
-    """The box of the words covering characters [start, end) of the passage text."""
-    boxes = [
-        passage.word_boxes[i]
-        for i, (s, e) in enumerate(_token_spans(passage.text))
-        if s < end and e > start and i < len(passage.word_boxes)
-    ]
-    return union_bbox(boxes) if boxes else passage.bbox
-
-
 @dataclass
 class Candidate:
     text: str
@@ -131,43 +112,6 @@ def _term_overlap(terms: dict[str, float], text: str) -> float:
 
 def _content_terms(terms: dict[str, float]) -> dict[str, float]:
     return {t: w for t, w in terms.items() if not t[0].isdigit()}
-
-
-def _values_in_line(line: str, kind: str) -> list[re.Match[str]]:
-    out = []
-    for m in _VALUE_RE.finditer(line):
-        num, cur, suf = m.group("num"), m.group("cur"), (m.group("suf") or "").strip()
-        digits = num.strip("()-")
-        if not any(c.isdigit() for c in digits):
-            continue
-        if not cur and m.start("num") > 0 and line[m.start("num") - 1].isalpha():
-            continue  # part of a name like Q3, H1, FY24 or A4, not a value
-        is_year = re.fullmatch(r"(19|20)\d{2}", digits) is not None and not cur and not suf
-        if is_year or _MONTH_BEFORE_RE.search(line[: m.start()]):
-            continue
-        if re.search(r"\bnote\s*$", line[: m.start()], re.IGNORECASE):
-            continue
-        if kind == "percent" and suf not in ("%", "percent"):
-            continue
-        out.append(m)
-    return out
-
-
-def _pick_column(passage: Passage, line_start: int, matches: list[re.Match[str]], years: list[int]):
-    """The value under the header year the question names; else the first value (usually the latest year)."""
-    if passage.columns and years:
-        wanted = [x for y, x in passage.columns if y in years]
-        if wanted:
-            target = wanted[0] if len(wanted) == 1 else max(passage.columns, key=lambda c: c[0])[1]
-            best, best_dist = None, 1e9
-            for m in matches:
-                box = span_bbox(passage, line_start + m.start("num"), line_start + m.end("num"))
-                dist = abs((box[0] + box[2]) / 2 - target)
-                if dist < best_dist:
-                    best, best_dist = m, dist
-            if best is not None and best_dist < 60:
-                return best
-    return matches[0]
 
 
 def _format_value(m: re.Match[str], passage: Passage, kind: str) -> str:
@@ -231,10 +175,10 @@ def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
             elif kind.kind == "year":
                 found = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b(?:19|20)\d{2}\b", unit)]
             else:
-                matches = _values_in_line(unit, kind.kind)
+                matches = values_in_line(unit, kind.kind)
                 if not matches:
                     continue
-                chosen = [_pick_column(p, unit_start, matches, kind.years)] if p.kind == "table" else matches
+                chosen = [pick_column(p, unit_start, matches, kind.years)] if p.kind == "table" else matches
                 found = [(m.start(), m.end(), _format_value(m, p, kind.kind)) for m in chosen]
             if not found:
                 continue

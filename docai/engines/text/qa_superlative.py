@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from docai.engines.text.passages import Passage
+from docai.engines.text.qa_values import pick_column, values_in_line
 from docai.engines.text.retrieval import DocIndex, passage_index_text, tokenize
 from docai.values import parse_number
 
@@ -62,18 +63,16 @@ def _page_terms(indexes: list[DocIndex]) -> dict[tuple[str, int], set[str]]:
 
 def _rows(p: Passage, years: list[int]) -> list[tuple[str, int, int, float]]:
     """(label, start, end, value) of a table passage's rows that have a label and a number."""
-    from docai.engines.text.qa import _pick_column, _values_in_line  # qa imports this module
-
     if not years and p.columns:
         years = [max(y for y, _ in p.columns)]  # unasked, the latest year's column
     out = []
     pos = 0
     for line in p.text.split("\n"):
-        matches = _values_in_line(line, "number")
+        matches = values_in_line(line, "number")
         if matches:
             first = matches[0].start()
             label = line[:first].strip(" :·.-–")
-            value = parse_number(_pick_column(p, pos, matches, years).group("num"))
+            value = parse_number(pick_column(p, pos, matches, years).group("num"))
             letters = sum(ch.isalpha() for ch in label)
             if letters >= 2 and value is not None and not _TOTAL_RE.search(label):
                 out.append((label, pos, pos + len(label), value))

@@ -1,0 +1,66 @@
+"""Numbers in passage lines, and the boxes of passage spans: shared by the question answerers."""
+
+from __future__ import annotations
+
+import re
+
+from docai.document import BBox
+from docai.engines.text.passages import Passage, union_bbox
+
+VALUE_RE = re.compile(
+    r"(?P<cur>(?:US\$|HK\$|RMB|USD|EUR|GBP|CNY|[$€£¥￥])\s?)?"
+    r"(?P<num>\(?-?\d+(?:[,，]\d{3})*(?:\.\d+)?\)?)"
+    r"(?P<suf>\s?(?:%|percent\b|million\b|billion\b|thousand\b|bn\b|亿元|万元|元|亿|万))?"
+)
+_MONTH_BEFORE_RE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*$")
+
+
+def _token_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+
+
+def span_bbox(passage: Passage, start: int, end: int) -> BBox:
+    """The box of the words covering characters [start, end) of the passage text."""
+    boxes = [
+        passage.word_boxes[i]
+        for i, (s, e) in enumerate(_token_spans(passage.text))
+        if s < end and e > start and i < len(passage.word_boxes)
+    ]
+    return union_bbox(boxes) if boxes else passage.bbox
+
+
+def values_in_line(line: str, kind: str) -> list[re.Match[str]]:
+    out = []
+    for m in VALUE_RE.finditer(line):
+        num, cur, suf = m.group("num"), m.group("cur"), (m.group("suf") or "").strip()
+        digits = num.strip("()-")
+        if not any(c.isdigit() for c in digits):
+            continue
+        if not cur and m.start("num") > 0 and line[m.start("num") - 1].isalpha():
+            continue  # part of a name like Q3, H1, FY24 or A4, not a value
+        is_year = re.fullmatch(r"(19|20)\d{2}", digits) is not None and not cur and not suf
+        if is_year or _MONTH_BEFORE_RE.search(line[: m.start()]):
+            continue
+        if re.search(r"\bnote\s*$", line[: m.start()], re.IGNORECASE):
+            continue
+        if kind == "percent" and suf not in ("%", "percent"):
+            continue
+        out.append(m)
+    return out
+
+
+def pick_column(passage: Passage, line_start: int, matches: list[re.Match[str]], years: list[int]):
+    """The value under the header year the question names; else the first value (usually the latest year)."""
+    if passage.columns and years:
+        wanted = [x for y, x in passage.columns if y in years]
+        if wanted:
+            target = wanted[0] if len(wanted) == 1 else max(passage.columns, key=lambda c: c[0])[1]
+            best, best_dist = None, 1e9
+            for m in matches:
+                box = span_bbox(passage, line_start + m.start("num"), line_start + m.end("num"))
+                dist = abs((box[0] + box[2]) / 2 - target)
+                if dist < best_dist:
+                    best, best_dist = m, dist
+            if best is not None and best_dist < 60:
+                return best
+    return matches[0]
