@@ -20,7 +20,9 @@ from docai.engines.text.layout import Line, union
 _log = logging.getLogger(__name__)
 
 # '33.90', 'RM 33,90', '39. 80' (OCR splits after the point), '1,234.50'; never glued to letters
-_MONEY = re.compile(r"(?<![\w.,])-?(\d{1,3}(?:,\d{3})+|\d{1,7})\s?[.,]\s?(\d{2})(?![\d])")
+_MONEY = re.compile(
+    r"(?<![\w.,])-?(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+(?=,\d{2}(?!\d))|\d{1,7})\s?[.,]\s?(\d{2})(?![\d])"
+)  # 1,234.50 / 1.234,50 (European: dots group thousands before a decimal comma) / 64.13 / 64,13
 _TOTAL_WORDS = ("total", "jumlah", "amount due", "balance due", "grand", "nett", "net amount", "payable")
 _NOT_TOTAL = re.compile(
     r"\b(qty|quantity|items?|sub|subtotal|excl\w*|ex|exclusive|before|gst|tax|vat|sst|discount|disc|saving\w*|"
@@ -74,6 +76,11 @@ def _fix_cents(m: re.Match[str]) -> str:
     return m.group(1) + m.group(2).translate(_CENT_DIGITS)
 
 
+def _money_value(m: re.Match[str]) -> float:
+    """The unsigned value of a `_MONEY` match."""
+    return float(f"{m.group(1).replace(',', '').replace('.', '')}.{m.group(2)}")
+
+
 def _amounts(ln: Line) -> list[tuple[float, str, BBox, str]]:
     """Money amounts on a line, left to right, each with its text, box and the words left of it."""
     out: list[tuple[float, str, BBox, str]] = []
@@ -89,8 +96,7 @@ def _amounts(ln: Line) -> list[tuple[float, str, BBox, str]]:
         text = _ONE_DECIMAL.sub(r"\g<0>0", _OCR_CENTS.sub(_fix_cents, text))  # 'NET TOTAL 174.9'
 
     for m in _MONEY.finditer(text):
-        whole = m.group(1).replace(",", "")
-        value = float(f"{whole}.{m.group(2)}")
+        value = _money_value(m)
         if m.group(0).startswith("-"):
             value = -value
         idx = [i for s, e, i in spans if s < m.end() and e > m.start()]
@@ -136,7 +142,7 @@ def _score(a: Amount, amounts: list[Amount], paid: dict[float, int], n: int) -> 
     if a.value <= 0 or not _is_total_label(a.label):
         return None
     score = 1.0
-    before = [float(f"{m.group(1).replace(',', '')}.{m.group(2)}") for m in _MONEY.finditer(a.label)]
+    before = [_money_value(m) for m in _MONEY.finditer(a.label)]
     if before and abs(sum(before) - a.value) > 0.011:
         score -= 0.8  # a tax summary row ('TOTAL  52.00  3.12'), unless it reads net + tax = total
     if _TAX_FIRST.match(a.label):

@@ -116,3 +116,10 @@ def test_gst_payable_is_the_tax_not_the_total(tmp_path: Path) -> None:
         ("Total (Inclusive of GST):", "190.00"),
     ]
     assert _total(tmp_path, rows) == "190.00"
+
+
+def test_european_grand_total_beats_the_net_amount(tmp_path: Path) -> None:
+    """'1.011,02 €' groups thousands with a dot before a decimal comma: it is the grand total, not a
+    number the net amount above it beats by being the only one read."""
+    rows = [("Net Amount:", "842,52"), ("VAT 20%:", "168,50"), ("Grand Total:", "1.011,02 €")]
+    assert _total(tmp_path, rows) == "1011.02"
