@@ -67,15 +67,31 @@ class Context:
         return self._text
 
 
+def page_view(page: Page) -> PageView:
+    """A page's lines and its label/value candidates."""
+    lines = page_lines(page)
+    return PageView(page, lines, find_pairs(lines) + fiscal.year_pairs(lines))
+
+
 def read_pages(document: Document, progress: ProgressCallback | None = None) -> list[PageView]:
     views: list[PageView] = []
     total = len(document.page_numbers)
     for i, page in enumerate(document.pages(), start=1):
-        lines = page_lines(page)
-        views.append(PageView(page, lines, find_pairs(lines) + fiscal.year_pairs(lines)))
+        views.append(page_view(page))
         if progress is not None:
             progress(i, total)
     return views
+
+
+def new_context(views: list[PageView], semantic: SemanticMatcher | None, field_texts: list[str]) -> Context:
+    """The filling context of `views`: day/month order from their text, and the fields' and labels'
+    embeddings computed in one batch when the semantic matcher is available."""
+    texts = [s.text for v in views for ln in v.lines for s in ln.segments]
+    ctx = Context(views, values.infer_dayfirst(texts), semantic)
+    if semantic is not None and semantic.available:
+        labels = {c.label for v in views for c in v.pairs if c.shape != "inline" and len(c.label) <= 60}
+        semantic.encode(field_texts + sorted(labels))
+    return ctx
 
 
 def extract(
@@ -85,14 +101,9 @@ def extract(
     progress: ProgressCallback | None = None,
 ) -> Extraction:
     specs = fields_from_schema(schema)
-    views = read_pages(document, progress)
-    texts = [s.text for v in views for ln in v.lines for s in ln.segments]
-    ctx = Context(views, values.infer_dayfirst(texts), semantic)
+    ctx = new_context(read_pages(document, progress), semantic, [s.text() for s in specs])
     _set_year(ctx, schema)
-    if semantic is not None and semantic.available:
-        labels = {c.label for v in views for c in v.pairs if c.shape != "inline" and len(c.label) <= 60}
-        semantic.encode([s.text() for s in specs] + sorted(labels))
-    elif semantic is not None:
+    if semantic is not None and not semantic.available:
         ctx.notes.append("semantic matching unavailable (embedding model not installed): lexical labels only")
     data: dict[str, Any] = {}
     evidence: dict[str, Evidence] = {}

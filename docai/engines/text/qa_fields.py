@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from docai import values
 from docai.document import BBox, Document
 from docai.engines.text import contracts
-from docai.engines.text.extractor import Context, PageView, fill_scalar, ranked
-from docai.engines.text.kv import find_pairs
-from docai.engines.text.layout import page_lines
+from docai.engines.text.extractor import PageView, fill_scalar, new_context, page_view, ranked
 from docai.engines.text.matching import SemanticMatcher, field_concepts
 from docai.engines.text.typing_rules import FieldSpec, fields_from_schema
 
@@ -122,21 +120,9 @@ def answer_field(
     if phrase is None or not pages:
         return None
     spec = _spec(phrase, question)
-    views: list[PageView] = []
-    owners: dict[int, Document] = {}
-    texts: list[str] = []
-    for doc, page_no in pages[:MAX_PAGES]:
-        page = doc.page(page_no)
-        lines = page_lines(page)
-        # page numbers repeat across documents: give each view its own key while filling
-        view = PageView(page, lines, find_pairs(lines))
-        owners[id(view)] = doc
-        views.append(view)
-        texts.extend(s.text for ln in lines for s in ln.segments)
-    ctx = Context(views, values.infer_dayfirst(texts), semantic)
-    if semantic is not None and semantic.available:
-        labels = {c.label for v in views for c in v.pairs if c.shape != "inline" and len(c.label) <= 60}
-        semantic.encode([spec.text(), *sorted(labels)])
+    docs = [doc for doc, _ in pages[:MAX_PAGES]]
+    views = [page_view(doc.page(page_no)) for doc, page_no in pages[:MAX_PAGES]]
+    ctx = new_context(views, semantic, [spec.text()])
     got = fill_scalar(spec, ctx)
     if got is None or got.evidence.confidence is None or got.evidence.confidence < MIN_CONFIDENCE:
         return None
@@ -147,16 +133,25 @@ def answer_field(
     ev = got.evidence
     if ev.page_no is None or ev.bbox is None:
         return None  # a value without a place on a page (a currency inferred from symbols) is no citation
-    view = next((v for v in views if v.page.page_no == ev.page_no and _has_box(v, ev.bbox)), None)
-    if view is None:
+    # page numbers repeat across documents: the view is the one with words where the evidence is
+    found = next(
+        (
+            (v, d)
+            for v, d in zip(views, docs, strict=True)
+            if v.page.page_no == ev.page_no and _has_box(v, ev.bbox)
+        ),
+        None,
+    )
+    if found is None:
         return None
+    view, doc = found
     text = _as_printed(_words_in(view, ev.bbox) or ev.text, got.value, spec.kind)
     label = next(
         (c.label for _, c, _ in labelled if c.page_no == ev.page_no and _overlap(c.bbox, ev.bbox)), ""
     )
     context = f"{label.rstrip(' :：')}: {text}" if label else text
     _log.debug("field question %r -> %s = %r (%.2f)", question, spec.name, text, ev.confidence)
-    return FieldAnswer(text, owners[id(view)], ev.page_no, ev.bbox, ev.confidence, context)
+    return FieldAnswer(text, doc, ev.page_no, ev.bbox, ev.confidence, context)
 
 
 def _words_in(view: PageView, bbox: BBox) -> str:
@@ -176,13 +171,8 @@ def _overlap(a: BBox, b: BBox) -> bool:
     return a[0] <= b[2] and a[2] >= b[0] and a[1] <= b[3] and a[3] >= b[1]
 
 
-def _has_box(view: PageView, bbox: BBox | None) -> bool:
-    if bbox is None:
-        return False
-    x0, y0, x1, y1 = bbox
-    return any(
-        w.bbox[0] <= x1 and w.bbox[2] >= x0 and w.bbox[1] <= y1 and w.bbox[3] >= y0 for w in view.page.words
-    )
+def _has_box(view: PageView, bbox: BBox) -> bool:
+    return any(_overlap(w.bbox, bbox) for w in view.page.words)
 
 
 def _as_printed(source: str, value: object, kind: str) -> str:
