@@ -168,9 +168,7 @@ def run_tesseract(image: Image, args: list[str], timeout: float = OCR_TIMEOUT_S)
 def installed_languages() -> frozenset[str]:
     """Tesseract's installed language packs (asked of the binary directly: importing pytesseract
     pulls in pandas, which a born-digital PDF never needs)."""
-    exe = shutil.which("tesseract")
-    if exe is None:
-        raise EngineUnavailable("tesseract is not installed (Debian: apt-get install tesseract-ocr)")
+    exe = _exe()
     try:
         proc = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired) as e:
