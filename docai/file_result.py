@@ -43,6 +43,8 @@ class FileResult:
             "duration_s": round(self.duration_s, 4),
             "cached": self.cached,
             "error": self.error,
+            "fields": {k: v.to_dict() for k, v in self.extraction.fields.items()} if self.extraction else {},
+            "review": list(self.extraction.review) if self.extraction else [],
         }
 
     @classmethod

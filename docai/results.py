@@ -7,8 +7,55 @@ from typing import Any, Literal
 
 from docai.document import BBox
 
-Status = Literal["ok", "partial", "invalid", "failed"]
-STATUSES: tuple[Status, ...] = ("ok", "partial", "invalid", "failed")
+Status = Literal["ok", "review", "partial", "invalid", "failed", "reviewed"]
+STATUSES: tuple[Status, ...] = ("ok", "review", "partial", "invalid", "failed", "reviewed")
+"""`ok`: verified; `review`: a person must look (see `Extraction.review`); `partial`: a required field is
+missing; `invalid`: the model's output broke the schema; `failed`: the file or engine failed;
+`reviewed`: a person confirmed or corrected every field."""
+
+
+@dataclass
+class Check:
+    """One named check on a field's value, with a reason a person can read."""
+
+    name: str
+    passed: bool
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Check:
+        return cls(name=d.get("name", ""), passed=bool(d.get("passed")), reason=d.get("reason") or "")
+
+
+@dataclass
+class FieldReport:
+    """What the verification stage found for one filled field (keyed like `evidence`)."""
+
+    confidence: float | None = None
+    grounded: bool | None = None
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def failed_checks(self) -> list[Check]:
+        return [c for c in self.checks if not c.passed]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "confidence": self.confidence,
+            "grounded": self.grounded,
+            "checks": [c.to_dict() for c in self.checks],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FieldReport:
+        return cls(
+            confidence=d.get("confidence"),
+            grounded=d.get("grounded"),
+            checks=[Check.from_dict(c) for c in d.get("checks") or []],
+        )
 
 
 @dataclass
@@ -52,6 +99,8 @@ class Extraction:
     engine: str = ""
     model: str | None = None
     usage: dict[str, int] | None = None
+    fields: dict[str, FieldReport] = field(default_factory=dict)
+    review: list[str] = field(default_factory=list)  # why a person must look, one line each
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +114,8 @@ class Extraction:
             "engine": self.engine,
             "model": self.model,
             "usage": self.usage,
+            "fields": {k: v.to_dict() for k, v in self.fields.items()},
+            "review": list(self.review),
         }
 
     @classmethod
@@ -80,6 +131,8 @@ class Extraction:
             engine=d.get("engine", ""),
             model=d.get("model"),
             usage=d.get("usage"),
+            fields={k: FieldReport.from_dict(v) for k, v in (d.get("fields") or {}).items()},
+            review=list(d.get("review") or []),
         )
 
 
