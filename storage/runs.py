@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from docai.errors import InputError, StorageError
 from docai.results import STATUSES, Extraction
 from docai.storage.base import DatabaseBase
+from docai.storage.claims import release_claim
 from docai.storage.models import (
     DocumentName,
     DocumentRow,
@@ -105,6 +106,7 @@ class RunsMixin(DatabaseBase):
                 for path, ev in extraction.evidence.items()
             ]
             s.add(result)
+            release_claim(s, run_id)
             run.status = extraction.status
             run.error = "; ".join(extraction.errors) if extraction.status == "failed" else None
             run.finished_at = utcnow()
@@ -123,6 +125,7 @@ class RunsMixin(DatabaseBase):
             if run is None:
                 raise StorageError(f"no run with id {run_id}")
             s.execute(delete(ResultRow).where(ResultRow.run_id == run_id))
+            release_claim(s, run_id)
             run.status = "failed"
             run.error = error
             run.finished_at = utcnow()
@@ -136,6 +139,7 @@ class RunsMixin(DatabaseBase):
         def work(s: Session) -> None:
             run = s.get(RunRow, run_id)
             if run is not None and run.status == "running":
+                release_claim(s, run_id)
                 s.delete(run)
 
         self._write(work, "discarding an unfinished run")
