@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 from docai.cache_key import engine_key, engine_version, options_key
 from docai.document import Document, Page
 from docai.engines import Engine, create_engine
-from docai.errors import DocaiError, InputError
+from docai.errors import DocaiError, InputError, OptionError
 from docai.file_result import AskResult, BatchSummary, FileResult, ProgressEvent
+from docai.option_checks import check_options, check_out_path
 from docai.options import Options, load_options
 from docai.parsers import detect_mime, file_sha256, load_document
 from docai.parsers.page_ranges import parse_page_ranges
@@ -120,9 +121,11 @@ class Service:
     def _options(self, overrides: dict[str, Any]) -> Options:
         unknown = set(overrides) - set(Options.__dataclass_fields__)
         if unknown:
-            raise InputError(f"unknown option(s): {', '.join(sorted(unknown))}")
+            raise OptionError(f"unknown option(s): {', '.join(sorted(unknown))}")
         given = {k: v for k, v in overrides.items() if v is not None}
-        return self.options.replace(**given) if given else self.options
+        options = self.options.replace(**given) if given else self.options
+        check_options(options)  # a value that would fail every file fails once, before any work
+        return options
 
     def engine(self, options: Options) -> Engine:
         """One engine per distinct configuration, reused across calls (models load once)."""
@@ -434,6 +437,7 @@ class Service:
         from docai.batch_runner import run_batch
 
         options = self._options(overrides)
+        check_out_path(out)
         resolved = self.resolve_schema(schema)
         return run_batch(
             self,
