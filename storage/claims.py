@@ -156,6 +156,26 @@ class ClaimsMixin(DatabaseBase):
 
         return self._write(work, "renewing claims")
 
+    def fail_claims_of(self, pid: int, error: str) -> list[int]:
+        """A worker process on this host died: fail the runs it held with `error`; returns their ids."""
+        prefix = f"{socket.gethostname()}:{pid}:"
+
+        def work(s: Session) -> list[int]:
+            claims = list(
+                s.scalars(select(ClaimRow).where(ClaimRow.owner.startswith(prefix, autoescape=True)))
+            )
+            ids = [c.run_id for c in claims]
+            for claim in claims:
+                s.execute(
+                    update(RunRow)
+                    .where(RunRow.id == claim.run_id, RunRow.status == "running")
+                    .values(status="failed", error=error, finished_at=utcnow())
+                )
+                s.delete(claim)
+            return ids
+
+        return self._write(work, "failing a dead worker's runs")
+
     def reclaim_stale(self) -> int:
         """Mark the runs of stale claims, and `running` runs no claim holds, failed 'interrupted'."""
 

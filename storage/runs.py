@@ -11,13 +11,13 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from docai.errors import InputError, StorageError
 from docai.results import STATUSES, Extraction
 from docai.storage.base import DatabaseBase
-from docai.storage.claims import release_claim
+from docai.storage.claims import INTERRUPTED, release_claim
 from docai.storage.models import (
     DocumentName,
     DocumentRow,
@@ -175,6 +175,8 @@ class RunsMixin(DatabaseBase):
             )
             if not include_failed:
                 q = q.where(RunRow.status != "failed")
+            else:  # a run cut short by a crash says nothing about the file: do it again
+                q = q.where(or_(RunRow.status != "failed", func.coalesce(RunRow.error, "") != INTERRUPTED))
             run = s.scalar(q.order_by(RunRow.finished_at.desc(), RunRow.id.desc()).limit(1))
             return self._records(s, [run])[0] if run is not None else None
 
