@@ -13,12 +13,12 @@ import os
 import random
 import signal
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.reliability.backends import BACKENDS, database_url
 from tests.reliability.batch_procs import (
     check_once_each,
     children,
@@ -30,36 +30,12 @@ from tests.reliability.batch_procs import (
 )
 
 pytestmark = pytest.mark.slow
-PG_URL = os.environ.get("DOCAI_TEST_DATABASE_URL")
 ITERATIONS = int(os.environ.get("DOCAI_FAULT_ITERATIONS", "2"))
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql", marks=pytest.mark.skipif(not PG_URL, reason="DOCAI_TEST_DATABASE_URL unset")
-        ),
-    ]
-)
+@pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "batch.db")
-        return
-    from sqlalchemy import create_engine, text
-
-    assert PG_URL
-    schema = f"docai_rel_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    yield from database_url(request.param, tmp_path)
 
 
 def _finish(folder: Path, out: Path, db: str, *extra: str) -> int:
