@@ -25,6 +25,8 @@ class FileResult:
     error: str | None = None
     page_count: int | None = None
     extraction: Extraction | None = None
+    error_code: int | None = None
+    """For a failure: the exit code of its error (3 bad input, 5 engine, 6 unavailable, ...)."""
 
     @property
     def ok(self) -> bool:

@@ -40,6 +40,8 @@ class RunRecord:
     duration_s: float | None
     usage: dict[str, Any] | None
     extraction: Extraction | None = None
+    page_count: int | None = None
+    """The document's page count, where it was read."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (times as ISO strings)."""
@@ -153,6 +155,7 @@ def run_record(run: RunRow, file_name: str, schema_name: str | None, with_result
         duration_s=run.duration_s,
         usage=run.usage,
         extraction=extraction_from(run, run.result) if with_result else None,
+        page_count=run.document.page_count,
     )
 
 

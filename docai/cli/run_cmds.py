@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from docai.cli import flags
+from docai.cli import exit_codes, flags
 from docai.cli.common import STATE, build_options, info, print_json
 from docai.errors import InputError, SchemaError
+from docai.option_checks import check_out_path
 
 if TYPE_CHECKING:
     from docai.file_result import BatchSummary, FileResult
@@ -120,11 +121,11 @@ def extract(
     if fmt not in ("json", "jsonl", "csv"):
         raise typer.BadParameter("must be json, jsonl or csv", param_hint="--format")
     spec = _schema_spec(schema, fields)
+    check_out_path(out)
     with _service(locals()) as service:
         results = service.extract(files, spec)
     text = format_results(results, fmt, data_only)
     if out:
-        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
         info(f"wrote {len(results)} result(s) to {out}")
     else:
@@ -132,7 +133,7 @@ def extract(
     for r in results:
         if r.status != "ok":
             info(f"{r.file}: {r.status}" + (f": {r.error}" if r.error else ""))
-    return 0 if all(r.status == "ok" for r in results) else 1
+    return exit_codes.for_results(results)
 
 
 def ask(
@@ -170,7 +171,7 @@ def ask(
             where = f"{Path(c.document).name} " if c.document and len(files) > 1 else ""
             snippet = " ".join(c.text.split())[:100]
             sys.stdout.write(f"  [{where}p. {c.page_no}] {snippet}\n")
-    return 0 if result.answer.found else 1
+    return exit_codes.for_answer(result.answer.found)
 
 
 def batch(
@@ -223,8 +224,7 @@ def batch(
         _print_summary(summary)
     if summary.interrupted:
         info("interrupted: run the same command again to resume")
-        return 130
-    return 1 if summary.counts.get("failed", 0) else 0
+    return exit_codes.for_batch(summary.counts, summary.interrupted)
 
 
 def _print_summary(summary: BatchSummary) -> None:
@@ -233,9 +233,10 @@ def _print_summary(summary: BatchSummary) -> None:
     from rich.text import Text
 
     table = Table(title=f"{summary.total} files, {summary.pages} pages in {summary.duration_s:.1f} s")
-    for status in ("ok", "partial", "invalid", "failed"):
+    shown = [s for s in summary.counts if summary.counts[s] or s in ("ok", "partial", "invalid", "failed")]
+    for status in shown:
         table.add_column(status, justify="right")
-    table.add_row(*(str(summary.counts.get(s, 0)) for s in ("ok", "partial", "invalid", "failed")))
+    table.add_row(*(str(summary.counts.get(s, 0)) for s in shown))
     console = Console(stderr=True)
     if not STATE.quiet:
         console.print(table)
