@@ -49,6 +49,9 @@ class Options:
     device: str = "auto"
     dtype: str = "auto"
     load_in_4bit: bool = False
+    # verification (docai/verify)
+    verify_with: str | None = None  # a second engine read for agreement ("text")
+    min_confidence: float | None = None  # None: the calibrated default (docai/verify/calibration.py)
     # pipeline
     workers: int = 1
     force: bool = False
@@ -63,7 +66,7 @@ class Options:
         keys = (
             "pages", "ocr", "lang", "rasterizer", "osd", "max_slices", "scale_resolution",
             "patch_size", "engine", "model", "think", "max_tokens", "temperature", "slicing",
-            "pages_per_request",
+            "pages_per_request", "verify_with", "min_confidence",
         )  # fmt: skip
         return {k: getattr(self, k) for k in keys}
 

@@ -23,6 +23,7 @@ from docai.options import Options, load_options
 from docai.parsers import detect_mime, file_sha256, load_document
 from docai.results import Answer
 from docai.schema import ResolvedSchema, resolve_schema
+from docai.verify import check_extraction, remember_pages
 
 if TYPE_CHECKING:
     from docai.storage import Database, RunRecord, SchemaInfo
@@ -188,6 +189,7 @@ class Service:
             )
             run_id = self.db.start_run(doc_id, schema_id, options.engine, model, options.result_key(), key)
             seen_pages = _record_pages(document)
+            remember_pages(document)  # the verification stage reads the engine's pages, not OCR again
             pages_total = len(document.page_numbers)
 
             def on_page(done: int, _total: int) -> None:
@@ -200,6 +202,7 @@ class Service:
             try:
                 engine = engine or self.engine(options)
                 extraction = engine.extract(document, resolved.schema, progress=on_page)
+                extraction = check_extraction(extraction, document, resolved.schema, options, self.engine)
             except KeyboardInterrupt:  # stopped by the user: leave no unfinished run behind
                 self.db.discard_run(run_id)
                 raise
@@ -368,8 +371,9 @@ IMAGE_ENGINES = {"openai", "transformers"}
 
 
 def _ingest_options(options: Options) -> Options:
-    """VLM engines read page images: `--ocr auto` skips Tesseract for them (`always` still runs it)."""
-    if options.engine in IMAGE_ENGINES and options.ocr == "auto":
+    """VLM engines read page images: `--ocr auto` skips Tesseract for them (`always` still runs it),
+    unless `--verify-with` needs the words of scans for its second reading and for grounding."""
+    if options.engine in IMAGE_ENGINES and options.ocr == "auto" and not options.verify_with:
         return options.replace(ocr="never")
     return options
 
