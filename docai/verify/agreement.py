@@ -12,7 +12,7 @@ from docai.verify.pageindex import normalize
 def same_value(a: Any, b: Any, kind: str) -> bool:
     if kind == "number":
         try:
-            return abs(float(a) - float(b)) <= max(0.011, abs(float(b)) * 0.001)
+            return abs(float(a) - float(b)) <= 0.005 + abs(float(b)) * 1e-9
         except (TypeError, ValueError):
             return False
     if kind == "date":

@@ -1,7 +1,7 @@
 """Sums the schema makes checkable: subtotal + tax = total, qty x unit price = amount, lines = subtotal.
 
-Each returns (paths involved, Check). Values are never changed here. Tolerance: a cent, or 0.1% of
-the larger side (rounding of printed parts).
+Each returns (paths involved, Check). Values are never changed here. Tolerance: a cent (a unit price
+rounded to cents, times the quantity, for a line).
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ TOLERANCE = 0.011
 Result = tuple[list[str], Check]
 
 
-def close(a: float, b: float) -> bool:
-    return abs(a - b) <= max(TOLERANCE, abs(b) * 0.001)
+def close(a: float, b: float, slack: float = TOLERANCE) -> bool:
+    """Equal within `slack` (a cent by default: printed parts are rounded to cents)."""
+    return abs(a - b) <= slack
 
 
 def arithmetic_checks(leaves: list[Leaf]) -> list[Result]:
@@ -54,7 +55,7 @@ def _row_checks(table: str, by_row: dict[int, dict[str, Leaf]]) -> list[Result]:
         if not (q and p and a):
             continue
         want = float(q.value) * float(p.value)
-        ok = close(want, float(a.value))
+        ok = close(want, float(a.value), max(TOLERANCE, 0.005 * abs(float(q.value))))  # price rounded
         reason = "" if ok else f"{table}[{i}]: {q.value:g} x {p.value:g} = {want:.2f}, not {a.value:.2f}"
         out.append(([q.path, p.path, a.path], Check("quantity_x_price", ok, reason)))
     return out
@@ -70,7 +71,7 @@ def _lines_sum(
     if target is None:
         return []
     got = sum(float(a.value) for a in amounts if a is not None)
-    ok = close(got, float(target.value))
+    ok = close(got, float(target.value), TOLERANCE * max(1, len(amounts) // 2))
     if not ok and target is total and total is not None:
         return []  # a total may hold tax or charges no field names; only a subtotal must equal the lines
     reason = "" if ok else f"line amounts of {table} sum to {got:.2f} but {target.path} = {target.value:.2f}"

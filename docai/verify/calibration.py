@@ -24,5 +24,8 @@ WEIGHTS: dict[str, float] = {
     "logprob": 2.0,
 }
 
+WEIGHTS_WITHOUT_ENGINE_SCORE: dict[str, float] = {k: v for k, v in WEIGHTS.items() if k != "engine_conf"}
+"""The same model fitted without the engine's own score, for engines that give none (VLMs)."""
+
 MIN_CONFIDENCE = 0.9
 """Default threshold for `ok`: every filled field at or above it."""

@@ -77,7 +77,12 @@ def features(s: Signals) -> dict[str, float]:
 
 def confidence(s: Signals, weights: dict[str, float] | None = None) -> float:
     """P(the value is right) under the fitted model, rounded to 3 places."""
-    w = weights if weights is not None else calibration.WEIGHTS
+    if weights is not None:
+        w = weights
+    elif s.engine_conf is None:  # a VLM: grounding and checks only
+        w = calibration.WEIGHTS_WITHOUT_ENGINE_SCORE
+    else:
+        w = calibration.WEIGHTS
     z = sum(w.get(name, 0.0) * value for name, value in features(s).items())
     p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
     return round(p, 3)

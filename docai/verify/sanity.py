@@ -10,7 +10,7 @@ from docai.verify.fields import Leaf
 from docai.verify.grounding import Match
 from docai.verify.pageindex import PageIndex, normalize
 from docai.verify.roles import role_of
-from docai.verify.vocab import AMOUNT_LABEL, IDENTIFIER_LABEL
+from docai.verify.vocab import ADDRESS_SHAPE, AMOUNT_LABEL, IDENTIFIER_LABEL
 
 _AMOUNT_ROLES = {"total", "subtotal", "tax", "quantity", "unit_price", "line_amount"}
 _DIGITS = re.compile(r"^[A-Z]{0,3}\d+$")
@@ -53,6 +53,16 @@ def amount_check(leaf: Leaf, match: Match | None, index: PageIndex | None) -> Ch
     if why is None:
         return Check("not_in_identifier", True)
     return Check("not_in_identifier", False, f"{leaf.value!r} may not be an amount: {why}")
+
+
+def name_check(leaf: Leaf) -> Check | None:
+    """`is_a_name` for the issuer's and the recipient's names: an address is not a party's name."""
+    if role_of(leaf) not in ("issuer", "recipient") or not isinstance(leaf.value, str):
+        return None
+    m = ADDRESS_SHAPE.search(leaf.value)
+    if m is None:
+        return Check("is_a_name", True)
+    return Check("is_a_name", False, f"{leaf.value!r} reads as an address ({m.group(0).strip()!r})")
 
 
 def party_checks(leaves: list[Leaf]) -> list[tuple[list[str], Check]]:

@@ -20,7 +20,7 @@ from docai.verify.confidence import Signals, confidence
 from docai.verify.fields import Leaf, leaves, missing_required
 from docai.verify.grounding import Match, ground
 from docai.verify.pageindex import PageIndex, index_page, normalize
-from docai.verify.sanity import amount_check, date_checks, in_identifier, party_checks
+from docai.verify.sanity import amount_check, date_checks, in_identifier, name_check, party_checks
 from docai.verify.schema_checks import schema_checks
 from docai.verify.status import decide
 
@@ -76,7 +76,11 @@ def verify(
     located = {x.path: _locate(x, extraction.evidence.get(x.path), pages) for x in filled}
     for leaf in filled:
         loc = located[leaf.path]
-        for c in (amount_check(leaf, loc.match, loc.index), agreement_check(leaf, reference)):
+        for c in (
+            amount_check(leaf, loc.match, loc.index),
+            name_check(leaf),
+            agreement_check(leaf, reference),
+        ):
             if c is not None:
                 checks[leaf.path].append(c)
     for paths, check in arithmetic_checks(filled) + party_checks(filled) + date_checks(filled, today):

@@ -38,6 +38,15 @@ IDENTIFIER_LABEL = re.compile(
 )
 """A label that starts an identifier: digits after it up to the next amount label are not amounts."""
 
+ADDRESS_SHAPE = re.compile(
+    r"\d.*\b(street|st|road|rd|avenue|ave|lane|ln|drive|dr|way|boulevard|blvd|jalan|jln|lorong|taman"
+    r"|strasse|straße|str|rue|via|calle|weg|laan|straat|floor|flr|suite|unit|block|blk)\b"
+    r"|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\b\d{5,6}\b\s+[A-Z][a-z]+|\b(p\.?\s?o\.?\s?box)\b"
+    r"|路|街|号|区|市",
+    re.IGNORECASE,
+)
+"""A party name with a house number and a street word, or a postcode before a town, is an address."""
+
 AMOUNT_LABEL = re.compile(
     r"\b(total|subtotal|sub-total|amount|sum|due|balance|price|net|gross|paid|cash|change|rounding)\b"
     r"|(vat|gst|tax|tva|mwst|sst)\s*(\(|\d|%|:|$|amount|total)|合计|金额|税额|价税",
