@@ -122,7 +122,7 @@ def test_trap_documents_end_review_or_right(tmp_path: Path, name: str, lines: li
 
 def test_a_total_only_in_an_image_region_is_not_ok(tmp_path: Path) -> None:
     lines = [x for x in _header() + _body() if not x[2].startswith("Total")] + _footer()
-    pdf = _pdf(tmp_path / "image_total.pdf", lines + [(330, 376, "Total", 10)], image="4,386.60")
+    pdf = _pdf(tmp_path / "image_total.pdf", [*lines, (330, 376, "Total", 10)], image="4,386.60")
     result = _extract(pdf)
     _never_wrong_and_ok(result, TRUTH)
     assert result.status != "ok"
