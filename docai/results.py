@@ -136,6 +136,34 @@ class Extraction:
         )
 
 
+VERIFICATION_KEY = "verification"
+
+
+def notes_with_verification(extraction: Extraction) -> list[Any]:
+    """The notes to store: the text notes, then one object holding `fields` and `review` (kept in the
+    notes column until the results table has columns of their own)."""
+    notes: list[Any] = list(extraction.notes)
+    if extraction.fields or extraction.review:
+        fields = {k: v.to_dict() for k, v in extraction.fields.items()}
+        notes.append({VERIFICATION_KEY: {"fields": fields, "review": list(extraction.review)}})
+    return notes
+
+
+def split_stored_notes(stored: list[Any]) -> tuple[list[str], dict[str, FieldReport], list[str]]:
+    """(text notes, fields, review) from a stored notes list (see `notes_with_verification`)."""
+    notes: list[str] = []
+    fields: dict[str, FieldReport] = {}
+    review: list[str] = []
+    for item in stored or []:
+        if isinstance(item, dict) and VERIFICATION_KEY in item:
+            v = item[VERIFICATION_KEY] or {}
+            fields = {k: FieldReport.from_dict(d) for k, d in (v.get("fields") or {}).items()}
+            review = list(v.get("review") or [])
+        else:
+            notes.append(item)
+    return notes, fields, review
+
+
 @dataclass
 class Citation:
     """A page (and where known a box) that supports an answer."""

@@ -375,3 +375,46 @@ def kleister_counts(pred: dict[str, Any], truth: dict[str, Any]) -> Counts:
 def normalized(value: Any, kind: str | None = None) -> Any:
     """Public alias of the comparison form, for reports."""
     return normalize_value(value, kind)
+
+
+def reliability(pairs: Iterable[tuple[float, bool]], bins: int = 10) -> list[dict[str, Any]]:
+    """Confidence buckets of width 1/bins against observed accuracy: one row per non-empty bucket."""
+    rows: dict[int, list[tuple[float, bool]]] = {}
+    for conf, right in pairs:
+        b = min(bins - 1, max(0, int(conf * bins)))
+        rows.setdefault(b, []).append((conf, right))
+    out = []
+    for b in sorted(rows):
+        items = rows[b]
+        out.append(
+            {
+                "bucket": f"{b / bins:.1f}-{(b + 1) / bins:.1f}",
+                "fields": len(items),
+                "mean_confidence": round(sum(c for c, _ in items) / len(items), 4),
+                "accuracy": round(sum(1 for _, r in items if r) / len(items), 4),
+            }
+        )
+    return out
+
+
+def expected_calibration_error(pairs: Iterable[tuple[float, bool]], bins: int = 10) -> float | None:
+    """ECE: the bucket-size-weighted mean gap between confidence and accuracy (None with no fields)."""
+    table = reliability(list(pairs), bins)
+    n = sum(r["fields"] for r in table)
+    if not n:
+        return None
+    return round(sum(r["fields"] * abs(r["mean_confidence"] - r["accuracy"]) for r in table) / n, 4)
+
+
+def ok_precision(docs: Iterable[tuple[str, bool]]) -> dict[str, Any]:
+    """Of (status, every field right) per document: precision of `ok`, coverage (share `ok`), counts."""
+    rows = list(docs)
+    ok = [right for status, right in rows if status == "ok"]
+    return {
+        "documents": len(rows),
+        "ok": len(ok),
+        "ok_right": sum(ok),
+        "precision_of_ok": round(sum(ok) / len(ok), 4) if ok else None,
+        "coverage": round(len(ok) / len(rows), 4) if rows else None,
+        "statuses": {s: sum(1 for x, _ in rows if x == s) for s in sorted({x for x, _ in rows})},
+    }

@@ -20,12 +20,17 @@ from docai.evals.metrics import (
     FieldScores,
     anls,
     compare_fields,
+    expected_calibration_error,
     hit_at_k,
     kleister_counts,
     numeric_match,
+    ok_precision,
+    reliability,
 )
 from docai.evals.normalize import is_empty
 from docai.options import Options
+from docai.verify import check_extraction, remember_pages
+from docai.verify.confidence import features
 
 _log = logging.getLogger(__name__)
 
@@ -67,17 +72,39 @@ def _wrong_fields(pred: dict[str, Any], truth: dict[str, Any], scores: FieldScor
     ]
 
 
+def _top(path: str) -> str:
+    return path.split(".")[0].split("[")[0]
+
+
+def key_confidence(fields: dict[str, Any]) -> dict[str, float]:
+    """Each top-level field's confidence: the least of its filled leaves'."""
+    out: dict[str, float] = {}
+    for path, rep in fields.items():
+        if rep.confidence is not None:
+            top = _top(path)
+            out[top] = min(out.get(top, 1.0), rep.confidence)
+    return out
+
+
 def _extract_one(engine: Any, item: DocTruth, ds: Dataset, options: Options) -> dict[str, Any]:
     schema = item.schema or ds.schema or {"type": "object", "properties": {}}
     rec: dict[str, Any] = {"doc": item.id or item.doc.name, "truth": item.fields}
     start = time.perf_counter()
     pages = 0
+    trace: dict[str, Any] = {}
     try:
         with _load(item.doc, options) as doc:
             pages = len(doc.page_numbers)
+            remember_pages(doc)
             extraction = engine.extract(doc, schema)
+            started_verify = time.perf_counter()
+            extraction = check_extraction(extraction, doc, schema, options, trace=trace)
+            rec["verify_seconds"] = round(time.perf_counter() - started_verify, 4)
         rec.update(status=extraction.status, prediction=extraction.data, error=None)
         rec["evidence_pages"] = {k: v.page_no for k, v in extraction.evidence.items()}
+        rec["review"] = list(extraction.review)
+        rec["confidence"] = key_confidence(extraction.fields)
+        rec["signals"] = {k: features(s) | {"top": _top(k)} for k, s in trace.items()}
     except (EngineUnavailable, KeyboardInterrupt):
         raise
     except DocaiError as e:
@@ -97,6 +124,7 @@ def run_extraction(
 ) -> dict[str, Any]:
     """Extract every document of `ds` and score fields; failures count every truth value as missed."""
     per_doc: list[dict[str, Any]] = []
+    calibration_pairs: list[tuple[float, bool]] = []
     field_counts: dict[str, Counts] = {}
     exact_hits: dict[str, list[bool]] = {}
     evidence_hits: dict[str, list[bool]] = {}
@@ -129,6 +157,7 @@ def run_extraction(
             }
             for k, ok in rec["evidence_page_ok"].items():
                 evidence_hits.setdefault(k, []).append(ok)
+        _label_confidence(rec, scores, calibration_pairs)
         rec["f1"] = round(doc_total.f1, 4)
         rec["counts"] = doc_total.to_dict()
         rec["wrong"] = _wrong_fields(pred, item.fields, scores)
@@ -159,6 +188,7 @@ def run_extraction(
     )
     return {
         "documents": len(per_doc),
+        "verification": _verification_summary(per_doc, calibration_pairs),
         "pages": pages,
         "seconds": round(seconds, 3),
         "seconds_per_page": round(seconds / pages, 4) if pages else None,
@@ -167,6 +197,26 @@ def run_extraction(
         "overall": summary,
         "per_document": per_doc,
     }
+
+
+def _label_confidence(rec: dict[str, Any], scores: FieldScores, pairs: list[tuple[float, bool]]) -> None:
+    """Mark each filled field's confidence with whether it was right (scored fields only)."""
+    rec["field_right"] = {k: scores.exact[k] for k in rec.get("confidence") or {} if k in scores.exact}
+    for key, right in rec["field_right"].items():
+        pairs.append((rec["confidence"][key], right))
+    for sig in (rec.get("signals") or {}).values():
+        sig["right"] = scores.exact.get(sig["top"])
+
+
+def _verification_summary(per_doc: list[dict[str, Any]], pairs: list[tuple[float, bool]]) -> dict[str, Any]:
+    """Precision of `ok` (ok files with every field right), coverage, reliability table and ECE."""
+    out = ok_precision((r["status"], not r["wrong"] and r["status"] != "failed") for r in per_doc)
+    out["reliability"] = reliability(pairs)
+    out["ece"] = expected_calibration_error(pairs)
+    out["fields_scored"] = len(pairs)
+    times = [r["verify_seconds"] for r in per_doc if "verify_seconds" in r]
+    out["verify_seconds"] = round(sum(times), 3)
+    return out
 
 
 def _ask_one(engine: Any, q: Question, options: Options, cache: _MemoryCache) -> dict[str, Any]:
