@@ -4,16 +4,22 @@ The `text` engine needs sentence vectors for short labels and passages. Loading 
 for that costs seconds per process; this reads the same safetensors weights with NumPy and the
 `tokenizers` library and computes the same vectors (mean pooling over the attention mask, then L2
 normalisation), so a cold `docai extract` stays fast and the `text` engine never imports torch.
+
+The weights are memory-mapped, not read: a process pays only for the pages it touches (most of the
+47 MB word-embedding table never is), and processes share them through the page cache.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import mmap
+import struct
 from pathlib import Path
 
 import numpy as np
 
+_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32}
 _ERF_P = 0.3275911
 _ERF_A = (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
 
@@ -37,11 +43,30 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
     return (x - mean) / np.sqrt(var + eps) * weight + bias
 
 
+def map_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """Read-only arrays over a safetensors file's memory map (the format: an 8-byte little-endian
+    header length, a JSON header of name -> dtype, shape, data_offsets, then the raw tensors)."""
+    with open(path, "rb") as f:
+        buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    (header_len,) = struct.unpack("<Q", buf[:8])
+    header = json.loads(buf[8 : 8 + header_len])
+    base = 8 + header_len
+    out: dict[str, np.ndarray] = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = np.dtype(_DTYPES[info["dtype"]])
+        begin, end = info["data_offsets"]
+        count = (end - begin) // dtype.itemsize
+        array = np.frombuffer(buf, dtype=dtype, count=count, offset=base + begin).reshape(info["shape"])
+        out[name] = array if (base + begin) % dtype.itemsize == 0 else array.copy()
+    return out
+
+
 class MiniLM:
     """BERT encoder weights in NumPy; `encode` gives L2-normalised mean-pooled sentence vectors."""
 
     def __init__(self, folder: Path, max_tokens: int = 128) -> None:
-        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
         config = json.loads((folder / "config.json").read_text())
@@ -50,7 +75,7 @@ class MiniLM:
         self.heads = int(config["num_attention_heads"])
         self.layers = int(config["num_hidden_layers"])
         self.eps = float(config.get("layer_norm_eps", 1e-12))
-        self.w = load_file(str(folder / "model.safetensors"))
+        self.w = map_safetensors(folder / "model.safetensors")
         self.dim = int(config["hidden_size"])
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=max_tokens)
