@@ -55,24 +55,45 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
     return (x - mean) / np.sqrt(var + eps) * weight + bias
 
 
-def map_safetensors(path: Path) -> dict[str, np.ndarray]:
+class MappedWeights:
     """Read-only arrays over a safetensors file's memory map (the format: an 8-byte little-endian
-    header length, a JSON header of name -> dtype, shape, data_offsets, then the raw tensors)."""
-    with open(path, "rb") as f:
-        buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    (header_len,) = struct.unpack("<Q", buf[:8])
-    header = json.loads(buf[8 : 8 + header_len])
-    base = 8 + header_len
-    out: dict[str, np.ndarray] = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        dtype = np.dtype(_DTYPES[info["dtype"]])
-        begin, end = info["data_offsets"]
-        count = (end - begin) // dtype.itemsize
-        array = np.frombuffer(buf, dtype=dtype, count=count, offset=base + begin).reshape(info["shape"])
-        out[name] = array if (base + begin) % dtype.itemsize == 0 else array.copy()
-    return out
+    header length, a JSON header of name -> dtype, shape, data_offsets, then the raw tensors).
+
+    `release(prefix)` hands the pages of the tensors under `prefix` back to the page cache: the
+    forward pass releases each layer once done with it, so the process holds about one layer's
+    weights (7 MB) instead of all of them (43 MB); the next pass maps them again from the cache."""
+
+    def __init__(self, path: Path) -> None:
+        with open(path, "rb") as f:
+            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        (header_len,) = struct.unpack("<Q", self._map[:8])
+        header = json.loads(self._map[8 : 8 + header_len])
+        base = 8 + header_len
+        self.arrays: dict[str, np.ndarray] = {}
+        self._spans: dict[str, tuple[int, int]] = {}
+        for name, info in header.items():
+            if name == "__metadata__":
+                continue
+            dtype = np.dtype(_DTYPES[info["dtype"]])
+            begin, end = info["data_offsets"]
+            count = (end - begin) // dtype.itemsize
+            array = np.frombuffer(self._map, dtype=dtype, count=count, offset=base + begin)
+            aligned = (base + begin) % dtype.itemsize == 0
+            self.arrays[name] = (
+                array.reshape(info["shape"]) if aligned else array.reshape(info["shape"]).copy()
+            )
+            self._spans[name] = (base + begin, base + end)
+
+    def release(self, prefix: str) -> None:
+        if not hasattr(self._map, "madvise") or not hasattr(mmap, "MADV_DONTNEED"):
+            return
+        spans = [span for name, span in self._spans.items() if name.startswith(prefix)]
+        if not spans:
+            return
+        page = mmap.PAGESIZE
+        start = min(s for s, _ in spans) // page * page
+        end = min(-(-max(e for _, e in spans) // page) * page, len(self._map))
+        self._map.madvise(mmap.MADV_DONTNEED, start, end - start)
 
 
 class MiniLM:
@@ -87,7 +108,8 @@ class MiniLM:
         self.heads = int(config["num_attention_heads"])
         self.layers = int(config["num_hidden_layers"])
         self.eps = float(config.get("layer_norm_eps", 1e-12))
-        self.w = map_safetensors(folder / "model.safetensors")
+        self._weights = MappedWeights(folder / "model.safetensors")
+        self.w = self._weights.arrays
         self.dim = int(config["hidden_size"])
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=max_tokens)
@@ -140,6 +162,7 @@ class MiniLM:
             x = _layer_norm(
                 out + x, w[f"{p}.output.LayerNorm.weight"], w[f"{p}.output.LayerNorm.bias"], self.eps
             )
+            self._weights.release(f"{p}.")
         return x
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
