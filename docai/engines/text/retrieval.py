@@ -27,7 +27,7 @@ from docai.options import Options
 
 _log = logging.getLogger(__name__)
 
-INDEX_VERSION = 5  # 5: quarters and halves (Q3, H1) are one term
+INDEX_VERSION = 6  # 5: quarters and halves (Q3, H1) are one term; 6: quarter column headers, more unit lines
 K1, B = 1.2, 0.75
 # Weights of the normalised signals in the fused passage score.
 W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 1.0, 0.6
@@ -286,7 +286,17 @@ def serialize_index(ix: DocIndex) -> bytes:
         "passage_vocab": list(ix.passage_terms.vocab),
         "page_vocab": list(ix.page_terms.vocab),
         "passages": [
-            [p.page_no, p.text, list(p.bbox), p.kind, p.context, [list(c) for c in p.columns], p.unit]
+            [
+                p.page_no,
+                p.text,
+                list(p.bbox),
+                p.kind,
+                p.context,
+                [list(c) for c in p.columns],
+                p.unit,
+                [list(c) for c in p.periods],
+                p.currency,
+            ]
             for p in ix.passages
         ],
     }
@@ -320,7 +330,7 @@ def deserialize_index(blob: bytes) -> DocIndex:
     all_boxes = list(map(tuple, arrays["word_boxes"].tolist()))
     offsets = np.concatenate([[0], np.cumsum(arrays["word_counts"])])
     passages = []
-    for i, (page_no, text, bbox, kind, context, columns, unit) in enumerate(header["passages"]):
+    for i, (page_no, text, bbox, kind, context, columns, unit, *rest) in enumerate(header["passages"]):
         word_boxes = all_boxes[offsets[i] : offsets[i + 1]]
         passages.append(
             Passage(
@@ -334,6 +344,8 @@ def deserialize_index(blob: bytes) -> DocIndex:
                 context=context,
                 columns=[(int(y), float(x)) for y, x in columns],
                 unit=unit,
+                periods=[(str(q), float(x)) for q, x in (rest[0] if rest else [])],
+                currency=rest[1] if len(rest) > 1 else None,
             )
         )
 
