@@ -32,8 +32,10 @@ from docai.engines.text.qa_values import span_bbox
 from docai.engines.text.retrieval import (
     DocIndex,
     Hit,
+    expansion_groups,
     load_or_build_index,
     passage_index_text,
+    question_terms,
     search,
     tokenize,
 )
@@ -70,12 +72,30 @@ def rank_pages(hits: list[Hit]) -> list[tuple[Hit, float]]:
 
 
 def coverage(hits: list[Hit], indexes: list[DocIndex]) -> tuple[float, float]:
-    """(share of the question's terms anywhere in the corpus, share on the best page)."""
+    """(share of the question's own terms anywhere in the corpus, share on the best page), idf-weighted.
+
+    Expansion terms are not asked for: they only stand in for the term they expand, which counts as
+    present where at least half of its expansion is ("capex" on a page that says "purchases of property
+    and equipment").
+    """
     if not hits:
         return 0.0, 0.0
-    terms = hits[0].terms
+    question = hits[0].question
+    own_weights = question_terms(question) if question else {}
+    terms = {t: w for t, w in hits[0].terms.items() if own_weights.get(t, 1.0) >= 1.0}
+    groups = expansion_groups(question) if question else {}
     total = sum(terms.values()) or 1.0
-    corpus = sum(w for t, w in terms.items() if any(ix.passage_terms.df(t) for ix in indexes)) / total
+
+    def covered(term: str, has: Callable[[str], bool]) -> bool:
+        if has(term):
+            return True
+        alt = groups.get(term)
+        return bool(alt) and sum(has(t) for t in alt) >= 0.5 * len(alt)
+
+    def in_corpus(t: str) -> bool:
+        return any(ix.passage_terms.df(t) for ix in indexes)
+
+    corpus = sum(w for t, w in terms.items() if covered(t, in_corpus)) / total
     best = rank_pages(hits)[0][0].passage
     present: set[str] = set()
     for ix in indexes:
@@ -83,7 +103,7 @@ def coverage(hits: list[Hit], indexes: list[DocIndex]) -> tuple[float, float]:
             for p in ix.passages:
                 if p.page_no == best.page_no:
                     present.update(tokenize(passage_index_text(p)))
-    page = sum(w for t, w in terms.items() if t in present) / total
+    page = sum(w for t, w in terms.items() if covered(t, present.__contains__)) / total
     return corpus, page
 
 

@@ -420,6 +420,7 @@ class Hit:
     coverage: float
     page_score: float = 0.0
     terms: dict[str, float] = field(default_factory=dict)
+    question: str = ""
 
 
 def question_terms(question: str) -> dict[str, float]:
@@ -433,6 +434,18 @@ def question_terms(question: str) -> dict[str, float]:
     return weights
 
 
+def expansion_groups(question: str) -> dict[str, set[str]]:
+    """Each own question term that an expansion stands in for -> the expansion's terms ("capex" ->
+    {"capital", "expenditur", "purchas", ...}): a document that says it the long way covers the term."""
+    low = question.lower()
+    out: dict[str, set[str]] = {}
+    for short, long in EXPANSIONS.items():
+        if short in low:
+            for t in tokenize(short):
+                out.setdefault(t, set()).update(tokenize(long))
+    return out
+
+
 def query_terms(question: str, indexes: list[DocIndex]) -> dict[str, float]:
     """Question terms weighted by their BM25 idf over the whole corpus (absent terms count as if seen once,
     so that one odd word does not outweigh the rest of a question)."""
@@ -444,6 +457,16 @@ def query_terms(question: str, indexes: list[DocIndex]) -> dict[str, float]:
             continue  # a character pair across two words of the question, not a word of it
         df = max(1, df)
         out[term] = weight * float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+    # an expansion term weighs at most half the term it stands in for: "revenue" expanded to "net sales"
+    # must not let a "Net income" row outrank the "Revenue" row because "net" is the rarer word
+    own = {t for t, w in question_terms(question).items() if w >= 1.0}
+    caps: dict[str, float] = {}
+    for source, expanded in expansion_groups(question).items():
+        for t in expanded - own:
+            caps[t] = max(caps.get(t, 0.0), 0.5 * out.get(source, 0.0))
+    for t, cap in caps.items():
+        if t in out:
+            out[t] = min(out[t], cap)
     return out
 
 
@@ -497,6 +520,7 @@ def search(indexes: list[DocIndex], question: str, embedder: Embedder | None, to
                 coverage=coverage,
                 page_score=float(page_bm25[i]),
                 terms=terms,
+                question=question,
             )
         )
     return hits
