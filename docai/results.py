@@ -206,10 +206,13 @@ class Answer:
     model: str | None = None
     notes: list[str] = field(default_factory=list)
     usage: dict[str, int] | None = None
+    also_retrieved: list[Citation] = field(default_factory=list)
+    """Passages retrieval ranked high that do not hold the answer: shown apart, never as support."""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["citations"] = [c.to_dict() for c in self.citations]
+        d["also_retrieved"] = [c.to_dict() for c in self.also_retrieved]
         return d
 
     @classmethod
@@ -226,4 +229,5 @@ class Answer:
             model=d.get("model"),
             notes=list(d.get("notes") or []),
             usage=d.get("usage"),
+            also_retrieved=[Citation.from_dict(c) for c in d.get("also_retrieved") or []],
         )

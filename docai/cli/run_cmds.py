@@ -173,6 +173,12 @@ def ask(
             where = f"{Path(c.document).name} " if c.document and len(files) > 1 else ""
             snippet = " ".join(c.text.split())[:100]
             sys.stdout.write(f"  [{where}p. {c.page_no}] {snippet}\n")
+        if a.also_retrieved:
+            shown = ", ".join(
+                (f"{Path(c.document).name} " if c.document and len(files) > 1 else "") + f"p. {c.page_no}"
+                for c in a.also_retrieved
+            )
+            sys.stdout.write(f"  also retrieved (not cited): {shown}\n")
     return exit_codes.for_answer(result.answer.found)
 
 
