@@ -42,6 +42,7 @@ ProgressFn = Callable[[ProgressEvent], None]
 CLAIMED = "claimed"
 """Status of a `deferred` result: another live process is working on this document now."""
 CLAIM_POLL_S = 0.5
+HELD, DONE = "held", "done"  # docai.storage.claims' answers (storage is imported lazily)
 
 
 @dataclass(frozen=True)
@@ -231,8 +232,10 @@ class Service:
                 hit = self._cached(job, include_failed, started)
                 if hit is not None:
                     return hit
-            outcome = self._claim_and_run(job, engine, index, total, progress, started)
-            if outcome is not None:
+            outcome = self._claim_and_run(job, engine, index, total, progress, started, include_failed)
+            if outcome == DONE:
+                continue  # another process finished it a moment ago: its result is in the cache now
+            if isinstance(outcome, FileResult):
                 return outcome
             if defer_claimed:
                 return FileResult(name, sha, None, CLAIMED, None, {}, options.engine, options.model, 0.0)
@@ -262,8 +265,10 @@ class Service:
         total: int,
         progress: ProgressFn | None,
         started: float,
-    ) -> FileResult | None:
-        """Load, claim and run; None when another live process holds the claim (nothing was done)."""
+        include_failed: bool,
+    ) -> FileResult | str:
+        """Load, claim and run; HELD when another live process holds the claim, DONE when it finished
+        the same job since the cache was looked up (nothing was done either way)."""
         o, name = job.options, str(job.path)
         try:
             document: Document | None = load_document(job.path, _ingest_options(o), sha256=job.sha)
@@ -278,9 +283,9 @@ class Service:
             else:
                 size, mime = _size_and_mime(job.path)
                 doc_id = self.db.upsert_document(job.sha, job.path.name, size, mime, None)
-            run_id = self._claim(job, doc_id)
-            if run_id is None:
-                return None
+            run_id = self._claim(job, doc_id, include_failed)
+            if isinstance(run_id, str):
+                return run_id
             if load_error is not None or document is None:
                 elapsed = time.perf_counter() - started
                 message = str(load_error)
@@ -295,11 +300,14 @@ class Service:
             if document is not None:
                 document.close()
 
-    def _claim(self, job: _Job, doc_id: int) -> int | None:
+    def _claim(self, job: _Job, doc_id: int, include_failed: bool) -> int | str:
         o = job.options
         key = claim_key(job.sha, job.resolved.hash, o.engine, o.model, job.key)
-        run_id = self.db.claim_run(key, doc_id, job.schema_id, o.engine, o.model, o.result_key(), job.key)
-        if run_id is not None and self._lease is None:
+        run_id = self.db.claim_run(
+            key, doc_id, job.schema_id, o.engine, o.model, o.result_key(), job.key,
+            unless_done=not o.force, include_failed=include_failed,
+        )  # fmt: skip
+        if isinstance(run_id, int) and self._lease is None:
             from docai.storage.claims import LeaseKeeper
 
             self._lease = LeaseKeeper(self.db)
