@@ -93,7 +93,8 @@ def evaluate(rep: dict[str, Any], w: dict[str, float], threshold: float, develop
         for key, right in (doc.get("field_right") or {}).items():
             if key in key_conf:
                 pairs.append((key_conf[key], right))
-        statuses.append((_status(doc, key_conf, threshold), not doc["wrong"] and doc["status"] != "failed"))
+        right = bool(doc.get("filled_right")) and doc["status"] != "failed"
+        statuses.append((_status(doc, key_conf, threshold), right))
     out = ok_precision(statuses)
     out["ece"] = expected_calibration_error(pairs)
     out["fields"] = len(pairs)
