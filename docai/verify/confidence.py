@@ -17,6 +17,7 @@ FEATURES: tuple[str, ...] = (
     "quality",
     "ocr",
     "ocr_doubt",
+    "ocr_worst",
     "failed",
     "sum_ok",
     "agree",
@@ -27,6 +28,8 @@ FEATURES: tuple[str, ...] = (
     "date",
     "short_string",
     "long_string",
+    "party",
+    "address",
     "ambiguous",
     "elsewhere",
     "logprob",
@@ -42,6 +45,8 @@ class Signals:
     quality: float = 0.0
     ocr: bool = False
     ocr_conf: float = 1.0
+    ocr_min: float = 1.0  # the least confident matched word
+    role: str = ""  # party (an issuer's or recipient's name), address, or empty
     failed: int = 0
     sum_ok: bool = False
     agree: int = 0  # +1 agrees with the reference reading, -1 disagrees, 0 none
@@ -59,6 +64,7 @@ def features(s: Signals) -> dict[str, float]:
         "quality": s.quality if s.grounded else 0.0,
         "ocr": 1.0 if s.ocr else 0.0,
         "ocr_doubt": (1.0 - s.ocr_conf) if s.ocr and s.grounded else 0.0,
+        "ocr_worst": (1.0 - s.ocr_min) if s.ocr and s.grounded else 0.0,
         "failed": float(min(s.failed, 2)),
         "sum_ok": 1.0 if s.sum_ok else 0.0,
         "agree": 1.0 if s.agree > 0 else 0.0,
@@ -69,6 +75,8 @@ def features(s: Signals) -> dict[str, float]:
         "date": 1.0 if s.kind == "date" else 0.0,
         "short_string": 1.0 if s.kind == "string" and s.length <= 12 else 0.0,
         "long_string": min(s.length, 120) / 40.0 if s.kind == "string" and s.length > 12 else 0.0,
+        "party": 1.0 if s.role == "party" else 0.0,
+        "address": 1.0 if s.role == "address" else 0.0,
         "ambiguous": 1.0 if s.matches >= 3 else 0.0,
         "elsewhere": 1.0 if s.elsewhere else 0.0,
         "logprob": (s.logprob - 0.5) if s.logprob is not None else 0.0,

@@ -25,6 +25,7 @@ class Match:
     quality: float
     ocr_conf: float
     source: str
+    ocr_min: float = 1.0
 
 
 def ground(leaf: Leaf, index: PageIndex, near: BBox | None = None) -> list[Match]:
@@ -55,6 +56,7 @@ def _match(index: PageIndex, spans: list[Span], quality: float) -> Match:
         quality,
         min(index.ocr_conf(s) for s in spans),
         index.source,
+        min((w.conf for s in spans for w in index.words_of(s) if w.conf is not None), default=1.0),
     )
 
 

@@ -10,7 +10,13 @@ from docai.verify.fields import Leaf
 from docai.verify.grounding import Match
 from docai.verify.pageindex import PageIndex, normalize
 from docai.verify.roles import role_of
-from docai.verify.vocab import ADDRESS_SHAPE, AMOUNT_LABEL, IDENTIFIER_LABEL
+from docai.verify.vocab import (
+    ADDRESS_SHAPE,
+    AMOUNT_LABEL,
+    DOCUMENT_TITLE,
+    IDENTIFIER_LABEL,
+    RECIPIENT_LABEL,
+)
 
 _AMOUNT_ROLES = {"total", "subtotal", "tax", "quantity", "unit_price", "line_amount"}
 _DIGITS = re.compile(r"^[A-Z]{0,3}\d+$")
@@ -59,10 +65,28 @@ def name_check(leaf: Leaf) -> Check | None:
     """`is_a_name` for the issuer's and the recipient's names: an address is not a party's name."""
     if role_of(leaf) not in ("issuer", "recipient") or not isinstance(leaf.value, str):
         return None
+    if DOCUMENT_TITLE.match(leaf.value):
+        return Check("is_a_name", False, f"{leaf.value!r} is the document's title, not a name")
     m = ADDRESS_SHAPE.search(leaf.value)
     if m is None:
         return Check("is_a_name", True)
     return Check("is_a_name", False, f"{leaf.value!r} reads as an address ({m.group(0).strip()!r})")
+
+
+def issuer_place_check(leaf: Leaf, match: Match | None, index: PageIndex | None) -> Check | None:
+    """`not_the_recipient`: an issuer's name printed right after a 'Bill to' / 'Customer' label is the
+    recipient's. Looks at the match's line (before it) and the two lines above."""
+    if match is None or index is None or role_of(leaf) != "issuer":
+        return None
+    span = match.spans[0]
+    before = " ".join(w.text for w in index.lines[span.line][: span.start])
+    above = [" ".join(w.text for w in index.lines[li]) for li in range(max(0, span.line - 2), span.line)]
+    for text in [before, *reversed(above)]:
+        m = RECIPIENT_LABEL.search(text)
+        if m:
+            why = f"{leaf.value!r} follows {m.group(0)!r}: it names the recipient"
+            return Check("not_the_recipient", False, why)
+    return Check("not_the_recipient", True)
 
 
 def party_checks(leaves: list[Leaf]) -> list[tuple[list[str], Check]]:

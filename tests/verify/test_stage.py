@@ -119,6 +119,12 @@ def test_line_arithmetic_party_and_date_checks() -> None:
     assert ex.status == "review"
 
 
+def test_an_issuer_read_from_the_bill_to_block_is_not_the_recipient() -> None:
+    ex = _run(_good() | {"vendor": "Contoso Pharmacy", "customer": None}, min_confidence=0.0)
+    assert "not_the_recipient" in _failed(ex)["vendor"]
+    assert any("Bill to" in r for r in ex.review)
+
+
 def test_schema_constraints_are_checks() -> None:
     ex = _run(_good() | {"tax": -20.0, "status": "maybe"}, min_confidence=0.0)
     failed = _failed(ex)
