@@ -18,6 +18,7 @@ FEATURES: tuple[str, ...] = (
     "ocr",
     "ocr_doubt",
     "ocr_worst",
+    "ocr_clean",
     "failed",
     "sum_ok",
     "agree",
@@ -65,6 +66,7 @@ def features(s: Signals) -> dict[str, float]:
         "ocr": 1.0 if s.ocr else 0.0,
         "ocr_doubt": (1.0 - s.ocr_conf) if s.ocr and s.grounded else 0.0,
         "ocr_worst": (1.0 - s.ocr_min) if s.ocr and s.grounded else 0.0,
+        "ocr_clean": 1.0 if s.ocr and s.grounded and s.ocr_min >= 0.85 else 0.0,
         "failed": float(min(s.failed, 2)),
         "sum_ok": 1.0 if s.sum_ok else 0.0,
         "agree": 1.0 if s.agree > 0 else 0.0,
@@ -93,4 +95,6 @@ def confidence(s: Signals, weights: dict[str, float] | None = None) -> float:
         w = calibration.WEIGHTS
     z = sum(w.get(name, 0.0) * value for name, value in features(s).items())
     p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    if s.grounded is False and s.engine_conf is None:
+        p = min(p, calibration.UNGROUNDED_WITHOUT_ENGINE_SCORE)
     return round(p, 3)

@@ -24,10 +24,12 @@ from docai.verify.roles import path_words, role_of
 from docai.verify.sanity import (
     amount_check,
     date_checks,
+    identifier_check,
     in_identifier,
     issuer_place_check,
     name_check,
     party_checks,
+    tax_rate_check,
 )
 from docai.verify.schema_checks import schema_checks
 from docai.verify.status import decide
@@ -87,12 +89,14 @@ def verify(
         for c in (
             amount_check(leaf, loc.match, loc.index),
             name_check(leaf),
+            identifier_check(leaf),
             issuer_place_check(leaf, loc.match, loc.index),
             agreement_check(leaf, reference),
         ):
             if c is not None:
                 checks[leaf.path].append(c)
-    for paths, check in arithmetic_checks(filled) + party_checks(filled) + date_checks(filled, today):
+    doc_checks = arithmetic_checks(filled) + party_checks(filled) + date_checks(filled, today)
+    for paths, check in doc_checks + tax_rate_check(filled):
         for p in paths:
             checks.setdefault(p, []).append(check)
     reports: dict[str, FieldReport] = {}
