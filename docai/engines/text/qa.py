@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from docai.document import Document, Page
 from docai.engines.base import BlobCache
 from docai.engines.text import embeddings as emb
+from docai.engines.text.index_embeddings import save_grown
 from docai.engines.text.matching import SemanticMatcher
 from docai.engines.text.passages import Passage
 from docai.engines.text.qa_fields import answer_field
@@ -276,11 +277,12 @@ def answer_question(
         ix, built = load_or_build_index(doc, options, cache, embedder)
         if built:
             notes.append(f"indexed {doc.name}: {ix.page_count} pages, {len(ix.passages)} passages")
-        if embedder is not None and ix.embeddings is None and ix.passages:
-            notes.append(f"{doc.name}: too many passages to embed ({len(ix.passages)}): BM25 only for it")
+        if embedder is not None and ix.embedded is not None:
+            notes.append(f"{doc.name}: {len(ix.passages)} passages: embedded BM25's candidates only")
         indexes.append(ix)
     started = time.perf_counter()
     hits = search(indexes, question, embedder)
+    save_grown(indexes, cache)  # vectors made for this question are kept for the next
     kind = classify_question(question)
     _log.debug("question kind %s, %d hits in %.3f s", kind, len(hits), time.perf_counter() - started)
     answer = Answer(question=question, text=NOT_FOUND, found=False, engine="text", notes=notes)

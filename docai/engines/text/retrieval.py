@@ -21,18 +21,18 @@ import numpy as np
 from docai.document import Document
 from docai.engines.base import BlobCache
 from docai.engines.text.embeddings import Embedder
+from docai.engines.text.index_embeddings import EMBED_ALL_MAX_PASSAGES, dense_scores, initial_embeddings
 from docai.engines.text.passages import Passage, document_passages
 from docai.errors import EngineError
 from docai.options import Options
+from docai.progress import ProgressLog
 
 _log = logging.getLogger(__name__)
 
-INDEX_VERSION = 5  # 5: quarters and halves (Q3, H1) are one term
+INDEX_VERSION = 6  # 5: quarters and halves (Q3, H1) are one term; 6: long documents embed candidates
 K1, B = 1.2, 0.75
 # Weights of the normalised signals in the fused passage score.
 W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 1.0, 0.6
-# Embedding runs at about 60 passages/s on 2 free cores; a 500-page filing has about 5,000 passages.
-EMBED_MAX_PASSAGES = 6000
 
 _TOKEN_RE = re.compile(
     r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+|\b[qh][1-4]\b|\d+(?:[.,]\d+)*|[^\W\d_]+",
@@ -204,6 +204,10 @@ class DocIndex:
     embed_model: str | None
     build_s: float = 0.0
     page_count: int = 0
+    embedded: np.ndarray | None = None
+    """Which rows of `embeddings` hold vectors (None: all); long documents fill them per question."""
+    grown: bool = False
+    """Vectors were added since the index was loaded or built (it should go back to the cache)."""
 
 
 def index_key(doc: Document, options: Options, embed_model: str | None) -> str:
@@ -225,7 +229,9 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
     page_tokens: list[list[str]] = []
     page_nos: list[int] = []
     passage_page: list[int] = []
+    progress = ProgressLog(f"reading {doc.name}", len(doc.page_numbers), "pages", every=50)
     for page_passages in _by_page(document_passages(doc)):
+        progress.step()
         page_nos.append(page_passages[0].page_no)
         toks: list[str] = []
         for p in page_passages:
@@ -235,12 +241,9 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
         page_tokens.append(toks)
     passage_terms = Bm25Table.build([tokenize(passage_index_text(p)) for p in passages])
     page_terms = Bm25Table.build(page_tokens)
-    embeddings = None
-    cap = int(options.extra.get("embed_max_passages", EMBED_MAX_PASSAGES))
-    if embedder is not None and passages and len(passages) <= cap:
-        embeddings = embedder.encode([passage_index_text(p) for p in passages]).astype(np.float16)
-    elif embedder is not None and passages:
-        _log.info("%s: %d passages, more than %d to embed: BM25 only", doc.name, len(passages), cap)
+    cap = int(options.extra.get("embed_max_passages", EMBED_ALL_MAX_PASSAGES))
+    texts = [passage_index_text(p) for p in passages] if embedder is not None else []
+    embeddings, embedded = initial_embeddings(texts, embedder, cap, doc.name)
     elapsed = time.perf_counter() - start
     _log.info("indexed %s: %d pages, %d passages in %.1f s", doc.name, len(page_nos), len(passages), elapsed)
     return DocIndex(
@@ -256,6 +259,7 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
         embed_model=embedder.name if embedder else None,
         build_s=elapsed,
         page_count=len(doc.page_numbers),
+        embedded=embedded,
     )
 
 
@@ -302,6 +306,8 @@ def serialize_index(ix: DocIndex) -> bytes:
     }
     if ix.embeddings is not None:
         arrays["embeddings"] = ix.embeddings
+    if ix.embedded is not None:
+        arrays["embedded"] = ix.embedded
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     return buf.getvalue()
@@ -359,6 +365,7 @@ def deserialize_index(blob: bytes) -> DocIndex:
         embed_model=header.get("embed_model"),
         build_s=float(header.get("build_s") or 0.0),
         page_count=int(header.get("page_count") or 0),
+        embedded=arrays.get("embedded"),
     )
 
 
@@ -456,16 +463,13 @@ def search(indexes: list[DocIndex], question: str, embedder: Embedder | None, to
     page_bm25 = np.concatenate(
         [pg[ix.passage_page] for ix, pg in zip(indexes, page_bm25_by_page, strict=True)]
     )
-    dense: np.ndarray | None = None
-    if embedder is not None and all(ix.embeddings is not None for ix in indexes):
-        q = embedder.encode([question])[0]
-        dense = np.concatenate([ix.embeddings.astype(np.float32) @ q for ix in indexes])  # type: ignore[union-attr]
     fused = W_BM25 * _normalized(bm25) + W_PAGE * _normalized(page_bm25)
     heading = statement_pattern(question)
     if heading is not None:
         flat_ctx = [p.context for ix in indexes for p in ix.passages]
         bonus = np.array([1.0 if heading.search(c) else 0.0 for c in flat_ctx], dtype=np.float32)
         fused += W_STATEMENT * bonus
+    dense = dense_scores(indexes, question, fused, embedder)  # long documents: embeds candidates
     if dense is not None:
         fused += W_DENSE * _normalized(dense - float(dense.min()))
     order = np.argsort(-fused, kind="stable")[:top_k]
