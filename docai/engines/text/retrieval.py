@@ -14,7 +14,9 @@ import re
 import threading
 import time
 from collections import Counter, OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, overload
 
 import numpy as np
 
@@ -294,14 +296,14 @@ def serialize_index(ix: DocIndex) -> bytes:
             for p in ix.passages
         ],
     }
-    boxes = [b for p in ix.passages for b in p.word_boxes]
+    boxes = [_box_array(p.word_boxes) for p in ix.passages]
     arrays = {
         **_table_arrays("pt", ix.passage_terms),
         **_table_arrays("pg", ix.page_terms),
         "page_nos": ix.page_nos,
         "passage_page": ix.passage_page,
         "word_counts": np.array([len(p.word_boxes) for p in ix.passages], dtype=np.int32),
-        "word_boxes": np.array(boxes, dtype=np.float32).reshape(-1, 4),
+        "word_boxes": np.concatenate(boxes) if boxes else np.zeros((0, 4), dtype=np.float32),
         "header": np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
     }
     if ix.embeddings is not None:
@@ -311,6 +313,33 @@ def serialize_index(ix: DocIndex) -> bytes:
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     return buf.getvalue()
+
+
+class BoxRows(Sequence[tuple[float, float, float, float]]):
+    """A passage's word boxes over rows of the index's box array, made into tuples only when read:
+    a 500-page filing has some 150,000 of them and a question reads a handful."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[float, float, float, float]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[float, float, float, float]]: ...
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return [tuple(r) for r in self.rows[i].tolist()]
+        x0, y0, x1, y1 = self.rows[i].tolist()
+        return (x0, y0, x1, y1)
+
+
+def _box_array(boxes: Sequence[tuple[float, float, float, float]]) -> np.ndarray:
+    if isinstance(boxes, BoxRows):
+        return boxes.rows
+    return np.array(boxes, dtype=np.float32).reshape(-1, 4)
 
 
 def deserialize_index(blob: bytes) -> DocIndex:
@@ -323,11 +352,11 @@ def deserialize_index(blob: bytes) -> DocIndex:
         raise EngineError(f"the cached QA index cannot be read: {e}") from None
     if header.get("version") != INDEX_VERSION:
         raise EngineError(f"the cached QA index has format {header.get('version')}, not {INDEX_VERSION}")
-    all_boxes = list(map(tuple, arrays["word_boxes"].tolist()))
+    all_boxes = arrays["word_boxes"].reshape(-1, 4)
     offsets = np.concatenate([[0], np.cumsum(arrays["word_counts"])])
     passages = []
     for i, (page_no, text, bbox, kind, context, columns, unit) in enumerate(header["passages"]):
-        word_boxes = all_boxes[offsets[i] : offsets[i + 1]]
+        word_boxes = BoxRows(all_boxes[offsets[i] : offsets[i + 1]])
         passages.append(
             Passage(
                 doc_id=header["doc_id"],
