@@ -14,25 +14,29 @@ import re
 import threading
 import time
 from collections import Counter, OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, overload
 
 import numpy as np
 
 from docai.document import Document
 from docai.engines.base import BlobCache
 from docai.engines.text.embeddings import Embedder
+from docai.engines.text.index_embeddings import EMBED_ALL_MAX_PASSAGES, dense_scores, initial_embeddings
 from docai.engines.text.passages import Passage, document_passages
 from docai.errors import EngineError
 from docai.options import Options
+from docai.progress import ProgressLog
 
 _log = logging.getLogger(__name__)
 
-INDEX_VERSION = 6  # 5: quarters and halves (Q3, H1) are one term; 6: quarter column headers, more unit lines
+# 5: quarters and halves (Q3, H1) are one term; 6: quarter column headers, more unit lines;
+# 7: long documents embed BM25's candidates only
+INDEX_VERSION = 7
 K1, B = 1.2, 0.75
 # Weights of the normalised signals in the fused passage score.
 W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 1.0, 0.6
-# Embedding runs at about 60 passages/s on 2 free cores; a 500-page filing has about 5,000 passages.
-EMBED_MAX_PASSAGES = 6000
 
 _TOKEN_RE = re.compile(
     r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+|\b[qh][1-4]\b|\d+(?:[.,]\d+)*|[^\W\d_]+",
@@ -204,6 +208,10 @@ class DocIndex:
     embed_model: str | None
     build_s: float = 0.0
     page_count: int = 0
+    embedded: np.ndarray | None = None
+    """Which rows of `embeddings` hold vectors (None: all); long documents fill them per question."""
+    grown: bool = False
+    """Vectors were added since the index was loaded or built (it should go back to the cache)."""
 
 
 def index_key(doc: Document, options: Options, embed_model: str | None) -> str:
@@ -225,7 +233,9 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
     page_tokens: list[list[str]] = []
     page_nos: list[int] = []
     passage_page: list[int] = []
+    progress = ProgressLog(f"reading {doc.name}", len(doc.page_numbers), "pages", every=50)
     for page_passages in _by_page(document_passages(doc)):
+        progress.step()
         page_nos.append(page_passages[0].page_no)
         toks: list[str] = []
         for p in page_passages:
@@ -235,12 +245,9 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
         page_tokens.append(toks)
     passage_terms = Bm25Table.build([tokenize(passage_index_text(p)) for p in passages])
     page_terms = Bm25Table.build(page_tokens)
-    embeddings = None
-    cap = int(options.extra.get("embed_max_passages", EMBED_MAX_PASSAGES))
-    if embedder is not None and passages and len(passages) <= cap:
-        embeddings = embedder.encode([passage_index_text(p) for p in passages]).astype(np.float16)
-    elif embedder is not None and passages:
-        _log.info("%s: %d passages, more than %d to embed: BM25 only", doc.name, len(passages), cap)
+    cap = int(options.extra.get("embed_max_passages", EMBED_ALL_MAX_PASSAGES))
+    texts = [passage_index_text(p) for p in passages] if embedder is not None else []
+    embeddings, embedded = initial_embeddings(texts, embedder, cap, doc.name)
     elapsed = time.perf_counter() - start
     _log.info("indexed %s: %d pages, %d passages in %.1f s", doc.name, len(page_nos), len(passages), elapsed)
     return DocIndex(
@@ -256,6 +263,7 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
         embed_model=embedder.name if embedder else None,
         build_s=elapsed,
         page_count=len(doc.page_numbers),
+        embedded=embedded,
     )
 
 
@@ -300,21 +308,50 @@ def serialize_index(ix: DocIndex) -> bytes:
             for p in ix.passages
         ],
     }
-    boxes = [b for p in ix.passages for b in p.word_boxes]
+    boxes = [_box_array(p.word_boxes) for p in ix.passages]
     arrays = {
         **_table_arrays("pt", ix.passage_terms),
         **_table_arrays("pg", ix.page_terms),
         "page_nos": ix.page_nos,
         "passage_page": ix.passage_page,
         "word_counts": np.array([len(p.word_boxes) for p in ix.passages], dtype=np.int32),
-        "word_boxes": np.array(boxes, dtype=np.float32).reshape(-1, 4),
+        "word_boxes": np.concatenate(boxes) if boxes else np.zeros((0, 4), dtype=np.float32),
         "header": np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
     }
     if ix.embeddings is not None:
         arrays["embeddings"] = ix.embeddings
+    if ix.embedded is not None:
+        arrays["embedded"] = ix.embedded
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     return buf.getvalue()
+
+
+class BoxRows(Sequence[tuple[float, float, float, float]]):
+    """A passage's word boxes over rows of the index's box array, made into tuples only when read:
+    a 500-page filing has some 150,000 of them and a question reads a handful."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[float, float, float, float]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[float, float, float, float]]: ...
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return [tuple(r) for r in self.rows[i].tolist()]
+        x0, y0, x1, y1 = self.rows[i].tolist()
+        return (x0, y0, x1, y1)
+
+
+def _box_array(boxes: Sequence[tuple[float, float, float, float]]) -> np.ndarray:
+    if isinstance(boxes, BoxRows):
+        return boxes.rows
+    return np.array(boxes, dtype=np.float32).reshape(-1, 4)
 
 
 def deserialize_index(blob: bytes) -> DocIndex:
@@ -327,11 +364,11 @@ def deserialize_index(blob: bytes) -> DocIndex:
         raise EngineError(f"the cached QA index cannot be read: {e}") from None
     if header.get("version") != INDEX_VERSION:
         raise EngineError(f"the cached QA index has format {header.get('version')}, not {INDEX_VERSION}")
-    all_boxes = list(map(tuple, arrays["word_boxes"].tolist()))
+    all_boxes = arrays["word_boxes"].reshape(-1, 4)
     offsets = np.concatenate([[0], np.cumsum(arrays["word_counts"])])
     passages = []
     for i, (page_no, text, bbox, kind, context, columns, unit, *rest) in enumerate(header["passages"]):
-        word_boxes = all_boxes[offsets[i] : offsets[i + 1]]
+        word_boxes = BoxRows(all_boxes[offsets[i] : offsets[i + 1]])
         passages.append(
             Passage(
                 doc_id=header["doc_id"],
@@ -371,6 +408,7 @@ def deserialize_index(blob: bytes) -> DocIndex:
         embed_model=header.get("embed_model"),
         build_s=float(header.get("build_s") or 0.0),
         page_count=int(header.get("page_count") or 0),
+        embedded=arrays.get("embedded"),
     )
 
 
@@ -491,16 +529,13 @@ def search(indexes: list[DocIndex], question: str, embedder: Embedder | None, to
     page_bm25 = np.concatenate(
         [pg[ix.passage_page] for ix, pg in zip(indexes, page_bm25_by_page, strict=True)]
     )
-    dense: np.ndarray | None = None
-    if embedder is not None and all(ix.embeddings is not None for ix in indexes):
-        q = embedder.encode([question])[0]
-        dense = np.concatenate([ix.embeddings.astype(np.float32) @ q for ix in indexes])  # type: ignore[union-attr]
     fused = W_BM25 * _normalized(bm25) + W_PAGE * _normalized(page_bm25)
     heading = statement_pattern(question)
     if heading is not None:
         flat_ctx = [p.context for ix in indexes for p in ix.passages]
         bonus = np.array([1.0 if heading.search(c) else 0.0 for c in flat_ctx], dtype=np.float32)
         fused += W_STATEMENT * bonus
+    dense = dense_scores(indexes, question, fused, embedder)  # long documents: embeds candidates
     if dense is not None:
         fused += W_DENSE * _normalized(dense - float(dense.min()))
     order = np.argsort(-fused, kind="stable")[:top_k]
