@@ -86,7 +86,7 @@ def _lookup(
 ) -> Candidate | None:
     when = " ".join([*(str(y) for y in years), *(q.upper() for q in periods)])
     query = f"What was {measure}{' in ' + when if when else ''}?"
-    hits = search(indexes, query, embedder)
+    hits = search(indexes, query, embedder, value_years=years)
     c = find_value(hits, QuestionKind("number", years, periods, question))
     if c is None or not _names_measure(c, measure) or not _names_period(c, years, periods):
         return None
