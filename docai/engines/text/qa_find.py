@@ -128,15 +128,16 @@ def _term_positions(terms: dict[str, float], text: str) -> list[tuple[int, int]]
     return [m.span() for m in re.finditer(r"[^\W_]+", text) if any(t in terms for t in tokenize(m.group(0)))]
 
 
-def _period_fit(p: Passage, unit: str, kind: QuestionKind) -> float:
+def _period_fit(p: Passage, unit: str, kind: QuestionKind, about: float) -> float:
     """A bonus for a value read under the year the question asks for: a table column headed by that
-    year is the surest place, a sentence that names the year the next."""
+    year is the surest place, a sentence that names the year the next. Scaled by `about` (how much of
+    the question the row or sentence holds), so a year column does not make an unrelated row an answer."""
     if not kind.years:
         return 0.0
     if p.kind == "table" and any(y in kind.years for y, _ in p.columns):
-        return 0.3
+        return 0.3 * about
     if any(str(y) in unit for y in kind.years):
-        return 0.15
+        return 0.15 * about
     return 0.0
 
 
@@ -173,10 +174,11 @@ def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
             if not found:
                 continue
             pick = _nearest(found, _term_positions(terms, unit))
-            score = _term_overlap(terms, unit) / total + 0.2 * context_overlap + 0.3 * hit.score / top
+            about = _term_overlap(terms, unit) / total
+            score = about + 0.2 * context_overlap + 0.3 * hit.score / top
             if p.kind == "table":
                 score += 0.3 * _label_precision(terms, unit[: pick[0]])
-            score += _period_fit(p, unit, kind)
+            score += _period_fit(p, unit, kind, about)
             score -= 0.02 * rank
             if best is None or score > best.score:
                 s_, e_, text = pick
