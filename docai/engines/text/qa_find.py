@@ -177,7 +177,9 @@ def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
             about = _term_overlap(terms, unit) / total
             score = about + 0.2 * context_overlap + 0.3 * hit.score / top
             if p.kind == "table":
-                score += 0.3 * _label_precision(terms, unit[: pick[0]])
+                label_fit = _label_precision(terms, unit[: pick[0]])
+                score += 0.3 * label_fit
+                about = max(about, label_fit)  # a row named by the question's (or its expansion's) words
             score += _period_fit(p, unit, kind, about)
             score -= 0.02 * rank
             if best is None or score > best.score:

@@ -21,6 +21,7 @@ BM25_ONLY = Options(extra={"embeddings": False})
 
 PARSED = [
     ("How did net income change?", ("change", "net income", None, [], [])),
+    ("How did net income change between these two files?", ("change", "net income", None, [], [])),
     (
         "How did Contoso's revenue change between 2022 and 2023?",
         ("change", "revenue", None, [2022, 2023], []),
