@@ -81,6 +81,7 @@ class AskResult:
             "found": a.found,
             "score": a.score,
             "citations": [c.to_dict() for c in a.citations],
+            "also_retrieved": [c.to_dict() for c in a.also_retrieved],
             "reasoning": a.reasoning,
             "engine": a.engine,
             "model": a.model,

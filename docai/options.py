@@ -52,6 +52,9 @@ class Options:
     # limits, checked before the expensive work (0 turns one off)
     max_pages: int = 5000
     time_budget_s: float = 1800.0
+    # verification (docai/verify)
+    verify_with: str | None = None  # a second engine read for agreement ("text")
+    min_confidence: float | None = None  # None: the calibrated default (docai/verify/calibration.py)
     # pipeline
     workers: int = 1
     force: bool = False

@@ -26,6 +26,7 @@ from docai.parsers.page_ranges import parse_page_ranges
 from docai.parsers.pdf import check_access
 from docai.results import Answer
 from docai.schema import ResolvedSchema, resolve_schema
+from docai.verify import check_extraction, remember_pages
 
 if TYPE_CHECKING:
     from docai.storage import Database, RunRecord, SchemaInfo
@@ -326,6 +327,7 @@ class Service:
     ) -> FileResult:
         o, name, resolved = job.options, str(job.path), job.resolved
         seen_pages = _record_pages(document)
+        remember_pages(document)  # the verification stage reads the engine's pages, not OCR again
         pages_total = len(document.page_numbers)
 
         def on_page(done: int, _total: int) -> None:
@@ -338,6 +340,7 @@ class Service:
         code = 1
         try:
             extraction = engine.extract(document, resolved.schema, progress=on_page)
+            extraction = check_extraction(extraction, document, resolved.schema, o, self.engine)
         except KeyboardInterrupt:  # stopped by the user: leave no unfinished run behind
             self.db.discard_run(run_id)
             raise
@@ -502,8 +505,9 @@ IMAGE_ENGINES = {"openai", "transformers"}
 
 
 def _ingest_options(options: Options) -> Options:
-    """VLM engines read page images: `--ocr auto` skips Tesseract for them (`always` still runs it)."""
-    if options.engine in IMAGE_ENGINES and options.ocr == "auto":
+    """VLM engines read page images: `--ocr auto` skips Tesseract for them (`always` still runs it),
+    unless `--verify-with` needs the words of scans for its second reading and for grounding."""
+    if options.engine in IMAGE_ENGINES and options.ocr == "auto" and not options.verify_with:
         return options.replace(ocr="never")
     return options
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from docai.results import Answer, Citation, Evidence, Extraction
+from docai.results import Answer, Citation, Evidence, Extraction, split_stored_notes
 from docai.storage.models import AnswerRow, ResultRow, RunRow, SchemaRow
 
 
@@ -122,12 +122,15 @@ def extraction_from(run: RunRow, result: ResultRow | None) -> Extraction | None:
         )
         for ev in result.evidence
     }
+    notes, fields, review = split_stored_notes(result.notes or [])
     return Extraction(
         data=result.data or {},
         status=run.status,  # type: ignore[arg-type]
         evidence=evidence,
+        fields=fields,
+        review=review,
         errors=list(result.errors or []),
-        notes=list(result.notes or []),
+        notes=notes,
         reasoning=result.reasoning,
         raw_output=result.raw_output,
         engine=run.engine,

@@ -15,7 +15,7 @@ from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from docai.errors import InputError, StorageError
-from docai.results import STATUSES, Extraction
+from docai.results import STATUSES, Extraction, notes_with_verification
 from docai.storage.base import DatabaseBase
 from docai.storage.claims import INTERRUPTED, release_claim
 from docai.storage.models import (
@@ -91,7 +91,7 @@ class RunsMixin(DatabaseBase):
                 data=extraction.data,
                 raw_output=extraction.raw_output,
                 reasoning=extraction.reasoning,
-                notes=list(extraction.notes),
+                notes=notes_with_verification(extraction),
                 errors=list(extraction.errors),
             )
             result.evidence = [

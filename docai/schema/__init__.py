@@ -101,13 +101,15 @@ def _resolve(spec: Any, saved: SavedLookup | None) -> tuple[str | None, Any]:
             ) from None
         except (OSError, UnicodeDecodeError) as e:
             raise SchemaError(f"{path.name}: cannot read schema file ({e})") from None
+    # A bundled example name is resolved without asking `saved` (opening the database costs more
+    # than the rest of a cold start); bundled names therefore win over saved ones.
+    example = example_schema(text)
+    if example is not None:
+        return text, example
     if saved is not None:
         found = saved(text)
         if found is not None:
             return text, found
-    example = example_schema(text)
-    if example is not None:
-        return text, example
     if re.fullmatch(r"[\w.]+:[A-Za-z_]\w*", text):
         return text.rsplit(":", 1)[1], _import_model(text)
     if path.suffix.lower() == ".json" or "/" in text:
