@@ -74,9 +74,14 @@ def make_scans(folder: Path, n: int) -> None:
         out.close()
 
 
-def time_batch(folder: Path, db: Path, workers: int) -> tuple[float, dict[str, int]]:
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def time_batch(
+    folder: Path, db: Path, workers: int, env_extra: dict[str, str] | None = None
+) -> tuple[float, dict[str, int]]:
     """`docai batch` as a user runs it: a fresh process, a fresh database."""
-    env = {**os.environ, "DOCAI_DB": str(db)}
+    env = {**os.environ, "DOCAI_DB": str(db), **(env_extra or {})}
     cmd = [
         sys.executable,
         "-m",
@@ -123,6 +128,12 @@ def main() -> None:
         "--repeat", type=int, default=1, help="pairs of runs (1 then 2 workers, interleaved); the median"
     )
     parser.add_argument("--no-overhead", action="store_true", help="skip the null-engine overhead figure")
+    parser.add_argument(
+        "--one-blas-thread",
+        action="store_true",
+        help="one BLAS thread for --workers 1 too (workers always get one): the parallel gain alone; "
+        "on a loaded machine spinning BLAS threads slow the single process down",
+    )
     args = parser.parse_args()
     result: dict[str, Any] = {"docs": args.docs, "scans": args.scans}
     with tempfile.TemporaryDirectory() as tmp:
@@ -140,8 +151,9 @@ def main() -> None:
             pairs = []
             for k in range(max(1, args.repeat)):
                 load = os.getloadavg()[0]
-                t1, c1 = time_batch(folder, root / f"{label}-w1-{k}.db", 1)
-                t2, c2 = time_batch(folder, root / f"{label}-w2-{k}.db", 2)
+                env = ONE_BLAS_THREAD if args.one_blas_thread else None
+                t1, c1 = time_batch(folder, root / f"{label}-w1-{k}.db", 1, env)
+                t2, c2 = time_batch(folder, root / f"{label}-w2-{k}.db", 2, env)
                 pairs.append((t1 / t2, t1, t2, load))
                 print(f"  {label} pair {k + 1}: {t1:.1f} s vs {t2:.1f} s = {t1 / t2:.2f}x (load {load:.1f})")
             ratio, t1, t2, _ = sorted(pairs)[len(pairs) // 2]
