@@ -217,8 +217,12 @@ class WorkerPool:
                 return
             share = max(1, min(CHUNK_MAX, len(queue) // (2 * self.size)))
             chunk = [queue.popleft() for _ in range(min(share, len(queue)))]
+            try:
+                w.conn.send(("work", chunk, wait_claimed))
+            except OSError:  # it died since the last look: its sentinel will say so
+                queue.extendleft(reversed(chunk))
+                continue
             w.assigned = [i for i, _ in chunk]
-            w.conn.send(("work", chunk, wait_claimed))
 
     def _receive(
         self, on_result: Callable[[int, FileResult], None], queue: deque[tuple[int, str]], stopping: bool
