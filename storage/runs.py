@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from docai.errors import InputError, StorageError
 from docai.results import STATUSES, Extraction
 from docai.storage.base import DatabaseBase
+from docai.storage.corrections import load_reviews, with_reviews
 from docai.storage.models import (
     DocumentName,
     DocumentRow,
@@ -232,4 +233,7 @@ class RunsMixin(DatabaseBase):
 
     def _records(self, s: Session, runs: list[RunRow]) -> list[RunRecord]:
         names = self._shown_names(s, (r.document_id for r in runs))
-        return [run_record(r, names.get(r.document_id, r.document.sha256[:12]), r.schema.name) for r in runs]
+        records = [
+            run_record(r, names.get(r.document_id, r.document.sha256[:12]), r.schema.name) for r in runs
+        ]
+        return with_reviews(records, load_reviews(s, [r.id for r in runs]))
