@@ -146,16 +146,20 @@ def _review(row: ReviewRow, corrections: list[CorrectionRow]) -> Review:
 def load_reviews(s: Session, run_ids: list[int]) -> dict[int, Review]:
     """The reviews of these runs (runs never reviewed are absent)."""
     ids = sorted(set(run_ids))
-    if not ids:
-        return {}
-    rows = list(s.scalars(select(ReviewRow).where(ReviewRow.run_id.in_(ids))))
-    if not rows:
-        return {}
+    rows: list[ReviewRow] = []
+    for part in _chunks(ids):
+        rows += s.scalars(select(ReviewRow).where(ReviewRow.run_id.in_(part)))
     found: dict[int, list[CorrectionRow]] = {r.run_id: [] for r in rows}
-    q = select(CorrectionRow).where(CorrectionRow.run_id.in_(list(found))).order_by(CorrectionRow.version)
-    for c in s.scalars(q):
-        found[c.run_id].append(c)
+    for part in _chunks(sorted(found)):
+        q = select(CorrectionRow).where(CorrectionRow.run_id.in_(part)).order_by(CorrectionRow.version)
+        for c in s.scalars(q):
+            found[c.run_id].append(c)
     return {r.run_id: _review(r, found[r.run_id]) for r in rows}
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    """Id lists short enough for any backend's limit on bound parameters."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 class CorrectionsMixin(DatabaseBase):

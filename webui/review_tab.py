@@ -134,10 +134,13 @@ def build_review_tab(service: Any) -> None:
     next_field.click(actions.next_field, [st], view, api_name=False)
     page.submit(actions.show_page, [st, page], view, api_name=False)
     value.input(actions.check_value, [st, value], [check], api_name=False, trigger_mode="always_last")
-    save.click(actions.save_value, [st, value], view, api_name=False)
-    value.submit(actions.save_value, [st, value], view, api_name=False)
-    accept.click(actions.accept_field, [st], view, api_name=False)
-    accept_all.click(actions.accept_all, [st], view, api_name=False)
+    for saved in (
+        save.click(actions.save_value, [st, value], view, api_name=False),
+        value.submit(actions.save_value, [st, value], view, api_name=False),
+        accept.click(actions.accept_field, [st], view, api_name=False),
+        accept_all.click(actions.accept_all, [st], view, api_name=False),
+    ):
+        saved.success(actions.list_queue, [schema, batch], [queue, schema], api_name=False)
     image.select(actions.click_page, [st], [st, value, check], api_name=False)
     box_apply.click(actions.drag_box, [st, box], [st, value, check], api_name=False)
     export.click(actions.export, [st, schema], [exported], api_name=False)
