@@ -209,7 +209,8 @@ class Reviews:
             open_views = [v for v in views if v.state == "needs_review"]
             if engine_status == "ok" and not open_views:
                 continue
-            reasons = [f"{v.path}: {'; '.join(v.reasons)}" for v in open_views]
+            engine = run.original or run.extraction
+            reasons = list(engine.review) + [f"{v.path}: {'; '.join(v.reasons)}" for v in open_views]
             item = QueueItem(
                 run.id, run.file_name, run.schema_name or run.schema_hash[:12], engine_status, run.engine,
                 _risk(views), len(open_views), len(views), run.review.version if run.review else 0,

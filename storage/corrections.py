@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from docai.errors import StorageError
-from docai.results import Evidence, Extraction
+from docai.results import Check, Evidence, Extraction, FieldReport
 from docai.review_values import set_path
 from docai.storage.base import DatabaseBase
 from docai.storage.models import CorrectionRow, ReviewRow, RunRow, utcnow
@@ -97,6 +97,7 @@ def reviewed_extraction(original: Extraction, review: Review) -> Extraction:
     """The engine's extraction with every correction applied (a new object; `original` is untouched)."""
     data = dict(original.data or {})
     evidence = dict(original.evidence)
+    fields = dict(original.fields)
     for c in review.corrections:
         if c.action == "correct":
             data = set_path(data, c.field_path, c.new_value)
@@ -104,8 +105,20 @@ def reviewed_extraction(original: Extraction, review: Review) -> Extraction:
                 evidence[c.field_path] = c.evidence
             else:
                 evidence.pop(c.field_path, None)
-    status = "reviewed" if review.state == "reviewed" else original.status
-    return replace(original, data=data, evidence=evidence, status=status)  # type: ignore[arg-type]
+        done = "corrected" if c.action == "correct" else "accepted"
+        grounded = c.field_path in evidence
+        fields[c.field_path] = FieldReport(
+            1.0, grounded, [Check("reviewed", True, f"{done} by {c.reviewer}")]
+        )
+    reviewed = review.state == "reviewed"
+    return replace(
+        original,
+        data=data,
+        evidence=evidence,
+        fields=fields,
+        status="reviewed" if reviewed else original.status,  # type: ignore[arg-type]
+        review=[] if reviewed else list(original.review),  # a person has looked: nothing is left open
+    )
 
 
 def _evidence(row: CorrectionRow) -> Evidence | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,7 +79,13 @@ def render_page(
 
 
 def page_words(path: str, page_no: int) -> tuple[list[Word], tuple[float, float]]:
-    """The page's words (text layer, else OCR) and its size in points."""
+    """The page's words (text layer, else OCR) and its size in points; kept for the next click."""
+    p = Path(path)
+    return _page_words(str(p), page_no, p.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _page_words(path: str, page_no: int, _mtime: int) -> tuple[list[Word], tuple[float, float]]:
     with _load(path) as doc:
         page = doc.page(min(max(page_no, 1), doc.page_count))
         return list(page.words), (page.width, page.height)

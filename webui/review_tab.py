@@ -18,8 +18,8 @@ from docai.webui.review_actions import FIELD_HEADERS, QUEUE_HEADERS, ReviewActio
 _log = logging.getLogger(__name__)
 
 # Installed once by the page: keyboard shortcuts, and drag-a-box on the page image. A drag writes the
-# box (in the image's own pixels) into the hidden #review-box and presses the hidden #review-box-apply;
-# the click that ends a drag is swallowed so it does not also pick the word under the mouse.
+# box (in the image's own pixels) into the hidden #review-box, whose input event takes the words; the
+# click that ends a drag is swallowed so it does not also pick the word under the mouse.
 PAGE_SCRIPT = """
 if (!window.__docaiReview) {
   window.__docaiReview = true;
@@ -60,7 +60,6 @@ if (!window.__docaiReview) {
       const box = q('#review-box textarea') || q('#review-box input');
       box.value = [start.p[0], start.p[1], p[0], p[1]].map((v) => v.toFixed(1)).join(',');
       box.dispatchEvent(new Event('input', {bubbles: true}));
-      setTimeout(() => press('#review-box-apply'), 50);
     }
     start = null;
   }, true);
@@ -121,7 +120,6 @@ def build_review_tab(service: Any) -> None:
                     label="Export", file_count="multiple", interactive=False, elem_id="review-export-files"
                 )
         box = gr.Textbox(visible="hidden", elem_id="review-box")
-        box_apply = gr.Button("apply box", visible="hidden", elem_id="review-box-apply")
         gr.HTML("", js_on_load=PAGE_SCRIPT, elem_id="review-script")
     view = [st, fields, field, value, check, image, page, note, status]
     refresh.click(actions.list_queue, [schema, batch], [queue, schema], api_name=False)
@@ -142,7 +140,7 @@ def build_review_tab(service: Any) -> None:
     ):
         saved.success(actions.list_queue, [schema, batch], [queue, schema], api_name=False)
     image.select(actions.click_page, [st], [st, value, check], api_name=False)
-    box_apply.click(actions.drag_box, [st, box], [st, value, check], api_name=False)
+    box.input(actions.drag_box, [st, box], [st, value, check], api_name=False)
     export.click(actions.export, [st, schema], [exported], api_name=False)
 
 

@@ -129,13 +129,11 @@ def _status(page: Any) -> str:
 def _export_rows(page: Any) -> list[dict[str, str]]:
     """Press the tab's Export button and read the CSV it offers for download."""
     links = page.locator("#review-export-files a")
-    old = links.first.get_attribute("href") if links.count() else None
+    old = page.evaluate("() => (document.querySelector('#review-export-files a') || {}).href || null")
     page.click("#review-export")
     page.wait_for_function(
         "old => { const a = document.querySelector('#review-export-files a'); return a && a.href !== old; }",
-        arg=page.evaluate("() => (document.querySelector('#review-export-files a') || {}).href || null")
-        if old
-        else None,
+        arg=old,
     )
     href = links.first.get_attribute("href")
     body = page.request.get(href if href.startswith("http") else page.url.rstrip("/") + href).text()
@@ -188,11 +186,24 @@ def test_correct_by_clicking_a_word_accept_the_rest_and_export(
     started += time.perf_counter() - paused
 
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("n")  # next field: flagged ones first (total has low confidence)
+    page.wait_for_function(
+        "() => document.querySelector('#review-field textarea, #review-field input').value === 'total'"
+    )
+    page.keyboard.press("a")  # accept it
+    page.wait_for_function(
+        "() => document.querySelector('#review-status textarea').value.includes('Accepted total')"
+    )
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
     page.keyboard.press("Shift+A")  # accept every open field
     page.wait_for_function(
         "() => document.querySelector('#review-status textarea').value.includes('is reviewed')"
     )
     elapsed = time.perf_counter() - started
+    page.wait_for_function(  # the reviewed file leaves the queue (the layout settles before the next click)
+        "() => ![...document.querySelectorAll('#review-queue [role=gridcell]')]"
+        ".some(c => c.innerText.includes('review-invoice.pdf'))"
+    )
 
     after = _export_rows(page)
     row = next(r for r in after if r["run_id"] == str(result.run_id))

@@ -57,6 +57,8 @@ def test_a_correction_is_a_new_version_and_the_engine_original_stays(service: An
     assert run.status == "partial" and run.extraction.data["po_number"] == "ABC-77"
     assert run.original.data["po_number"] is None and run.original.status == "partial"
     assert run.extraction.evidence["po_number"].text == "ABC-77"
+    report = run.extraction.fields["po_number"]  # exports read confidence from here: a person's word
+    assert report.confidence == 1.0 and report.checks[0].reason == "corrected by ann"
 
     review = service.accept(run_id, reviewer="bob")
     assert review.state == "reviewed" and review.version == 4  # three fields accepted after the correction
