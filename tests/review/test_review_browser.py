@@ -23,6 +23,7 @@ CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run"]  # fmt: skip
 TIMEOUT_MS = 60_000
+REVIEWER, PASSWORD = "ann", "review-pass-1"  # the --auth user is who the corrections are recorded as
 
 pytestmark = [
     pytest.mark.requires_chromium,
@@ -46,7 +47,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
     from docai.webui.app import launch_app
 
     service = Service(Options(engine="text", think=False), db=str(home / "ui.db"))
-    app = launch_app(service, host="127.0.0.1", port=_free_port(), block=False)
+    app = launch_app(service, host="127.0.0.1", port=_free_port(), auth=f"{REVIEWER}:{PASSWORD}", block=False)
     try:
         yield app.local_url, service
     finally:
@@ -69,6 +70,9 @@ def _open_page(browser: Any, url: str) -> Any:
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(url)
+    page.get_by_label("username").fill(REVIEWER)
+    page.get_by_label("password").fill(PASSWORD)
+    page.get_by_role("button", name="Login").click()
     page.get_by_role("tab", name="Review").click()
     page.wait_for_selector("#review-refresh")
     return page
@@ -216,6 +220,7 @@ def test_correct_by_clicking_a_word_accept_the_rest_and_export(
     assert (
         ev.page_no == 1 and ev.bbox is not None and abs(ev.bbox[0] - x0) < 1
     )  # the word became the evidence
+    assert {c.reviewer for c in run.review.corrections} == {REVIEWER}
     print(f"\nopening the file to accepted: {elapsed:.2f}s; screenshot {shot}")
     page.context.close()
 
