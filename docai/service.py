@@ -29,6 +29,7 @@ from docai.schema import ResolvedSchema, resolve_schema
 from docai.verify import check_extraction, remember_pages
 
 if TYPE_CHECKING:
+    from docai.review import Reviews
     from docai.storage import Database, RunRecord, SchemaInfo
     from docai.storage.claims import LeaseKeeper
     from docai.storage.records import DocumentInfo
@@ -486,10 +487,38 @@ class Service:
         runs = self.db.runs_for_schema(schema, latest_per_document=not all_runs)
         if not runs:
             raise InputError(f"no results stored for schema {schema!r}")
+        self.reviews.annotate(runs)  # a column per field's review state
         return export_runs(runs, fmt, Path(path))  # type: ignore[arg-type]
 
     def get_schema(self, name: str) -> dict[str, Any] | None:
         return self.db.get_schema(name)
+
+    # -- review (docai/review.py) ----------------------------------------------------------------------
+    @property
+    def reviews(self) -> Reviews:
+        """The review queue, accept and correct over this service's database."""
+        from docai.review import Reviews
+
+        return Reviews(self.db)
+
+    def review_queue(
+        self, schema: str | None = None, batch: str | Path | None = None, limit: int = 0
+    ) -> list[Any]:
+        return self.reviews.queue(schema=schema, batch=batch, limit=limit)
+
+    def correct(self, run_id: int, field: str, value: Any, *, reviewer: str | None = None, **kw: Any) -> Any:
+        """Set a field of a run to a person's value (a new version; kw: evidence, version)."""
+        from docai.review import default_reviewer
+
+        return self.reviews.correct(run_id, field, value, reviewer or default_reviewer(), **kw)
+
+    def accept(
+        self, run_id: int, fields: list[str] | None = None, *, reviewer: str | None = None, **kw: Any
+    ) -> Any:
+        """Confirm a run's fields as they are (all open ones when none are named; kw: version)."""
+        from docai.review import default_reviewer
+
+        return self.reviews.accept(run_id, fields, reviewer or default_reviewer(), **kw)
 
     def delete_schema(self, name: str) -> int:
         return self.db.delete_schema(name)

@@ -28,6 +28,7 @@ def build_app(service: Any) -> Any:
     from docai.webui.batch_tab import build_batch_tab
     from docai.webui.extract_tab import build_extract_tab
     from docai.webui.history_tab import build_history_tab
+    from docai.webui.review_tab import build_review_tab
     from docai.webui.viewer import refresh
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
@@ -43,6 +44,7 @@ def build_app(service: Any) -> Any:
                 opened = build_history_tab(service, results, tabs, open_note)
             with gr.Tab("Batch", id="batch"):
                 build_batch_tab(service, schema, engine)
+            build_review_tab(service)
         opened.success(refresh, [results, viewer.grid], viewer.outputs, api_name=False)
     return app
 
