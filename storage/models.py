@@ -223,3 +223,7 @@ class BlobRow(Base):
     key: Mapped[str] = mapped_column(String(512), unique=True)
     value: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# the tables of `docai serve` (migration 0005), kept in their own module
+from docai.storage import job_models as _job_models  # noqa: E402, F401
