@@ -45,7 +45,10 @@ def invoice_pdf(path: Path, number: str, total: str) -> Path:
 
 def make_invoices(folder: Path, n: int, start: int = 0) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    return [invoice_pdf(folder / f"inv{i:03d}.pdf", f"INV-{i:04d}", f"{100 + i}.50") for i in range(start, n)]
+    return [
+        invoice_pdf(folder / f"inv{i:03d}.pdf", f"INV-{i:04d}", f"{100 + i}.50")
+        for i in range(start, start + n)
+    ]
 
 
 @dataclass
