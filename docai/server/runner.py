@@ -123,6 +123,7 @@ class JobRunner:
     # -- the loops --------------------------------------------------------------------------------------
     def _work_loop(self) -> None:
         while not self._stop.is_set():
+            self._wake.clear()  # before looking: a job created from now on wakes the wait below
             try:
                 claimed = self.store.claim(self.owner, self.lease_s)
             except Exception:
@@ -130,7 +131,6 @@ class JobRunner:
                 claimed = None
             if claimed is None:
                 self._wake.wait(0.5)
-                self._wake.clear()
                 continue
             self._process(claimed)
 
