@@ -1,7 +1,8 @@
 """Bearer keys, per-key rate limits and request size limits, checked before any route runs.
 
 Every path but /healthz needs a key unless the server runs with `--no-auth` on loopback. The API
-docs (/docs, /openapi.json) are open too: they describe the routes and hold no data.
+docs (/docs, /openapi.json) are open too: they describe the routes and hold no data. A browser
+opens the web app once as /ui?key=TOKEN; the key then travels in an HttpOnly cookie.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from docai.storage.keys import ApiKey, KeyStore
 
 OPEN_PATHS = {"/healthz", "/docs", "/openapi.json", "/docs/oauth2-redirect"}
 KEY_CACHE_S = 5.0
+UI_PREFIX = "/ui"
+COOKIE = "docai_key"
 
 
 @dataclass
@@ -79,9 +82,7 @@ class KeyGate:
         """The caller of `request`, or the response that refuses it."""
         if not self.auth:
             return Caller(None, self.max_upload_bytes)
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        token = token.strip() if scheme.lower() == "bearer" else request.cookies.get("docai_key", "")
+        token = _token(request)
         if not token:
             return error_response(401, "an API key is needed: send 'Authorization: Bearer <key>'")
         key = self._lookup(token)
@@ -104,7 +105,23 @@ class KeyGate:
         if length and length.isdigit() and int(length) > found.max_upload_bytes:
             return error_response(413, f"the request is larger than the {_mb(found.max_upload_bytes)} limit")
         request.state.caller = found
-        return await call_next(request)
+        response = await call_next(request)
+        if request.url.path.startswith(UI_PREFIX) and request.query_params.get("key"):
+            # a browser opened /ui?key=TOKEN: keep the key in a cookie so the app's own requests carry it
+            response.set_cookie(COOKIE, request.query_params["key"], httponly=True, samesite="strict")
+        return response
+
+
+def _token(request: Request) -> str:
+    """The bearer token, else the web app's cookie, else `?key=` on a web app page."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    if request.cookies.get(COOKIE):
+        return request.cookies[COOKIE]
+    if request.url.path.startswith(UI_PREFIX):
+        return request.query_params.get("key", "")
+    return ""
 
 
 def _mb(n: int) -> str:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[object]:
-    from tests.server.ray_cluster import LocalRayCluster
+    from docai.executors.local_cluster import LocalRayCluster
 
     c = LocalRayCluster(free_port()).start()
     try:

@@ -1,5 +1,6 @@
-"""A real Ray cluster on 127.0.0.1 for tests and benchmarks: `ray start --head` plus worker nodes, each
-a raylet process of its own. Processes are found by this cluster's own temp dir and ended by pid."""
+"""A Ray cluster on 127.0.0.1 for tests and benchmarks: `ray start --head` plus worker nodes, each a
+raylet process of its own. Its processes are found by the cluster's own temp dir and ended by pid, so
+other Ray clusters on the machine are left alone. Linux only (reads /proc)."""
 
 from __future__ import annotations
 

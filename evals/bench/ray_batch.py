@@ -1,0 +1,89 @@
+"""Ray batch throughput on this machine: files per second with 1 and 2 Ray worker nodes (one CPU each,
+a head node that only schedules) against a local batch with 1 and 2 worker processes, text engine,
+born-digital one-page invoices; Ray's overhead per file in ms.
+
+    python -m docai.evals.bench.ray_batch [--docs 60] [--json-out FILE]
+
+Every run gets a fresh database, so nothing comes from the cache. Ray workers are warmed first with
+other files (a cluster is long-lived; its workers keep docai and the engine loaded); the local runs
+are warmed the same way: the in-process engine is loaded before timing, worker processes are not
+(a local pool starts with each batch).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from docai.evals.bench.batch_throughput import FIELDS, make_invoices
+from docai.executors.local_cluster import LocalRayCluster
+from docai.options import Options
+from docai.service import Service
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _time(folder: Path, db: Path, **kw: Any) -> tuple[float, dict[str, int]]:
+    with Service(Options(engine="text", lang="eng"), db=str(db)) as service:
+        if kw.get("executor") != "ray":
+            service.engine(service.options)  # the in-process engine loads before timing
+        started = time.perf_counter()
+        summary = service.batch(folder, FIELDS, **kw)
+        return time.perf_counter() - started, {k: v for k, v in summary.counts.items() if v}
+
+
+def measure(root: Path, docs: int) -> dict[str, Any]:
+    make_invoices(root / "docs", docs)
+    make_invoices(root / "warm", 8)
+    folder = root / "docs"
+    out: dict[str, Any] = {"docs": docs}
+    for workers in (1, 2):
+        wall, counts = _time(folder, root / f"local{workers}.db", workers=workers)
+        out[f"local_workers_{workers}"] = {
+            "s": round(wall, 2),
+            "files_per_s": round(docs / wall, 2),
+            **counts,
+        }
+    cluster = LocalRayCluster(_port()).start()
+    try:
+        for nodes in (1, 2):
+            cluster.add_worker()
+            _time(root / "warm", root / f"warm{nodes}.db", executor="ray", ray_address=cluster.address)
+            wall, counts = _time(folder, root / f"ray{nodes}.db", executor="ray", ray_address=cluster.address)
+            out[f"ray_nodes_{nodes}"] = {"s": round(wall, 2), "files_per_s": round(docs / wall, 2), **counts}
+    finally:
+        import ray
+
+        if ray.is_initialized():
+            ray.shutdown()
+        cluster.shutdown()
+    for n in (1, 2):
+        extra = out[f"ray_nodes_{n}"]["s"] - out[f"local_workers_{n}"]["s"]
+        out[f"ray_overhead_ms_per_file_{n}"] = round(extra / docs * 1000, 1)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=60)
+    ap.add_argument("--json-out", type=Path)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="docai-ray-bench-") as tmp:
+        stats = measure(Path(tmp), args.docs)
+    text = json.dumps(stats, indent=2)
+    print(text)
+    if args.json_out:
+        args.json_out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
