@@ -86,3 +86,26 @@ def test_killed_worker_node_files_are_retried_not_doubled(cluster, tmp_path: Pat
     assert not any(
         n["Alive"] for n in ray.nodes() if n["NodeID"] not in {m["NodeID"] for m in ray.nodes() if m["Alive"]}
     )
+
+
+def test_serve_jobs_on_ray(cluster, server_config, docs_dir: Path) -> None:
+    from tests.server.conftest import start_server
+
+    server_config.executor, server_config.ray_address, server_config.workers = "ray", cluster.address, 2
+    live = start_server(server_config)
+    try:
+        _key, token = live.state.keys.create("ray")
+        files = make_invoices(docs_dir, 6, start=500)
+        with live.client(token=token) as c:
+            r = c.post(
+                "/v1/extract", params={"wait": 240}, json={"paths": [str(p) for p in files], "schema": SCHEMA}
+            )
+            health = c.get("/healthz").json()
+        runs = _completed_runs(live.state.service)
+    finally:
+        live.stop()
+    assert r.status_code == 200, r.text
+    assert sorted(x["data"]["invoice_number"] for x in r.json()["results"]) == [
+        f"INV-{i:04d}" for i in range(500, 506)
+    ]
+    assert health["executor"] == "ray" and len(runs) == 6 and set(runs.values()) == {1}
