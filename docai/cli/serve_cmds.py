@@ -41,6 +41,9 @@ def serve(
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
 ) -> None:
     """Serve the HTTP API (extract, ask, batch, jobs, runs, export); docs at /docs, the web app at /ui."""
+    from docai.server.config import use_one_thread_pools
+
+    use_one_thread_pools()
     import uvicorn
 
     from docai.server import ServerConfig, create_app

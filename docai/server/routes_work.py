@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from docai.errors import InputError
+from docai.schema import ResolvedSchema
 from docai.server.auth import caller_of
 from docai.server.errors import ApiError
 from docai.server.inputs import allowed_path, pick_options, pick_schema, str_list
@@ -77,14 +79,28 @@ async def _files(
     return out
 
 
+@dataclass
+class _Order:
+    """What a job request asks for, checked before any upload is stored."""
+
+    resolved: ResolvedSchema
+    options: dict[str, Any]
+    webhook: tuple[str | None, str | None, bool]
+
+
+async def _order(st: ServerState, body: dict[str, Any]) -> _Order:
+    resolved = await run_in_threadpool(pick_schema, st.service, body.get("schema"), body.get("fields"))
+    return _Order(resolved, pick_options(body.get("options")), _webhook(body))
+
+
 async def _submit(
-    st: ServerState, request: Request, kind: str, body: dict[str, Any], files: list[NewFile], wait: float
-) -> JSONResponse:
+    st: ServerState, request: Request, kind: str, body: dict[str, Any], order: _Order, files: list[NewFile],
+    wait: float,
+) -> JSONResponse:  # fmt: skip
     if not files:
         raise ApiError(400, "no files: upload them as 'files' or give 'paths' on the server")
-    resolved = await run_in_threadpool(pick_schema, st.service, body.get("schema"), body.get("fields"))
-    options = pick_options(body.get("options"))
-    url, secret, per_file = _webhook(body)
+    resolved, options = order.resolved, order.options
+    url, secret, per_file = order.webhook
     caller = caller_of(request)
     job_id = await run_in_threadpool(
         st.jobs.create, kind, files, resolved.schema, schema_name=resolved.name, options=options,
@@ -132,8 +148,9 @@ async def extract(request: Request, wait: float = Query(0.0, description="Second
     """
     st = state_of(request)
     body, uploads = await read_request(request)
+    order = await _order(st, body)  # a bad schema or option is refused before uploads are stored
     files = await _files(st, request, body, uploads)
-    return await _submit(st, request, "extract", body, files, wait)
+    return await _submit(st, request, "extract", body, order, files, wait)
 
 
 @router.post("/batch", status_code=202)
@@ -143,6 +160,7 @@ async def batch(request: Request, wait: float = Query(0.0, description="Seconds 
 
     st = state_of(request)
     body, _ = await read_request(request)
+    order = await _order(st, body)
     folder = body.get("folder")
     if not isinstance(folder, str) or not folder:
         raise ApiError(400, "give 'folder', a folder on the server")
@@ -152,7 +170,7 @@ async def batch(request: Request, wait: float = Query(0.0, description="Seconds 
     if not found:
         raise InputError(f"{folder}: no documents found")
     files = [NewFile(str(p), str(p.relative_to(root))) for p in found]
-    return await _submit(st, request, "batch", body, files, wait)
+    return await _submit(st, request, "batch", body, order, files, wait)
 
 
 @router.post("/ask")

@@ -111,6 +111,9 @@ def local_server(root: Path, docs: Path, workers: int) -> Any:
 
 
 def main() -> None:
+    from docai.server.config import use_one_thread_pools
+
+    use_one_thread_pools()  # as `docai serve` and `docai batch --workers` do, for a fair comparison
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--clients", type=int, default=16)

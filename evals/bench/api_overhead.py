@@ -69,6 +69,9 @@ def measure(root: Path, n: int, one_shot: int) -> dict[str, Any]:
 
 
 def main() -> None:
+    from docai.server.config import use_one_thread_pools
+
+    use_one_thread_pools()  # as `docai serve` and `docai batch --workers` do, for a fair comparison
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=50)
     ap.add_argument("--one-shot", type=int, default=5, help="docai.extract() calls (each loads the engine)")

@@ -151,3 +151,15 @@ def test_batch_over_an_allowed_folder(live: LiveServer, docs_dir: Path) -> None:
     assert r.status_code == 200, r.text
     names = sorted(x["file"] for x in r.json()["results"])
     assert names == [f"sub/inv{i:03d}.pdf" for i in range(4)]
+
+
+def test_bad_schema_stores_no_upload(live: LiveServer, tmp_path: Path) -> None:
+    pdf = invoice_pdf(tmp_path / "a.pdf", "INV-1", "1")
+    with live.client() as c:
+        r = c.post("/v1/extract", files={"files": ("a.pdf", pdf.read_bytes())}, data={"schema": "{nope"})
+        opts = c.post(
+            "/v1/extract", files={"files": ("a.pdf", pdf.read_bytes())},
+            data={"schema": "invoice", "options": json.dumps({"db": "/tmp/other.db"})},
+        )  # fmt: skip
+    assert r.status_code == 422 and opts.status_code == 400 and "db" in opts.json()["error"]
+    assert not [p for p in live.state.uploads.root.rglob("*") if p.is_file()]
