@@ -61,7 +61,7 @@ class JobFileRow(Base):
     status: Mapped[str | None] = mapped_column(String(16))
     result: Mapped[dict[str, Any] | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
-    seq: Mapped[int | None] = mapped_column(Integer)
+    seq: Mapped[int | None] = mapped_column(Integer)  # order of finishing within its job
 
 
 class WebhookDeliveryRow(Base):

@@ -278,7 +278,8 @@ class JobStore:
         """Record a claimed file's result; False (and nothing written) if `owner` no longer holds it."""
 
         def work(s: Session) -> bool:
-            seq = (s.scalar(select(func.max(JobFileRow.seq))) or 0) + 1
+            job_id = select(JobFileRow.job_id).where(JobFileRow.id == file_id).scalar_subquery()
+            seq = (s.scalar(select(func.max(JobFileRow.seq)).where(JobFileRow.job_id == job_id)) or 0) + 1
             done = s.execute(
                 update(JobFileRow)
                 .where(

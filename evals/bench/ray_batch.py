@@ -41,6 +41,38 @@ def _time(folder: Path, db: Path, warm: Path | None = None, **kw: Any) -> tuple[
         return time.perf_counter() - started, {k: v for k, v in summary.counts.items() if v}
 
 
+def _noop(
+    path: str, resolved: Any, schema_id: int, options: Options, db_url: str, include_failed: bool
+) -> str:
+    return path
+
+
+def task_overhead(address: str, n: int = 100) -> dict[str, float]:
+    """Ray's own cost for one file: a task with the same arguments that does nothing, one at a time
+    (submit, run, return) and n at once."""
+    import statistics
+
+    from docai.executors.ray_executor import connect
+
+    ray = connect(address)
+    fn = ray.remote(num_cpus=1)(_noop)
+    resolved = Service(Options(engine="text")).resolve_schema(FIELDS)
+    args = (resolved, 1, Options(engine="text", lang="eng"), "sqlite:////tmp/x.db", True)
+    ray.get(fn.remote("warm", *args))
+    times = []
+    for i in range(n):
+        started = time.perf_counter()
+        ray.get(fn.remote(f"f{i}", *args))
+        times.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    ray.get([fn.remote(f"g{i}", *args) for i in range(n)])
+    pipelined = (time.perf_counter() - started) / n
+    return {
+        "noop_task_round_trip_ms_median": round(statistics.median(times) * 1000, 1),
+        "noop_task_ms_pipelined": round(pipelined * 1000, 1),
+    }
+
+
 def measure(root: Path, docs: int) -> dict[str, Any]:
     make_invoices(root / "docs", docs)
     make_invoices(root / "warm", 8)
@@ -60,6 +92,8 @@ def measure(root: Path, docs: int) -> dict[str, Any]:
             kw = {"executor": "ray", "ray_address": cluster.address}
             wall, counts = _time(folder, root / f"ray{nodes}.db", root / "warm", **kw)
             out[f"ray_nodes_{nodes}"] = {"s": round(wall, 2), "files_per_s": round(docs / wall, 2), **counts}
+            if nodes == 1:
+                out["ray_task_overhead_1_node"] = task_overhead(cluster.address)
     finally:
         import ray
 
