@@ -24,6 +24,34 @@ from docai.storage.jobs import NewFile
 router = APIRouter(prefix="/v1", tags=["work"])
 MAX_WAIT_S = 600.0
 
+_TEXT = {"type": "string"}
+_COMMON = {
+    "schema": {"type": "string", "description": "a saved schema name, an example name, or a JSON Schema"},
+    "fields": {"type": "string", "description": "shorthand, e.g. 'invoice_number, total number'"},
+    "options": {
+        "type": "string",
+        "description": 'JSON, e.g. {"engine": "text", "lang": "eng", "force": true}',
+    },
+    "webhook_url": _TEXT,
+    "webhook_secret": _TEXT,
+    "webhook_per_file": {"type": "boolean"},
+}
+
+
+def _body(properties: dict[str, Any], *, files: bool) -> dict[str, Any]:
+    """The request body as OpenAPI describes it (the route reads JSON or a form itself)."""
+    content: dict[str, Any] = {"application/json": {"schema": {"type": "object", "properties": properties}}}
+    if files:
+        form = {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}, **properties}
+        content["multipart/form-data"] = {"schema": {"type": "object", "properties": form}}
+    return {"requestBody": {"content": content, "required": True}}
+
+
+_PATHS = {"paths": {"type": "array", "items": _TEXT, "description": "files under the server's --allow-path"}}
+EXTRACT_BODY = _body({**_PATHS, **_COMMON}, files=True)
+BATCH_BODY = _body({"folder": _TEXT, "glob": _TEXT, **_COMMON}, files=False)
+ASK_BODY = _body({**_PATHS, "question": _TEXT, "options": _COMMON["options"]}, files=True)
+
 
 async def read_request(request: Request) -> tuple[dict[str, Any], list[UploadFile]]:
     """A JSON body, or a form: its text fields (repeated `path` fields make a list) and its files."""
@@ -138,7 +166,7 @@ def _now() -> float:
     return time.monotonic()
 
 
-@router.post("/extract", status_code=202)
+@router.post("/extract", status_code=202, openapi_extra=EXTRACT_BODY)
 async def extract(request: Request, wait: float = Query(0.0, description="Seconds to wait for the results.")):
     """Extract a schema from uploaded files (multipart `files`) or server paths (`paths`).
 
@@ -153,7 +181,7 @@ async def extract(request: Request, wait: float = Query(0.0, description="Second
     return await _submit(st, request, "extract", body, order, files, wait)
 
 
-@router.post("/batch", status_code=202)
+@router.post("/batch", status_code=202, openapi_extra=BATCH_BODY)
 async def batch(request: Request, wait: float = Query(0.0, description="Seconds to wait for the results.")):
     """Extract every document in a server folder (`folder`, optional `glob`) as one job."""
     from docai.batch_runner import collect_files
@@ -173,7 +201,7 @@ async def batch(request: Request, wait: float = Query(0.0, description="Seconds 
     return await _submit(st, request, "batch", body, order, files, wait)
 
 
-@router.post("/ask")
+@router.post("/ask", openapi_extra=ASK_BODY)
 async def ask(request: Request):
     """Answer `question` over the given documents (uploaded `files` or server `paths`), citing pages."""
     st = state_of(request)

@@ -119,3 +119,12 @@ def test_keys_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["--db", db, "keys", "revoke", "ci"]) == 3
     assert "no active key" in capsys.readouterr().err
+
+
+def test_openapi_describes_the_work_routes(live: LiveServer) -> None:
+    with live.client(token=None) as c:
+        spec = c.get("/openapi.json").json()
+    extract = spec["paths"]["/v1/extract"]["post"]
+    form = extract["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]
+    assert {"files", "schema", "fields", "options", "webhook_url"} <= set(form)
+    assert {"/v1/jobs/{job_id}", "/v1/jobs/{job_id}/events", "/v1/export", "/metrics"} <= set(spec["paths"])
