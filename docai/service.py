@@ -443,9 +443,13 @@ class Service:
         retry_failed: bool = False,
         on_result: Callable[[FileResult], None] | None = None,
         progress: ProgressFn | None = None,
+        executor: str = "local",
+        ray_address: str | None = None,
         **overrides: Any,
     ) -> BatchSummary:
-        """Extract every document under `folder`; resumable (done files come from the cache)."""
+        """Extract every document under `folder`; resumable (done files come from the cache).
+
+        `executor="ray"` runs each file as a task on the Ray cluster at `ray_address`."""
         from docai.batch_runner import run_batch
 
         options = self._options(overrides)
@@ -461,6 +465,8 @@ class Service:
             retry_failed=retry_failed,
             on_result=on_result,
             progress=progress,
+            executor=executor,
+            ray_address=ray_address,
         )
 
     # -- history and export ---------------------------------------------------------------------------

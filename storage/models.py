@@ -272,3 +272,7 @@ class CorrectionRow(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     reviewer: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# the tables of `docai serve` (migration 0005), kept in their own module
+from docai.storage import job_models as _job_models  # noqa: E402, F401

@@ -212,9 +212,15 @@ def batch(
     verify_with: flags.VerifyWith = None,
     min_confidence: flags.MinConfidence = None,
     force: flags.Force = False,
+    executor: Annotated[str, typer.Option("--executor", help="local (processes here) or ray.")] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="Ray cluster address (default: start one here).")
+    ] = None,
 ) -> int:
     """Extract every document in a folder: progress bar, resumable, one bad file never stops the run."""
     flags.check_choices(ocr=ocr, verify_with=verify_with)
+    if executor not in ("local", "ray"):
+        raise typer.BadParameter("must be local or ray", param_hint="--executor")
     if workers is not None and workers < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--workers")
     spec = _schema_spec(schema, fields)
@@ -230,6 +236,8 @@ def batch(
                 retry_failed=retry_failed,
                 on_result=view.on_result,
                 progress=view.on_progress,
+                executor=executor,
+                ray_address=ray_address,
             )
         _print_summary(summary)
     if summary.interrupted:
