@@ -133,3 +133,29 @@ def chat_pairs(messages: Sequence[Any] | None) -> list[tuple[str, str]]:
             pairs.append((pending, text.split("\n\nCited:", 1)[0]))
             pending = None
     return pairs
+
+
+_ADVICE = (
+    (("over the", "mb limit"), "split or compress the file, or raise DOCAI_UI_MAX_UPLOAD_MB"),
+    (("is empty",), "the file has no content: upload the document itself"),
+    (("encrypted", "password"), "remove the PDF's password and upload it again"),
+    (("not a pdf or an image", "not a readable", "damaged", "cannot be read"),
+     "upload a PDF or an image (PNG, JPEG, TIFF, WebP); re-export the file if it is damaged"),
+    (("unsafe path", "symbolic link", "outside the archive"),
+     "that zip entry was skipped: zip the documents themselves, without links or paths leading out"),
+    (("not a readable zip",), "upload a .zip made by a standard zip tool, or the documents one by one"),
+    (("cannot reach", "connect", "server", "timed out", "http "),
+     "start the model server (or fix its Base URL), or choose the text engine under Engine and options"),
+    (("schema",), "fix the schema as the message says and run again"),
+    (("page range", "past the end", "selects no page"), "fix the Pages box (e.g. 1-3,5) or leave it blank"),
+    (("ocr language",), "use an installed language such as eng or chi_sim, or leave the box blank"),
+)  # fmt: skip
+
+
+def what_to_do(message: str) -> str:
+    """A short next step for an error message a user sees."""
+    low = (message or "").lower()
+    for words, advice in _ADVICE:
+        if any(w in low for w in words):
+            return advice
+    return "check the file and run again; the run and its error are kept in History"

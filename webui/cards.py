@@ -1,0 +1,146 @@
+"""Compact per-file result cards: status with its reasons, the key fields, and how sure docai is.
+
+A file in `review` shows why at a glance; a failed one says what went wrong and what to do about it.
+All text is escaped (gr.HTML does not sanitise).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from docai.webui.common import what_to_do
+from docai.webui.page_html import FieldMark, field_marks, percent
+from docai.webui.tables import cell
+
+KEY_FIELDS = 8
+STATUS_WORDS = {
+    "ok": "ok",
+    "review": "needs review",
+    "partial": "partial",
+    "invalid": "invalid",
+    "failed": "failed",
+    "reviewed": "reviewed",
+}
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def status_badge(status: str) -> str:
+    word = STATUS_WORDS.get(status, status)
+    return f'<span class="docai-badge docai-{_e(status)}" data-status="{_e(status)}">{_e(word)}</span>'
+
+
+def reasons(item: dict[str, Any], marks: Sequence[FieldMark]) -> list[str]:
+    """Why this file is not simply ok, one line each: review lines, errors, failed checks, gaps."""
+    out = [str(r) for r in item.get("review") or []]
+    if item.get("error"):
+        out.append(str(item["error"]))
+    for m in marks:
+        for c in m.failed_checks:
+            line = f"{m.field}: {c.name}" + (f": {c.reason}" if c.reason else "")
+            if not any(line in r or (c.reason and c.reason in r) for r in out):
+                out.append(line)
+        if m.ungrounded and not any(m.field in r for r in out):
+            out.append(f"{m.field}: value not found on the page")
+    data = item.get("data") or {}
+    if item.get("status") == "partial":
+        missing = [k for k, v in data.items() if v in (None, "", [])]
+        if missing:
+            out.append("not found in the document: " + ", ".join(missing))
+    return out
+
+
+def key_fields(item: dict[str, Any], marks: Sequence[FieldMark]) -> list[tuple[str, str, str]]:
+    """(name, value, flag) for the top-level fields, line items as a count, at most KEY_FIELDS."""
+    by_field = {m.field: m for m in marks}
+    out: list[tuple[str, str, str]] = []
+    for key, value in (item.get("data") or {}).items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            shown = f"{len(value)} item(s)"
+        else:
+            shown = cell(value) if value not in (None, "") else "(not found)"
+        mark = by_field.get(key)
+        out.append((key, shown, mark.marker.strip() if mark else ""))
+        if len(out) == KEY_FIELDS:
+            break
+    return out
+
+
+def confidence_line(marks: Sequence[FieldMark]) -> str:
+    known = [(m.confidence, m.field) for m in marks if m.confidence is not None]
+    if not known:
+        return "confidence: not given by this engine"
+    low, name = min(known)
+    mean = sum(c for c, _ in known) / len(known)
+    return f"confidence: lowest {percent(low)} ({name}), mean {percent(mean)} over {len(known)} field(s)"
+
+
+def card_html(item: dict[str, Any]) -> str:
+    marks = field_marks(item)
+    status = str(item.get("status") or "failed")
+    meta = []
+    if item.get("duration_s") is not None:
+        meta.append(f"{float(item['duration_s']):.2f} s")
+    if item.get("cached"):
+        meta.append("from cache")
+    if item.get("run_id") is not None:
+        meta.append(f"run {item['run_id']}")
+    head = (
+        f'<h4><span class="docai-file">{_e(item.get("name") or "document")}</span>{status_badge(status)}'
+        f'<span class="docai-meta">{_e(" · ".join(meta))}</span></h4>'
+    )
+    why = reasons(item, marks)
+    body = ""
+    if why:
+        body += '<ul class="docai-reasons">' + "".join(f"<li>{_e(r)}</li>" for r in why) + "</ul>"
+    if status == "failed":
+        body += f'<div class="docai-todo">What to do: {_e(what_to_do(item.get("error") or ""))}</div>'
+        return f'<div class="docai-card" data-file="{_e(item.get("name"))}">{head}{body}</div>'
+    fields = key_fields(item, marks)
+    if fields:
+        cells = "".join(
+            f'<div><span class="k">{_e(k)}</span><span class="v">'
+            f"{f'<span class=docai-flag>{_e(f)}</span> ' if f else ''}{_e(v)}</span></div>"
+            for k, v, f in fields
+        )
+        body += f'<div class="docai-kv">{cells}</div>'
+    else:
+        body += '<div class="docai-todo">Nothing found for this schema.</div>'
+    body += f'<div class="docai-meta docai-confidence">{_e(confidence_line(marks))}</div>'
+    return f'<div class="docai-card" data-file="{_e(item.get("name"))}">{head}{body}</div>'
+
+
+def cards_html(items: Sequence[dict[str, Any]] | None, refused: Sequence[str] = ()) -> str:
+    """All cards, refused uploads first (they never reached the engine)."""
+    parts = [
+        f'<div class="docai-error" role="alert"><b>Not processed:</b> {_e(r)}. '
+        f"What to do: {_e(what_to_do(r))}</div>"
+        for r in refused
+    ]
+    parts += [card_html(it) for it in items or []]
+    if not parts:
+        return '<div class="docai-empty">Results appear here, one card per file.</div>'
+    return '<div class="docai-cards">' + "".join(parts) + "</div>"
+
+
+FIELD_HEADERS = ["file", "field", "value", "confidence", "flag", "checks"]
+
+
+def field_rows(items: Sequence[dict[str, Any]] | None) -> list[list[str]]:
+    """Every field of every file as one row (long form: it fits any schema without side scrolling)."""
+    rows = []
+    for item in items or []:
+        for m in field_marks(item):
+            flag = {"bad": "failed check", "weak": "not found on page"}.get(m.flag, "")
+            checks = "; ".join(
+                f"{'✓' if c.passed else '✗'} {c.name}"
+                + (f": {c.reason}" if c.reason and not c.passed else "")
+                for c in (m.report.checks if m.report else [])
+            )
+            value = cell(m.value) if m.value is not None else ""
+            rows.append([str(item.get("name")), m.field, value, percent(m.confidence), flag, checks])
+    return rows
