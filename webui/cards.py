@@ -14,7 +14,7 @@ from docai.webui.common import what_to_do
 from docai.webui.page_html import FieldMark, field_marks, percent
 from docai.webui.tables import cell
 
-KEY_FIELDS = 8
+KEY_FIELDS = 9
 STATUS_WORDS = {
     "ok": "ok",
     "review": "needs review",
@@ -54,20 +54,25 @@ def reasons(item: dict[str, Any], marks: Sequence[FieldMark]) -> list[str]:
     return out
 
 
-def key_fields(item: dict[str, Any], marks: Sequence[FieldMark]) -> list[tuple[str, str, str]]:
-    """(name, value, flag) for the top-level fields, line items as a count, at most KEY_FIELDS."""
+def key_fields(
+    item: dict[str, Any], marks: Sequence[FieldMark]
+) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(name, value, flag) for the found top-level fields (line items as a count), at most KEY_FIELDS;
+    and the names of the fields not found."""
     by_field = {m.field: m for m in marks}
-    out: list[tuple[str, str, str]] = []
+    found: list[tuple[str, str, str]] = []
+    missing: list[str] = []
     for key, value in (item.get("data") or {}).items():
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        if value in (None, "", []):
+            missing.append(key)
+            continue
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
             shown = f"{len(value)} item(s)"
         else:
-            shown = cell(value) if value not in (None, "") else "(not found)"
+            shown = cell(value)
         mark = by_field.get(key)
-        out.append((key, shown, mark.marker.strip() if mark else ""))
-        if len(out) == KEY_FIELDS:
-            break
-    return out
+        found.append((key, shown, mark.marker.strip() if mark else ""))
+    return found[:KEY_FIELDS], missing
 
 
 def confidence_line(marks: Sequence[FieldMark]) -> str:
@@ -100,7 +105,7 @@ def card_html(item: dict[str, Any]) -> str:
     if status == "failed":
         body += f'<div class="docai-todo">What to do: {_e(what_to_do(item.get("error") or ""))}</div>'
         return f'<div class="docai-card" data-file="{_e(item.get("name"))}">{head}{body}</div>'
-    fields = key_fields(item, marks)
+    fields, missing = key_fields(item, marks)
     if fields:
         cells = "".join(
             f'<div><span class="k">{_e(k)}</span><span class="v">'
@@ -110,6 +115,8 @@ def card_html(item: dict[str, Any]) -> str:
         body += f'<div class="docai-kv">{cells}</div>'
     else:
         body += '<div class="docai-todo">Nothing found for this schema.</div>'
+    if missing and fields:
+        body += f'<div class="docai-meta">not found: {_e(", ".join(missing))}</div>'
     body += f'<div class="docai-meta docai-confidence">{_e(confidence_line(marks))}</div>'
     return f'<div class="docai-card" data-file="{_e(item.get("name"))}">{head}{body}</div>'
 

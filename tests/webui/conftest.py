@@ -11,6 +11,10 @@ from typing import Any
 
 import pytest
 
+from docai.results import Check, FieldReport
+
+CHECKED_ENGINE = "checked-fixture"
+
 INVOICE_LINES = [
     (72, 72, "ACME Corporation"),
     (72, 110, "Invoice No: INV-1001"),
@@ -51,6 +55,32 @@ def make_pdf(path: Path, lines: list[tuple[float, float, str]]) -> Path:
     return path
 
 
+def _checked_engine(options: Any) -> Any:
+    """The real text engine, with per-field reports constructed on top of its real values and boxes.
+
+    A stand-in for the verification stage, which has not landed on this branch: the reports (one
+    failed check on `total`, `issue_date` not found on the page) are made up here so the UI can be
+    tested with a file in `review`; everything else is the real engine on a real PDF.
+    """
+    from docai.engines.text import TextEngine
+
+    class CheckedTextEngine(TextEngine):
+        def extract(self, document: Any, schema: dict[str, Any], **kw: Any) -> Any:
+            ex = super().extract(document, schema, **kw)
+            for key, ev in ex.evidence.items():
+                ex.fields[key] = FieldReport(ev.confidence, True, [Check("format", True)])
+            if "total" in ex.fields:
+                ex.fields["total"] = FieldReport(
+                    0.41, True, [Check("format", True), Check("sum", False, "items add up to 1,200.00")]
+                )
+            ex.fields["issue_date"] = FieldReport(0.3, False, [Check("format", True)])
+            ex.review = ["total: the line items add up to 1,200.00, not the total"]
+            ex.status = "review"
+            return ex
+
+    return CheckedTextEngine(options)
+
+
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The real app over a real Service (text engine, SQLite in a temp dir), served in-process."""
@@ -58,9 +88,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     saved = {k: os.environ.get(k) for k in ("GRADIO_ANALYTICS_ENABLED", "GRADIO_TEMP_DIR")}
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     os.environ["GRADIO_TEMP_DIR"] = str(home / "gradio")
+    from docai.engines import register_engine
     from docai.options import Options
     from docai.service import Service
     from docai.webui.app import launch_app
+
+    register_engine(CHECKED_ENGINE, _checked_engine)
 
     service = Service(Options(engine="text", think=False), db=str(home / "ui.db"))
     app = launch_app(service, host="127.0.0.1", port=_free_port(), block=False)
