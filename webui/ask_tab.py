@@ -181,15 +181,15 @@ def build_ask_tab(service: Any, engine: EngineInputs, extract_files: gr.File) ->
                 label="Conversation", elem_id="chat", height=380, render_markdown=False, sanitize_html=True
             )
             alert = gr.HTML(elem_id="ask-alert", js_on_load=None)
-            with gr.Row(equal_height=True):
-                question = gr.Textbox(
-                    label="Question (each is answered on its own; a short follow-up borrows the last one)",
-                    scale=4,
-                    elem_id="question",
-                    lines=1,
-                )
-                ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-            clear = gr.Button("New conversation", elem_id="clear-chat", size="sm")
+            question = gr.Textbox(
+                label="Question",
+                info="Answered on its own; a short follow-up ('and in 2023?') builds on the last question.",
+                elem_id="question",
+                lines=1,
+            )
+            with gr.Row():
+                ask = gr.Button("Ask", variant="primary", scale=2, elem_id="ask")
+                clear = gr.Button("New conversation", elem_id="clear-chat", scale=1)
         with gr.Column(scale=2):
             gallery = gr.Gallery(
                 label="Cited pages (click one to open it below)",

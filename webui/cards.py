@@ -148,6 +148,6 @@ def field_rows(items: Sequence[dict[str, Any]] | None) -> list[list[str]]:
                 + (f": {c.reason}" if c.reason and not c.passed else "")
                 for c in (m.report.checks if m.report else [])
             )
-            value = cell(m.value) if m.value is not None else ""
+            value = cell(m.value) if m.value not in (None, []) else ""
             rows.append([str(item.get("name")), m.field, value, percent(m.confidence), flag, checks])
     return rows

@@ -71,7 +71,12 @@ def field_marks(item: dict[str, Any] | None) -> list[FieldMark]:
 
 
 def percent(value: float | None) -> str:
-    return "not given" if value is None else f"{value:.0%}"
+    return "–" if value is None else f"{value:.0%}"
+
+
+def shown_value(value: Any) -> str:
+    """A value as the viewer shows it: '(none)' for null or an empty list."""
+    return "(none)" if value in (None, "", []) else cell(value)
 
 
 def _e(value: Any) -> str:
@@ -96,7 +101,7 @@ def checks_html(checks: Sequence[Check]) -> str:
 
 def tip_html(mark: FieldMark) -> str:
     """The hover card of one box (also the core of the details panel)."""
-    value = cell(mark.value) if mark.value is not None else "(none)"
+    value = shown_value(mark.value)
     grounded = (
         "" if not mark.report or mark.report.grounded is None else ("yes" if mark.report.grounded else "no")
     )
@@ -192,7 +197,7 @@ def details_html(marks: Sequence[FieldMark], selected: str | None) -> str:
     for m in marks:
         sel = ' class="sel"' if m.field == selected else ""
         flag = f'<span class="docai-flag">{m.marker.strip()}</span>' if m.flag else ""
-        value = cell(m.value) if m.value is not None else "(none)"
+        value = shown_value(m.value)
         rows.append(
             f"<tr{sel}><td>{flag} {_e(m.field)}</td><td>{_e(value)}</td><td>{percent(m.confidence)}</td></tr>"
         )

@@ -88,6 +88,7 @@ VIEWER_CSS = """
 .docai-label.bad { background: var(--docai-box-bad); }
 .docai-label.weak { background: var(--docai-box-weak); color: #111; }
 .docai-label.sel { outline: 2px solid var(--body-text-color); }
+.dark .docai-label { color: #0b1220; }
 .docai-leaders { position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; overflow: visible; }
 .docai-leaders line { stroke: var(--docai-box); stroke-width: 1; opacity: 0.3; vector-effect: non-scaling-stroke; }
 .docai-leaders line.sel { opacity: 1; stroke-width: 2; }
@@ -99,7 +100,7 @@ VIEWER_CSS = """
 .docai-fields td, .docai-fields th { padding: 0.2rem 0.4rem; border-bottom: 1px solid var(--border-color-primary);
   text-align: left; vertical-align: top; color: var(--body-text-color); overflow-wrap: anywhere; }
 .docai-fields tr.sel td { background: var(--docai-info-bg); color: var(--docai-info-fg); }
-.docai-checks { margin: 0.2rem 0 0 1rem; padding: 0; }
+.docai-checks { margin: 0.2rem 0 0 0; padding: 0; list-style: none; }
 """
 
 CSS = STATUS_CSS + LAYOUT_CSS + VIEWER_CSS
