@@ -68,7 +68,8 @@ def build_app(service: Any) -> Any:
         with gr.Tabs(selected=TABS[0][1]) as tabs:
             ctx = UiContext(service, results, tabs)
             for label, tab_id, target in TABS:
-                with gr.Tab(label, id=tab_id):
+                with gr.Tab(label, id=tab_id) as tab:
+                    ctx.extra["tab"] = tab  # the tab being built, for builders that act when it is opened
                     _builder(target)(ctx)
         app.load(lambda: status_html(service), None, [engine_status], api_name=False, show_progress="hidden")
     return app

@@ -24,6 +24,14 @@ from docai.webui.uploads import max_upload_bytes, unpack_zip, uploads_dir
 _log = logging.getLogger(__name__)
 
 
+def _unzipped_name(path: str) -> str:
+    """The name a user knows a file by: unpacked zip members lose the 'NNNN_' prefix unpack_zip adds."""
+    name = Path(path).name
+    if "/_unzipped/" in path.replace("\\", "/") and name[:4].isdigit() and name[4:5] == "_":
+        return name[5:]
+    return name
+
+
 def prepare_batch_folder(files: list[Any] | None) -> tuple[Path, list[str]]:
     """A fresh folder under uploads/batches holding links to the stored uploads (zips unpacked first)."""
     folder = uploads_dir() / "batches" / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
@@ -39,7 +47,7 @@ def prepare_batch_folder(files: list[Any] | None) -> tuple[Path, list[str]]:
                 errors.append(f"{Path(path).name}: {e}")
         else:
             plain.append(path)
-    stored, refused = store_files(plain)
+    stored, refused = store_files(plain, names=[_unzipped_name(p) for p in plain])
     shutil.rmtree(folder / "_unzipped", ignore_errors=True)
     errors.extend(refused)
     used: set[str] = set()

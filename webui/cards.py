@@ -121,17 +121,31 @@ def card_html(item: dict[str, Any]) -> str:
     return f'<div class="docai-card" data-file="{_e(item.get("name"))}">{head}{body}</div>'
 
 
+def refused_html(refused: Sequence[str]) -> str:
+    """One alert per distinct next step, listing every refused file or zip entry it applies to."""
+    groups: dict[str, list[str]] = {}
+    for r in refused:
+        groups.setdefault(what_to_do(r), []).append(r)
+    parts = []
+    for advice, lines in groups.items():
+        items = "".join(f"<li>{_e(line)}</li>" for line in lines)
+        parts.append(
+            f'<div class="docai-error" role="alert"><b>Not processed ({len(lines)}):</b>'
+            f'<ul class="docai-reasons">{items}</ul>What to do: {_e(advice)}</div>'
+        )
+    return "".join(parts)
+
+
 def cards_html(items: Sequence[dict[str, Any]] | None, refused: Sequence[str] = ()) -> str:
     """All cards, refused uploads first (they never reached the engine)."""
-    parts = [
-        f'<div class="docai-error" role="alert"><b>Not processed:</b> {_e(r)}. '
-        f"What to do: {_e(what_to_do(r))}</div>"
-        for r in refused
-    ]
-    parts += [card_html(it) for it in items or []]
-    if not parts:
+    if not items and not refused:
         return '<div class="docai-empty">Results appear here, one card per file.</div>'
-    return '<div class="docai-cards">' + "".join(parts) + "</div>"
+    return (
+        '<div class="docai-cards">'
+        + refused_html(refused)
+        + "".join(card_html(it) for it in items or [])
+        + "</div>"
+    )
 
 
 FIELD_HEADERS = ["file", "field", "value", "confidence", "flag", "checks"]

@@ -89,17 +89,20 @@ def file_path(item: Any) -> str:
     return str(getattr(item, "path", None) or getattr(item, "name", item))
 
 
-def store_files(files: Sequence[Any] | Any | None) -> tuple[list[StoredUpload], list[str]]:
-    """Copy uploads under the data dir. Returns the stored files and one error line per refused file."""
+def store_files(
+    files: Sequence[Any] | Any | None, names: Sequence[str] | None = None
+) -> tuple[list[StoredUpload], list[str]]:
+    """Copy uploads under the data dir (shown as `names` when given). Returns the stored files and one
+    error line per refused file."""
     if files is None:
         return [], []
     items = files if isinstance(files, list | tuple) else [files]
     stored: list[StoredUpload] = []
     errors: list[str] = []
-    for item in items:
+    for i, item in enumerate(items):
         path = file_path(item)
         try:
-            stored.append(store_upload(path, name=Path(path).name))
+            stored.append(store_upload(path, name=names[i] if names else Path(path).name))
         except DocaiError as e:
             errors.append(str(e))
     return stored, errors

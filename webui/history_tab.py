@@ -82,7 +82,7 @@ HISTORY_HEADERS = [
     "engine",
     "seconds",
 ]
-KINDS = ("Extractions and answers", "Extractions", "Answers")
+KINDS = ("Runs and answers", "Extraction runs", "Answers")
 
 
 def _when(moment: datetime) -> str:
@@ -255,7 +255,7 @@ def build_history_tab(service: Any, ctx: Any) -> Any:
     """Lay out the History tab; returns the 'open' event so the caller can refresh the viewer."""
     with gr.Row():
         query = gr.Textbox(label="Search file names, questions and answers", elem_id="history-query", scale=3)
-        kind = gr.Dropdown(list(KINDS), value=KINDS[0], label="Show", elem_id="history-kind")
+        kind = gr.Dropdown(list(KINDS), value=KINDS[0], label="Show", elem_id="history-kind", scale=2)
         schema = gr.Dropdown(label="Schema", choices=[], allow_custom_value=True, elem_id="history-schema")
         status = gr.Dropdown(label="Status", choices=["", *STATUSES], value="", elem_id="history-status")
         since = gr.Textbox(label="Since (YYYY-MM-DD)", elem_id="history-since")
@@ -284,6 +284,7 @@ def build_history_tab(service: Any, ctx: Any) -> Any:
         exported = gr.File(label="Download", file_count="multiple", interactive=False, elem_id="export-files")
     filters = [query, kind, schema, status, since, limit]
     listing = make_history_handler(service)
+    ctx.extra["history"] = (listing, filters, [table, schema, export_schema])
     refresh.click(listing, filters, [table, schema, export_schema], api_name="history")
     query.submit(listing, filters, [table, schema, export_schema], api_name=False)
     table.select(pick_row, None, [picked], api_name=False)
@@ -309,4 +310,8 @@ def history_tab(ctx: Any) -> None:
     from docai.webui.viewer import refresh
 
     opened = build_history_tab(ctx.service, ctx)
+    tab = ctx.extra.get("tab")
+    if tab is not None:  # the list is current whenever the tab is opened
+        listing, filters, outputs = ctx.extra["history"]
+        tab.select(listing, filters, outputs, api_name=False, show_progress="hidden")
     opened.then(refresh, [ctx.results, ctx.viewer.grid], ctx.viewer.outputs, api_name=False)

@@ -71,10 +71,10 @@ VIEWER_CSS = """
 .docai-page { position: relative; flex: 1 1 0; min-width: 0; line-height: 0; }
 .docai-page img { width: 100%; height: auto; display: block; }
 .docai-gutter { position: relative; flex: 0 0 9.5rem; }
-.docai-box { position: absolute; border: 2px solid var(--docai-box); border-radius: 2px; box-sizing: border-box; }
-.docai-box.bad { border-color: var(--docai-box-bad); }
-.docai-box.weak { border-style: dashed; border-color: var(--docai-box-weak); }
-.docai-box.sel { border-width: 3px; box-shadow: 0 0 0 3px rgba(37, 99, 235, 0.35); }
+.docai-box { position: absolute; box-sizing: border-box; outline: 2px solid var(--docai-box); outline-offset: 2px; border-radius: 1px; }
+.docai-box.bad { outline-color: var(--docai-box-bad); }
+.docai-box.weak { outline-style: dashed; outline-color: var(--docai-box-weak); }
+.docai-box.sel { outline-width: 3px; outline-offset: 3px; }
 .docai-box .docai-tip { display: none; position: absolute; left: 0; top: calc(100% + 6px); z-index: 20;
   width: 17rem; line-height: 1.35; padding: 0.5rem 0.6rem; font-size: 0.82rem; white-space: normal;
   color: var(--body-text-color); background: var(--block-background-fill);

@@ -101,7 +101,7 @@ def test_ask_cites_the_page(client: Client, invoice_pdf: Path) -> None:
 
 def test_history_open_and_export(client: Client, invoice_pdf: Path, tmp_path: Path) -> None:
     extract(client, [invoice_pdf])
-    kinds = "Extractions and answers"
+    kinds = "Runs and answers"
     table, _schemas, _export = client.predict(
         query="invoice", kind=kinds, schema=None, status="ok", since="", limit=20, api_name="/history"
     )
