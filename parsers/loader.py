@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -119,6 +121,30 @@ def _open_provider(p: Path, mime: str, options: Options) -> PdfProvider | ImageP
     raise InputError(f"{p.name}: not a PDF or an image (PNG, JPEG, TIFF, WebP)")
 
 
+def _check_page_cap(p: Path, pages: int, cap: int) -> None:
+    if cap and pages > cap:
+        raise InputError(
+            f"{p.name}: {pages} pages, over the limit of {cap} per document "
+            "(raise max_pages in the config or DOCAI_MAX_PAGES, or pick pages with --pages)"
+        )
+
+
+def _budget(p: Path, seconds: float) -> Callable[[], None]:
+    """A check that raises InputError once `seconds` have passed since the document was opened."""
+    if not seconds:
+        return lambda: None
+    deadline = time.monotonic() + seconds
+
+    def check() -> None:
+        if time.monotonic() > deadline:
+            raise InputError(
+                f"{p.name}: stopped at the time budget of {seconds:g} s per document "
+                "(time_budget_s in the config or DOCAI_TIME_BUDGET_S)"
+            )
+
+    return check
+
+
 def load_document(path: str | Path, options: Options | None = None, *, sha256: str | None = None) -> Document:
     """Open `path` as a Document; raises InputError with a one-line reason for anything unusable.
 
@@ -149,14 +175,17 @@ def load_document(path: str | Path, options: Options | None = None, *, sha256: s
     try:
         count = provider.page_count()
         numbers = parse_page_ranges(options.pages, count)
+        _check_page_cap(p, len(numbers), options.max_pages)
         sha = sha256 or file_sha256(p)
     except BaseException:
         provider.close()
         raise
+    over_budget = _budget(p, options.time_budget_s)
     is_image = mime.startswith("image/")
     limit = MAX_IMAGE_SIDE_PX if is_image else MAX_PAGE_SIDE_PT
 
     def load_page(page_no: int) -> Page:
+        over_budget()
         if not 1 <= page_no <= count:
             raise InputError(f"{p.name}: no page {page_no} (the document has {count})")
         width, height, rotation = provider.page_size(page_no)

@@ -94,6 +94,11 @@ def answer_outputs(
     text = answer.text if answer.found or answer.text else "Not found in the document(s)."
     if cites:
         text += "\n\nCited: " + ", ".join(f"{c['name']} p. {c['page_no']}" for c in cites)
+    also = getattr(answer, "also_retrieved", None) or []
+    if also:
+        text += "\nAlso retrieved (not cited): " + ", ".join(
+            f"{Path(c.document or '').name or 'document'} p. {c.page_no}" for c in also
+        )
     # The chatbot sanitises HTML (dropping markup and its content), so escape: text stays text.
     history = [
         *(chat or []),

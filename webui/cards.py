@@ -15,6 +15,7 @@ from docai.webui.page_html import FieldMark, field_marks, percent
 from docai.webui.tables import cell
 
 KEY_FIELDS = 9
+SHOWN_REASONS = 4
 STATUS_WORDS = {
     "ok": "ok",
     "review": "needs review",
@@ -51,7 +52,17 @@ def reasons(item: dict[str, Any], marks: Sequence[FieldMark]) -> list[str]:
         missing = [k for k, v in data.items() if v in (None, "", [])]
         if missing:
             out.append("not found in the document: " + ", ".join(missing))
-    return out
+    return sorted(out, key=_severity)
+
+
+def _severity(line: str) -> int:
+    """Failed checks and errors first, then values not on the page, then low confidence and the rest."""
+    low = line.lower()
+    if "failed" in low or "error" in low:
+        return 0
+    if "ungrounded" in low or "not found" in low or "not printed" in low:
+        return 1
+    return 2
 
 
 def key_fields(
@@ -101,7 +112,14 @@ def card_html(item: dict[str, Any]) -> str:
     why = reasons(item, marks)
     body = ""
     if why:
-        body += '<ul class="docai-reasons">' + "".join(f"<li>{_e(r)}</li>" for r in why) + "</ul>"
+        shown, rest = why[:SHOWN_REASONS], why[SHOWN_REASONS:]
+        body += '<ul class="docai-reasons">' + "".join(f"<li>{_e(r)}</li>" for r in shown) + "</ul>"
+        if rest:
+            more = "".join(f"<li>{_e(r)}</li>" for r in rest)
+            body += (
+                f'<details><summary>{len(rest)} more</summary><ul class="docai-reasons">{more}</ul></details>'
+            )
+
     if status == "failed":
         body += f'<div class="docai-todo">What to do: {_e(what_to_do(item.get("error") or ""))}</div>'
         return f'<div class="docai-card" data-file="{_e(item.get("name"))}">{head}{body}</div>'

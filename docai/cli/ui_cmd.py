@@ -7,8 +7,31 @@ import logging
 import typer
 
 from docai.cli.common import build_options, info
+from docai.errors import OptionError
 
 _log = logging.getLogger(__name__)
+
+
+def check_port_free(host: str, port: int) -> None:
+    """OptionError (exit 2) naming the port when something already listens there."""
+    import socket
+
+    if not 0 < port < 65536:
+        raise OptionError(f"--port {port}: not a port number (1-65535)")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as e:
+        raise OptionError(f"--host {host}: cannot resolve ({e.strerror or e})") from None
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the web server itself binds
+        try:
+            s.bind(addr)
+        except OSError as e:
+            raise OptionError(
+                f"port {port} on {host} is in use ({e.strerror}): "
+                "stop what listens there or give another --port"
+            ) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +58,7 @@ def register(app: typer.Typer) -> None:
         from docai.webui.app import launch_app, parse_auth
 
         parse_auth(auth)  # a malformed --auth fails before anything starts
+        check_port_free(host, port)
         options = build_options(engine=engine, model=model, base_url=base_url)
         service = Service(options, db=options.db)
         if share:

@@ -11,8 +11,6 @@ from typing import Any
 
 import pytest
 
-from docai.results import Check, FieldReport
-
 CHECKED_ENGINE = "checked-fixture"
 
 INVOICE_LINES = [
@@ -56,29 +54,27 @@ def make_pdf(path: Path, lines: list[tuple[float, float, str]]) -> Path:
 
 
 def _checked_engine(options: Any) -> Any:
-    """The real text engine, with per-field reports constructed on top of its real values and boxes.
-
-    A stand-in for the verification stage, which has not landed on this branch: the reports (one
-    failed check on `total`, `issue_date` not found on the page) are made up here so the UI can be
-    tested with a file in `review`; everything else is the real engine on a real PDF.
-    """
+    """The real text engine with one value swapped for a date that is not printed on the page, as a
+    misreading model would give; the service's real verification stage then judges the result."""
     from docai.engines.text import TextEngine
 
-    class CheckedTextEngine(TextEngine):
+    class MisreadingTextEngine(TextEngine):
         def extract(self, document: Any, schema: dict[str, Any], **kw: Any) -> Any:
             ex = super().extract(document, schema, **kw)
-            for key, ev in ex.evidence.items():
-                ex.fields[key] = FieldReport(ev.confidence, True, [Check("format", True)])
-            if "total" in ex.fields:
-                ex.fields["total"] = FieldReport(
-                    0.41, True, [Check("format", True), Check("sum", False, "items add up to 1,200.00")]
-                )
-            ex.fields["issue_date"] = FieldReport(0.3, False, [Check("format", True)])
-            ex.review = ["total: the line items add up to 1,200.00, not the total"]
-            ex.status = "review"
+            if "issue_date" in ex.data:
+                ex.data["issue_date"] = "2024-06-30"
             return ex
 
-    return CheckedTextEngine(options)
+    return MisreadingTextEngine(options)
+
+
+# Line items and subtotal + tax do not add up to the total: the verification stage must say so.
+UNBALANCED_LINES = [
+    (72, 72, "ACME Corporation"), (72, 110, "Invoice No: R-77"), (72, 130, "Date: 2024-05-01"),
+    (72, 200, "Description"), (300, 200, "Amount"), (72, 220, "Widget"), (300, 220, "100.00"),
+    (72, 240, "Gadget"), (300, 240, "200.00"), (72, 280, "Subtotal: 300.00"), (72, 300, "Tax: 30.00"),
+    (72, 320, "Total: $1,234.50"),
+]  # fmt: skip
 
 
 @pytest.fixture(scope="session")
