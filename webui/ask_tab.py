@@ -11,9 +11,8 @@ from typing import Any
 import gradio as gr
 
 from docai.errors import DocaiError
-from docai.results import Evidence
 from docai.webui.common import chat_pairs, engine_overrides, store_files, what_to_do
-from docai.webui.evidence import render_evidence_page
+from docai.webui.evidence import draw_boxes, render_page
 from docai.webui.extract_tab import EngineInputs
 
 _log = logging.getLogger(__name__)
@@ -34,10 +33,15 @@ def _citation_path(document: str | None, paths: list[Path]) -> Path | None:
 
 
 def _cited_view(cite: dict[str, Any], dpi: float) -> tuple[Any, str]:
+    """The cited page with the cited box outlined (no label over the text), and a one-line note."""
+    picture = render_page(cite.get("path"), int(cite["page_no"]), dpi)
+    if picture.image is None or picture.size is None:
+        return None, picture.note
     bbox = cite.get("bbox")
-    ev = {"cited": Evidence(page_no=cite["page_no"], bbox=tuple(bbox) if bbox else None)}
-    view = render_evidence_page(cite.get("path"), ev, page_no=cite["page_no"], dpi=dpi)
-    return view.image, view.note
+    boxes = [("", tuple(bbox))] if bbox else []
+    image = draw_boxes(picture.image, picture.size, boxes)  # type: ignore[arg-type]
+    where = "the cited passage is outlined" if bbox else "the whole page is cited"
+    return image, f"Page {picture.page_no} of {picture.page_count}: {where}"
 
 
 @dataclass

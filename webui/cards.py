@@ -169,17 +169,20 @@ def cards_html(items: Sequence[dict[str, Any]] | None, refused: Sequence[str] = 
 FIELD_HEADERS = ["file", "field", "value", "confidence", "flag", "checks"]
 
 
+def check_summary(checks: Sequence[Any]) -> str:
+    """Failed checks in full, passed ones as a count: '✗ sum: off by 1; ✓ 2 passed'."""
+    failed = [f"✗ {c.name}" + (f": {c.reason}" if c.reason else "") for c in checks if not c.passed]
+    passed = sum(1 for c in checks if c.passed)
+    return "; ".join([*failed, *([f"✓ {passed} passed"] if passed else [])])
+
+
 def field_rows(items: Sequence[dict[str, Any]] | None) -> list[list[str]]:
     """Every field of every file as one row (long form: it fits any schema without side scrolling)."""
     rows = []
     for item in items or []:
         for m in field_marks(item):
             flag = {"bad": "failed check", "weak": "not found on page"}.get(m.flag, "")
-            checks = "; ".join(
-                f"{'✓' if c.passed else '✗'} {c.name}"
-                + (f": {c.reason}" if c.reason and not c.passed else "")
-                for c in (m.report.checks if m.report else [])
-            )
+            checks = check_summary(m.report.checks if m.report else [])
             value = cell(m.value) if m.value not in (None, []) else ""
             rows.append([str(item.get("name")), m.field, value, percent(m.confidence), flag, checks])
     return rows

@@ -66,6 +66,8 @@ def draw_boxes(
         x0, y0, x1, y1 = scale_bbox(bbox, page_size, out.size)
         pad = 2
         draw.rectangle((x0 - pad, y0 - pad, x1 + pad, y1 + pad), outline=color, width=4 if is_selected else 2)
+        if not label:  # an unlabelled box (a citation): nothing is drawn over the page's text
+            continue
         tx, ty = x0, max(y0 - pad - font.size - 2, 0)
         text_box = draw.textbbox((tx, ty), label, font=font)
         draw.rectangle(text_box, fill=color)

@@ -318,6 +318,7 @@ def test_dark_mode_keeps_text_readable(browser: Any, served: Any) -> None:
             assert contrast(page, "#result-cards .docai-card .v") >= 4.5
             assert contrast(page, "#result-cards .docai-badge") >= 4.5
             assert contrast(page, "#field-details .docai-fields td") >= 4.5
+            assert contrast(page, "#evidence-page .docai-label") >= 4.5
         shot(page, "09-dark")
     finally:
         page.context.close()

@@ -66,11 +66,12 @@ def test_card_for_a_failed_file_says_what_to_do_and_escapes() -> None:
 
 
 def test_field_rows_are_long_form_with_flags() -> None:
-    fields = {"total": FieldReport(0.4, True, [Check("sum", False, "off by 1")]).to_dict()}
+    checks = [Check("sum", False, "off by 1"), Check("type", True), Check("format", True)]
+    fields = {"total": FieldReport(0.4, True, checks).to_dict()}
     rows = cards.field_rows([item(fields=fields)])
     by_field = {r[1]: r for r in rows}
     assert set(by_field) == {"invoice_number", "total", "due_date"}
-    assert by_field["total"][3:] == ["40%", "failed check", "✗ sum: off by 1"]
+    assert by_field["total"][3:] == ["40%", "failed check", "✗ sum: off by 1; ✓ 2 passed"]
     assert by_field["invoice_number"][3] == "90%"  # the evidence's confidence when no report
 
 
@@ -192,3 +193,15 @@ def test_a_tab_is_one_line_in_the_tab_list(tmp_path: Path, monkeypatch: pytest.M
         blocks = app_module.build_app(service)
     labels = [c["props"].get("label") for c in blocks.config["components"] if c["type"] == "tabitem"]
     assert labels == ["Extract", "Ask", "Batch", "History", "Extra"]
+
+
+def test_a_cited_box_has_no_label_over_the_text() -> None:
+    from docai.webui.evidence import BOX_COLOR, draw_boxes
+
+    image = Image.new("RGB", (400, 200), "white")
+    box = (50.0, 40.0, 100.0, 60.0)  # 2 px per point: pixels 100..200 x 80..120
+    labelled = draw_boxes(image, (200.0, 100.0), [("total", box)])
+    bare = draw_boxes(image, (200.0, 100.0), [("", box)])
+    assert labelled.getpixel((104, 70)) == BOX_COLOR  # the label's fill above the box
+    assert bare.getpixel((104, 70)) == (255, 255, 255)
+    assert bare.getpixel((99, 100)) == BOX_COLOR  # the outline is still drawn
