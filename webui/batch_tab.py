@@ -19,7 +19,7 @@ from docai.webui.cards import cards_html
 from docai.webui.common import engine_overrides, file_path, schema_input, store_files
 from docai.webui.extract_tab import EngineInputs, SchemaInputs, frame
 from docai.webui.tables import FILE_META_HEADERS, file_rows, item_rows
-from docai.webui.uploads import max_upload_bytes, unpack_zip, uploads_dir
+from docai.webui.uploads import max_upload_bytes, safe_file_name, unpack_zip, uploads_dir
 
 _log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def prepare_batch_folder(files: list[Any] | None) -> tuple[Path, list[str]]:
     errors.extend(refused)
     used: set[str] = set()
     for s in stored:
-        name = s.named_path.name
+        name = safe_file_name(s.name, Path(s.name).suffix.lower() or s.path.suffix)  # the user's name
         while name in used:
             name = f"{s.sha256[:8]}_{name}"
         used.add(name)

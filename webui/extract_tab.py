@@ -167,7 +167,7 @@ def present(results: list[Any], items: list[dict[str, Any]], lines: list[str], r
         payload,
         items,
         gr.Column(visible=not items and not refused),
-        gr.Column(visible=bool(items)),
+        gr.Column(visible=any(it.get("status") != "failed" for it in items)),
     )
 
 
@@ -228,6 +228,8 @@ def make_extract_handler(service: Any):
         for r in results:
             path = r.file if r.file in names else None
             name = names.get(r.file, Path(r.file).name)
+            if r.error:  # the parser names the stored copy ('notes.bin'); the user knows 'notes.pdf'
+                r.error = r.error.replace(Path(r.file).name, name)
             r.file = name
             items.append(item_from_result(r, name, path))
             lines.append(status_line(r, name))

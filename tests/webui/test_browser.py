@@ -176,7 +176,9 @@ def test_every_error_is_visible_and_names_the_file(page: Any, tmp_path: Path) ->
     card = page.locator('#result-cards .docai-card[data-file="notes.pdf"]')
     assert card.locator(".docai-badge").inner_text() == "failed"
     text = card.inner_text()
-    assert "notes.pdf" in text and "What to do: upload a PDF or an image" in text
+    assert "notes.pdf: not a PDF or an image" in text and "What to do: upload a PDF or an image" in text
+    assert "notes.bin" not in page.locator("body").inner_text()  # never the name docai stored it under
+    assert not page.locator("#fields-table").is_visible()  # no empty table for a file that failed
     assert "notes.pdf" in page.locator("#evidence-page").inner_text()
     shot(page, "05-error")
 
