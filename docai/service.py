@@ -561,17 +561,31 @@ def _record_pages(document: Document) -> dict[int, tuple[int, float, float, str,
     return seen
 
 
-_FOLLOW_UP_WORDS = {"and", "what", "how", "which", "it", "its", "that", "this", "those", "they", "then"}
+_FOLLOW_UP_STARTS = {"and", "also", "then", "or", "but"}
+_REFERRING_WORDS = {"it", "its", "that", "those", "these", "they", "them", "their", "same"}
+_PREPOSITIONS = {"in", "for", "at", "on", "during", "by", "from", "over"}
 
 
 def _with_context(question: str, history: list[tuple[str, str]] | None) -> str:
-    """A short follow-up ('and in 2023?') borrows the previous question's words for retrieval."""
+    """A short follow-up ('and in 2023?', 'what about its margin?') borrows the previous question's words.
+
+    A question that stands on its own ('What was Q4 revenue?') is answered as asked, so its answer
+    never depends on what was asked before.
+    """
     if not history:
         return question
-    words = question.lower().split()
-    if len(words) <= 6 and words and (words[0] in _FOLLOW_UP_WORDS or len(words) <= 3):
-        return f"{history[-1][0]} {question}"
-    return question
+    words = [w.strip("?,.!:;") for w in question.lower().split()]
+    follow_up = (
+        len(words) <= 6
+        and bool(words)
+        and (
+            words[0] in _FOLLOW_UP_STARTS
+            or words[:2] in (["what", "about"], ["how", "about"])
+            or any(w in _REFERRING_WORDS for w in words)
+            or (len(words) <= 2 and words[0] in _PREPOSITIONS)
+        )
+    )
+    return f"{history[-1][0]} {question}" if follow_up else question
 
 
 def _restore_question(answer: Answer, question: str) -> Answer:
