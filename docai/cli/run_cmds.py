@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 
 # Command parameters that are Options fields: each command passes its locals() and only these are read.
 _OPTION_FLAGS = (
-    "engine", "model", "base_url", "api_key", "think", "pages", "password", "ocr", "lang", "rasterizer",
-    "concurrency", "slicing", "max_tokens", "pages_per_request", "max_context", "device", "dtype",
-    "load_in_4bit", "workers",
+    "engine", "model", "base_url", "api_key", "server", "think", "pages", "password", "ocr", "lang",
+    "rasterizer", "concurrency", "slicing", "max_tokens", "pages_per_request", "max_context", "device",
+    "dtype", "load_in_4bit", "workers",
 )  # fmt: skip
 
 
@@ -96,6 +96,7 @@ def extract(
     model: flags.Model = None,
     base_url: flags.BaseUrl = None,
     api_key: flags.ApiKey = None,
+    server: flags.Server = None,
     think: flags.Think = None,
     pages: flags.Pages = None,
     password: flags.Password = None,
@@ -116,7 +117,7 @@ def extract(
     data_only: Annotated[bool, typer.Option("--data-only", help="Print only the extracted data.")] = False,
 ) -> int:
     """Extract structured data that follows a JSON Schema. Exit 0 only when every file is ok."""
-    flags.check_choices(ocr=ocr, rasterizer=rasterizer, slicing=slicing)
+    flags.check_choices(ocr=ocr, rasterizer=rasterizer, slicing=slicing, server=server)
     if fmt not in ("json", "jsonl", "csv"):
         raise typer.BadParameter("must be json, jsonl or csv", param_hint="--format")
     spec = _schema_spec(schema, fields)
@@ -141,6 +142,7 @@ def ask(
     model: flags.Model = None,
     base_url: flags.BaseUrl = None,
     api_key: flags.ApiKey = None,
+    server: flags.Server = None,
     think: flags.Think = None,
     pages: flags.Pages = None,
     password: flags.Password = None,
@@ -155,7 +157,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
 ) -> int:
     """Answer a question from one or more documents (one corpus), citing pages."""
-    flags.check_choices(ocr=ocr)
+    flags.check_choices(ocr=ocr, server=server)
     if len(args) < 2:
         raise InputError('give at least one file and a question: docai ask FILE... "QUESTION"')
     *files, question = args
@@ -190,6 +192,7 @@ def batch(
     model: flags.Model = None,
     base_url: flags.BaseUrl = None,
     api_key: flags.ApiKey = None,
+    server: flags.Server = None,
     think: flags.Think = None,
     pages: flags.Pages = None,
     ocr: flags.Ocr = None,
@@ -203,7 +206,7 @@ def batch(
     force: flags.Force = False,
 ) -> int:
     """Extract every document in a folder: progress bar, resumable, one bad file never stops the run."""
-    flags.check_choices(ocr=ocr)
+    flags.check_choices(ocr=ocr, server=server)
     if workers is not None and workers < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--workers")
     spec = _schema_spec(schema, fields)

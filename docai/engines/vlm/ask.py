@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from docai.engines.vlm import prompts
-from docai.engines.vlm.common import ModelCaller, ParsedReply, Request, add_usage, image_parts, parse_reply
+from docai.engines.vlm.common import (
+    ModelCaller,
+    ParsedReply,
+    Request,
+    add_usage,
+    image_parts,
+    images_per_page,
+    map_page_groups,
+    parse_reply,
+)
 from docai.engines.vlm.merge import clean_pages
 from docai.engines.vlm.pages import MAX_ASK_PAGES, group_pages, pages_per_request, rank_pages_for_question
 from docai.errors import SchemaError
@@ -50,6 +59,9 @@ def _parse_answer(turn: ParsedReply, shown: list[int]) -> tuple[str, bool, list[
         ]
         text = "" if answer is None else str(answer)
         found = found and bool(text.strip())
+    elif turn.text.lstrip().startswith(("{", "[")):  # JSON cut short (token cap): no answer, not a guess
+        text, found, pages = "", False, []
+        turn.notes.append("the answer's JSON was cut short; no answer is given")
     else:  # prose answer: keep it, the status is in the notes
         text, found, pages = turn.text.strip(), bool(turn.text.strip()), []
         turn.notes.append("the answer was not JSON; its text is used as is")
@@ -74,7 +86,7 @@ def run_ask(
     per = pages_per_request(options, len(prompts.ask_prompt(question)), config)
     limit = int(options.extra.get("ask_max_pages", MAX_ASK_PAGES))
     notes: list[str] = []
-    tasks: list[tuple[Document, list[int]]] = []
+    to_read: list[tuple[Document, list[int]]] = []
     for doc in documents:
         pages = list(doc.page_numbers)
         if len(pages) > limit:
@@ -82,7 +94,10 @@ def run_ask(
             if chosen:
                 notes.append(f"{doc.name}: read {len(chosen)} of {len(pages)} pages (best text match)")
                 pages = chosen
-        tasks += [(doc, g) for g in group_pages(pages, per)]
+        to_read.append((doc, pages))
+
+    def tasks(n: int) -> list[tuple[Document, list[int]]]:
+        return [(doc, g) for doc, pages in to_read for g in group_pages(pages, n)]
 
     def one(task: tuple[Document, list[int]]) -> _Candidate:
         doc, group = task
@@ -99,7 +114,8 @@ def run_ask(
         text, found, pages = _parse_answer(turn, group)
         return _Candidate(doc.name, text, found, pages, turn.text, turn.reasoning, turn.usage, turn.notes)
 
-    cands = caller.map_calls(one, tasks) if tasks else []
+    ipp = images_per_page(options, config)
+    cands = map_page_groups(caller, one, tasks, per, ipp, notes)
     usage: dict[str, int] | None = None
     for c in cands:
         usage = add_usage(usage, c.usage)
