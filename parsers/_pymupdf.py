@@ -10,13 +10,23 @@ gets it.
 from __future__ import annotations
 
 import sys
+import threading
 from types import ModuleType
 
 _LAYOUT = "pymupdf.layout"
+_LOCK = threading.Lock()
 
 
 def import_pymupdf() -> ModuleType:
-    """The `pymupdf` module, imported without `pymupdf.layout` if nobody imported it yet."""
+    """The `pymupdf` module, imported without `pymupdf.layout` if nobody imported it yet.
+
+    Under a lock: while one thread imports it, `sys.modules` already holds the half-initialized module,
+    and a second thread (a batch's document threads) would get it without `open`."""
+    with _LOCK:
+        return _import()
+
+
+def _import() -> ModuleType:
     loaded = sys.modules.get("pymupdf")
     if loaded is not None:
         return loaded

@@ -54,9 +54,8 @@ def _parse_answer(turn: ParsedReply, shown: list[int]) -> tuple[str, bool, list[
         raw_pages = value.get("pages") or []
         if not isinstance(raw_pages, list):
             raw_pages = [raw_pages]
-        pages = [
-            p for p in (clean_pages({str(i): p for i, p in enumerate(raw_pages)}).values()) if p in shown
-        ]
+        cited = clean_pages({str(i): p for i, p in enumerate(raw_pages)}).values()
+        pages = list(dict.fromkeys(p for p in cited if p in shown))  # once each, in the model's order
         text = "" if answer is None else str(answer)
         found = found and bool(text.strip())
     elif turn.text.lstrip().startswith(("{", "[")):  # JSON cut short (token cap): no answer, not a guess
@@ -85,6 +84,7 @@ def run_ask(
         raise SchemaError("the question is empty")
     per = pages_per_request(options, len(prompts.ask_prompt(question)), config)
     limit = int(options.extra.get("ask_max_pages", MAX_ASK_PAGES))
+    max_chars = int(options.extra.get("answer_max_chars", prompts.MAX_ANSWER_CHARS))
     notes: list[str] = []
     to_read: list[tuple[Document, list[int]]] = []
     for doc in documents:
@@ -105,7 +105,7 @@ def run_ask(
         parts.append(prompts.ask_prompt(question))
         request = Request(
             parts,
-            response_schema=prompts.ANSWER_RESPONSE_SCHEMA,
+            response_schema=prompts.answer_response_schema(group, max_chars),
             schema_name="docai_answer",
             max_tokens=options.max_tokens,
             think=options.think,
@@ -130,16 +130,16 @@ def run_ask(
         c = found[0]
         cites = [Citation(p, c.document) for p in c.pages]
         return Answer(question, c.text, True, cites, usage=usage, notes=notes, **base)
+    all_pages = sorted({p for c in found for p in c.pages})
     request = Request(
         [prompts.combine_prompt(question, [(c.text, c.pages) for c in found])],
-        response_schema=prompts.ANSWER_RESPONSE_SCHEMA,
+        response_schema=prompts.answer_response_schema(all_pages, max_chars),
         schema_name="docai_answer",
         max_tokens=options.max_tokens,
         think=options.think,
     )
     turn = parse_reply(caller.call(request))
     usage = add_usage(usage, turn.usage)
-    all_pages = sorted({p for c in found for p in c.pages})
     text, ok, pages = _parse_answer(turn, all_pages)
     if not ok:  # the combine call failed to answer: keep the first candidate
         text, pages = found[0].text, found[0].pages

@@ -214,7 +214,7 @@ def _extract_group(
     options: Options,
     config,
 ) -> _GroupOutcome:
-    response_schema = prompts.extraction_response_schema(schema)
+    response_schema = prompts.extraction_response_schema(schema, group)
     parts = image_parts(document, group, config, options.slicing == "client")
     parts.append(prompts.extract_prompt(schema, group))
     request = Request(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_DECODER = json.JSONDecoder()
+_DECODER = json.JSONDecoder(strict=False)  # raw control characters in strings, as find_json
 _WS = " \t\n\r"
 
 
@@ -92,10 +92,11 @@ def _scan(text: str, i: int, path: str, out: dict[str, tuple[int, int]]) -> int:
 def field_logprobs(content: str, answer: str, tokens: list[tuple[bytes, float]]) -> dict[str, float]:
     """{field path: lowest token logprob of its value} for the data of an extraction reply.
 
-    `content` is the text the tokens spell; `answer` the JSON part of it. Paths under `data.` lose
-    that prefix (the reply's `{"data", "pages"}` wrapper); `pages` and null values are left out."""
-    if b"".join(t for t, _ in tokens) != content.encode("utf-8"):
-        return {}
+    `content` is the text the tokens spell (then maybe an end token); `answer` the JSON part of it.
+    Paths under `data.` lose that prefix (the reply's `{"data", "pages"}` wrapper); `pages` and null
+    values are left out."""
+    if not b"".join(t for t, _ in tokens).startswith(content.encode("utf-8")):
+        return {}  # (a trailing end token such as <|im_end|> is listed too, and is not content)
     base = content.find(answer.strip()) if answer.strip() else -1
     if base < 0:
         return {}
