@@ -152,7 +152,9 @@ class Service:
         """One file through cache, ingest, engine and storage. Failures become a `failed` FileResult."""
         started = time.perf_counter()
         name = str(path)
-        model = options.model
+        # the model the engine will name in its result (a server's, when --model is not given), so a
+        # cached run is found again: runs are stored under that name
+        model = options.model or (engine.model if engine is not None else None)
         try:
             if not path.exists():
                 raise InputError(f"{path}: no such file")

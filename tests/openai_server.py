@@ -75,9 +75,11 @@ def completion(
     }
 
 
-def error_body(message: str, status: int = 400, param: str | None = None) -> dict[str, Any]:
+def error_body(
+    message: str, status: int = 400, param: str | None = None, kind: str = "BadRequestError"
+) -> dict[str, Any]:
     """vLLM's error body, e.g. error_body("At most 4 image(s) may be provided in one prompt.")."""
-    return {"error": {"message": message, "type": "BadRequestError", "param": param, "code": status}}
+    return {"error": {"message": message, "type": kind, "param": param, "code": status}}
 
 
 @dataclass

@@ -94,21 +94,25 @@ class OpenAIEngine(VLMEngine):
 
     @property
     def model(self) -> str | None:
+        """`--model`, else the first model the server lists (asked again while it does not answer)."""
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    self._model = _first_model(self._served_models()) or DEFAULT_MODEL
-        return self._model
+                    self._model = _first_model(self._served_models())
+        return self._model or DEFAULT_MODEL
 
     @property
     def profile(self) -> ServerProfile:
-        """The server's profile: `--server` when given, else detected from `GET /models` once."""
-        if self._profile is None:
-            with self._lock:
-                if self._profile is None:
-                    name, why = detect_server(self._served_models(), self.base_url)
-                    _log.info("%s: server profile %s (%s)", self.base_url, name, why)
-                    self._profile = profile_for(name)
+        """The server's profile: `--server` when given, else detected from `GET /models` once it answers."""
+        if self._profile is not None:
+            return self._profile
+        with self._lock:
+            body = self._served_models()
+            name, why = detect_server(body, self.base_url)
+            if not body:  # not reachable yet: plain requests now, detection again next time
+                return profile_for(name)
+            _log.info("%s: server profile %s (%s)", self.base_url, name, why)
+            self._profile = profile_for(name)
         return self._profile
 
     def extract_many(self, documents: Sequence[Document], schema: dict[str, Any]) -> list[Extraction]:
@@ -295,14 +299,16 @@ class OpenAIEngine(VLMEngine):
         return Reply(content, reasoning, usage, notes, tokens), finish
 
     def _served_models(self) -> dict[str, Any]:
-        """The `GET /models` body, fetched once ({} when the server does not answer it)."""
+        """The `GET /models` body, kept once the server answered it ({} while it does not)."""
         if self._models_body is None:
             try:
                 r = self._client.get("/models", timeout=5.0)
-                body = r.json() if r.status_code == 200 else {}
+                body = r.json() if r.status_code == 200 else None
             except (httpx.HTTPError, ValueError):
-                body = {}
-            self._models_body = body if isinstance(body, dict) else {}
+                body = None
+            if not isinstance(body, dict):
+                return {}
+            self._models_body = body
         return self._models_body
 
 

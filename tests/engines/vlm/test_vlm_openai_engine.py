@@ -136,8 +136,8 @@ def test_missing_required_is_partial(server, openai_options, invoice_pdf):
 
 
 def test_server_error_is_retried(server, openai_options, invoice_pdf):
-    server.reply({"error": "overloaded"}, status=500)
-    server.reply({"error": "slow down"}, status=429)
+    server.reply(error_body("Internal server error", 500, kind="InternalServerError"), status=500)
+    server.reply({"error": "slow down"}, status=429)  # a proxy in front of the server
     server.reply(completion(json.dumps(GOOD)))
     with load_document(invoice_pdf, openai_options) as doc:
         result = OpenAIEngine(openai_options).extract(doc, INVOICE_SCHEMA)
@@ -154,7 +154,9 @@ def test_retries_exhausted_raise_engine_error(server, openai_options, invoice_pd
 
 
 def test_response_format_rejected_falls_back_to_prompt(server, openai_options, invoice_pdf):
-    server.reply({"error": {"message": "response_format json_schema is not supported"}}, status=400)
+    server.reply(  # vLLM 0.32 on a schema xgrammar cannot compile
+        error_body('Failed to transform json schema into a grammar: Unsupported type "strin"'), status=400
+    )
     server.reply(completion(json.dumps(GOOD)))
     server.reply(completion(json.dumps(GOOD)))
     engine = OpenAIEngine(openai_options)
@@ -169,7 +171,7 @@ def test_response_format_rejected_falls_back_to_prompt(server, openai_options, i
 
 
 def test_other_client_error_is_not_retried(server, openai_options, invoice_pdf):
-    server.reply({"error": "model 'x' does not exist"}, status=404)
+    server.reply(error_body("The model `x` does not exist.", 404, "model"), status=404)
     with load_document(invoice_pdf, openai_options) as doc, pytest.raises(EngineError, match="404"):
         OpenAIEngine(openai_options).extract(doc, INVOICE_SCHEMA)
     assert len(server.requests) == 1
