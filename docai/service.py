@@ -220,6 +220,10 @@ class Service:
             engine = engine or self.engine(options)
         except DocaiError as e:
             return FileResult.failed(name, str(e), options.engine, options.model, error_code=e.exit_code)
+        if options.model is None and engine.model:
+            # the model the engine will name in its result (a server's, when --model is not given), so a
+            # cached run is found again: runs are stored under that name
+            options = options.replace(model=engine.model)
         job = _Job(
             path,
             sha,
