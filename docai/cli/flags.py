@@ -14,6 +14,10 @@ BaseUrl = Annotated[
 ApiKey = Annotated[
     str | None, typer.Option("--api-key", help="API key for --base-url (or DOCAI_OPENAI_API_KEY).")
 ]
+Server = Annotated[
+    str | None,
+    typer.Option("--server", help="auto | vllm | sglang | llamacpp | ollama | openai (openai engine)."),
+]
 Think = Annotated[bool | None, typer.Option("--think/--no-think", help="Thinking mode for VLM engines.")]
 Pages = Annotated[str | None, typer.Option("--pages", help="Page ranges, e.g. 1-3,7.")]
 Password = Annotated[str | None, typer.Option("--password", help="Password of encrypted PDFs.")]
@@ -46,6 +50,19 @@ Dtype = Annotated[
 LoadIn4bit = Annotated[
     bool | None, typer.Option("--load-in-4bit/--no-load-in-4bit", help="4-bit weights (needs bitsandbytes).")
 ]
+VerifyWith = Annotated[
+    str | None,
+    typer.Option("--verify-with", help="A second engine (text) whose reading each field must agree with."),
+]
+MinConfidence = Annotated[
+    float | None,
+    typer.Option(
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="Least confidence of every field for `ok` (default: calibrated).",
+    ),
+]
 Force = Annotated[bool, typer.Option("--force", help="Run again even if a cached result exists.")]
 Schema = Annotated[
     str | None,
@@ -64,6 +81,8 @@ _CHOICES = {
     "ocr": ("auto", "always", "never"),
     "rasterizer": ("pymupdf", "pdf2image"),
     "slicing": ("server", "client"),
+    "verify_with": ("text", "openai", "transformers"),
+    "server": ("auto", "vllm", "sglang", "llamacpp", "ollama", "openai"),
 }
 
 
@@ -72,4 +91,5 @@ def check_choices(**values: str | None) -> None:
     for name, value in values.items():
         allowed = _CHOICES.get(name)
         if value is not None and allowed and value not in allowed:
-            raise typer.BadParameter(f"must be one of {', '.join(allowed)}", param_hint=f"--{name}")
+            flag = "--" + name.replace("_", "-")
+            raise typer.BadParameter(f"must be one of {', '.join(allowed)}", param_hint=flag)

@@ -38,6 +38,7 @@ _COMMAND_MODULES = (
     "docai.cli.eval_cmd",
     "docai.cli.ui_cmd",
     "docai.cli.review_cmds",
+    "docai.cli.serve_cmds",
 )
 
 
