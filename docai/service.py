@@ -29,6 +29,7 @@ from docai.schema import ResolvedSchema, resolve_schema
 from docai.verify import check_extraction, remember_pages
 
 if TYPE_CHECKING:
+    from docai.review import Reviews
     from docai.storage import Database, RunRecord, SchemaInfo
     from docai.storage.claims import LeaseKeeper
     from docai.storage.records import DocumentInfo
@@ -42,6 +43,7 @@ ProgressFn = Callable[[ProgressEvent], None]
 CLAIMED = "claimed"
 """Status of a `deferred` result: another live process is working on this document now."""
 CLAIM_POLL_S = 0.5
+HELD, DONE = "held", "done"  # docai.storage.claims' answers (storage is imported lazily)
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,10 @@ class Service:
             engine = engine or self.engine(options)
         except DocaiError as e:
             return FileResult.failed(name, str(e), options.engine, options.model, error_code=e.exit_code)
+        if options.model is None and engine.model:
+            # the model the engine will name in its result (a server's, when --model is not given), so a
+            # cached run is found again: runs are stored under that name
+            options = options.replace(model=engine.model)
         job = _Job(
             path,
             sha,
@@ -231,8 +237,10 @@ class Service:
                 hit = self._cached(job, include_failed, started)
                 if hit is not None:
                     return hit
-            outcome = self._claim_and_run(job, engine, index, total, progress, started)
-            if outcome is not None:
+            outcome = self._claim_and_run(job, engine, index, total, progress, started, include_failed)
+            if outcome == DONE:
+                continue  # another process finished it a moment ago: its result is in the cache now
+            if isinstance(outcome, FileResult):
                 return outcome
             if defer_claimed:
                 return FileResult(name, sha, None, CLAIMED, None, {}, options.engine, options.model, 0.0)
@@ -262,8 +270,10 @@ class Service:
         total: int,
         progress: ProgressFn | None,
         started: float,
-    ) -> FileResult | None:
-        """Load, claim and run; None when another live process holds the claim (nothing was done)."""
+        include_failed: bool,
+    ) -> FileResult | str:
+        """Load, claim and run; HELD when another live process holds the claim, DONE when it finished
+        the same job since the cache was looked up (nothing was done either way)."""
         o, name = job.options, str(job.path)
         try:
             document: Document | None = load_document(job.path, _ingest_options(o), sha256=job.sha)
@@ -278,9 +288,9 @@ class Service:
             else:
                 size, mime = _size_and_mime(job.path)
                 doc_id = self.db.upsert_document(job.sha, job.path.name, size, mime, None)
-            run_id = self._claim(job, doc_id)
-            if run_id is None:
-                return None
+            run_id = self._claim(job, doc_id, include_failed)
+            if isinstance(run_id, str):
+                return run_id
             if load_error is not None or document is None:
                 elapsed = time.perf_counter() - started
                 message = str(load_error)
@@ -295,11 +305,14 @@ class Service:
             if document is not None:
                 document.close()
 
-    def _claim(self, job: _Job, doc_id: int) -> int | None:
+    def _claim(self, job: _Job, doc_id: int, include_failed: bool) -> int | str:
         o = job.options
         key = claim_key(job.sha, job.resolved.hash, o.engine, o.model, job.key)
-        run_id = self.db.claim_run(key, doc_id, job.schema_id, o.engine, o.model, o.result_key(), job.key)
-        if run_id is not None and self._lease is None:
+        run_id = self.db.claim_run(
+            key, doc_id, job.schema_id, o.engine, o.model, o.result_key(), job.key,
+            unless_done=not o.force, include_failed=include_failed,
+        )  # fmt: skip
+        if isinstance(run_id, int) and self._lease is None:
             from docai.storage.claims import LeaseKeeper
 
             self._lease = LeaseKeeper(self.db)
@@ -434,9 +447,13 @@ class Service:
         retry_failed: bool = False,
         on_result: Callable[[FileResult], None] | None = None,
         progress: ProgressFn | None = None,
+        executor: str = "local",
+        ray_address: str | None = None,
         **overrides: Any,
     ) -> BatchSummary:
-        """Extract every document under `folder`; resumable (done files come from the cache)."""
+        """Extract every document under `folder`; resumable (done files come from the cache).
+
+        `executor="ray"` runs each file as a task on the Ray cluster at `ray_address`."""
         from docai.batch_runner import run_batch
 
         options = self._options(overrides)
@@ -452,6 +469,8 @@ class Service:
             retry_failed=retry_failed,
             on_result=on_result,
             progress=progress,
+            executor=executor,
+            ray_address=ray_address,
         )
 
     # -- history and export ---------------------------------------------------------------------------
@@ -478,10 +497,38 @@ class Service:
         runs = self.db.runs_for_schema(schema, latest_per_document=not all_runs)
         if not runs:
             raise InputError(f"no results stored for schema {schema!r}")
+        self.reviews.annotate(runs)  # a column per field's review state
         return export_runs(runs, fmt, Path(path))  # type: ignore[arg-type]
 
     def get_schema(self, name: str) -> dict[str, Any] | None:
         return self.db.get_schema(name)
+
+    # -- review (docai/review.py) ----------------------------------------------------------------------
+    @property
+    def reviews(self) -> Reviews:
+        """The review queue, accept and correct over this service's database."""
+        from docai.review import Reviews
+
+        return Reviews(self.db)
+
+    def review_queue(
+        self, schema: str | None = None, batch: str | Path | None = None, limit: int = 0
+    ) -> list[Any]:
+        return self.reviews.queue(schema=schema, batch=batch, limit=limit)
+
+    def correct(self, run_id: int, field: str, value: Any, *, reviewer: str | None = None, **kw: Any) -> Any:
+        """Set a field of a run to a person's value (a new version; kw: evidence, version)."""
+        from docai.review import default_reviewer
+
+        return self.reviews.correct(run_id, field, value, reviewer or default_reviewer(), **kw)
+
+    def accept(
+        self, run_id: int, fields: list[str] | None = None, *, reviewer: str | None = None, **kw: Any
+    ) -> Any:
+        """Confirm a run's fields as they are (all open ones when none are named; kw: version)."""
+        from docai.review import default_reviewer
+
+        return self.reviews.accept(run_id, fields, reviewer or default_reviewer(), **kw)
 
     def delete_schema(self, name: str) -> int:
         return self.db.delete_schema(name)

@@ -201,17 +201,29 @@ def run_extraction(
 
 
 def _label_confidence(rec: dict[str, Any], scores: FieldScores, pairs: list[tuple[float, bool]]) -> None:
-    """Mark each filled field's confidence with whether it was right (scored fields only)."""
-    rec["field_right"] = {k: scores.exact[k] for k in rec.get("confidence") or {} if k in scores.exact}
+    """Mark each filled field's confidence with whether it was right (scored fields only): a filled
+    field is right when it holds no false value (a missed line item is a miss, not a wrong value)."""
+    false_values: dict[str, int] = {}
+    for path, c in scores.counts.items():
+        top = _top(path)
+        false_values[top] = false_values.get(top, 0) + c.fp
+    scored = set(scores.exact)
+    rec["field_right"] = {k: false_values.get(k, 0) == 0 for k in rec.get("confidence") or {} if k in scored}
+    rec["filled_right"] = sum(false_values.values()) == 0
     for key, right in rec["field_right"].items():
         pairs.append((rec["confidence"][key], right))
     for sig in (rec.get("signals") or {}).values():
-        sig["right"] = scores.exact.get(sig["top"])
+        sig["right"] = rec["field_right"].get(sig["top"])
 
 
 def _verification_summary(per_doc: list[dict[str, Any]], pairs: list[tuple[float, bool]]) -> dict[str, Any]:
-    """Precision of `ok` (ok files with every field right), coverage, reliability table and ECE."""
-    out = ok_precision((r["status"], not r["wrong"] and r["status"] != "failed") for r in per_doc)
+    """Precision of `ok` (ok files whose filled fields are all right), coverage, reliability and ECE;
+    `strict_precision_of_ok` also counts a field the file left empty but the truth has as wrong."""
+    out = ok_precision(
+        (r["status"], bool(r.get("filled_right")) and r["status"] != "failed") for r in per_doc
+    )
+    strict = ok_precision((r["status"], not r["wrong"] and r["status"] != "failed") for r in per_doc)
+    out["strict_precision_of_ok"] = strict["precision_of_ok"]
     out["reliability"] = reliability(pairs)
     out["ece"] = expected_calibration_error(pairs)
     out["fields_scored"] = len(pairs)

@@ -19,7 +19,7 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,6 +32,7 @@ _log = logging.getLogger(__name__)
 LEASE_S = float(os.environ.get("DOCAI_LEASE_S", "120"))
 """How long a claim lives without renewal; owners renew it every LEASE_S / 4."""
 INTERRUPTED = "interrupted: the process working on it stopped before it finished"
+HELD, DONE = "held", "done"
 
 
 def claim_key(sha256: str, schema_hash: str, engine: str, model: str | None, options_key: str) -> str:
@@ -99,19 +100,38 @@ class ClaimsMixin(DatabaseBase):
         model: str | None,
         options: dict[str, Any],
         options_key: str,
-    ) -> int | None:
-        """Start a `running` run holding the claim `key`; None when a live owner holds it already."""
+        *,
+        unless_done: bool = False,
+        include_failed: bool = False,
+    ) -> int | str:
+        """Start a `running` run holding the claim `key` and return its id; HELD when a live owner holds
+        the claim, DONE (with `unless_done`) when a finished run for the same job is there by now (it
+        finished between the caller's cache lookup and this claim)."""
         owner = process_owner()
 
-        def work(s: Session) -> int | None:
+        def work(s: Session) -> int | str:
             held = s.get(ClaimRow, key)
             if held is not None:
                 if not _stale(held):
-                    return None
+                    return HELD
                 _log.warning("taking over a stale claim of run %s (owner %s)", held.run_id, held.owner)
                 _interrupt(s, held.run_id)
                 s.delete(held)
                 s.flush()
+            if unless_done:
+                q = select(RunRow.id).where(
+                    RunRow.document_id == document_id,
+                    RunRow.schema_id == schema_id,
+                    RunRow.engine == engine,
+                    RunRow.model.is_(None) if model is None else RunRow.model == model,
+                    RunRow.options_key == options_key,
+                    RunRow.status != "running",
+                    RunRow.status != "failed"
+                    if not include_failed
+                    else func.coalesce(RunRow.error, "") != INTERRUPTED,
+                )
+                if s.scalar(q.limit(1)) is not None:
+                    return DONE
             run = RunRow(
                 document_id=document_id,
                 schema_id=schema_id,
@@ -133,7 +153,7 @@ class ClaimsMixin(DatabaseBase):
             return self._write(work, "claiming a document")
         except StorageError as e:
             if isinstance(e.__cause__, IntegrityError):  # another process inserted the same key first
-                return None
+                return HELD
             raise
 
     def claim_holder(self, key: str) -> tuple[str, bool] | None:

@@ -59,6 +59,7 @@ def build_app(service: Any) -> Any:
     import gradio as gr
 
     from docai.webui.home import status_html
+    from docai.webui.review_tab import build_review_tab
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
         with gr.Row(equal_height=True):
@@ -71,6 +72,7 @@ def build_app(service: Any) -> Any:
                 with gr.Tab(label, id=tab_id) as tab:
                     ctx.extra["tab"] = tab  # the tab being built, for builders that act when it is opened
                     _builder(target)(ctx)
+            build_review_tab(service)  # lays out its own tab (docai.webui.review_tab)
         app.load(lambda: status_html(service), None, [engine_status], api_name=False, show_progress="hidden")
     return app
 

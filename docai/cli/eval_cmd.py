@@ -46,10 +46,23 @@ def _console() -> Any:
     return Console(file=sys.stdout, width=max(100, Console().width))
 
 
+_LOGGED: dict[str, Any] = {}
+
+
 def _progress(stage: str, done: int, total: int) -> None:
-    if not STATE.quiet and sys.stderr.isatty():
+    """A redrawn counter on a terminal; elsewhere (a pipe, a log file) a line every 10 items."""
+    if STATE.quiet:
+        return
+    if sys.stderr.isatty():
         sys.stderr.write(f"\r{stage}: {done}/{total}" + ("\n" if done == total else ""))
         sys.stderr.flush()
+        return
+    from docai.progress import ProgressLog
+
+    log = _LOGGED.get(stage)
+    if log is None or log.total != total or done <= log.done:
+        log = _LOGGED[stage] = ProgressLog(f"eval {stage}", total, "items", every=10, seconds=60.0)
+    log.step(done - log.done)
 
 
 @eval_app.command("run")

@@ -12,6 +12,17 @@ from docai.errors import OptionError
 _log = logging.getLogger(__name__)
 
 
+def _keep_uploads_beside(db: str | None) -> None:
+    """`docai --db FILE ui`: uploads go beside FILE, as with DOCAI_DB (unless DOCAI_HOME says where)."""
+    import os
+
+    from docai.storage.connection import data_dir_for
+
+    folder = data_dir_for(db)
+    if folder is not None and not os.environ.get("DOCAI_HOME"):
+        os.environ["DOCAI_HOME"] = str(folder)
+
+
 def check_port_free(host: str, port: int) -> None:
     """OptionError (exit 2) naming the port when something already listens there."""
     import socket
@@ -60,6 +71,7 @@ def register(app: typer.Typer) -> None:
         parse_auth(auth)  # a malformed --auth fails before anything starts
         check_port_free(host, port)
         options = build_options(engine=engine, model=model, base_url=base_url)
+        _keep_uploads_beside(options.db)
         service = Service(options, db=options.db)
         if share:
             info("warning: --share publishes this app on a public gradio.live address")

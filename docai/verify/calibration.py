@@ -27,5 +27,10 @@ WEIGHTS: dict[str, float] = {
 WEIGHTS_WITHOUT_ENGINE_SCORE: dict[str, float] = {k: v for k, v in WEIGHTS.items() if k != "engine_conf"}
 """The same model fitted without the engine's own score, for engines that give none (VLMs)."""
 
+UNGROUNDED_WITHOUT_ENGINE_SCORE = 0.5
+"""A rule, not a fit: the development data has only the text engine, whose values come from the page's
+words, so it says little about a VLM value the page does not print; such a value is held at or below
+this (and is `review` in any case)."""
+
 MIN_CONFIDENCE = 0.9
 """Default threshold for `ok`: every filled field at or above it."""

@@ -17,6 +17,8 @@ FEATURES: tuple[str, ...] = (
     "quality",
     "ocr",
     "ocr_doubt",
+    "ocr_worst",
+    "ocr_clean",
     "failed",
     "sum_ok",
     "agree",
@@ -27,6 +29,8 @@ FEATURES: tuple[str, ...] = (
     "date",
     "short_string",
     "long_string",
+    "party",
+    "address",
     "ambiguous",
     "elsewhere",
     "logprob",
@@ -42,6 +46,8 @@ class Signals:
     quality: float = 0.0
     ocr: bool = False
     ocr_conf: float = 1.0
+    ocr_min: float = 1.0  # the least confident matched word
+    role: str = ""  # party (an issuer's or recipient's name), address, or empty
     failed: int = 0
     sum_ok: bool = False
     agree: int = 0  # +1 agrees with the reference reading, -1 disagrees, 0 none
@@ -59,6 +65,8 @@ def features(s: Signals) -> dict[str, float]:
         "quality": s.quality if s.grounded else 0.0,
         "ocr": 1.0 if s.ocr else 0.0,
         "ocr_doubt": (1.0 - s.ocr_conf) if s.ocr and s.grounded else 0.0,
+        "ocr_worst": (1.0 - s.ocr_min) if s.ocr and s.grounded else 0.0,
+        "ocr_clean": 1.0 if s.ocr and s.grounded and s.ocr_min >= 0.85 else 0.0,
         "failed": float(min(s.failed, 2)),
         "sum_ok": 1.0 if s.sum_ok else 0.0,
         "agree": 1.0 if s.agree > 0 else 0.0,
@@ -69,6 +77,8 @@ def features(s: Signals) -> dict[str, float]:
         "date": 1.0 if s.kind == "date" else 0.0,
         "short_string": 1.0 if s.kind == "string" and s.length <= 12 else 0.0,
         "long_string": min(s.length, 120) / 40.0 if s.kind == "string" and s.length > 12 else 0.0,
+        "party": 1.0 if s.role == "party" else 0.0,
+        "address": 1.0 if s.role == "address" else 0.0,
         "ambiguous": 1.0 if s.matches >= 3 else 0.0,
         "elsewhere": 1.0 if s.elsewhere else 0.0,
         "logprob": (s.logprob - 0.5) if s.logprob is not None else 0.0,
@@ -85,4 +95,6 @@ def confidence(s: Signals, weights: dict[str, float] | None = None) -> float:
         w = calibration.WEIGHTS
     z = sum(w.get(name, 0.0) * value for name, value in features(s).items())
     p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    if s.grounded is False and s.engine_conf is None:
+        p = min(p, calibration.UNGROUNDED_WITHOUT_ENGINE_SCORE)
     return round(p, 3)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from docai import values
 from docai.document import BBox
 from docai.verify.fields import Leaf
 from docai.verify.pageindex import PageIndex, Span, normalize, union
@@ -26,6 +25,7 @@ class Match:
     quality: float
     ocr_conf: float
     source: str
+    ocr_min: float = 1.0
 
 
 def ground(leaf: Leaf, index: PageIndex, near: BBox | None = None) -> list[Match]:
@@ -56,16 +56,18 @@ def _match(index: PageIndex, spans: list[Span], quality: float) -> Match:
         quality,
         min(index.ocr_conf(s) for s in spans),
         index.source,
+        min((w.conf for s in spans for w in index.words_of(s) if w.conf is not None), default=1.0),
     )
 
 
 def _numbers(value: float, index: PageIndex) -> list[Match]:
     tol = max(_NUMBER_TOL, abs(value) * 1e-6)
-    return [_match(index, [t.span], 1.0) for t in index.numbers if abs(abs(t.value) - abs(value)) <= tol]
+    hits = [t for t in index.numbers if abs(abs(t.value) - abs(value)) <= tol]
+    return [_match(index, [t.span], 1.0) for t in hits[:12]]
 
 
 def _dates(iso: str, index: PageIndex) -> list[Match]:
-    hits = [(span, text) for d, span, text in index.dates if d == iso]
+    hits = [(span, text) for d, span, text in index.dates(iso[:4]) if d == iso]
     best: dict[tuple[int, int], Span] = {}
     for span, _ in hits:  # the shortest span ending at each word (labels before a date dropped)
         key = (span.line, span.end)
@@ -103,12 +105,7 @@ def _char_match(index: PageIndex, start: int, end: int, quality: float) -> Match
 
 def _currency(code: str, index: PageIndex) -> list[Match]:
     """A currency code printed as its symbol ('$' for USD, 'RM' for MYR)."""
-    out = []
-    for li, line in enumerate(index.lines):
-        for wi, w in enumerate(line):
-            if values.detect_currency(w.text) == code.upper():
-                out.append(_match(index, [Span(li, wi, wi)], 0.9))
-    return out[:5]
+    return [_match(index, [s], 0.9) for s in index.currencies.get(code.upper(), [])[:5]]
 
 
 def _fuzzy(needle: str, index: PageIndex) -> Match | None:

@@ -41,7 +41,8 @@ class PageIndex:
     numbers: list[NumberToken] = field(default_factory=list)
     text: str = ""  # normalized running text of the whole page
     owner: list[tuple[int, int]] = field(default_factory=list)  # (line, word) of each char of `text`
-    _dates: list[tuple[str, Span, str]] | None = None
+    _dates: dict[str, list[tuple[str, Span, str]]] = field(default_factory=dict)
+    _currencies: dict[str, list[Span]] | None = None
 
     def words_of(self, span: Span) -> list[Word]:
         return self.lines[span.line][span.start : span.end + 1]
@@ -64,15 +65,36 @@ class PageIndex:
             by_line.setdefault(li, []).append(wi)
         return [Span(li, min(ws), max(ws)) for li, ws in sorted(by_line.items())]
 
+    def dates(self, year: str) -> list[tuple[str, Span, str]]:
+        """(ISO date, span, text) for each date of `year` printed on the page, read both day-first and
+        month-first (every date spelling docai reads shows the year's last two digits)."""
+        if year not in self._dates:
+            lines = [(li, ln) for li, ln in enumerate(self.lines) if any(year[2:] in w.text for w in ln)]
+            self._dates[year] = _find_dates(lines)
+        return self._dates[year]
+
     @property
-    def dates(self) -> list[tuple[str, Span, str]]:
-        """(ISO date, span, text) for each date printed on the page, read both day-first and month-first."""
-        if self._dates is None:
-            self._dates = _find_dates(self.lines)
-        return self._dates
+    def currencies(self) -> dict[str, list[Span]]:
+        """ISO code -> spans of the words that print a currency symbol or code."""
+        if self._currencies is None:
+            self._currencies = {}
+            for li, line in enumerate(self.lines):
+                for wi, w in enumerate(line):
+                    if not _CURRENCY_HINT.search(w.text):
+                        continue
+                    code = values.detect_currency(w.text)
+                    if code:
+                        self._currencies.setdefault(code, []).append(Span(li, wi, wi))
+        return self._currencies
+
+
+_CURRENCY_HINT = re.compile(r"[$€£¥￥₹₩₽₺元]|人民币|zł|(?<![A-Za-z])([A-Z]{2,3}|Rs|kr)(?![a-z])")
+"""Words worth asking values.detect_currency about (it tries every symbol in turn)."""
 
 
 def union(boxes: list[BBox]) -> BBox:
+    if len(boxes) == 1:
+        return boxes[0]
     return (
         min(b[0] for b in boxes),
         min(b[1] for b in boxes),
@@ -83,8 +105,14 @@ def union(boxes: list[BBox]) -> BBox:
 
 def normalize(text: str) -> str:
     """Casefolded letters and digits only (any script): what a string field is compared as."""
-    s = unicodedata.normalize("NFKC", str(text)).casefold()
+    s = str(text)
+    if s.isascii():
+        return _NOT_ALNUM.sub("", s.lower())
+    s = unicodedata.normalize("NFKC", s).casefold()
     return "".join(ch for ch in s if ch.isalnum())
+
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def index_page(page: Page) -> PageIndex:
@@ -138,15 +166,24 @@ def _decimals(text: str) -> bool:
     return bool(re.search(r"\d[.,]\d{1,2}(?!\d)", text))
 
 
-def _find_dates(lines: list[list[Word]]) -> list[tuple[str, Span, str]]:
+def _find_dates(lines: list[tuple[int, list[Word]]]) -> list[tuple[str, Span, str]]:
     found: list[tuple[str, Span, str]] = []
-    for li, line in enumerate(lines):
+    for li, line in lines:
+        whole = " ".join(x.text for x in line)
+        if values.parse_date(whole, True) is None and values.parse_date(whole, False) is None:
+            continue  # the patterns search the whole line: no date anywhere on it
         for i, w in enumerate(line):
             if not (any(ch.isdigit() for ch in w.text) or w.text[:1].isalpha()):
                 continue
             if w.text[:1].isalpha() and not any(ch.isdigit() for ch in w.text) and len(w.text) < 3:
                 continue
-            for end in range(i, min(i + 5, len(line))):
+            last = min(i + 5, len(line))
+            if not any(ch.isdigit() for x in line[i:last] for ch in x.text):
+                continue
+            text = " ".join(x.text for x in line[i:last])
+            if values.parse_date(text, True) is None and values.parse_date(text, False) is None:
+                continue
+            for end in range(i, last):
                 text = " ".join(x.text for x in line[i : end + 1])
                 got = {values.parse_date(text, True), values.parse_date(text, False)} - {None}
                 if got:

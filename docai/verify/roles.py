@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from docai.verify.fields import Leaf, split_name
@@ -10,14 +11,24 @@ from docai.verify.vocab import NOT_AMOUNT_WORDS, ROLE_WORDS
 
 def path_words(path: str) -> list[str]:
     """Words of every part of a path: `vendor.name` -> ['vendor', 'name']; indices dropped."""
-    return [w for part in re.sub(r"\[\d+\]", "", path).split(".") for w in split_name(part)]
+    return list(_words(re.sub(r"\[\d+\]", "[]", path)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(path: str) -> tuple[str, ...]:
+    return tuple(w for part in path.replace("[]", "").split(".") for w in split_name(part))
 
 
 def role_of(leaf: Leaf) -> str | None:
     """The one role of a leaf, or None. Line-item fields get quantity/unit_price/line_amount."""
-    words = set(path_words(leaf.path))
-    in_rows = "[" in leaf.path
-    if leaf.kind == "number":
+    return _role(re.sub(r"\[\d+\]", "[]", leaf.path), leaf.kind)
+
+
+@functools.lru_cache(maxsize=4096)
+def _role(path: str, kind: str) -> str | None:
+    words = set(_words(path))
+    in_rows = "[" in path
+    if kind == "number":
         if in_rows:
             for role in ("quantity", "unit_price", "line_amount"):
                 if words & ROLE_WORDS[role] and not (role == "unit_price" and "total" in words):
@@ -32,13 +43,13 @@ def role_of(leaf: Leaf) -> str | None:
         if words & ROLE_WORDS["quantity"]:
             return "quantity"
         return None
-    if leaf.kind == "date":
+    if kind == "date":
         if words & ROLE_WORDS["due_date"]:
             return "due_date"
         if words & ROLE_WORDS["issue_date"]:
             return "issue_date"
         return None
-    if leaf.kind == "string" and not in_rows and not words & {"address", "phone", "email", "id", "number"}:
+    if kind == "string" and not in_rows and not words & {"address", "phone", "email", "id", "number"}:
         for role in ("issuer", "recipient"):
             if words & ROLE_WORDS[role]:
                 return role

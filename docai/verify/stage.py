@@ -20,7 +20,17 @@ from docai.verify.confidence import Signals, confidence
 from docai.verify.fields import Leaf, leaves, missing_required
 from docai.verify.grounding import Match, ground
 from docai.verify.pageindex import PageIndex, index_page, normalize
-from docai.verify.sanity import amount_check, date_checks, in_identifier, name_check, party_checks
+from docai.verify.roles import path_words, role_of
+from docai.verify.sanity import (
+    amount_check,
+    date_checks,
+    identifier_check,
+    in_identifier,
+    issuer_place_check,
+    name_check,
+    party_checks,
+    tax_rate_check,
+)
 from docai.verify.schema_checks import schema_checks
 from docai.verify.status import decide
 
@@ -79,11 +89,14 @@ def verify(
         for c in (
             amount_check(leaf, loc.match, loc.index),
             name_check(leaf),
+            identifier_check(leaf),
+            issuer_place_check(leaf, loc.match, loc.index),
             agreement_check(leaf, reference),
         ):
             if c is not None:
                 checks[leaf.path].append(c)
-    for paths, check in arithmetic_checks(filled) + party_checks(filled) + date_checks(filled, today):
+    doc_checks = arithmetic_checks(filled) + party_checks(filled) + date_checks(filled, today)
+    for paths, check in doc_checks + tax_rate_check(filled):
         for p in paths:
             checks.setdefault(p, []).append(check)
     reports: dict[str, FieldReport] = {}
@@ -144,6 +157,8 @@ def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None)
         quality=m.quality if m else 0.0,
         ocr=(m.source if m else (loc.index.source if loc.index else "")) == "ocr",
         ocr_conf=m.ocr_conf if m else 1.0,
+        ocr_min=m.ocr_min if m else 1.0,
+        role=_role_kind(leaf),
         failed=sum(1 for c in checks if not c.passed),
         sum_ok=any(c.passed and c.name in ("sum_of_parts", "quantity_x_price", "lines_sum") for c in checks),
         agree=next((1 if c.passed else -1 for c in checks if c.name.startswith("agrees_with")), 0),
@@ -152,6 +167,12 @@ def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None)
         matches=loc.count,
         elsewhere=loc.elsewhere,
     )
+
+
+def _role_kind(leaf: Leaf) -> str:
+    if role_of(leaf) in ("issuer", "recipient"):
+        return "party"
+    return "address" if "address" in path_words(leaf.path) else ""
 
 
 def _evidence(m: Match | None, ev: Evidence | None, conf: float) -> Evidence:

@@ -47,6 +47,21 @@ ADDRESS_SHAPE = re.compile(
 )
 """A party name with a house number and a street word, or a postcode before a town, is an address."""
 
+RECIPIENT_LABEL = re.compile(
+    r"\b(bill(ed)?\s*to|invoice\s*to|sold\s*to|ship(ped)?\s*to|deliver(ed|y)?\s*to|customer|client"
+    r"|attn|attention|recipient|buyer|consignee|factuuradres|afleveradres|rechnungsadresse|lieferadresse"
+    r"|kunde|adresse de facturation|factur[ée] [àa]|destinataire|cliente)\b|客户|购买方|购方|收货",
+    re.IGNORECASE,
+)
+"""A label that starts the recipient's block: a name just after it is the customer, not the issuer."""
+
+DOCUMENT_TITLE = re.compile(
+    r"^\W*(tax\s*)?(invoice|receipt|bill|statement|quotation|quote|credit note|factuur|rechnung|facture"
+    r"|fattura|factura|nota|kwitansi|resit|发票|收据)\W*$",
+    re.IGNORECASE,
+)
+"""A document's title word, which is no party's name."""
+
 AMOUNT_LABEL = re.compile(
     r"\b(total|subtotal|sub-total|amount|sum|due|balance|price|net|gross|paid|cash|change|rounding)\b"
     r"|(vat|gst|tax|tva|mwst|sst)\s*(\(|\d|%|:|$|amount|total)|合计|金额|税额|价税",

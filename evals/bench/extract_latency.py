@@ -108,8 +108,9 @@ _PROBE = (
     "import resource, subprocess, sys, time; t = time.perf_counter();"
     "r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
     "took = time.perf_counter() - t;"
-    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
-    "print(r.returncode, peak, took, int(bool(r.stdout.strip()))); sys.stderr.write(r.stderr[-300:])"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+    "print(r.returncode, u.ru_maxrss, took, int(bool(r.stdout.strip())), u.ru_utime + u.ru_stime);"
+    "sys.stderr.write(r.stderr[-300:])"
 )
 
 
@@ -135,13 +136,13 @@ def cold_cli(
         check=False,
     )
     try:
-        code, peak_kb, took, printed = proc.stdout.split()
+        code, peak_kb, took, printed, cpu = proc.stdout.split()
     except ValueError:
-        code, peak_kb, took, printed = "-1", "0", "0", "0"
+        code, peak_kb, took, printed, cpu = "-1", "0", "0", "0", "0"
     if int(code) not in (0, 1) or printed != "1":
         _log.warning("cold docai extract failed (%s): %s", code, proc.stderr.strip()[-300:])
         return None
-    return {"s": float(took), "peak_rss_mb": int(peak_kb) / 1024}
+    return {"s": float(took), "peak_rss_mb": int(peak_kb) / 1024, "cpu_s": float(cpu)}
 
 
 def cold_figures(inputs: dict[str, Path], engine: str, tmp: Path) -> dict[str, Any]:
@@ -156,10 +157,12 @@ def cold_figures(inputs: dict[str, Path], engine: str, tmp: Path) -> dict[str, A
     out: dict[str, Any] = {
         "cold_cli_first_s": round(first["s"], 3) if first else None,
         "cold_cli_s": round(fresh["s"], 3) if fresh else None,
+        "cold_cli_cpu_s": round(fresh["cpu_s"], 3) if fresh else None,
         "cold_cli_peak_rss_mb": round(fresh["peak_rss_mb"], 1) if fresh else None,
     }
     if kept:
         out["cold_cli_existing_db_s"] = round(statistics.median(r["s"] for r in kept), 3)
+        out["cold_cli_existing_db_cpu_s"] = round(statistics.median(r["cpu_s"] for r in kept), 3)
         out["cold_cli_existing_db_peak_rss_mb"] = round(max(r["peak_rss_mb"] for r in kept), 1)
     return out
 
@@ -202,9 +205,10 @@ def format_report(r: dict[str, Any]) -> str:
             )
         lines.append(
             f"  {name}: {warm}"
-            f"cold `docai extract` {f.get('cold_cli_s')} s, peak RSS {f.get('cold_cli_peak_rss_mb')} MB "
-            f"(very first: {f.get('cold_cli_first_s')} s; database already there: "
-            f"{f.get('cold_cli_existing_db_s')} s, {f.get('cold_cli_existing_db_peak_rss_mb')} MB; "
+            f"cold `docai extract` {f.get('cold_cli_s')} s ({f.get('cold_cli_cpu_s')} s CPU), peak RSS "
+            f"{f.get('cold_cli_peak_rss_mb')} MB (very first: {f.get('cold_cli_first_s')} s; database "
+            f"already there: {f.get('cold_cli_existing_db_s')} s ({f.get('cold_cli_existing_db_cpu_s')} s "
+            f"CPU), {f.get('cold_cli_existing_db_peak_rss_mb')} MB; "
             "targets 1.5 s, 200 MB)" + (f" = {f['cold_vs_warm']}x warm" if f.get("cold_vs_warm") else "")
         )
     for name, why in r["skipped"].items():

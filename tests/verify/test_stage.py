@@ -119,6 +119,21 @@ def test_line_arithmetic_party_and_date_checks() -> None:
     assert ex.status == "review"
 
 
+def test_an_issuer_read_from_the_bill_to_block_is_not_the_recipient() -> None:
+    ex = _run(_good() | {"vendor": "Contoso Pharmacy", "customer": None}, min_confidence=0.0)
+    assert "not_the_recipient" in _failed(ex)["vendor"]
+    assert any("Bill to" in r for r in ex.review)
+
+
+def test_a_tax_larger_than_any_rate_and_a_stub_identifier_fail() -> None:
+    schema = {"type": "object", "properties": INVOICE["properties"] | {"vat_number": {"type": "string"}}}
+    ex = _run(_good() | {"tax": 89.0, "total": 189.0, "vat_number": "89"}, schema, min_confidence=0.0)
+    failed = _failed(ex)
+    assert "plausible_tax_rate" in failed["tax"] and "identifier_shape" in failed["vat_number"]
+    fine = _run(_good() | {"vat_number": "GB 123 4567 89"}, schema, min_confidence=0.0)
+    assert _failed(fine) == {} and fine.status == "ok"
+
+
 def test_schema_constraints_are_checks() -> None:
     ex = _run(_good() | {"tax": -20.0, "status": "maybe"}, min_confidence=0.0)
     failed = _failed(ex)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from docai.document import Document, Page
 from docai.engines.base import BlobCache
 from docai.engines.text import embeddings as emb
+from docai.engines.text.index_embeddings import save_grown
 from docai.engines.text.matching import SemanticMatcher
 from docai.engines.text.qa_citations import page_key, retrieved_only, split_citations
 from docai.engines.text.qa_fields import answer_field
@@ -131,7 +132,10 @@ def answer_question(
         notes.append("the documents have no text (a scan without OCR?)")
         return answer
     started = time.perf_counter()
-    hits = search(indexes, question, embedder)
+    kind = classify_question(question)
+    value_years = kind.years if kind.kind in ("number", "percent") else None  # [] for a value, no year
+    hits = search(indexes, question, embedder, value_years=value_years)
+    save_grown(indexes, cache)  # vectors made for this question are kept for the next
     _log.debug("%d hits in %.3f s", len(hits), time.perf_counter() - started)
     pages = rank_pages(hits)
     scores = {page_key(h.passage): s for h, s in pages}
@@ -173,8 +177,8 @@ def _indexes(
         ix, built = load_or_build_index(doc, options, cache, embedder)
         if built:
             notes.append(f"indexed {doc.name}: {ix.page_count} pages, {len(ix.passages)} passages")
-        if embedder is not None and ix.embeddings is None and ix.passages:
-            notes.append(f"{doc.name}: too many passages to embed ({len(ix.passages)}): BM25 only for it")
+        if embedder is not None and ix.embedded is not None:
+            notes.append(f"{doc.name}: {len(ix.passages)} passages: embedded BM25's candidates only")
         indexes.append(ix)
     return indexes
 
