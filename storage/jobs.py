@@ -64,6 +64,7 @@ class Job:
     created_at: datetime
     finished_at: datetime | None
     counts: dict[str, int] = field(default_factory=dict)
+    key_id: int | None = None
 
     @property
     def total(self) -> int:
@@ -106,6 +107,7 @@ def _job(row: JobRow, counts: dict[str, int]) -> Job:
         row.created_at,
         row.finished_at,
         counts,
+        key_id=row.key_id,
     )
 
 
