@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docai.storage.base import DatabaseBase
-from docai.storage.job_models import WebhookDeliveryRow
+from docai.storage.job_models import JobRow, WebhookDeliveryRow
 from docai.storage.models import utcnow
 
 
@@ -16,6 +17,22 @@ class DeliveryLog:
     """Webhook delivery records over `self.db`."""
 
     db: DatabaseBase
+
+    def ended_without_end_delivery(self, within: timedelta = timedelta(days=1)) -> list[tuple[str, str]]:
+        """(job id, final state) of jobs with a webhook that ended within `within` and have no attempt at
+        their end event recorded: the server that closed them stopped before it could send it."""
+
+        def work(s: Session) -> list[tuple[str, str]]:
+            tried = select(WebhookDeliveryRow.job_id).where(WebhookDeliveryRow.event.like("job.%"))
+            q = select(JobRow.id, JobRow.state).where(
+                JobRow.state.in_(("done", "cancelled")),
+                JobRow.webhook_url.is_not(None),
+                JobRow.finished_at >= utcnow() - within,
+                JobRow.id.not_in(tried),
+            )
+            return [(job_id, state) for job_id, state in s.execute(q.order_by(JobRow.finished_at))]
+
+        return self.db._read(work, "finding unannounced job ends")
 
     def record_delivery(
         self,
