@@ -27,6 +27,8 @@ BENCHMARKS: dict[str, list[str]] = {
     "batch_throughput": ["--docs", "200", "--scans", "30"],
     "openai_concurrency": [],
     "peers": ["--docs", "3", "--pages", "40", "--table-docs", "10"],
+    "api_overhead": ["--n", "50", "--one-shot", "3"],
+    "api_load": ["--requests", "200", "--clients", "16", "--files", "40", "--workers", "2"],
 }
 
 
