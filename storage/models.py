@@ -152,6 +152,21 @@ class RunRow(Base):
     )
 
 
+class ClaimRow(Base):
+    """A document being worked on: one row per cache key while its run is `running` (migration 0003).
+
+    The key is unique, so of N processes (or machines on one PostgreSQL) only one holds it; the owner
+    renews `lease_until`, and a claim whose owner is dead or whose lease ran out is taken over.
+    """
+
+    __tablename__ = "run_claims"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    owner: Mapped[str] = mapped_column(String(200), index=True)
+    lease_until: Mapped[datetime] = mapped_column()
+
+
 class ResultRow(Base):
     __tablename__ = "results"
 

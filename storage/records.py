@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from docai.results import Answer, Citation, Evidence, Extraction
+from docai.results import Answer, Citation, Evidence, Extraction, split_stored_notes
 from docai.storage.models import AnswerRow, ResultRow, RunRow, SchemaRow
 
 
@@ -40,6 +40,8 @@ class RunRecord:
     duration_s: float | None
     usage: dict[str, Any] | None
     extraction: Extraction | None = None
+    page_count: int | None = None
+    """The document's page count, where it was read."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (times as ISO strings)."""
@@ -120,12 +122,15 @@ def extraction_from(run: RunRow, result: ResultRow | None) -> Extraction | None:
         )
         for ev in result.evidence
     }
+    notes, fields, review = split_stored_notes(result.notes or [])
     return Extraction(
         data=result.data or {},
         status=run.status,  # type: ignore[arg-type]
         evidence=evidence,
+        fields=fields,
+        review=review,
         errors=list(result.errors or []),
-        notes=list(result.notes or []),
+        notes=notes,
         reasoning=result.reasoning,
         raw_output=result.raw_output,
         engine=run.engine,
@@ -153,6 +158,7 @@ def run_record(run: RunRow, file_name: str, schema_name: str | None, with_result
         duration_s=run.duration_s,
         usage=run.usage,
         extraction=extraction_from(run, run.result) if with_result else None,
+        page_count=run.document.page_count,
     )
 
 

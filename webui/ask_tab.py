@@ -85,6 +85,10 @@ def make_ask_handler(service: Any):
         text = answer.text if answer.found or answer.text else "Not found in the document(s)."
         if cites:
             text += "\n\nCited: " + ", ".join(f"{c['name']} p. {c['page_no']}" for c in cites)
+        if answer.also_retrieved:
+            text += "\nAlso retrieved (not cited): " + ", ".join(
+                f"{Path(c.document or '').name or 'document'} p. {c.page_no}" for c in answer.also_retrieved
+            )
         # The chatbot sanitises HTML (dropping markup and its content), so escape: text stays text.
         history = [
             *(chat or []),

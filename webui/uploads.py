@@ -52,13 +52,11 @@ class StoredUpload:
 
 
 def data_dir() -> Path:
-    """`$DOCAI_HOME`, else the platform's user data dir for docai (same rule as docai.storage)."""
-    home = os.environ.get("DOCAI_HOME")
-    if home:
-        return Path(home).expanduser()
-    import platformdirs
+    """docai.storage's data dir: `$DOCAI_HOME`, else beside the SQLite file of `$DOCAI_DB`, else the
+    platform's user data dir."""
+    from docai.storage.connection import data_dir as storage_data_dir
 
-    return Path(platformdirs.user_data_dir("docai"))
+    return storage_data_dir()
 
 
 def uploads_dir() -> Path:

@@ -77,6 +77,10 @@ def run_cmd(
         int | None, typer.Option("--limit", "-n", min=1, help="Only the first N documents.")
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the full JSON report here.")] = None,
+    part: Annotated[
+        str | None,
+        typer.Option("--part", help="even|odd: one half by crc32 of question id or file name."),
+    ] = None,
     lang: flags.Lang = None,
     ocr: flags.Ocr = None,
     worst: Annotated[int, typer.Option("--worst", help="How many worst documents to show.")] = 5,
@@ -91,7 +95,7 @@ def run_cmd(
     options = build_options(
         engine=engine, model=model, base_url=base_url, api_key=api_key, lang=lang, ocr=ocr
     )
-    ds = load_dataset(dataset, data)
+    ds = load_dataset(dataset, data).part(part)
     info(
         f"{ds.name}: {len(ds.docs)} documents, {len(ds.questions)} questions, {len(ds.tables)} tables"
         + (f" (first {limit} documents)" if limit else "")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from docai.errors import SchemaError
-from docai.schema.check import check_schema, schema_hash
+from docai.schema.check import MAX_NESTING, check_schema, schema_hash
 from docai.schema.shorthand import compile_fields
 
 __all__ = [
@@ -120,6 +120,9 @@ def _resolve(spec: Any, saved: SavedLookup | None) -> tuple[str | None, Any]:
 
 def resolve_schema(spec: Any, saved: SavedLookup | None = None) -> ResolvedSchema:
     """Resolve and check `spec`; raises SchemaError with a one-line reason."""
-    name, raw = _resolve(spec, saved)
-    schema = check_schema(raw)
+    try:
+        name, raw = _resolve(spec, saved)
+        schema = check_schema(raw)
+    except RecursionError:  # json.loads of a schema nested thousands deep
+        raise SchemaError(f"schema nests deeper than {MAX_NESTING} levels") from None
     return ResolvedSchema(name, schema, schema_hash(schema))

@@ -31,7 +31,9 @@ from docai.progress import ProgressLog
 
 _log = logging.getLogger(__name__)
 
-INDEX_VERSION = 6  # 5: quarters and halves (Q3, H1) are one term; 6: long documents embed candidates
+# 5: quarters and halves (Q3, H1) are one term; 6: quarter column headers, more unit lines;
+# 7: long documents embed BM25's candidates only
+INDEX_VERSION = 7
 K1, B = 1.2, 0.75
 # Weights of the normalised signals in the fused passage score.
 W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 1.0, 0.6
@@ -292,7 +294,17 @@ def serialize_index(ix: DocIndex) -> bytes:
         "passage_vocab": list(ix.passage_terms.vocab),
         "page_vocab": list(ix.page_terms.vocab),
         "passages": [
-            [p.page_no, p.text, list(p.bbox), p.kind, p.context, [list(c) for c in p.columns], p.unit]
+            [
+                p.page_no,
+                p.text,
+                list(p.bbox),
+                p.kind,
+                p.context,
+                [list(c) for c in p.columns],
+                p.unit,
+                [list(c) for c in p.periods],
+                p.currency,
+            ]
             for p in ix.passages
         ],
     }
@@ -355,7 +367,7 @@ def deserialize_index(blob: bytes) -> DocIndex:
     all_boxes = arrays["word_boxes"].reshape(-1, 4)
     offsets = np.concatenate([[0], np.cumsum(arrays["word_counts"])])
     passages = []
-    for i, (page_no, text, bbox, kind, context, columns, unit) in enumerate(header["passages"]):
+    for i, (page_no, text, bbox, kind, context, columns, unit, *rest) in enumerate(header["passages"]):
         word_boxes = BoxRows(all_boxes[offsets[i] : offsets[i + 1]])
         passages.append(
             Passage(
@@ -369,6 +381,8 @@ def deserialize_index(blob: bytes) -> DocIndex:
                 context=context,
                 columns=[(int(y), float(x)) for y, x in columns],
                 unit=unit,
+                periods=[(str(q), float(x)) for q, x in (rest[0] if rest else [])],
+                currency=rest[1] if len(rest) > 1 else None,
             )
         )
 
@@ -444,6 +458,7 @@ class Hit:
     coverage: float
     page_score: float = 0.0
     terms: dict[str, float] = field(default_factory=dict)
+    question: str = ""
 
 
 def question_terms(question: str) -> dict[str, float]:
@@ -457,6 +472,18 @@ def question_terms(question: str) -> dict[str, float]:
     return weights
 
 
+def expansion_groups(question: str) -> dict[str, set[str]]:
+    """Each own question term that an expansion stands in for -> the expansion's terms ("capex" ->
+    {"capital", "expenditur", "purchas", ...}): a document that says it the long way covers the term."""
+    low = question.lower()
+    out: dict[str, set[str]] = {}
+    for short, long in EXPANSIONS.items():
+        if short in low:
+            for t in tokenize(short):
+                out.setdefault(t, set()).update(tokenize(long))
+    return out
+
+
 def query_terms(question: str, indexes: list[DocIndex]) -> dict[str, float]:
     """Question terms weighted by their BM25 idf over the whole corpus (absent terms count as if seen once,
     so that one odd word does not outweigh the rest of a question)."""
@@ -468,6 +495,16 @@ def query_terms(question: str, indexes: list[DocIndex]) -> dict[str, float]:
             continue  # a character pair across two words of the question, not a word of it
         df = max(1, df)
         out[term] = weight * float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+    # an expansion term weighs at most half the term it stands in for: "revenue" expanded to "net sales"
+    # must not let a "Net income" row outrank the "Revenue" row because "net" is the rarer word
+    own = {t for t, w in question_terms(question).items() if w >= 1.0}
+    caps: dict[str, float] = {}
+    for source, expanded in expansion_groups(question).items():
+        for t in expanded - own:
+            caps[t] = max(caps.get(t, 0.0), 0.5 * out.get(source, 0.0))
+    for t, cap in caps.items():
+        if t in out:
+            out[t] = min(out[t], cap)
     return out
 
 
@@ -518,6 +555,7 @@ def search(indexes: list[DocIndex], question: str, embedder: Embedder | None, to
                 coverage=coverage,
                 page_score=float(page_bm25[i]),
                 terms=terms,
+                question=question,
             )
         )
     return hits
