@@ -431,7 +431,10 @@ def load_or_build_index(
             except EngineError as e:
                 _log.warning("rebuilding %s: %s", doc.name, e)
         ix = build_index(doc, options, embedder)
-        cache.put(key, serialize_index(ix))
+        if ix.embedded is None:
+            cache.put(key, serialize_index(ix))
+        else:  # its first question adds vectors: it is stored once, after that (save_grown)
+            ix.grown = True
         return ix, True
     with _memory_lock:
         if key in _memory:
