@@ -262,7 +262,24 @@ def run_batch(
     retry_failed: bool,
     on_result: Callable[[FileResult], None] | None,
     progress: Callable[[ProgressEvent], None] | None,
+    executor: str = "local",
+    ray_address: str | None = None,
 ) -> BatchSummary:
+    if executor == "ray":  # the per-file work goes to a Ray cluster (docai/executors/ray_executor.py)
+        from docai.executors.ray_executor import run_batch_on_ray
+
+        return run_batch_on_ray(
+            service,
+            folder,
+            resolved,
+            options,
+            glob=glob,
+            out=out,
+            retry_failed=retry_failed,
+            on_result=on_result,
+            progress=progress,
+            address=ray_address,
+        )
     files = collect_files(folder, glob)
     started = time.perf_counter()
     schema_id, _ = service.db.save_schema(resolved.schema, resolved.name)

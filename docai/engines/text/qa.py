@@ -132,7 +132,9 @@ def answer_question(
         notes.append("the documents have no text (a scan without OCR?)")
         return answer
     started = time.perf_counter()
-    hits = search(indexes, question, embedder)
+    kind = classify_question(question)
+    value_years = kind.years if kind.kind in ("number", "percent") else None  # [] for a value, no year
+    hits = search(indexes, question, embedder, value_years=value_years)
     save_grown(indexes, cache)  # vectors made for this question are kept for the next
     _log.debug("%d hits in %.3f s", len(hits), time.perf_counter() - started)
     pages = rank_pages(hits)

@@ -21,6 +21,9 @@ _VERB = (
     r"(?:change|changed|evolve|evolved|develop|move|grow|grew|increase|increased|decrease|decreased|"
     r"decline|fall|rise|drop)"
 )
+# words between "the" and "change": a possessive ("Amazon's"), "year-over-year", "percentage"
+_MODIFIERS = r"(?:(?:[\w&.-]+'s|year[- ]over[- ]year|yoy|annual|absolute|percentage|percent|%)\s+)*"
+_PERCENT_RE = re.compile(r"percent|%|\bpercentage\b", re.IGNORECASE)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "ratio",
@@ -42,8 +45,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "growth",
         re.compile(
-            r"\b(?:what|how\s+much)\s+(?:is|was|were)\s+(?:the\s+)?(?:(?:year[- ]over[- ]year|yoy|annual|"
-            r"percentage|percent|%)\s+)?(?:growth(?:\s+rate)?|percentage\s+change|%\s*change|change\s+in\s+percent)"
+            r"\b(?:what|how\s+much)\s+(?:is|was|were)\s+(?:the\s+)?"
+            + _MODIFIERS
+            + r"(?:growth(?:\s+rate)?|percentage\s+change|%\s*change|change\s+in\s+percent)"
             r"\s+(?:of|in)\s+(?:the\s+)?(?P<m>.+?)(?P<rest>\s+(?:from|between|in|for|over|during)\b.*)?[?？.]*\s*$",
             re.IGNORECASE,
         ),
@@ -51,8 +55,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "change",
         re.compile(
-            r"\b(?:what|how\s+much)\s+(?:is|was|were)\s+(?:the\s+)?(?:change|difference|increase|decrease|"
-            r"decline|rise|drop)\s+(?:in|of)\s+(?:the\s+)?(?P<m>.+?)"
+            r"\b(?:what|how\s+much)\s+(?:is|was|were)\s+(?:the\s+)?"
+            + _MODIFIERS
+            + r"(?:change|difference|increase|decrease|decline|rise|drop)\s+(?:in|of)\s+(?:the\s+)?(?P<m>.+?)"
             r"(?P<rest>\s+(?:from|between|in|for|over|during)\b.*)?[?？.]*\s*$",
             re.IGNORECASE,
         ),
@@ -98,7 +103,10 @@ def _measure(text: str) -> str:
 
 def parse_arith(question: str) -> ArithQuestion | None:
     """The operation and measures of an arithmetic question, or None for any other question."""
-    q = question.strip()
+    # the question proper: up to its first "?", brackets aside ("(in percents)" is a hint, not the measure)
+    head = question.strip().split("?")[0]
+    hints = " ".join(re.findall(r"\(([^)]*)\)", head))
+    q = " ".join(re.sub(r"\([^)]*\)", " ", head).split()) + "?"
     for op, pattern in _PATTERNS:
         m = pattern.search(q)
         if m is None:
@@ -109,6 +117,8 @@ def parse_arith(question: str) -> ArithQuestion | None:
             continue
         if other is not None and not [t for t in tokenize(other) if not t[0].isdigit()]:
             continue
+        if op == "change" and _PERCENT_RE.search(f"{q[: m.start('m')]} {hints}"):
+            op = "growth"  # "the percentage change in", "(in units of percents)"
         return ArithQuestion(op, metric, other, _years(q), question_periods(q))
     return None
 

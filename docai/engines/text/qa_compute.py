@@ -17,7 +17,7 @@ from docai.engines.text.embeddings import Embedder
 from docai.engines.text.qa_arith import ArithQuestion, Operand, compose, parse_arith, split_printed
 from docai.engines.text.qa_find import Candidate, QuestionKind, find_value
 from docai.engines.text.qa_values import span_bbox
-from docai.engines.text.retrieval import DocIndex, search, tokenize
+from docai.engines.text.retrieval import DocIndex, expansion_groups, search, tokenize
 from docai.results import Citation
 
 _log = logging.getLogger(__name__)
@@ -54,9 +54,17 @@ def _unit_text(c: Candidate) -> str:
 
 
 def _names_measure(c: Candidate, measure: str) -> bool:
+    """Whether the operand's row or sentence names the measure: its words, or for a word with a finance
+    expansion at least half of that ("revenue" in a row that says "net sales")."""
     words = [t for t in tokenize(measure) if not t[0].isdigit()]
     present = set(tokenize(_unit_text(c)))
-    return bool(words) and sum(t in present for t in words) / len(words) >= MIN_MEASURE_SHARE
+    groups = expansion_groups(measure)
+
+    def named(t: str) -> bool:
+        alt = groups.get(t)
+        return t in present or (bool(alt) and sum(a in present for a in alt) >= 0.5 * len(alt))
+
+    return bool(words) and sum(named(t) for t in words) / len(words) >= MIN_MEASURE_SHARE
 
 
 def _names_period(c: Candidate, years: list[int], periods: list[str]) -> bool:
@@ -78,7 +86,7 @@ def _lookup(
 ) -> Candidate | None:
     when = " ".join([*(str(y) for y in years), *(q.upper() for q in periods)])
     query = f"What was {measure}{' in ' + when if when else ''}?"
-    hits = search(indexes, query, embedder)
+    hits = search(indexes, query, embedder, value_years=years)
     c = find_value(hits, QuestionKind("number", years, periods, question))
     if c is None or not _names_measure(c, measure) or not _names_period(c, years, periods):
         return None

@@ -95,8 +95,11 @@ def _content_terms(terms: dict[str, float]) -> dict[str, float]:
 
 
 def _label_precision(terms: dict[str, float], label: str) -> float:
-    """Share of a row label's words that the question uses: 'Total assets' beats 'Total current assets'."""
-    words = [t for t in tokenize(label) if not t[0].isdigit()]
+    """Share of a row label's words that the question uses: 'Total assets' beats 'Total current assets'.
+
+    'Total' unasked is no extra word: the aggregate row ('Total net sales') is what a question about the
+    measure means, more than one of its parts ('Net product sales')."""
+    words = [t for t in tokenize(label) if not t[0].isdigit() and (t != "total" or t in terms)]
     if not words:
         return 0.0
     return sum(1 for t in words if t in terms) / len(words)
@@ -123,6 +126,19 @@ def _nearest(found: list[tuple[int, int, str]], terms: list[tuple[int, int]]) ->
 
 def _term_positions(terms: dict[str, float], text: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"[^\W_]+", text) if any(t in terms for t in tokenize(m.group(0)))]
+
+
+def _period_fit(p: Passage, unit: str, kind: QuestionKind, about: float) -> float:
+    """A bonus for a value read under the year the question asks for: a table column headed by that
+    year is the surest place, a sentence that names the year the next. Scaled by `about` (how much of
+    the question the row or sentence holds), so a year column does not make an unrelated row an answer."""
+    if not kind.years:
+        return 0.0
+    if p.kind == "table" and any(y in kind.years for y, _ in p.columns):
+        return 0.3 * about
+    if any(str(y) in unit for y in kind.years):
+        return 0.15 * about
+    return 0.0
 
 
 def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
@@ -158,9 +174,13 @@ def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
             if not found:
                 continue
             pick = _nearest(found, _term_positions(terms, unit))
-            score = _term_overlap(terms, unit) / total + 0.2 * context_overlap + 0.3 * hit.score / top
+            about = _term_overlap(terms, unit) / total
+            score = about + 0.2 * context_overlap + 0.3 * hit.score / top
             if p.kind == "table":
-                score += 0.3 * _label_precision(terms, unit[: pick[0]])
+                label_fit = _label_precision(terms, unit[: pick[0]])
+                score += 0.3 * label_fit
+                about = max(about, label_fit)  # a row named by the question's (or its expansion's) words
+            score += _period_fit(p, unit, kind, about)
             score -= 0.02 * rank
             if best is None or score > best.score:
                 s_, e_, text = pick

@@ -38,6 +38,8 @@ INDEX_VERSION = 7
 K1, B = 1.2, 0.75
 # Weights of the normalised signals in the fused passage score.
 W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 1.0, 0.6
+# A question that asks for a value in a year prefers a table with a column headed by that year.
+W_TABLE_YEAR = 0.4
 
 _TOKEN_RE = re.compile(
     r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+|\b[qh][1-4]\b|\d+(?:[.,]\d+)*|[^\W\d_]+",
@@ -110,6 +112,45 @@ STATEMENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"statements? of (consolidated )?cash flows", re.I),
     ),
 ]
+
+
+# Where standard line items are reported (general accounting, not fitted to a dataset): a value question
+# about one of them, naming no statement, prefers that statement's pages a little (W_ITEM_STATEMENT).
+ITEM_STATEMENTS: list[tuple[re.Pattern[str], int]] = [
+    (
+        re.compile(
+            r"\b(?:revenues?|net sales|sales|cost of (?:sales|goods sold|revenues?)|gross (?:profit|margin)|"
+            r"operating (?:income|expenses|profit|loss)|net (?:income|earnings|loss)|earnings per share|eps|"
+            r"ebitda?|interest expense|income tax(?:es)?|sg&a|research and development)\b",
+            re.I,
+        ),
+        1,
+    ),
+    (
+        re.compile(
+            r"\b(?:total assets|total liabilities|current assets|current liabilities|inventor(?:y|ies)|"
+            r"accounts (?:payable|receivable)|goodwill|(?:share|stock)holders'? equity|long-term debt|"
+            r"retained earnings|working capital)\b",
+            re.I,
+        ),
+        0,
+    ),
+    (
+        re.compile(
+            r"\b(?:capital expenditures?|capex|purchases? of property|cash (?:provided|used|flows?) |"
+            r"operating activities|investing activities|financing activities|dividends paid|"
+            r"free cash flow)\b",
+            re.I,
+        ),
+        2,
+    ),
+]
+W_ITEM_STATEMENT = 0.3
+
+
+def item_statement_patterns(question: str) -> list[re.Pattern[str]]:
+    """Heading patterns of the statements that report the line items a question asks about."""
+    return [STATEMENTS[i][1] for item, i in ITEM_STATEMENTS if item.search(question)]
 
 
 def statement_pattern(question: str) -> re.Pattern[str] | None:
@@ -460,6 +501,7 @@ class Hit:
     page_score: float = 0.0
     terms: dict[str, float] = field(default_factory=dict)
     question: str = ""
+    parts: dict[str, float] = field(default_factory=dict)  # what each ranking signal added to `score`
 
 
 def question_terms(question: str) -> dict[str, float]:
@@ -509,9 +551,17 @@ def query_terms(question: str, indexes: list[DocIndex]) -> dict[str, float]:
     return out
 
 
-def search(indexes: list[DocIndex], question: str, embedder: Embedder | None, top_k: int = 30) -> list[Hit]:
+def search(
+    indexes: list[DocIndex],
+    question: str,
+    embedder: Embedder | None,
+    top_k: int = 30,
+    value_years: list[int] | None = None,
+) -> list[Hit]:
     """The best `top_k` passages of the corpus by a blend of max-normalised passage BM25, page BM25 and
-    embedding cosine (when every index has embeddings and an embedder is given)."""
+    embedding cosine (when every index has embeddings and an embedder is given), plus two bonuses: the
+    financial statement the question names (by page heading) and, for a value asked in `value_years`,
+    a table with a column headed by one of them. Each hit's `parts` says what each signal added."""
     terms = query_terms(question, indexes)
     if not indexes or not any(ix.passages for ix in indexes):
         return []
@@ -530,17 +580,26 @@ def search(indexes: list[DocIndex], question: str, embedder: Embedder | None, to
     page_bm25 = np.concatenate(
         [pg[ix.passage_page] for ix, pg in zip(indexes, page_bm25_by_page, strict=True)]
     )
-    fused = W_BM25 * _normalized(bm25) + W_PAGE * _normalized(page_bm25)
+    flat = [p for ix in indexes for p in ix.passages]
+    parts = {"bm25": W_BM25 * _normalized(bm25), "page": W_PAGE * _normalized(page_bm25)}
     heading = statement_pattern(question)
     if heading is not None:
-        flat_ctx = [p.context for ix in indexes for p in ix.passages]
-        bonus = np.array([1.0 if heading.search(c) else 0.0 for c in flat_ctx], dtype=np.float32)
-        fused += W_STATEMENT * bonus
-    dense = dense_scores(indexes, question, fused, embedder)  # long documents: embeds candidates
+        bonus = np.array([1.0 if heading.search(p.context) else 0.0 for p in flat], dtype=np.float32)
+        parts["statement"] = W_STATEMENT * bonus
+    items = item_statement_patterns(question) if heading is None and value_years is not None else []
+    if items:
+        hit = [any(h.search(p.context) for h in items) for p in flat]
+        parts["item_statement"] = W_ITEM_STATEMENT * np.array(hit, dtype=np.float32)
+    if value_years:
+        wanted = set(value_years)
+        fits = [p.kind == "table" and any(y in wanted for y, _ in p.columns) for p in flat]
+        parts["table_year"] = W_TABLE_YEAR * np.array(fits, dtype=np.float32)
+    lexical = np.sum(list(parts.values()), axis=0)
+    dense = dense_scores(indexes, question, lexical, embedder)  # long documents: embeds candidates
     if dense is not None:
-        fused += W_DENSE * _normalized(dense - float(dense.min()))
+        parts["dense"] = W_DENSE * _normalized(dense - float(dense.min()))
+    fused = np.sum(list(parts.values()), axis=0)
     order = np.argsort(-fused, kind="stable")[:top_k]
-    flat = [p for ix in indexes for p in ix.passages]
     total_idf = sum(terms.values()) or 1.0
     hits = []
     for i in order:
@@ -557,6 +616,7 @@ def search(indexes: list[DocIndex], question: str, embedder: Embedder | None, to
                 page_score=float(page_bm25[i]),
                 terms=terms,
                 question=question,
+                parts={k: round(float(v[i]), 4) for k, v in parts.items()},
             )
         )
     return hits

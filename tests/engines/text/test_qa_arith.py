@@ -21,6 +21,7 @@ BM25_ONLY = Options(extra={"embeddings": False})
 
 PARSED = [
     ("How did net income change?", ("change", "net income", None, [], [])),
+    ("How did net income change between these two files?", ("change", "net income", None, [], [])),
     (
         "How did Contoso's revenue change between 2022 and 2023?",
         ("change", "revenue", None, [2022, 2023], []),
@@ -39,6 +40,11 @@ PARSED = [
         ("ratio", "cost of sales", "total revenue", [2022], []),
     ),
     ("By how much did total revenue increase in 2023?", ("change", "total revenue", None, [2023], [])),
+    (
+        "What is Contoso's year-over-year change in revenue from FY2022 to FY2023 (in percent, one decimal)? "
+        "Use the income statement only.",
+        ("growth", "revenue", None, [2022, 2023], []),
+    ),
 ]
 
 

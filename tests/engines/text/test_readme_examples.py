@@ -209,3 +209,31 @@ def test_python_library_example(tmp_path: Path, monkeypatch) -> None:
     answer = docai.ask(["report.pdf"], "What was Q4 revenue?").answer
     assert answer.text == "$117.7 million"
     assert [(Path(c.document or "").name, c.page_no) for c in answer.citations] == [("report.pdf", 2)]
+
+
+def readme_transcripts() -> list[tuple[str, list[str]]]:
+    """(command, printed lines) of the README's ```text blocks that show a `$ docai ...` run."""
+    out: list[tuple[str, list[str]]] = []
+    block: list[str] | None = None
+    for line in README.read_text(encoding="utf-8").splitlines():
+        if line.strip() == "```text":
+            block = []
+        elif line.startswith("```") and block is not None:
+            if block and block[0].startswith("$ docai "):
+                out.append((block[0][2:], block[1:]))
+            block = None
+        elif block is not None:
+            block.append(line)
+    return out
+
+
+def test_readme_transcript_is_what_the_cli_prints(tmp_path: Path, monkeypatch, capsys) -> None:
+    shown = [
+        t for t in readme_transcripts() if t[0].startswith('docai ask report.pdf "What was Q4 revenue?"')
+    ]
+    assert shown, "the README lost its ask transcript"
+    command, printed = shown[0]
+    quarterly_report(tmp_path / "report.pdf")
+    code, out = run_example(command, tmp_path, monkeypatch, capsys)
+    assert code == 0
+    assert out.splitlines() == printed
