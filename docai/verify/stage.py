@@ -170,9 +170,10 @@ def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None)
 
 
 def _role_kind(leaf: Leaf) -> str:
-    if role_of(leaf) in ("issuer", "recipient"):
+    words = set(path_words(leaf.path))
+    if role_of(leaf) in ("issuer", "recipient") or words & {"party", "parties"}:
         return "party"
-    return "address" if "address" in path_words(leaf.path) else ""
+    return "address" if "address" in words else ""
 
 
 def _evidence(m: Match | None, ev: Evidence | None, conf: float) -> Evidence:
