@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-chi-sim poppler-utils
 
-.PHONY: setup system-deps demo test lint bench clean
+.PHONY: setup system-deps demo test test-serving lint bench clean
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES) $(EXTRA_APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -31,6 +31,18 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# Every benchmark of BENCHMARKS.md, one after the other (about 15 minutes on 2 idle cores);
+# BENCH_ARGS="--only ingest long_ask" for some of them.
+bench: $(BIN)/docai
+	OMP_THREAD_LIMIT=1 $(BIN)/python -m docai.evals.bench.all $(BENCH_ARGS)
+
+# docai against a real vLLM (CPU build, its own venv outside the repo, reused once installed) serving a
+# tiny random MiniCPM-V 4.6 built by the tests. First run: about 4 min install (6 GB); then a few minutes.
+VLLM_VENV ?= $(HOME)/.cache/docai/vllm-venv
+test-serving: setup
+	DOCAI_VLLM_VENV=$(VLLM_VENV) scripts/serving/setup_vllm.sh
+	DOCAI_SERVING=1 DOCAI_VLLM_VENV=$(VLLM_VENV) $(BIN)/python -m pytest -q -p no:cacheprovider tests/serving
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

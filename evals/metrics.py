@@ -300,6 +300,18 @@ def numeric_match(pred: str | float | None, truth: str | float, rel_tol: float =
     return False
 
 
+def passage_holds_answer(passage: str, truth: str, numeric: bool) -> bool:
+    """Whether a cited passage contains the expected answer: its number (within 1%, any scale) for a
+    numeric answer, else its text (case, spaces and punctuation aside)."""
+    if numeric:
+        return numeric_match(passage, truth)
+
+    def flat(t: str) -> str:
+        return " ".join("".join(ch if ch.isalnum() else " " for ch in t.casefold()).split())
+
+    return bool(flat(truth)) and flat(truth) in flat(passage)
+
+
 def hit_at_k(cited_pages: list[int], gold_pages: Iterable[int], k: int) -> bool:
     """Whether any of the first `k` cited pages is a gold page (both 1-based)."""
     gold = set(gold_pages)

@@ -104,7 +104,8 @@ def render_report(report: dict[str, Any], console: Any, worst: int = 5) -> None:
     qa = report.get("qa")
     if qa:
         t = Table(title=f"{title} · {qa['questions']} questions")
-        for col in ("accuracy %", "ANLS %", "numeric acc %", "found %", "hit@1 %", "hit@3 %", "hit@5 %", "s"):
+        cols = ("accuracy %", "ANLS %", "numeric acc %", "found %", "hit@1 %", "hit@3 %", "hit@5 %")
+        for col in (*cols, "retrieved@3 %", "citation prec. %", "s"):
             t.add_column(col, justify="right")
         t.add_row(
             _pct(qa["accuracy"]),
@@ -114,6 +115,8 @@ def render_report(report: dict[str, Any], console: Any, worst: int = 5) -> None:
             _pct(qa["hit@1"]),
             _pct(qa["hit@3"]),
             _pct(qa["hit@5"]),
+            _pct(qa.get("retrieved@3")),
+            _pct(qa.get("cited_passages_holding")),
             f"{qa['seconds']:.1f}",
         )
         console.print(t)

@@ -25,6 +25,7 @@ from docai.evals.metrics import (
     kleister_counts,
     numeric_match,
     ok_precision,
+    passage_holds_answer,
     reliability,
 )
 from docai.evals.normalize import is_empty
@@ -245,21 +246,46 @@ def _ask_one(engine: Any, q: Question, options: Options, cache: _MemoryCache) ->
         with _load(q.doc, options) as doc:
             answer = engine.ask([doc], q.question, cache=cache)
         cited = list(dict.fromkeys(c.page_no for c in answer.citations))
-        rec.update(got=answer.text, found=answer.found, cited_pages=cited, error=None)
+        also = [c.page_no for c in getattr(answer, "also_retrieved", [])]
+        holding = [passage_holds_answer(c.text, q.answer, q.numeric) for c in answer.citations]
+        rec.update(
+            got=answer.text,
+            found=answer.found,
+            cited_pages=cited,
+            retrieved_pages=list(dict.fromkeys(cited + also)),
+            citation_precision=round(sum(holding) / len(holding), 4) if holding else None,
+            citations_holding=[sum(holding), len(holding)],
+            error=None,
+        )
     except (EngineUnavailable, KeyboardInterrupt):
         raise
     except DocaiError as e:
-        rec.update(got="", found=False, cited_pages=[], error=str(e))
+        rec.update(got="", found=False, cited_pages=[], retrieved_pages=[], error=str(e))
     except Exception as e:  # as for extraction: record it and go on
         _log.warning("%s: %s: %s", q.doc.name, type(e).__name__, e, exc_info=_log.isEnabledFor(logging.DEBUG))
-        rec.update(got="", found=False, cited_pages=[], error=f"internal error: {type(e).__name__}: {e}")
+        rec.update(
+            got="",
+            found=False,
+            cited_pages=[],
+            retrieved_pages=[],
+            error=f"internal error: {type(e).__name__}: {e}",
+        )
     rec["seconds"] = round(time.perf_counter() - start, 4)
     rec["anls"] = round(anls(rec["got"], q.answer), 4)
     rec["numeric_ok"] = numeric_match(rec["got"], q.answer) if q.numeric else None
     rec["correct"] = rec["numeric_ok"] if q.numeric else rec["anls"] >= 0.5
     for k in (1, 3, 5):
         rec[f"hit@{k}"] = hit_at_k(rec["cited_pages"], q.pages, k) if q.pages else None
+    # the evidence page among the top 3 pages retrieval ranked, cited or shown as "also retrieved"
+    rec["retrieved@3"] = hit_at_k(rec["retrieved_pages"], q.pages, 3) if q.pages else None
     return rec
+
+
+def _ratio(per_q: list[dict[str, Any]]) -> float | None:
+    """Over all cited passages of all questions: the share that contain the expected answer."""
+    held = sum(r.get("citations_holding", [0, 0])[0] for r in per_q)
+    cited = sum(r.get("citations_holding", [0, 0])[1] for r in per_q)
+    return round(held / cited, 4) if cited else None
 
 
 def run_qa(ds: Dataset, engine: Any, options: Options, progress: Progress | None = None) -> dict[str, Any]:
@@ -287,6 +313,10 @@ def run_qa(ds: Dataset, engine: Any, options: Options, progress: Progress | None
         "hit@1": mean("hit@1", per_q),
         "hit@3": mean("hit@3", per_q),
         "hit@5": mean("hit@5", per_q),
+        "retrieved@3": mean("retrieved@3", per_q),
+        # the share of cited passages that contain the expected answer, over questions with citations
+        "citation_precision": mean("citation_precision", per_q),
+        "cited_passages_holding": _ratio(per_q),
         "per_question": per_q,
     }
 

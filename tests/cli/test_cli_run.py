@@ -91,7 +91,7 @@ def test_config_show_reflects_env(monkeypatch, capsys) -> None:
         (["extract", "{pdf}", "--schema", "{bad_schema}"], "malformed JSON", 4),
         (["extract", "{pdf}"], "no schema", 4),
         (["extract", "{pdf}", "--fields", "a int8"], "unknown type", 4),
-        (["extract", "{missing}", "--fields", "a"], "no such file", 1),
+        (["extract", "{missing}", "--fields", "a"], "no such file", 3),
         (["extract", "{pdf}", "--fields", "a", "--engine", "nope"], "unknown engine", 6),
         (["extract", "{pdf}", "--fields", "a", "--ocr", "maybe"], "must be one of", 2),
         (["ask", "{pdf}"], "give at least one file and a question", 3),
