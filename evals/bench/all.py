@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "batch_throughput": ["--docs", "200", "--scans", "30"],
     "openai_concurrency": [],
     "peers": ["--docs", "3", "--pages", "40", "--table-docs", "10"],
+    "verify_overhead": ["--repeat", "9"],
 }
 
 
