@@ -27,7 +27,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "batch_throughput": ["--docs", "200", "--scans", "30"],
     "openai_concurrency": [],
     "peers": ["--docs", "3", "--pages", "40", "--table-docs", "10"],
-    "verify_overhead": ["--repeat", "5"],
+    "verify_overhead": ["--repeat", "9"],
     "api_overhead": ["--n", "50", "--one-shot", "3"],
     "api_load": ["--requests", "200", "--clients", "16", "--files", "40", "--workers", "2"],
     "ray_batch": ["--docs", "60"],
