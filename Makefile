@@ -32,6 +32,11 @@ test: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
+# Every benchmark of BENCHMARKS.md, one after the other (about 15 minutes on 2 idle cores);
+# BENCH_ARGS="--only ingest long_ask" for some of them.
+bench: $(BIN)/docai
+	OMP_THREAD_LIMIT=1 $(BIN)/python -m docai.evals.bench.all $(BENCH_ARGS)
+
 # docai against a real vLLM (CPU build, its own venv outside the repo, reused once installed) serving a
 # tiny random MiniCPM-V 4.6 built by the tests. First run: about 4 min install (6 GB); then a few minutes.
 VLLM_VENV ?= $(HOME)/.cache/docai/vllm-venv

@@ -1,29 +1,37 @@
 """Batch runs over a folder: resumable, one failure never stops the rest, results streamed as they finish.
 
-CPU engines run in worker processes (`workers`); the `openai` engine runs concurrent requests in threads
-(`concurrency`) so a server's continuous batching stays full.
+CPU engines run in worker processes (`workers`, see batch_pool.py); the `openai` engine runs concurrent
+requests in threads (`concurrency`) so a server's continuous batching stays full. Each document is
+claimed in the database while it is worked on, so concurrent batches over one folder share the work:
+a document another batch holds is put off to the end, then waited for and served from the cache.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import multiprocessing
 import os
 import signal
-import sys
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docai.batch_pool import Job, WorkerPool, preload
 from docai.errors import InputError
 from docai.file_result import BatchSummary, FileResult, ProgressEvent
 from docai.options import Options
+from docai.parsers.loader import file_sha256
 from docai.results import STATUSES
 from docai.schema import ResolvedSchema
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows
+    fcntl = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from docai.service import Service
@@ -32,6 +40,7 @@ _log = logging.getLogger(__name__)
 
 DOCUMENT_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".gif", ".bmp"}
 THREADED_ENGINES = {"openai"}
+CLAIMED = "claimed"  # docai.service.CLAIMED (the service imports this module lazily, not the reverse)
 
 
 def collect_files(folder: Path, glob: str | None) -> list[Path]:
@@ -52,76 +61,194 @@ def collect_files(folder: Path, glob: str | None) -> list[Path]:
 
 
 class JsonlOut:
-    """The --out file: one JSON line per file result, each (file, sha256) written once across reruns."""
+    """The --out file: one JSON line per file result, each (file, sha256) written once, across reruns and
+    across batches writing the same file at once (an exclusive lock around each read-and-append)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.seen: set[tuple[str, str | None]] = set()
-        kept: list[str] = []
-        damaged = False
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError:
-                    damaged = True  # a line cut short when a previous run was killed
-                    continue
-                key = (obj.get("file"), obj.get("sha256"))
-                if key in self.seen or obj.get("status") is None:
-                    damaged = True
-                    continue
-                self.seen.add(key)
-                kept.append(line)
-        if damaged:
-            path.write_text("".join(k + "\n" for k in kept), encoding="utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._f = path.open("a", encoding="utf-8")
+        self._f = path.open("a+b")
+        self._pos = 0
+        with self._locked():
+            self._repair()
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        if fcntl is None:
+            yield
+            return
+        fcntl.flock(self._f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._f.fileno(), fcntl.LOCK_UN)
+
+    @staticmethod
+    def _key(line: bytes) -> tuple[str, str | None] | None:
+        try:
+            obj = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return None
+        if not isinstance(obj, dict) or obj.get("status") is None:
+            return None
+        return (obj.get("file"), obj.get("sha256"))
+
+    def _repair(self) -> None:
+        """Drop lines cut short by a killed run and repeated lines, keeping the first of each file."""
+        self._f.seek(0)
+        kept: list[bytes] = []
+        damaged = False
+        for line in self._f.read().splitlines():
+            key = self._key(line)
+            if key is None or key in self.seen:
+                damaged = True
+                continue
+            self.seen.add(key)
+            kept.append(line)
+        if damaged:
+            self._f.truncate(0)
+            self._f.write(b"".join(k + b"\n" for k in kept))
+            self._f.flush()
+        self._f.seek(0, os.SEEK_END)
+        self._pos = self._f.tell()
+
+    def _read_new(self) -> None:
+        """Lines other processes appended since we last looked."""
+        self._f.seek(self._pos)
+        for line in self._f.read().splitlines():
+            key = self._key(line)
+            if key is not None:
+                self.seen.add(key)
+        self._pos = self._f.tell()
 
     def write(self, result: FileResult) -> None:
         key = (result.file, result.sha256)
         if key in self.seen:
             return
-        self.seen.add(key)
-        self._f.write(json.dumps(result.to_json(), ensure_ascii=False, default=str) + "\n")
-        self._f.flush()
+        line = json.dumps(result.to_json(), ensure_ascii=False, default=str).encode("utf-8") + b"\n"
+        with self._locked():
+            self._read_new()
+            if key in self.seen:
+                return
+            self._f.seek(0, os.SEEK_END)
+            if self._f.tell() > 0:
+                self._f.seek(-1, os.SEEK_END)
+                if self._f.read(1) != b"\n":  # a line left unfinished by a killed process
+                    self._f.write(b"\n")
+            self._f.write(line)
+            self._f.flush()
+            self._pos = self._f.tell()
+            self.seen.add(key)
 
     def close(self) -> None:
         self._f.close()
 
 
-# -- worker processes ----------------------------------------------------------------------------------------
-_WORKER: Service | None = None
+class _Batch:
+    """One batch run: its files, the summary it fills and the --out file it writes."""
 
+    def __init__(
+        self,
+        service: Service,
+        files: list[Path],
+        resolved: ResolvedSchema,
+        schema_id: int,
+        options: Options,
+        include_failed: bool,
+        writer: JsonlOut | None,
+        on_result: Callable[[FileResult], None] | None,
+        progress: Callable[[ProgressEvent], None] | None,
+    ) -> None:
+        self.service, self.files, self.resolved, self.schema_id = service, files, resolved, schema_id
+        self.options, self.include_failed, self.writer = options, include_failed, writer
+        self.on_result, self.progress = on_result, progress
+        self.summary = BatchSummary(counts=dict.fromkeys(STATUSES, 0), total=len(files), duration_s=0.0)
+        self.deferred: list[int] = []
+        self.stop = GracefulStop()
 
-# Each worker is one core's worth of work: BLAS thread pools inside N workers on N cores would
-# oversubscribe them (measured here: 2 workers went from 3.2 s to 19 s per 100 invoices).
-_ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    def handle(self, index: int, result: FileResult) -> None:
+        if result.status == CLAIMED:  # another batch is on it: come back once the rest is done
+            self.deferred.append(index)
+            return
+        summary = self.summary
+        summary.counts[result.status] = summary.counts.get(result.status, 0) + 1
+        summary.pages += result.page_count or 0
+        summary.results.append(result)
+        if self.writer:
+            self.writer.write(result)
+        if self.on_result:
+            self.on_result(result)
+        if self.progress:
+            pages = result.page_count or 0
+            self.progress(ProgressEvent(result.file, index, len(self.files), pages, pages, "done"))
 
+    def _extract(self, index: int, engine: Any, *, wait: bool, progress: bool) -> FileResult:
+        return self.service.extract_file(
+            self.files[index],
+            self.resolved,
+            self.schema_id,
+            self.options,
+            engine,
+            include_failed=self.include_failed,
+            index=index,
+            total=len(self.files),
+            progress=self.progress if progress else None,
+            defer_claimed=not wait,
+        )
 
-def _start_method() -> str:
-    """fork starts workers at once; spawn where fork is unsafe (torch loaded, or not Linux)."""
-    if sys.platform == "linux" and "torch" not in sys.modules and "numpy" not in sys.modules:
-        return "fork"
-    return "spawn"
+    def _rounds(self) -> Iterator[tuple[list[int], bool]]:
+        """All files without waiting on claims, then those other batches held, waiting for them."""
+        yield list(range(len(self.files))), False
+        if self.deferred and not self.stop.requested:
+            again, self.deferred = self.deferred, []
+            yield again, True
 
+    def run_sequential(self) -> None:
+        engine = self.service.engine(self.options)
+        for indices, wait in self._rounds():
+            for i in indices:
+                if self.stop.requested:
+                    return
+                self.handle(i, self._extract(i, engine, wait=wait, progress=True))
 
-def _init_worker(options: Options, db_url: str) -> None:
-    global _WORKER
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
-    for key, value in _ONE_THREAD.items():  # NumPy is not loaded yet in a new worker (see _start_method)
-        os.environ.setdefault(key, value)
-    from docai.service import Service
+    def run_threads(self) -> None:
+        engine = self.service.engine(self.options)
+        pool = ThreadPoolExecutor(max_workers=self.options.concurrency, thread_name_prefix="docai-batch")
+        try:
+            for indices, wait in self._rounds():
+                futures = {
+                    pool.submit(self._extract, i, engine, wait=wait, progress=False): i for i in indices
+                }
+                _drain(futures, self.handle, self.stop)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
-    _WORKER = Service(options, db=db_url)
+    def run_processes(self) -> None:
+        preload(self.options.engine)
+        job = Job(self.options, self.service.db.url, self.resolved, self.schema_id, self.include_failed)
+        pool = WorkerPool(job, self.options.workers, on_death=self._worker_died)
+        clean = False
+        try:
+            for indices, wait in self._rounds():
+                items = [(i, str(self.files[i])) for i in indices]
+                pool.run(items, self.handle, lambda: self.stop.requested, wait_claimed=wait)
+            clean = True
+        finally:
+            pool.close(kill=not clean)
 
-
-def _work(path: str, resolved: ResolvedSchema, schema_id: int, include_failed: bool) -> FileResult:
-    assert _WORKER is not None
-    result = _WORKER.extract_file(
-        Path(path), resolved, schema_id, _WORKER.options, include_failed=include_failed
-    )
-    result.extraction = None  # the parent has what it needs; keep the pickle small
-    return result
+    def _worker_died(self, index: int, pid: int, why: str) -> FileResult:
+        path = self.files[index]
+        message = f"{path.name}: {why}"
+        run_ids = self.service.db.fail_claims_of(pid, message)
+        try:
+            sha = file_sha256(path)
+        except OSError:
+            sha = None
+        o = self.options
+        return FileResult.failed(
+            str(path), message, o.engine, o.model, sha256=sha, run_id=run_ids[0] if run_ids else None
+        )
 
 
 def run_batch(
@@ -135,88 +262,49 @@ def run_batch(
     retry_failed: bool,
     on_result: Callable[[FileResult], None] | None,
     progress: Callable[[ProgressEvent], None] | None,
+    executor: str = "local",
+    ray_address: str | None = None,
 ) -> BatchSummary:
+    if executor == "ray":  # the per-file work goes to a Ray cluster (docai/executors/ray_executor.py)
+        from docai.executors.ray_executor import run_batch_on_ray
+
+        return run_batch_on_ray(
+            service,
+            folder,
+            resolved,
+            options,
+            glob=glob,
+            out=out,
+            retry_failed=retry_failed,
+            on_result=on_result,
+            progress=progress,
+            address=ray_address,
+        )
     files = collect_files(folder, glob)
     started = time.perf_counter()
     schema_id, _ = service.db.save_schema(resolved.schema, resolved.name)
+    reclaimed = service.db.reclaim_stale()
+    if reclaimed:
+        _log.warning("%d run(s) left running by a stopped process are marked interrupted", reclaimed)
     writer = JsonlOut(out) if out else None
-    summary = BatchSummary(counts=dict.fromkeys(STATUSES, 0), total=len(files), duration_s=0.0)
-    include_failed = not retry_failed
-
-    def handle(index: int, result: FileResult) -> None:
-        summary.counts[result.status] = summary.counts.get(result.status, 0) + 1
-        summary.pages += result.page_count or 0
-        summary.results.append(result)
-        if writer:
-            writer.write(result)
-        if on_result:
-            on_result(result)
-        if progress:
-            pages = result.page_count or 0
-            progress(ProgressEvent(result.file, index, len(files), pages, pages, "done"))
-
-    executor: Executor | None = None
-    stop = GracefulStop()
+    batch = _Batch(
+        service, files, resolved, schema_id, options, not retry_failed, writer, on_result, progress
+    )
     try:
         if options.engine in THREADED_ENGINES and options.concurrency > 1 and len(files) > 1:
-            engine = service.engine(options)
-            executor = ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="docai-batch")
-            futures: dict[Future[FileResult], int] = {
-                executor.submit(
-                    service.extract_file,
-                    p,
-                    resolved,
-                    schema_id,
-                    options,
-                    engine,
-                    include_failed=include_failed,
-                ): i
-                for i, p in enumerate(files)
-            }
-            _drain(futures, handle, stop)
+            batch.run_threads()
         elif options.workers > 1 and len(files) > 1:
-            ctx = multiprocessing.get_context(_start_method())
-            executor = ProcessPoolExecutor(
-                max_workers=options.workers,
-                mp_context=ctx,
-                initializer=_init_worker,
-                initargs=(options, service.db.url),
-            )
-            futures = {
-                executor.submit(_work, str(p), resolved, schema_id, include_failed): i
-                for i, p in enumerate(files)
-            }
-            _drain(futures, handle, stop)
+            batch.run_processes()
         else:
-            engine = service.engine(options)
-            for i, p in enumerate(files):
-                if stop.requested:
-                    break
-                handle(
-                    i,
-                    service.extract_file(
-                        p,
-                        resolved,
-                        schema_id,
-                        options,
-                        engine,
-                        include_failed=include_failed,
-                        index=i,
-                        total=len(files),
-                        progress=progress,
-                    ),
-                )
-    except KeyboardInterrupt:  # a second Ctrl-C: stop now, unfinished runs are discarded or left behind
-        summary.interrupted = True
-        _stop(executor)
-        executor = None
+            batch.run_sequential()
+    except KeyboardInterrupt:  # a second Ctrl-C: stop now; unfinished runs are discarded or reclaimed later
+        batch.summary.interrupted = True
     finally:
-        stop.restore()
-        if executor is not None:
-            executor.shutdown(wait=True)
+        batch.stop.restore()
         if writer:
             writer.close()
-    summary.interrupted = summary.interrupted or stop.requested
+    summary = batch.summary
+    summary.interrupted = summary.interrupted or batch.stop.requested
     summary.duration_s = time.perf_counter() - started
     return summary
 
@@ -260,13 +348,3 @@ def _drain(
             for pending in futures:
                 pending.cancel()
             cancelled = True
-
-
-def _stop(executor: Executor | None) -> None:
-    """Ctrl-C: drop queued files; worker processes are ended (their unfinished runs stay 'running')."""
-    if executor is None:
-        return
-    processes: dict[Any, Any] = getattr(executor, "_processes", None) or {}
-    executor.shutdown(wait=False, cancel_futures=True)
-    for proc in list(processes.values()):
-        proc.terminate()

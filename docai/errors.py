@@ -15,6 +15,13 @@ class InputError(DocaiError):
     exit_code = 3
 
 
+class OptionError(InputError):
+    """An option value that can never work (`--pages abc`, an OCR language not installed, an unwritable
+    `--out`): rejected before any file is read, as a usage error."""
+
+    exit_code = 2
+
+
 class SchemaError(DocaiError):
     """A JSON Schema (or shorthand, or model) is malformed or uses something docai cannot fill."""
 

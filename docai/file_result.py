@@ -25,6 +25,8 @@ class FileResult:
     error: str | None = None
     page_count: int | None = None
     extraction: Extraction | None = None
+    error_code: int | None = None
+    """For a failure: the exit code of its error (3 bad input, 5 engine, 6 unavailable, ...)."""
 
     @property
     def ok(self) -> bool:
@@ -79,6 +81,7 @@ class AskResult:
             "found": a.found,
             "score": a.score,
             "citations": [c.to_dict() for c in a.citations],
+            "also_retrieved": [c.to_dict() for c in a.also_retrieved],
             "reasoning": a.reasoning,
             "engine": a.engine,
             "model": a.model,

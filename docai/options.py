@@ -50,6 +50,12 @@ class Options:
     device: str = "auto"
     dtype: str = "auto"
     load_in_4bit: bool = False
+    # limits, checked before the expensive work (0 turns one off)
+    max_pages: int = 5000
+    time_budget_s: float = 1800.0
+    # verification (docai/verify)
+    verify_with: str | None = None  # a second engine read for agreement ("text")
+    min_confidence: float | None = None  # None: the calibrated default (docai/verify/calibration.py)
     # pipeline
     workers: int = 1
     force: bool = False
@@ -60,13 +66,12 @@ class Options:
         return dataclasses.replace(self, **changes)
 
     def result_key(self) -> dict[str, Any]:
-        """The options that change a result, for cache keys and run records (no secrets, no paths)."""
-        keys = (
-            "pages", "ocr", "lang", "rasterizer", "osd", "max_slices", "scale_resolution",
-            "patch_size", "engine", "model", "think", "max_tokens", "temperature", "slicing",
-            "pages_per_request",
-        )  # fmt: skip
-        return {k: getattr(self, k) for k in keys}
+        """Every option that can change a result, `extra` included, for cache keys and run records (no
+        secrets, no paths, nothing that only says how many at once or how long to wait)."""
+        d = dataclasses.asdict(self)
+        for k in _NOT_RESULT:
+            d.pop(k, None)
+        return d
 
     def public_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
@@ -76,6 +81,8 @@ class Options:
             d["password"] = "***"
         return d
 
+
+_NOT_RESULT = ("force", "workers", "db", "password", "api_key", "timeout_s", "retries", "concurrency")
 
 _ENV_ALIASES = {
     "DOCAI_OPENAI_BASE_URL": "base_url",

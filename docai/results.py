@@ -141,6 +141,34 @@ class Extraction:
         )
 
 
+VERIFICATION_KEY = "verification"
+
+
+def notes_with_verification(extraction: Extraction) -> list[Any]:
+    """The notes to store: the text notes, then one object holding `fields` and `review` (kept in the
+    notes column until the results table has columns of their own)."""
+    notes: list[Any] = list(extraction.notes)
+    if extraction.fields or extraction.review:
+        fields = {k: v.to_dict() for k, v in extraction.fields.items()}
+        notes.append({VERIFICATION_KEY: {"fields": fields, "review": list(extraction.review)}})
+    return notes
+
+
+def split_stored_notes(stored: list[Any]) -> tuple[list[str], dict[str, FieldReport], list[str]]:
+    """(text notes, fields, review) from a stored notes list (see `notes_with_verification`)."""
+    notes: list[str] = []
+    fields: dict[str, FieldReport] = {}
+    review: list[str] = []
+    for item in stored or []:
+        if isinstance(item, dict) and VERIFICATION_KEY in item:
+            v = item[VERIFICATION_KEY] or {}
+            fields = {k: FieldReport.from_dict(d) for k, d in (v.get("fields") or {}).items()}
+            review = list(v.get("review") or [])
+        else:
+            notes.append(item)
+    return notes, fields, review
+
+
 @dataclass
 class Citation:
     """A page (and where known a box) that supports an answer."""
@@ -183,10 +211,13 @@ class Answer:
     model: str | None = None
     notes: list[str] = field(default_factory=list)
     usage: dict[str, int] | None = None
+    also_retrieved: list[Citation] = field(default_factory=list)
+    """Passages retrieval ranked high that do not hold the answer: shown apart, never as support."""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["citations"] = [c.to_dict() for c in self.citations]
+        d["also_retrieved"] = [c.to_dict() for c in self.also_retrieved]
         return d
 
     @classmethod
@@ -203,4 +234,5 @@ class Answer:
             model=d.get("model"),
             notes=list(d.get("notes") or []),
             usage=d.get("usage"),
+            also_retrieved=[Citation.from_dict(c) for c in d.get("also_retrieved") or []],
         )

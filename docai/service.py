@@ -5,27 +5,33 @@ The CLI, the web UI and library callers (`docai.extract`, `docai.ask`, `docai.ba
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docai.cache_key import engine_key, engine_version, options_key
 from docai.document import Document, Page
 from docai.engines import Engine, create_engine
-from docai.errors import DocaiError, InputError
+from docai.errors import DocaiError, InputError, OptionError
 from docai.file_result import AskResult, BatchSummary, FileResult, ProgressEvent
+from docai.option_checks import check_options, check_out_path
 from docai.options import Options, load_options
 from docai.parsers import detect_mime, file_sha256, load_document
+from docai.parsers.page_ranges import parse_page_ranges
+from docai.parsers.pdf import check_access
 from docai.results import Answer
 from docai.schema import ResolvedSchema, resolve_schema
+from docai.verify import check_extraction, remember_pages
 
 if TYPE_CHECKING:
+    from docai.review import Reviews
     from docai.storage import Database, RunRecord, SchemaInfo
+    from docai.storage.claims import LeaseKeeper
     from docai.storage.records import DocumentInfo
 
 _log = logging.getLogger(__name__)
@@ -34,19 +40,65 @@ __all__ = ["AskResult", "BatchSummary", "FileResult", "ProgressEvent", "Service"
 
 ProgressFn = Callable[[ProgressEvent], None]
 
+CLAIMED = "claimed"
+"""Status of a `deferred` result: another live process is working on this document now."""
+CLAIM_POLL_S = 0.5
+HELD, DONE = "held", "done"  # docai.storage.claims' answers (storage is imported lazily)
 
-def options_key(options: Options) -> str:
-    """Hash of the options that change a result: part of the cache key."""
-    canon = json.dumps(options.result_key(), sort_keys=True, default=str)
-    return hashlib.sha256(canon.encode()).hexdigest()[:32]
+
+@dataclass(frozen=True)
+class _Job:
+    """One file to extract, and the cache key its result is stored under."""
+
+    path: Path
+    sha: str
+    resolved: ResolvedSchema
+    schema_id: int
+    options: Options
+    key: str
 
 
-def _engine_key(options: Options) -> str:
-    d = options.public_dict()
-    for k in ("pages", "force", "workers", "db", "extra", "password"):
-        d.pop(k, None)
-    d["api_key"] = options.api_key
-    return json.dumps(d, sort_keys=True, default=str)
+def claim_key(sha: str, schema_hash: str, engine: str, model: str | None, key: str) -> str:
+    from docai.storage.claims import claim_key as storage_claim_key
+
+    return storage_claim_key(sha, schema_hash, engine, model, key)
+
+
+def _checked_sha256(path: Path) -> str:
+    """The file's SHA-256, or InputError for a missing file, a folder or an unreadable one."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a document")
+    try:
+        return file_sha256(path)
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def _size_and_mime(path: Path) -> tuple[int, str]:
+    try:
+        return path.stat().st_size, detect_mime(path)
+    except OSError:
+        return 0, "application/octet-stream"
+
+
+def _renamed_error(error: str, stored_name: str, name: str) -> str:
+    """A cached failure's message names the file at hand, not the one the same bytes failed under."""
+    head, sep, rest = error.partition(": ")
+    if sep and head != name and (head == stored_name or Path(head).name == stored_name):
+        return f"{name}: {rest}"
+    return error
+
+
+def _selected_pages(count: int | None, pages: str | None) -> int | None:
+    """How many pages `--pages` selects of a stored document (for the progress line of cached files)."""
+    if count is None:
+        return None
+    try:
+        return len(parse_page_ranges(pages, count))
+    except InputError:
+        return count
 
 
 class Service:
@@ -58,6 +110,7 @@ class Service:
         self._db: Database | None = None
         self._engines: dict[str, Engine] = {}
         self._lock = threading.Lock()
+        self._lease: LeaseKeeper | None = None
 
     # -- plumbing -------------------------------------------------------------------------------------
     @property
@@ -71,13 +124,15 @@ class Service:
     def _options(self, overrides: dict[str, Any]) -> Options:
         unknown = set(overrides) - set(Options.__dataclass_fields__)
         if unknown:
-            raise InputError(f"unknown option(s): {', '.join(sorted(unknown))}")
+            raise OptionError(f"unknown option(s): {', '.join(sorted(unknown))}")
         given = {k: v for k, v in overrides.items() if v is not None}
-        return self.options.replace(**given) if given else self.options
+        options = self.options.replace(**given) if given else self.options
+        check_options(options)  # a value that would fail every file fails once, before any work
+        return options
 
     def engine(self, options: Options) -> Engine:
         """One engine per distinct configuration, reused across calls (models load once)."""
-        key = _engine_key(options)
+        key = engine_key(options)
         with self._lock:
             engine = self._engines.get(key)
             if engine is None:
@@ -86,6 +141,9 @@ class Service:
             return engine
 
     def close(self) -> None:
+        if self._lease is not None:
+            self._lease.stop()
+            self._lease = None
         for engine in self._engines.values():
             engine.close()
         self._engines.clear()
@@ -148,95 +206,175 @@ class Service:
         index: int = 0,
         total: int = 1,
         progress: ProgressFn | None = None,
+        defer_claimed: bool = False,
     ) -> FileResult:
-        """One file through cache, ingest, engine and storage. Failures become a `failed` FileResult."""
+        """One file through cache, claim, ingest, engine and storage. Failures become a `failed` result.
+
+        A document another live process has claimed is waited for (then served from the cache), or, with
+        `defer_claimed`, returned at once with status `claimed` for the caller to come back to.
+        """
         started = time.perf_counter()
         name = str(path)
-        # the model the engine will name in its result (a server's, when --model is not given), so a
-        # cached run is found again: runs are stored under that name
-        model = options.model or (engine.model if engine is not None else None)
         try:
-            if not path.exists():
-                raise InputError(f"{path}: no such file")
-            if path.is_dir():
-                raise InputError(f"{path}: is a directory, not a document")
-            sha = file_sha256(path)
-        except OSError as e:
-            return FileResult.failed(name, f"{path}: cannot read ({e.strerror})", options.engine, model)
-        except InputError as e:
-            return FileResult.failed(name, str(e), options.engine, model)
-        key = options_key(options)
-        if not options.force:
-            hit = self.db.find_cached_run(sha, resolved.hash, options.engine, model, key, include_failed)
-            if hit is not None:
-                return self._from_record(name, hit, cached=True, started=started)
-        try:
-            document = load_document(path, _ingest_options(options), sha256=sha)
+            sha = _checked_sha256(path)
+            engine = engine or self.engine(options)
         except DocaiError as e:
-            try:
-                size, mime = path.stat().st_size, detect_mime(path)
-            except OSError:
-                size, mime = 0, "application/octet-stream"
-            doc_id = self.db.upsert_document(sha, path.name, size, mime, None)
-            run_id = self.db.start_run(doc_id, schema_id, options.engine, model, options.result_key(), key)
-            elapsed = time.perf_counter() - started
-            self.db.fail_run(run_id, str(e), elapsed)
-            return FileResult.failed(
-                name, str(e), options.engine, model, sha256=sha, run_id=run_id, duration_s=elapsed
-            )
-        with document:
-            doc_id = self.db.upsert_document(
-                sha, path.name, document.size_bytes, document.mime, document.page_count
-            )
-            run_id = self.db.start_run(doc_id, schema_id, options.engine, model, options.result_key(), key)
-            seen_pages = _record_pages(document)
-            pages_total = len(document.page_numbers)
+            return FileResult.failed(name, str(e), options.engine, options.model, error_code=e.exit_code)
+        if options.model is None and engine.model:
+            # the model the engine will name in its result (a server's, when --model is not given), so a
+            # cached run is found again: runs are stored under that name
+            options = options.replace(model=engine.model)
+        job = _Job(
+            path,
+            sha,
+            resolved,
+            schema_id,
+            options,
+            options_key(options, engine_version(options.engine, engine)),
+        )
+        while True:
+            if not options.force:
+                hit = self._cached(job, include_failed, started)
+                if hit is not None:
+                    return hit
+            outcome = self._claim_and_run(job, engine, index, total, progress, started, include_failed)
+            if outcome == DONE:
+                continue  # another process finished it a moment ago: its result is in the cache now
+            if isinstance(outcome, FileResult):
+                return outcome
+            if defer_claimed:
+                return FileResult(name, sha, None, CLAIMED, None, {}, options.engine, options.model, 0.0)
+            time.sleep(CLAIM_POLL_S)
 
-            def on_page(done: int, _total: int) -> None:
-                if progress:
-                    progress(ProgressEvent(name, index, total, done, pages_total, "page"))
+    def _cached(self, job: _Job, include_failed: bool, started: float) -> FileResult | None:
+        """The stored result for this exact job, if any (an encrypted PDF must be opened again first)."""
+        o = job.options
+        hit = self.db.find_cached_run(job.sha, job.resolved.hash, o.engine, o.model, job.key, include_failed)
+        if hit is None:
+            return None
+        try:
+            check_access(job.path, o.password)
+        except InputError as e:
+            return FileResult.failed(str(job.path), str(e), o.engine, o.model, sha256=job.sha, error_code=3)
+        result = self._from_record(str(job.path), hit, cached=True, started=started)
+        result.page_count = _selected_pages(hit.page_count, o.pages)
+        if result.error:
+            result.error = _renamed_error(result.error, hit.file_name, job.path.name)
+        return result
 
-            if progress:
-                progress(ProgressEvent(name, index, total, 0, pages_total, "start"))
-            error: str | None = None
-            try:
-                engine = engine or self.engine(options)
-                extraction = engine.extract(document, resolved.schema, progress=on_page)
-            except KeyboardInterrupt:  # stopped by the user: leave no unfinished run behind
-                self.db.discard_run(run_id)
-                raise
-            except DocaiError as e:
-                error = str(e)
-            except Exception as e:  # an engine bug must not stop a batch; keep the reason
-                _log.exception("engine %s crashed on %s", options.engine, path)
-                error = f"internal error in engine {options.engine}: {type(e).__name__}: {e}"
-            elapsed = time.perf_counter() - started
-            if error is not None:
-                self.db.fail_run(run_id, error, elapsed)
-                return FileResult.failed(
-                    name,
-                    error,
-                    options.engine,
-                    model,
-                    sha256=sha,
-                    run_id=run_id,
-                    duration_s=elapsed,
-                    page_count=pages_total,
+    def _claim_and_run(
+        self,
+        job: _Job,
+        engine: Engine,
+        index: int,
+        total: int,
+        progress: ProgressFn | None,
+        started: float,
+        include_failed: bool,
+    ) -> FileResult | str:
+        """Load, claim and run; HELD when another live process holds the claim, DONE when it finished
+        the same job since the cache was looked up (nothing was done either way)."""
+        o, name = job.options, str(job.path)
+        try:
+            document: Document | None = load_document(job.path, _ingest_options(o), sha256=job.sha)
+            load_error: DocaiError | None = None
+        except DocaiError as e:
+            document, load_error = None, e
+        try:
+            if document is not None:
+                doc_id = self.db.upsert_document(
+                    job.sha, job.path.name, document.size_bytes, document.mime, document.page_count
                 )
-            self.db.finish_run(run_id, extraction, elapsed)
-            if seen_pages:
-                self.db.save_pages(doc_id, sorted(seen_pages.values()))
+            else:
+                size, mime = _size_and_mime(job.path)
+                doc_id = self.db.upsert_document(job.sha, job.path.name, size, mime, None)
+            run_id = self._claim(job, doc_id, include_failed)
+            if isinstance(run_id, str):
+                return run_id
+            if load_error is not None or document is None:
+                elapsed = time.perf_counter() - started
+                message = str(load_error)
+                self.db.fail_run(run_id, message, elapsed)
+                code = load_error.exit_code if load_error else 1
+                return FileResult.failed(
+                    name, message, o.engine, o.model, sha256=job.sha, run_id=run_id, duration_s=elapsed,
+                    error_code=code,
+                )  # fmt: skip
+            return self._run_engine(job, engine, document, doc_id, run_id, index, total, progress, started)
+        finally:
+            if document is not None:
+                document.close()
+
+    def _claim(self, job: _Job, doc_id: int, include_failed: bool) -> int | str:
+        o = job.options
+        key = claim_key(job.sha, job.resolved.hash, o.engine, o.model, job.key)
+        run_id = self.db.claim_run(
+            key, doc_id, job.schema_id, o.engine, o.model, o.result_key(), job.key,
+            unless_done=not o.force, include_failed=include_failed,
+        )  # fmt: skip
+        if isinstance(run_id, int) and self._lease is None:
+            from docai.storage.claims import LeaseKeeper
+
+            self._lease = LeaseKeeper(self.db)
+        return run_id
+
+    def _run_engine(
+        self,
+        job: _Job,
+        engine: Engine,
+        document: Document,
+        doc_id: int,
+        run_id: int,
+        index: int,
+        total: int,
+        progress: ProgressFn | None,
+        started: float,
+    ) -> FileResult:
+        o, name, resolved = job.options, str(job.path), job.resolved
+        seen_pages = _record_pages(document)
+        remember_pages(document)  # the verification stage reads the engine's pages, not OCR again
+        pages_total = len(document.page_numbers)
+
+        def on_page(done: int, _total: int) -> None:
+            if progress:
+                progress(ProgressEvent(name, index, total, done, pages_total, "page"))
+
+        if progress:
+            progress(ProgressEvent(name, index, total, 0, pages_total, "start"))
+        error: str | None = None
+        code = 1
+        try:
+            extraction = engine.extract(document, resolved.schema, progress=on_page)
+            extraction = check_extraction(extraction, document, resolved.schema, o, self.engine)
+        except KeyboardInterrupt:  # stopped by the user: leave no unfinished run behind
+            self.db.discard_run(run_id)
+            raise
+        except DocaiError as e:
+            error, code = str(e), e.exit_code
+        except Exception as e:  # an engine bug must not stop a batch; keep the reason
+            _log.exception("engine %s crashed on %s", o.engine, job.path)
+            error = f"internal error in engine {o.engine}: {type(e).__name__}: {e}"
+        elapsed = time.perf_counter() - started
+        if error is not None:
+            self.db.fail_run(run_id, error, elapsed)
+            return FileResult.failed(
+                name, error, o.engine, o.model, sha256=job.sha, run_id=run_id, duration_s=elapsed,
+                page_count=pages_total, error_code=code,
+            )  # fmt: skip
+        self.db.finish_run(run_id, extraction, elapsed)
+        if seen_pages:
+            self.db.save_pages(doc_id, sorted(seen_pages.values()))
         if progress:
             progress(ProgressEvent(name, index, total, pages_total, pages_total, "done"))
         return FileResult(
             file=name,
-            sha256=sha,
+            sha256=job.sha,
             run_id=run_id,
             status=extraction.status,
             data=extraction.data,
             evidence=extraction.evidence,
-            engine=extraction.engine or options.engine,
-            model=extraction.model or model,
+            engine=extraction.engine or o.engine,
+            model=extraction.model or o.model,
             duration_s=elapsed,
             error="; ".join(extraction.errors) or None,
             page_count=pages_total,
@@ -259,6 +397,7 @@ class Service:
             cached=cached,
             error=run.error,
             extraction=ex,
+            page_count=run.page_count,
         )
 
     # -- questions ------------------------------------------------------------------------------------
@@ -308,12 +447,17 @@ class Service:
         retry_failed: bool = False,
         on_result: Callable[[FileResult], None] | None = None,
         progress: ProgressFn | None = None,
+        executor: str = "local",
+        ray_address: str | None = None,
         **overrides: Any,
     ) -> BatchSummary:
-        """Extract every document under `folder`; resumable (done files come from the cache)."""
+        """Extract every document under `folder`; resumable (done files come from the cache).
+
+        `executor="ray"` runs each file as a task on the Ray cluster at `ray_address`."""
         from docai.batch_runner import run_batch
 
         options = self._options(overrides)
+        check_out_path(out)
         resolved = self.resolve_schema(schema)
         return run_batch(
             self,
@@ -325,6 +469,8 @@ class Service:
             retry_failed=retry_failed,
             on_result=on_result,
             progress=progress,
+            executor=executor,
+            ray_address=ray_address,
         )
 
     # -- history and export ---------------------------------------------------------------------------
@@ -351,10 +497,38 @@ class Service:
         runs = self.db.runs_for_schema(schema, latest_per_document=not all_runs)
         if not runs:
             raise InputError(f"no results stored for schema {schema!r}")
+        self.reviews.annotate(runs)  # a column per field's review state
         return export_runs(runs, fmt, Path(path))  # type: ignore[arg-type]
 
     def get_schema(self, name: str) -> dict[str, Any] | None:
         return self.db.get_schema(name)
+
+    # -- review (docai/review.py) ----------------------------------------------------------------------
+    @property
+    def reviews(self) -> Reviews:
+        """The review queue, accept and correct over this service's database."""
+        from docai.review import Reviews
+
+        return Reviews(self.db)
+
+    def review_queue(
+        self, schema: str | None = None, batch: str | Path | None = None, limit: int = 0
+    ) -> list[Any]:
+        return self.reviews.queue(schema=schema, batch=batch, limit=limit)
+
+    def correct(self, run_id: int, field: str, value: Any, *, reviewer: str | None = None, **kw: Any) -> Any:
+        """Set a field of a run to a person's value (a new version; kw: evidence, version)."""
+        from docai.review import default_reviewer
+
+        return self.reviews.correct(run_id, field, value, reviewer or default_reviewer(), **kw)
+
+    def accept(
+        self, run_id: int, fields: list[str] | None = None, *, reviewer: str | None = None, **kw: Any
+    ) -> Any:
+        """Confirm a run's fields as they are (all open ones when none are named; kw: version)."""
+        from docai.review import default_reviewer
+
+        return self.reviews.accept(run_id, fields, reviewer or default_reviewer(), **kw)
 
     def delete_schema(self, name: str) -> int:
         return self.db.delete_schema(name)
@@ -370,8 +544,9 @@ IMAGE_ENGINES = {"openai", "transformers"}
 
 
 def _ingest_options(options: Options) -> Options:
-    """VLM engines read page images: `--ocr auto` skips Tesseract for them (`always` still runs it)."""
-    if options.engine in IMAGE_ENGINES and options.ocr == "auto":
+    """VLM engines read page images: `--ocr auto` skips Tesseract for them (`always` still runs it),
+    unless `--verify-with` needs the words of scans for its second reading and for grounding."""
+    if options.engine in IMAGE_ENGINES and options.ocr == "auto" and not options.verify_with:
         return options.replace(ocr="never")
     return options
 
@@ -390,17 +565,31 @@ def _record_pages(document: Document) -> dict[int, tuple[int, float, float, str,
     return seen
 
 
-_FOLLOW_UP_WORDS = {"and", "what", "how", "which", "it", "its", "that", "this", "those", "they", "then"}
+_FOLLOW_UP_STARTS = {"and", "also", "then", "or", "but"}
+_REFERRING_WORDS = {"it", "its", "that", "those", "these", "they", "them", "their", "same"}
+_PREPOSITIONS = {"in", "for", "at", "on", "during", "by", "from", "over"}
 
 
 def _with_context(question: str, history: list[tuple[str, str]] | None) -> str:
-    """A short follow-up ('and in 2023?') borrows the previous question's words for retrieval."""
+    """A short follow-up ('and in 2023?', 'what about its margin?') borrows the previous question's words.
+
+    A question that stands on its own ('What was Q4 revenue?') is answered as asked, so its answer
+    never depends on what was asked before.
+    """
     if not history:
         return question
-    words = question.lower().split()
-    if len(words) <= 6 and words and (words[0] in _FOLLOW_UP_WORDS or len(words) <= 3):
-        return f"{history[-1][0]} {question}"
-    return question
+    words = [w.strip("?,.!:;") for w in question.lower().split()]
+    follow_up = (
+        len(words) <= 6
+        and bool(words)
+        and (
+            words[0] in _FOLLOW_UP_STARTS
+            or words[:2] in (["what", "about"], ["how", "about"])
+            or any(w in _REFERRING_WORDS for w in words)
+            or (len(words) <= 2 and words[0] in _PREPOSITIONS)
+        )
+    )
+    return f"{history[-1][0]} {question}" if follow_up else question
 
 
 def _restore_question(answer: Answer, question: str) -> Answer:

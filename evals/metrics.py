@@ -300,6 +300,18 @@ def numeric_match(pred: str | float | None, truth: str | float, rel_tol: float =
     return False
 
 
+def passage_holds_answer(passage: str, truth: str, numeric: bool) -> bool:
+    """Whether a cited passage contains the expected answer: its number (within 1%, any scale) for a
+    numeric answer, else its text (case, spaces and punctuation aside)."""
+    if numeric:
+        return numeric_match(passage, truth)
+
+    def flat(t: str) -> str:
+        return " ".join("".join(ch if ch.isalnum() else " " for ch in t.casefold()).split())
+
+    return bool(flat(truth)) and flat(truth) in flat(passage)
+
+
 def hit_at_k(cited_pages: list[int], gold_pages: Iterable[int], k: int) -> bool:
     """Whether any of the first `k` cited pages is a gold page (both 1-based)."""
     gold = set(gold_pages)
@@ -375,3 +387,46 @@ def kleister_counts(pred: dict[str, Any], truth: dict[str, Any]) -> Counts:
 def normalized(value: Any, kind: str | None = None) -> Any:
     """Public alias of the comparison form, for reports."""
     return normalize_value(value, kind)
+
+
+def reliability(pairs: Iterable[tuple[float, bool]], bins: int = 10) -> list[dict[str, Any]]:
+    """Confidence buckets of width 1/bins against observed accuracy: one row per non-empty bucket."""
+    rows: dict[int, list[tuple[float, bool]]] = {}
+    for conf, right in pairs:
+        b = min(bins - 1, max(0, int(conf * bins)))
+        rows.setdefault(b, []).append((conf, right))
+    out = []
+    for b in sorted(rows):
+        items = rows[b]
+        out.append(
+            {
+                "bucket": f"{b / bins:.1f}-{(b + 1) / bins:.1f}",
+                "fields": len(items),
+                "mean_confidence": round(sum(c for c, _ in items) / len(items), 4),
+                "accuracy": round(sum(1 for _, r in items if r) / len(items), 4),
+            }
+        )
+    return out
+
+
+def expected_calibration_error(pairs: Iterable[tuple[float, bool]], bins: int = 10) -> float | None:
+    """ECE: the bucket-size-weighted mean gap between confidence and accuracy (None with no fields)."""
+    table = reliability(list(pairs), bins)
+    n = sum(r["fields"] for r in table)
+    if not n:
+        return None
+    return round(sum(r["fields"] * abs(r["mean_confidence"] - r["accuracy"]) for r in table) / n, 4)
+
+
+def ok_precision(docs: Iterable[tuple[str, bool]]) -> dict[str, Any]:
+    """Of (status, every field right) per document: precision of `ok`, coverage (share `ok`), counts."""
+    rows = list(docs)
+    ok = [right for status, right in rows if status == "ok"]
+    return {
+        "documents": len(rows),
+        "ok": len(ok),
+        "ok_right": sum(ok),
+        "precision_of_ok": round(sum(ok) / len(ok), 4) if ok else None,
+        "coverage": round(len(ok) / len(rows), 4) if rows else None,
+        "statuses": {s: sum(1 for x, _ in rows if x == s) for s in sorted({x for x, _ in rows})},
+    }

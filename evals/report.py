@@ -80,6 +80,8 @@ def render_report(report: dict[str, Any], console: Any, worst: int = 5) -> None:
             f"documents fully right: {_pct(o.get('documents_exact'))}% · failed: {o.get('failed', 0)} · "
             f"{ex['pages']} pages in {ex['seconds']:.2f} s" + (f" ({spp:.3f} s/page)" if spp else "")
         )
+        if ex.get("verification"):
+            render_verification(ex["verification"], console)
         bad = sorted((r for r in ex["per_document"] if r["wrong"]), key=lambda r: r["f1"])[:worst]
         if bad:
             w = Table(title=f"worst {len(bad)} documents")
@@ -102,7 +104,8 @@ def render_report(report: dict[str, Any], console: Any, worst: int = 5) -> None:
     qa = report.get("qa")
     if qa:
         t = Table(title=f"{title} · {qa['questions']} questions")
-        for col in ("accuracy %", "ANLS %", "numeric acc %", "found %", "hit@1 %", "hit@3 %", "hit@5 %", "s"):
+        cols = ("accuracy %", "ANLS %", "numeric acc %", "found %", "hit@1 %", "hit@3 %", "hit@5 %")
+        for col in (*cols, "retrieved@3 %", "citation prec. %", "s"):
             t.add_column(col, justify="right")
         t.add_row(
             _pct(qa["accuracy"]),
@@ -112,6 +115,8 @@ def render_report(report: dict[str, Any], console: Any, worst: int = 5) -> None:
             _pct(qa["hit@1"]),
             _pct(qa["hit@3"]),
             _pct(qa["hit@5"]),
+            _pct(qa.get("retrieved@3")),
+            _pct(qa.get("cited_passages_holding")),
             f"{qa['seconds']:.1f}",
         )
         console.print(t)
@@ -146,6 +151,27 @@ def render_report(report: dict[str, Any], console: Any, worst: int = 5) -> None:
         console.print(t)
     for note in report.get("notes") or []:
         console.print(f"[dim]note: {note}[/dim]")
+
+
+def render_verification(v: dict[str, Any], console: Any) -> None:
+    """Precision of `ok`, coverage, statuses, ECE and the reliability table."""
+    from rich.table import Table
+
+    statuses = ", ".join(f"{k} {n}" for k, n in (v.get("statuses") or {}).items())
+    console.print(
+        f"verification: precision of ok {_pct(v.get('precision_of_ok'))}% ({v.get('ok_right')}/{v.get('ok')}"
+        f" ok files with every filled field right; {_pct(v.get('strict_precision_of_ok'))}% counting"
+        f" missed fields) · coverage {_pct(v.get('coverage'))}% · ECE {v.get('ece')}"
+        f" over {v.get('fields_scored')} fields · {statuses} · stage {v.get('verify_seconds')} s"
+    )
+    rows = v.get("reliability") or []
+    if rows:
+        t = Table(title="reliability (top-level fields)")
+        for col in ("confidence", "fields", "mean confidence %", "accuracy %"):
+            t.add_column(col, justify="right")
+        for r in rows:
+            t.add_row(r["bucket"], str(r["fields"]), _pct(r["mean_confidence"]), _pct(r["accuracy"]))
+        console.print(t)
 
 
 def compare_reports(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:

@@ -20,12 +20,18 @@ from docai.evals.metrics import (
     FieldScores,
     anls,
     compare_fields,
+    expected_calibration_error,
     hit_at_k,
     kleister_counts,
     numeric_match,
+    ok_precision,
+    passage_holds_answer,
+    reliability,
 )
 from docai.evals.normalize import is_empty
 from docai.options import Options
+from docai.verify import check_extraction, remember_pages
+from docai.verify.confidence import features
 
 _log = logging.getLogger(__name__)
 
@@ -67,17 +73,39 @@ def _wrong_fields(pred: dict[str, Any], truth: dict[str, Any], scores: FieldScor
     ]
 
 
+def _top(path: str) -> str:
+    return path.split(".")[0].split("[")[0]
+
+
+def key_confidence(fields: dict[str, Any]) -> dict[str, float]:
+    """Each top-level field's confidence: the least of its filled leaves'."""
+    out: dict[str, float] = {}
+    for path, rep in fields.items():
+        if rep.confidence is not None:
+            top = _top(path)
+            out[top] = min(out.get(top, 1.0), rep.confidence)
+    return out
+
+
 def _extract_one(engine: Any, item: DocTruth, ds: Dataset, options: Options) -> dict[str, Any]:
     schema = item.schema or ds.schema or {"type": "object", "properties": {}}
     rec: dict[str, Any] = {"doc": item.id or item.doc.name, "truth": item.fields}
     start = time.perf_counter()
     pages = 0
+    trace: dict[str, Any] = {}
     try:
         with _load(item.doc, options) as doc:
             pages = len(doc.page_numbers)
+            remember_pages(doc)
             extraction = engine.extract(doc, schema)
+            started_verify = time.perf_counter()
+            extraction = check_extraction(extraction, doc, schema, options, trace=trace)
+            rec["verify_seconds"] = round(time.perf_counter() - started_verify, 4)
         rec.update(status=extraction.status, prediction=extraction.data, error=None)
         rec["evidence_pages"] = {k: v.page_no for k, v in extraction.evidence.items()}
+        rec["review"] = list(extraction.review)
+        rec["confidence"] = key_confidence(extraction.fields)
+        rec["signals"] = {k: features(s) | {"top": _top(k)} for k, s in trace.items()}
     except (EngineUnavailable, KeyboardInterrupt):
         raise
     except DocaiError as e:
@@ -97,6 +125,7 @@ def run_extraction(
 ) -> dict[str, Any]:
     """Extract every document of `ds` and score fields; failures count every truth value as missed."""
     per_doc: list[dict[str, Any]] = []
+    calibration_pairs: list[tuple[float, bool]] = []
     field_counts: dict[str, Counts] = {}
     exact_hits: dict[str, list[bool]] = {}
     evidence_hits: dict[str, list[bool]] = {}
@@ -129,6 +158,7 @@ def run_extraction(
             }
             for k, ok in rec["evidence_page_ok"].items():
                 evidence_hits.setdefault(k, []).append(ok)
+        _label_confidence(rec, scores, calibration_pairs)
         rec["f1"] = round(doc_total.f1, 4)
         rec["counts"] = doc_total.to_dict()
         rec["wrong"] = _wrong_fields(pred, item.fields, scores)
@@ -159,6 +189,7 @@ def run_extraction(
     )
     return {
         "documents": len(per_doc),
+        "verification": _verification_summary(per_doc, calibration_pairs),
         "pages": pages,
         "seconds": round(seconds, 3),
         "seconds_per_page": round(seconds / pages, 4) if pages else None,
@@ -167,6 +198,38 @@ def run_extraction(
         "overall": summary,
         "per_document": per_doc,
     }
+
+
+def _label_confidence(rec: dict[str, Any], scores: FieldScores, pairs: list[tuple[float, bool]]) -> None:
+    """Mark each filled field's confidence with whether it was right (scored fields only): a filled
+    field is right when it holds no false value (a missed line item is a miss, not a wrong value)."""
+    false_values: dict[str, int] = {}
+    for path, c in scores.counts.items():
+        top = _top(path)
+        false_values[top] = false_values.get(top, 0) + c.fp
+    scored = set(scores.exact)
+    rec["field_right"] = {k: false_values.get(k, 0) == 0 for k in rec.get("confidence") or {} if k in scored}
+    rec["filled_right"] = sum(false_values.values()) == 0
+    for key, right in rec["field_right"].items():
+        pairs.append((rec["confidence"][key], right))
+    for sig in (rec.get("signals") or {}).values():
+        sig["right"] = rec["field_right"].get(sig["top"])
+
+
+def _verification_summary(per_doc: list[dict[str, Any]], pairs: list[tuple[float, bool]]) -> dict[str, Any]:
+    """Precision of `ok` (ok files whose filled fields are all right), coverage, reliability and ECE;
+    `strict_precision_of_ok` also counts a field the file left empty but the truth has as wrong."""
+    out = ok_precision(
+        (r["status"], bool(r.get("filled_right")) and r["status"] != "failed") for r in per_doc
+    )
+    strict = ok_precision((r["status"], not r["wrong"] and r["status"] != "failed") for r in per_doc)
+    out["strict_precision_of_ok"] = strict["precision_of_ok"]
+    out["reliability"] = reliability(pairs)
+    out["ece"] = expected_calibration_error(pairs)
+    out["fields_scored"] = len(pairs)
+    times = [r["verify_seconds"] for r in per_doc if "verify_seconds" in r]
+    out["verify_seconds"] = round(sum(times), 3)
+    return out
 
 
 def _ask_one(engine: Any, q: Question, options: Options, cache: _MemoryCache) -> dict[str, Any]:
@@ -183,21 +246,46 @@ def _ask_one(engine: Any, q: Question, options: Options, cache: _MemoryCache) ->
         with _load(q.doc, options) as doc:
             answer = engine.ask([doc], q.question, cache=cache)
         cited = list(dict.fromkeys(c.page_no for c in answer.citations))
-        rec.update(got=answer.text, found=answer.found, cited_pages=cited, error=None)
+        also = [c.page_no for c in getattr(answer, "also_retrieved", [])]
+        holding = [passage_holds_answer(c.text, q.answer, q.numeric) for c in answer.citations]
+        rec.update(
+            got=answer.text,
+            found=answer.found,
+            cited_pages=cited,
+            retrieved_pages=list(dict.fromkeys(cited + also)),
+            citation_precision=round(sum(holding) / len(holding), 4) if holding else None,
+            citations_holding=[sum(holding), len(holding)],
+            error=None,
+        )
     except (EngineUnavailable, KeyboardInterrupt):
         raise
     except DocaiError as e:
-        rec.update(got="", found=False, cited_pages=[], error=str(e))
+        rec.update(got="", found=False, cited_pages=[], retrieved_pages=[], error=str(e))
     except Exception as e:  # as for extraction: record it and go on
         _log.warning("%s: %s: %s", q.doc.name, type(e).__name__, e, exc_info=_log.isEnabledFor(logging.DEBUG))
-        rec.update(got="", found=False, cited_pages=[], error=f"internal error: {type(e).__name__}: {e}")
+        rec.update(
+            got="",
+            found=False,
+            cited_pages=[],
+            retrieved_pages=[],
+            error=f"internal error: {type(e).__name__}: {e}",
+        )
     rec["seconds"] = round(time.perf_counter() - start, 4)
     rec["anls"] = round(anls(rec["got"], q.answer), 4)
     rec["numeric_ok"] = numeric_match(rec["got"], q.answer) if q.numeric else None
     rec["correct"] = rec["numeric_ok"] if q.numeric else rec["anls"] >= 0.5
     for k in (1, 3, 5):
         rec[f"hit@{k}"] = hit_at_k(rec["cited_pages"], q.pages, k) if q.pages else None
+    # the evidence page among the top 3 pages retrieval ranked, cited or shown as "also retrieved"
+    rec["retrieved@3"] = hit_at_k(rec["retrieved_pages"], q.pages, 3) if q.pages else None
     return rec
+
+
+def _ratio(per_q: list[dict[str, Any]]) -> float | None:
+    """Over all cited passages of all questions: the share that contain the expected answer."""
+    held = sum(r.get("citations_holding", [0, 0])[0] for r in per_q)
+    cited = sum(r.get("citations_holding", [0, 0])[1] for r in per_q)
+    return round(held / cited, 4) if cited else None
 
 
 def run_qa(ds: Dataset, engine: Any, options: Options, progress: Progress | None = None) -> dict[str, Any]:
@@ -225,6 +313,10 @@ def run_qa(ds: Dataset, engine: Any, options: Options, progress: Progress | None
         "hit@1": mean("hit@1", per_q),
         "hit@3": mean("hit@3", per_q),
         "hit@5": mean("hit@5", per_q),
+        "retrieved@3": mean("retrieved@3", per_q),
+        # the share of cited passages that contain the expected answer, over questions with citations
+        "citation_precision": mean("citation_precision", per_q),
+        "cited_passages_holding": _ratio(per_q),
         "per_question": per_q,
     }
 

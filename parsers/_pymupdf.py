@@ -1,10 +1,11 @@
-"""Import PyMuPDF without its optional layout add-on.
+"""Import PyMuPDF without its optional add-ons.
 
-When the `pymupdf_layout` package is installed (pymupdf4llm pulls it in), `import pymupdf` also imports
+When `pymupdf_layout` is installed (pymupdf4llm pulls it in), `import pymupdf` also imports
 `pymupdf.layout`, which loads ONNX models at import time: measured here, 3 to 4 s and about 100 MB per
-process. docai's parsers never use it, so the first import is made with that submodule blocked; the
-block is lifted at once, so code that wants it (pymupdf4llm does `import pymupdf.layout` itself) still
-gets it.
+process. PyMuPDF 1.26+ also imports `pymupdf4llm` itself when it is installed (for its `to_markdown`
+shortcuts), which brings onnxruntime: about 0.3 s and 60 MB more. docai's parsers use neither, so the
+first import is made with both blocked; the block is lifted at once, so code that wants them
+(`import pymupdf4llm`, `import pymupdf.layout`) still gets them.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import sys
 import threading
 from types import ModuleType
 
-_LAYOUT = "pymupdf.layout"
+_ADD_ONS = ("pymupdf.layout", "pymupdf4llm")
 _LOCK = threading.Lock()
 
 
 def import_pymupdf() -> ModuleType:
-    """The `pymupdf` module, imported without `pymupdf.layout` if nobody imported it yet.
+    """The `pymupdf` module, imported without its add-ons if nobody imported it yet.
 
     Under a lock: while one thread imports it, `sys.modules` already holds the half-initialized module,
     and a second thread (a batch's document threads) would get it without `open`."""
@@ -30,12 +31,13 @@ def _import() -> ModuleType:
     loaded = sys.modules.get("pymupdf")
     if loaded is not None:
         return loaded
-    block = _LAYOUT not in sys.modules
-    if block:
-        sys.modules[_LAYOUT] = None  # type: ignore[assignment]  # makes `import pymupdf.layout` fail
+    blocked = [name for name in _ADD_ONS if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` fail
     try:
         import pymupdf
     finally:
-        if block and _LAYOUT in sys.modules and sys.modules[_LAYOUT] is None:
-            del sys.modules[_LAYOUT]
+        for name in blocked:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
     return pymupdf

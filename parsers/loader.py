@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -119,6 +121,73 @@ def _open_provider(p: Path, mime: str, options: Options) -> PdfProvider | ImageP
     raise InputError(f"{p.name}: not a PDF or an image (PNG, JPEG, TIFF, WebP)")
 
 
+def _size_and_mime(p: Path) -> tuple[int, str]:
+    """The file's size and type, or InputError for a missing, folder, unreadable or empty file."""
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, not a document")
+    try:
+        size = p.stat().st_size
+        mime = detect_mime(p) if size else ""
+    except OSError as e:
+        raise InputError(f"{p}: cannot read ({e.strerror})") from None
+    if size == 0:
+        raise InputError(f"{p.name}: the file is empty")
+    return size, mime
+
+
+def _page_words(
+    provider: PdfProvider | ImageProvider,
+    page_no: int,
+    size: tuple[float, float],
+    options: Options,
+    lang: tuple[str, bool],
+    is_image: bool,
+) -> tuple[list[Word], str, int]:
+    """(words, "layer" or "ocr", orientation): the text layer, or OCR where the layer will not do."""
+    layer = provider.words(page_no) if options.ocr != "always" else []
+    if not _needs_ocr(options.ocr, layer, provider, page_no):
+        return layer, "layer", 0
+    scale = ocr_scale(size[0], size[1], is_image)
+    image = provider.render(page_no, 72.0 * scale, grey=True)
+    result = ocr_page(
+        image, scale, lang[0], osd=options.osd, dpi=_true_dpi(provider, scale), detect_script=lang[1]
+    )
+    del image
+    name = getattr(provider, "path", Path("?")).name
+    _log.debug("%s p%d: OCR %d words (layer had %d)", name, page_no, len(result.words), len(layer))
+    # An unusable layer gives way to any OCR reading; a usable but stamp-sized one (a scan with a Bates
+    # number) only to a reading that found more.
+    if result.words and (not usable_text_layer(layer) or len(result.words) > len(layer)):
+        return result.words, "ocr", result.orientation
+    return layer, "layer", 0
+
+
+def _check_page_cap(p: Path, pages: int, cap: int) -> None:
+    if cap and pages > cap:
+        raise InputError(
+            f"{p.name}: {pages} pages, over the limit of {cap} per document "
+            "(raise max_pages in the config or DOCAI_MAX_PAGES, or pick pages with --pages)"
+        )
+
+
+def _budget(p: Path, seconds: float) -> Callable[[], None]:
+    """A check that raises InputError once `seconds` have passed since the document was opened."""
+    if not seconds:
+        return lambda: None
+    deadline = time.monotonic() + seconds
+
+    def check() -> None:
+        if time.monotonic() > deadline:
+            raise InputError(
+                f"{p.name}: stopped at the time budget of {seconds:g} s per document "
+                "(time_budget_s in the config or DOCAI_TIME_BUDGET_S)"
+            )
+
+    return check
+
+
 def load_document(path: str | Path, options: Options | None = None, *, sha256: str | None = None) -> Document:
     """Open `path` as a Document; raises InputError with a one-line reason for anything unusable.
 
@@ -131,17 +200,7 @@ def load_document(path: str | Path, options: Options | None = None, *, sha256: s
     if options.ocr not in OCR_MODES:
         raise InputError(f"unknown OCR mode {options.ocr!r} (use auto, always or never)")
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file")
-    if p.is_dir():
-        raise InputError(f"{p}: is a directory, not a document")
-    try:
-        size = p.stat().st_size
-        mime = detect_mime(p) if size else ""
-    except OSError as e:
-        raise InputError(f"{p}: cannot read ({e.strerror})") from None
-    if size == 0:
-        raise InputError(f"{p.name}: the file is empty")
+    size, mime = _size_and_mime(p)
     # `auto` (the default): eng, plus the pack of a weak page's script; a language named alone is kept
     base_lang, detect_script = split_auto(options.lang)
     lang = check_lang(base_lang) if options.ocr != "never" else base_lang
@@ -149,14 +208,17 @@ def load_document(path: str | Path, options: Options | None = None, *, sha256: s
     try:
         count = provider.page_count()
         numbers = parse_page_ranges(options.pages, count)
+        _check_page_cap(p, len(numbers), options.max_pages)
         sha = sha256 or file_sha256(p)
     except BaseException:
         provider.close()
         raise
+    over_budget = _budget(p, options.time_budget_s)
     is_image = mime.startswith("image/")
     limit = MAX_IMAGE_SIDE_PX if is_image else MAX_PAGE_SIDE_PT
 
     def load_page(page_no: int) -> Page:
+        over_budget()
         if not 1 <= page_no <= count:
             raise InputError(f"{p.name}: no page {page_no} (the document has {count})")
         width, height, rotation = provider.page_size(page_no)
@@ -164,25 +226,9 @@ def load_document(path: str | Path, options: Options | None = None, *, sha256: s
             raise InputError(f"{p.name}: page {page_no} has an absurd size ({width:.0f}x{height:.0f} pt)")
         if width < 1 or height < 1:
             raise InputError(f"{p.name}: page {page_no} has an empty size ({width:.1f}x{height:.1f} pt)")
-        layer = provider.words(page_no) if options.ocr != "always" else []
-        words, source, orientation = layer, "layer", 0
-        if _needs_ocr(options.ocr, layer, provider, page_no):
-            scale = ocr_scale(width, height, is_image)
-            image = provider.render(page_no, 72.0 * scale, grey=True)
-            result = ocr_page(
-                image,
-                scale,
-                lang,
-                osd=options.osd,
-                dpi=_true_dpi(provider, scale),
-                detect_script=detect_script,
-            )
-            del image
-            # An unusable layer gives way to any OCR reading; a usable but stamp-sized one (a scan with
-            # a Bates number) only to a reading that found more.
-            if result.words and (not usable_text_layer(layer) or len(result.words) > len(layer)):
-                words, source, orientation = result.words, "ocr", result.orientation
-            _log.debug("%s p%d: OCR %d words (layer had %d)", p.name, page_no, len(result.words), len(layer))
+        words, source, orientation = _page_words(
+            provider, page_no, (width, height), options, (lang, detect_script), is_image
+        )
         text_source: TextSource = source if words else "none"  # type: ignore[assignment]
 
         def render(dpi: float, _n: int = page_no) -> object:

@@ -251,3 +251,29 @@ def _quiet_mupdf(fitz: object) -> None:
 def _short(e: BaseException) -> str:
     text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     return text[:160]
+
+
+def check_access(path: Path, password: str | None) -> None:
+    """InputError unless `path` (when it is a PDF) opens with `password`: a cached result of an encrypted
+    document is served only to a caller who could have opened it."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(1024)
+    except OSError as e:
+        raise InputError(f"{path.name}: cannot read ({e.strerror})") from None
+    if b"%PDF" not in head:
+        return
+    fitz = import_pymupdf()
+    _quiet_mupdf(fitz)
+    try:
+        doc = fitz.open(path, filetype="pdf")
+    except Exception as e:
+        raise InputError(f"{path.name}: not a readable PDF ({_short(e)})") from None
+    try:
+        if doc.needs_pass:
+            if not password:
+                raise InputError(f"{path.name}: the PDF is encrypted; give its password with --password")
+            if not doc.authenticate(password):
+                raise InputError(f"{path.name}: wrong password for the encrypted PDF")
+    finally:
+        doc.close()

@@ -31,13 +31,29 @@ T = TypeVar("T")
 
 
 def data_dir() -> Path:
-    """`$DOCAI_HOME`, else the platform's user data dir for docai."""
+    """Where docai keeps its files (web UI uploads, the default database): `$DOCAI_HOME`; else the folder
+    of the SQLite file `$DOCAI_DB` names, so uploads stay beside their database; else the platform's
+    user data dir (`~/.local/share/docai`)."""
     home = os.environ.get("DOCAI_HOME")
     if home:
         return Path(home).expanduser()
+    implied = data_dir_for(os.environ.get("DOCAI_DB"))
+    if implied is not None:
+        return implied
     import platformdirs
 
     return Path(platformdirs.user_data_dir("docai"))
+
+
+def data_dir_for(db: str | None) -> Path | None:
+    """The folder of a SQLite database file (None for other backends, or no database named)."""
+    if not db or not db.strip():
+        return None
+    try:
+        path = sqlite_file(parse_url(to_url(db)))
+    except StorageError:
+        return None
+    return path.parent if path is not None else None
 
 
 def to_url(url_or_path: str | os.PathLike[str]) -> str:

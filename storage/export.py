@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from docai.errors import InputError, StorageError
+from docai.storage.corrections import review_columns
 from docai.storage.records import RunRecord
 
 if TYPE_CHECKING:
@@ -82,12 +83,18 @@ def runs_to_frames(runs: list[RunRecord]) -> tuple[pd.DataFrame, pd.DataFrame]:
     item_rows: list[dict[str, Any]] = []
     for run, data in datas:
         flat, arrays = flatten(data, item_paths)
+        reports = run.extraction.fields if run.extraction else {}
+        review = " | ".join(run.extraction.review) if run.extraction else ""
         doc_rows.append(
             {"file": run.file_name, "sha256": run.sha256, "run_id": run.id, "status": run.status, **flat}
+            | _confidence_columns(flat, reports, "")
+            | {"review": review or None}
+            | review_columns(run.field_states)
         )
         for path, items in sorted(arrays.items()):
             for i, item in enumerate(items):
                 fields = flatten(item, set())[0] if isinstance(item, dict) else {"value": _cell(item)}
+                fields |= _confidence_columns(fields, reports, f"{path}[{i}].")
                 key = {
                     "file": run.file_name,
                     "sha256": run.sha256,
@@ -95,10 +102,20 @@ def runs_to_frames(runs: list[RunRecord]) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "field": path,
                     "index": i,
                 }
-                item_rows.append({**key, **fields})
+                item_rows.append({**key, **fields} | review_columns(run.field_states, path, i))
     docs = pd.DataFrame(doc_rows, columns=_columns(doc_rows, KEY_COLUMNS))
     items = pd.DataFrame(item_rows, columns=_columns(item_rows, ITEM_KEY_COLUMNS))
     return _tidy(docs), _tidy(items)
+
+
+def _confidence_columns(flat: dict[str, Any], reports: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """`confidence.<field>` per filled column, from the verification stage (failed checks lower it)."""
+    out: dict[str, Any] = {}
+    for col in flat:
+        rep = reports.get(prefix + col) if col != "value" else reports.get(prefix.rstrip("."))
+        if rep is not None and rep.confidence is not None:
+            out[f"confidence.{col}"] = rep.confidence
+    return out
 
 
 def _columns(rows: list[dict[str, Any]], keys: list[str]) -> list[str]:

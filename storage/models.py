@@ -152,6 +152,21 @@ class RunRow(Base):
     )
 
 
+class ClaimRow(Base):
+    """A document being worked on: one row per cache key while its run is `running` (migration 0003).
+
+    The key is unique, so of N processes (or machines on one PostgreSQL) only one holds it; the owner
+    renews `lease_until`, and a claim whose owner is dead or whose lease ran out is taken over.
+    """
+
+    __tablename__ = "run_claims"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    owner: Mapped[str] = mapped_column(String(200), index=True)
+    lease_until: Mapped[datetime] = mapped_column()
+
+
 class ResultRow(Base):
     __tablename__ = "results"
 
@@ -223,3 +238,41 @@ class BlobRow(Base):
     key: Mapped[str] = mapped_column(String(512), unique=True)
     value: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReviewRow(Base):
+    """A run a person has started reviewing (added by migration 0004). `version` counts its corrections
+    and is the optimistic lock: a write names the version it read and fails if another came first."""
+
+    __tablename__ = "reviews"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(16), default="in_review")
+    engine_status: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200))
+
+
+class CorrectionRow(Base):
+    """One reviewer action on one field: a new version of the result; the engine's result stays."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (UniqueConstraint("run_id", "version", name="uq_corrections_run_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    field_path: Mapped[str] = mapped_column(String(1000))
+    action: Mapped[str] = mapped_column(String(16))
+    old_value: Mapped[dict[str, Any] | None] = mapped_column()
+    new_value: Mapped[dict[str, Any] | None] = mapped_column()
+    page_no: Mapped[int | None] = mapped_column(Integer)
+    bbox: Mapped[list[Any] | None] = mapped_column()
+    text: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# the tables of `docai serve` (migration 0005), kept in their own module
+from docai.storage import job_models as _job_models  # noqa: E402, F401

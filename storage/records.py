@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from docai.results import Answer, Citation, Evidence, Extraction
+from docai.results import Answer, Citation, Evidence, Extraction, split_stored_notes
 from docai.storage.models import AnswerRow, ResultRow, RunRow, SchemaRow
 
 
@@ -40,6 +40,14 @@ class RunRecord:
     duration_s: float | None
     usage: dict[str, Any] | None
     extraction: Extraction | None = None
+    page_count: int | None = None
+    """The document's page count, where it was read."""
+    review: Any = None
+    """The run's `corrections.Review` once a person started on it (`extraction` then holds the reviewed
+    values and `original` the engine's)."""
+    original: Extraction | None = None
+    field_states: dict[str, str] = field(default_factory=dict)
+    """Per field path: corrected, accepted, needs_review or engine (filled by docai.review for exports)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (times as ISO strings)."""
@@ -61,6 +69,7 @@ class RunRecord:
             "duration_s": self.duration_s,
             "usage": self.usage,
             "extraction": self.extraction.to_dict() if self.extraction else None,
+            **({"review": self.review.to_dict()} if self.review is not None else {}),
         }
 
 
@@ -120,12 +129,15 @@ def extraction_from(run: RunRow, result: ResultRow | None) -> Extraction | None:
         )
         for ev in result.evidence
     }
+    notes, fields, review = split_stored_notes(result.notes or [])
     return Extraction(
         data=result.data or {},
         status=run.status,  # type: ignore[arg-type]
         evidence=evidence,
+        fields=fields,
+        review=review,
         errors=list(result.errors or []),
-        notes=list(result.notes or []),
+        notes=notes,
         reasoning=result.reasoning,
         raw_output=result.raw_output,
         engine=run.engine,
@@ -153,6 +165,7 @@ def run_record(run: RunRow, file_name: str, schema_name: str | None, with_result
         duration_s=run.duration_s,
         usage=run.usage,
         extraction=extraction_from(run, run.result) if with_result else None,
+        page_count=run.document.page_count,
     )
 
 

@@ -11,12 +11,14 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from docai.errors import InputError, StorageError
-from docai.results import STATUSES, Extraction
+from docai.results import STATUSES, Extraction, notes_with_verification
 from docai.storage.base import DatabaseBase
+from docai.storage.claims import INTERRUPTED, release_claim
+from docai.storage.corrections import load_reviews, with_reviews
 from docai.storage.models import (
     DocumentName,
     DocumentRow,
@@ -90,7 +92,7 @@ class RunsMixin(DatabaseBase):
                 data=extraction.data,
                 raw_output=extraction.raw_output,
                 reasoning=extraction.reasoning,
-                notes=list(extraction.notes),
+                notes=notes_with_verification(extraction),
                 errors=list(extraction.errors),
             )
             result.evidence = [
@@ -105,6 +107,7 @@ class RunsMixin(DatabaseBase):
                 for path, ev in extraction.evidence.items()
             ]
             s.add(result)
+            release_claim(s, run_id)
             run.status = extraction.status
             run.error = "; ".join(extraction.errors) if extraction.status == "failed" else None
             run.finished_at = utcnow()
@@ -123,6 +126,7 @@ class RunsMixin(DatabaseBase):
             if run is None:
                 raise StorageError(f"no run with id {run_id}")
             s.execute(delete(ResultRow).where(ResultRow.run_id == run_id))
+            release_claim(s, run_id)
             run.status = "failed"
             run.error = error
             run.finished_at = utcnow()
@@ -136,6 +140,7 @@ class RunsMixin(DatabaseBase):
         def work(s: Session) -> None:
             run = s.get(RunRow, run_id)
             if run is not None and run.status == "running":
+                release_claim(s, run_id)
                 s.delete(run)
 
         self._write(work, "discarding an unfinished run")
@@ -171,6 +176,8 @@ class RunsMixin(DatabaseBase):
             )
             if not include_failed:
                 q = q.where(RunRow.status != "failed")
+            else:  # a run cut short by a crash says nothing about the file: do it again
+                q = q.where(or_(RunRow.status != "failed", func.coalesce(RunRow.error, "") != INTERRUPTED))
             run = s.scalar(q.order_by(RunRow.finished_at.desc(), RunRow.id.desc()).limit(1))
             return self._records(s, [run])[0] if run is not None else None
 
@@ -232,4 +239,7 @@ class RunsMixin(DatabaseBase):
 
     def _records(self, s: Session, runs: list[RunRow]) -> list[RunRecord]:
         names = self._shown_names(s, (r.document_id for r in runs))
-        return [run_record(r, names.get(r.document_id, r.document.sha256[:12]), r.schema.name) for r in runs]
+        records = [
+            run_record(r, names.get(r.document_id, r.document.sha256[:12]), r.schema.name) for r in runs
+        ]
+        return with_reviews(records, load_reviews(s, [r.id for r in runs]))

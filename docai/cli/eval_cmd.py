@@ -46,10 +46,23 @@ def _console() -> Any:
     return Console(file=sys.stdout, width=max(100, Console().width))
 
 
+_LOGGED: dict[str, Any] = {}
+
+
 def _progress(stage: str, done: int, total: int) -> None:
-    if not STATE.quiet and sys.stderr.isatty():
+    """A redrawn counter on a terminal; elsewhere (a pipe, a log file) a line every 10 items."""
+    if STATE.quiet:
+        return
+    if sys.stderr.isatty():
         sys.stderr.write(f"\r{stage}: {done}/{total}" + ("\n" if done == total else ""))
         sys.stderr.flush()
+        return
+    from docai.progress import ProgressLog
+
+    log = _LOGGED.get(stage)
+    if log is None or log.total != total or done <= log.done:
+        log = _LOGGED[stage] = ProgressLog(f"eval {stage}", total, "items", every=10, seconds=60.0)
+    log.step(done - log.done)
 
 
 @eval_app.command("run")
@@ -64,6 +77,10 @@ def run_cmd(
         int | None, typer.Option("--limit", "-n", min=1, help="Only the first N documents.")
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the full JSON report here.")] = None,
+    part: Annotated[
+        str | None,
+        typer.Option("--part", help="even|odd: one half by crc32 of question id or file name."),
+    ] = None,
     lang: flags.Lang = None,
     ocr: flags.Ocr = None,
     worst: Annotated[int, typer.Option("--worst", help="How many worst documents to show.")] = 5,
@@ -78,7 +95,7 @@ def run_cmd(
     options = build_options(
         engine=engine, model=model, base_url=base_url, api_key=api_key, lang=lang, ocr=ocr
     )
-    ds = load_dataset(dataset, data)
+    ds = load_dataset(dataset, data).part(part)
     info(
         f"{ds.name}: {len(ds.docs)} documents, {len(ds.questions)} questions, {len(ds.tables)} tables"
         + (f" (first {limit} documents)" if limit else "")

@@ -50,6 +50,19 @@ Dtype = Annotated[
 LoadIn4bit = Annotated[
     bool | None, typer.Option("--load-in-4bit/--no-load-in-4bit", help="4-bit weights (needs bitsandbytes).")
 ]
+VerifyWith = Annotated[
+    str | None,
+    typer.Option("--verify-with", help="A second engine (text) whose reading each field must agree with."),
+]
+MinConfidence = Annotated[
+    float | None,
+    typer.Option(
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="Least confidence of every field for `ok` (default: calibrated).",
+    ),
+]
 Force = Annotated[bool, typer.Option("--force", help="Run again even if a cached result exists.")]
 Schema = Annotated[
     str | None,
@@ -68,6 +81,7 @@ _CHOICES = {
     "ocr": ("auto", "always", "never"),
     "rasterizer": ("pymupdf", "pdf2image"),
     "slicing": ("server", "client"),
+    "verify_with": ("text", "openai", "transformers"),
     "server": ("auto", "vllm", "sglang", "llamacpp", "ollama", "openai"),
 }
 
@@ -77,4 +91,5 @@ def check_choices(**values: str | None) -> None:
     for name, value in values.items():
         allowed = _CHOICES.get(name)
         if value is not None and allowed and value not in allowed:
-            raise typer.BadParameter(f"must be one of {', '.join(allowed)}", param_hint=f"--{name}")
+            flag = "--" + name.replace("_", "-")
+            raise typer.BadParameter(f"must be one of {', '.join(allowed)}", param_hint=flag)

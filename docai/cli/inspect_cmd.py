@@ -10,7 +10,8 @@ from typing import Annotated, Any
 import typer
 
 from docai.cli.common import build_options, print_json
-from docai.errors import DocaiError, InputError
+from docai.errors import DocaiError
+from docai.option_checks import check_options
 
 _log = logging.getLogger(__name__)
 
@@ -62,10 +63,7 @@ def inspect(
     options = build_options(
         pages=pages, password=password, ocr=ocr, lang=lang, rasterizer=rasterizer, osd=osd
     )
-    if options.ocr not in ("auto", "always", "never"):
-        raise InputError(f"--ocr must be auto, always or never, not {options.ocr!r}")
-    if options.rasterizer not in ("pymupdf", "pdf2image"):
-        raise InputError(f"--rasterizer must be pymupdf or pdf2image, not {options.rasterizer!r}")
+    check_options(options)  # --pages abc, --lang klingon: one usage error, not one per file
     reports: list[dict[str, Any]] = []
     failed: DocaiError | None = None
     for f in files:

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from docai.cli import flags
+from docai.cli import exit_codes, flags
 from docai.cli.common import STATE, build_options, info, print_json
 from docai.errors import InputError, SchemaError
+from docai.option_checks import check_out_path
 
 if TYPE_CHECKING:
     from docai.file_result import BatchSummary, FileResult
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 _OPTION_FLAGS = (
     "engine", "model", "base_url", "api_key", "server", "think", "pages", "password", "ocr", "lang",
     "rasterizer", "concurrency", "slicing", "max_tokens", "pages_per_request", "max_context", "device",
-    "dtype", "load_in_4bit", "workers",
+    "dtype", "load_in_4bit", "workers", "verify_with", "min_confidence",
 )  # fmt: skip
 
 
@@ -111,21 +112,25 @@ def extract(
     device: flags.Device = None,
     dtype: flags.Dtype = None,
     load_in_4bit: flags.LoadIn4bit = None,
+    verify_with: flags.VerifyWith = None,
+    min_confidence: flags.MinConfidence = None,
     force: flags.Force = False,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write results to this file.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv")] = "json",
     data_only: Annotated[bool, typer.Option("--data-only", help="Print only the extracted data.")] = False,
 ) -> int:
     """Extract structured data that follows a JSON Schema. Exit 0 only when every file is ok."""
-    flags.check_choices(ocr=ocr, rasterizer=rasterizer, slicing=slicing, server=server)
+    flags.check_choices(
+        ocr=ocr, rasterizer=rasterizer, slicing=slicing, verify_with=verify_with, server=server
+    )
     if fmt not in ("json", "jsonl", "csv"):
         raise typer.BadParameter("must be json, jsonl or csv", param_hint="--format")
     spec = _schema_spec(schema, fields)
+    check_out_path(out)
     with _service(locals()) as service:
         results = service.extract(files, spec)
     text = format_results(results, fmt, data_only)
     if out:
-        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
         info(f"wrote {len(results)} result(s) to {out}")
     else:
@@ -133,7 +138,7 @@ def extract(
     for r in results:
         if r.status != "ok":
             info(f"{r.file}: {r.status}" + (f": {r.error}" if r.error else ""))
-    return 0 if all(r.status == "ok" for r in results) else 1
+    return exit_codes.for_results(results)
 
 
 def ask(
@@ -172,7 +177,13 @@ def ask(
             where = f"{Path(c.document).name} " if c.document and len(files) > 1 else ""
             snippet = " ".join(c.text.split())[:100]
             sys.stdout.write(f"  [{where}p. {c.page_no}] {snippet}\n")
-    return 0 if result.answer.found else 1
+        if a.also_retrieved:
+            shown = ", ".join(
+                (f"{Path(c.document).name} " if c.document and len(files) > 1 else "") + f"p. {c.page_no}"
+                for c in a.also_retrieved
+            )
+            sys.stdout.write(f"  also retrieved (not cited): {shown}\n")
+    return exit_codes.for_answer(result.answer.found)
 
 
 def batch(
@@ -203,10 +214,18 @@ def batch(
     device: flags.Device = None,
     dtype: flags.Dtype = None,
     load_in_4bit: flags.LoadIn4bit = None,
+    verify_with: flags.VerifyWith = None,
+    min_confidence: flags.MinConfidence = None,
     force: flags.Force = False,
+    executor: Annotated[str, typer.Option("--executor", help="local (processes here) or ray.")] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="Ray cluster address (default: start one here).")
+    ] = None,
 ) -> int:
     """Extract every document in a folder: progress bar, resumable, one bad file never stops the run."""
-    flags.check_choices(ocr=ocr, server=server)
+    flags.check_choices(ocr=ocr, verify_with=verify_with, server=server)
+    if executor not in ("local", "ray"):
+        raise typer.BadParameter("must be local or ray", param_hint="--executor")
     if workers is not None and workers < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--workers")
     spec = _schema_spec(schema, fields)
@@ -222,12 +241,13 @@ def batch(
                 retry_failed=retry_failed,
                 on_result=view.on_result,
                 progress=view.on_progress,
+                executor=executor,
+                ray_address=ray_address,
             )
         _print_summary(summary)
     if summary.interrupted:
         info("interrupted: run the same command again to resume")
-        return 130
-    return 1 if summary.counts.get("failed", 0) else 0
+    return exit_codes.for_batch(summary.counts, summary.interrupted)
 
 
 def _print_summary(summary: BatchSummary) -> None:
@@ -236,9 +256,14 @@ def _print_summary(summary: BatchSummary) -> None:
     from rich.text import Text
 
     table = Table(title=f"{summary.total} files, {summary.pages} pages in {summary.duration_s:.1f} s")
-    for status in ("ok", "partial", "invalid", "failed"):
+    shown = [
+        s
+        for s in summary.counts
+        if summary.counts[s] or s in ("ok", "review", "partial", "invalid", "failed")
+    ]
+    for status in shown:
         table.add_column(status, justify="right")
-    table.add_row(*(str(summary.counts.get(s, 0)) for s in ("ok", "partial", "invalid", "failed")))
+    table.add_row(*(str(summary.counts.get(s, 0)) for s in shown))
     console = Console(stderr=True)
     if not STATE.quiet:
         console.print(table)

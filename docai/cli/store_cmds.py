@@ -119,12 +119,17 @@ def show(
     if ext.evidence:
         from rich.table import Table
 
-        table = Table("field", "page", "bbox", "text", "conf", title="evidence")
+        table = Table("field", "page", "bbox", "text", "conf", "grounded", "failed checks", title="evidence")
         for path, ev in ext.evidence.items():
             bbox = ", ".join(f"{v:.0f}" for v in ev.bbox) if ev.bbox else ""
             conf = f"{ev.confidence:.2f}" if ev.confidence is not None else ""
-            table.add_row(path, str(ev.page_no or ""), bbox, ev.text, conf)
+            rep = ext.fields.get(path)
+            grounded = "" if rep is None or rep.grounded is None else ("yes" if rep.grounded else "no")
+            failed = "; ".join(c.reason or c.name for c in rep.failed_checks) if rep else ""
+            table.add_row(path, str(ev.page_no or ""), bbox, ev.text, conf, grounded, failed)
         _console().print(table)
+    for line in ext.review:
+        out.write(f"review: {line}\n")
     for label, items in (("errors", ext.errors), ("notes", ext.notes)):
         for item in items:
             out.write(f"{label[:-1]}: {item}\n")

@@ -234,6 +234,7 @@ class OpenAIEngine(VLMEngine):
         """The response JSON; None when a 400 blames response_format (caller retries without it)."""
         attempts = max(0, self.options.retries) + 1
         why = ""
+        unreachable = False  # every attempt failed to connect: the server is not there (exit 6)
         for attempt in range(attempts):
             if attempt:
                 time.sleep(min(MAX_BACKOFF_S, BACKOFF_S * 2 ** (attempt - 1)))
@@ -245,9 +246,11 @@ class OpenAIEngine(VLMEngine):
                 _log.warning("%s: %s (attempt %d/%d)", self.base_url, why, attempt + 1, attempts)
                 continue
             except httpx.TransportError as e:
+                unreachable = isinstance(e, httpx.ConnectError)
                 why = f"connection failed ({type(e).__name__}: {e})"
                 _log.warning("%s: %s (attempt %d/%d)", self.base_url, why, attempt + 1, attempts)
                 continue
+            unreachable = False
             if r.status_code == 429 or r.status_code >= 500:
                 why = f"HTTP {r.status_code}: {_snippet(r)}"
                 _log.warning("%s: %s (attempt %d/%d)", self.base_url, why, attempt + 1, attempts)
@@ -278,7 +281,8 @@ class OpenAIEngine(VLMEngine):
             if not isinstance(body, dict) or not body.get("choices"):
                 raise EngineError(f"{self.base_url}: the reply has no choices: {_snippet(r)}")
             return body
-        raise EngineError(f"{self.base_url}: {why} after {attempts} attempt(s)")
+        error = EngineUnavailable if unreachable else EngineError
+        raise error(f"{self.base_url}: {why} after {attempts} attempt(s)")
 
     def _reply(self, body: dict[str, Any], notes: list[str], max_tokens: int) -> tuple[Reply, str | None]:
         """The reply and its finish_reason. `max_tokens` is the request's own limit (a repair pass or

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from docai.errors import SchemaError
-from docai.schema.check import check_schema, schema_hash
+from docai.schema.check import MAX_NESTING, check_schema, schema_hash
 from docai.schema.shorthand import compile_fields
 
 __all__ = [
@@ -101,13 +101,15 @@ def _resolve(spec: Any, saved: SavedLookup | None) -> tuple[str | None, Any]:
             ) from None
         except (OSError, UnicodeDecodeError) as e:
             raise SchemaError(f"{path.name}: cannot read schema file ({e})") from None
+    # A bundled example name is resolved without asking `saved` (opening the database costs more
+    # than the rest of a cold start); bundled names therefore win over saved ones.
+    example = example_schema(text)
+    if example is not None:
+        return text, example
     if saved is not None:
         found = saved(text)
         if found is not None:
             return text, found
-    example = example_schema(text)
-    if example is not None:
-        return text, example
     if re.fullmatch(r"[\w.]+:[A-Za-z_]\w*", text):
         return text.rsplit(":", 1)[1], _import_model(text)
     if path.suffix.lower() == ".json" or "/" in text:
@@ -118,6 +120,9 @@ def _resolve(spec: Any, saved: SavedLookup | None) -> tuple[str | None, Any]:
 
 def resolve_schema(spec: Any, saved: SavedLookup | None = None) -> ResolvedSchema:
     """Resolve and check `spec`; raises SchemaError with a one-line reason."""
-    name, raw = _resolve(spec, saved)
-    schema = check_schema(raw)
+    try:
+        name, raw = _resolve(spec, saved)
+        schema = check_schema(raw)
+    except RecursionError:  # json.loads of a schema nested thousands deep
+        raise SchemaError(f"schema nests deeper than {MAX_NESTING} levels") from None
     return ResolvedSchema(name, schema, schema_hash(schema))

@@ -11,6 +11,34 @@ from docai.errors import SchemaError
 
 _SCALARS = {"string", "number", "integer", "boolean", "null"}
 _MAX_DEPTH = 6
+MAX_FIELDS = 500
+"""Fields (leaves and objects) a schema may have: every field is matched on every page, so 2,000 fields
+took 94 s on one page here; the bundled examples have 10 to 40."""
+MAX_NESTING = 64
+"""JSON nesting levels of the schema document itself (a field nests 2 or 3: properties, items)."""
+MAX_NODES = 50_000
+
+
+def check_size(schema: Any) -> None:
+    """SchemaError for a schema too deep or too big, found without recursion (before any validator)."""
+    stack: list[tuple[Any, int]] = [(schema, 1)]
+    nodes = fields = 0
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if depth > MAX_NESTING:
+            raise SchemaError(f"schema nests deeper than {MAX_NESTING} levels")
+        if nodes > MAX_NODES:
+            raise SchemaError(f"schema is too big (over {MAX_NODES} JSON values)")
+        if isinstance(node, dict):
+            props = node.get("properties")
+            if isinstance(props, dict):
+                fields += len(props)
+                if fields > MAX_FIELDS:
+                    raise SchemaError(f"schema has more than {MAX_FIELDS} fields")
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
 
 
 def schema_hash(schema: dict[str, Any]) -> str:
@@ -22,8 +50,12 @@ def schema_hash(schema: dict[str, Any]) -> str:
 def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     """Replace local `#/$defs/X` (and `#/definitions/X`) references by their targets; pydantic emits them."""
     defs = {**schema.get("definitions", {}), **schema.get("$defs", {})}
+    made = [0]
 
     def walk(node: Any, seen: tuple[str, ...]) -> Any:
+        made[0] += 1
+        if made[0] > MAX_NODES:  # references that multiply (A uses B twice, B uses C twice, ...)
+            raise SchemaError(f"schema is too big once its $refs are inlined (over {MAX_NODES} values)")
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str):
@@ -89,6 +121,7 @@ def check_schema(schema: Any) -> dict[str, Any]:
     """A validated, $ref-free copy of `schema`, or SchemaError naming the problem in one line."""
     if not isinstance(schema, dict):
         raise SchemaError("a schema must be a JSON object")
+    check_size(schema)
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError as JsSchemaError
 
@@ -98,6 +131,7 @@ def check_schema(schema: Any) -> dict[str, Any]:
         where = "/".join(str(p) for p in e.absolute_path) or "(root)"
         raise SchemaError(f"invalid JSON Schema at {where}: {e.message}") from None
     flat = inline_refs(schema)
+    check_size(flat)
     if flat.get("type", "object") != "object":
         raise SchemaError("the top level of a schema must be an object with 'properties'")
     _check_props(flat.get("properties"), "", 0)

@@ -6,10 +6,11 @@
 Three figures:
 - text-layer words per page: `load_document(..., ocr="never")` then `doc.page(n).words` (page
   loading, size checks and Word objects included), vs PyMuPDF's `doc[n].get_text("words")`;
-- rasterize + slice per page: `render_page_slices(page)` (overview and slices at the sizes
-  `plan_slices` gives for the page at `render_dpi_for_page`), vs PyMuPDF rendering the same pixels
-  (the overview size and the refined size) and, for reference, the refined size alone; the docai side
-  is timed from an already loaded Page, as an engine gets it;
+- rasterize + slice per page: `render_page_slices(page)`, what the VLM engines' client-side slicing
+  calls (overview and slices at the sizes `plan_slices` gives for the page at `render_dpi_for_page`,
+  from one interpretation of the page), vs PyMuPDF rendering the same pixels (the overview size and
+  the refined size) and vs one PyMuPDF render at the refined size alone; the docai side is timed
+  from an already loaded Page, as an engine gets it;
 - peak RSS of `docai inspect --json` (a subprocess) over a generated 1,000-page PDF;
 - with `--ocr-receipts N`: Tesseract on N SROIE receipt scans at 1x, 1.5x and 2x (slow: ~1 s each).
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +92,31 @@ class Dataset:
             tables=[t for t in self.tables if t.doc in keep],
             scoring=self.scoring,
             notes=list(self.notes),
+        )
+
+    def part(self, which: str | None) -> Dataset:
+        """One half by CRC-32: questions by their id (else text), documents and tables by file name.
+
+        `even` keeps crc32 % 2 == 0, `odd` the rest: the split that held-out declarations name.
+        """
+        if not which:
+            return self
+        if which not in ("even", "odd"):
+            raise InputError(f"--part must be even or odd, not {which!r}")
+        want = 0 if which == "even" else 1
+
+        def keep(key: str) -> bool:
+            return zlib.crc32(key.encode("utf-8")) % 2 == want
+
+        return Dataset(
+            name=self.name,
+            root=self.root,
+            schema=self.schema,
+            docs=[d for d in self.docs if keep(d.doc.name)],
+            questions=[q for q in self.questions if keep(q.id or q.question)],
+            tables=[t for t in self.tables if keep(t.doc.name)],
+            scoring=self.scoring,
+            notes=[*self.notes, f"part {which}: crc32 % 2 == {want}"],
         )
 
 

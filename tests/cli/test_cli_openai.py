@@ -46,6 +46,8 @@ def test_extract_sends_images_schema_thinking_and_stores_reasoning(
         server.url,
         "--model",
         MODEL_NAME,
+        "--min-confidence",  # the plumbing is under test here, not the calibrated threshold
+        "0",
     )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
@@ -83,6 +85,8 @@ def test_no_think_and_unreachable_server(server, cli, text_pdf) -> None:
         "--base-url",
         server.url,
         "--no-think",
+        "--min-confidence",
+        "0",
     )
     assert proc.returncode == 0, proc.stderr
     assert server.requests[-1]["chat_template_kwargs"]["enable_thinking"] is False
@@ -99,7 +103,7 @@ def test_no_think_and_unreachable_server(server, cli, text_pdf) -> None:
         "--model",
         MODEL_NAME,
     )
-    assert proc.returncode == 1
+    assert proc.returncode == 6  # engine unavailable: the server is not there
     result = json.loads(proc.stdout)
     assert result["status"] == "failed" and result["error"]
     assert "Traceback" not in proc.stderr

@@ -119,3 +119,29 @@ def test_default_location_follows_environment(tmp_path: Path, monkeypatch: pytes
     import platformdirs
 
     assert default_database_url().startswith("sqlite:///" + platformdirs.user_data_dir("docai"))
+
+
+def test_head_from_the_files_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from docai.storage.migrate import alembic_config, declared_revisions
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    chain = declared_revisions()
+    assert chain is not None and set(chain) == {s.revision for s in scripts.walk_revisions()}
+    assert all(chain[s.revision] == s.down_revision for s in scripts.walk_revisions())
+    assert head_revision() == scripts.get_current_head()
+
+
+def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "current.db"
+    open_database(path).close()  # the first open migrates (Alembic is needed then)
+    code = (
+        "import sys; from docai.storage import open_database;"
+        f"db = open_database({str(path)!r}); print(db.revision(), 'alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [head_revision(), "False"]

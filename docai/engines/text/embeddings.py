@@ -2,8 +2,8 @@
 
 The package holds the model unpacked (safetensors, tokenizer, pooling config: mean pooling). docai runs it
 with NumPy (minilm.py: the same vectors as transformers within 1e-6, without importing torch): mean of the
-token vectors over the attention mask, then L2 normalisation, 384 numbers per text. The model is loaded
-once per process, in about 0.1 s.
+token vectors over the attention mask, then L2 normalisation, 384 numbers per text. The model is mapped
+once per process, in a few milliseconds.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def embedding_status() -> tuple[bool, str]:
         return True, f"{MODEL_NAME} loaded"
     if _failure is not None:
         return False, _failure
-    for module in ("safetensors", "tokenizers"):
+    for module in ("tokenizers",):
         if importlib.util.find_spec(module) is None:
             return False, f"{module} is not installed"
     try:

@@ -24,7 +24,21 @@ SHORT_BLOCK_WORDS = 5  # a block this small (a caption, a label) joins the block
 
 _YEAR_RE = re.compile(r"^(?:FY|fy)?'?((?:19|20)\d{2})[,.;:)]*$")
 _NUMERIC_RE = re.compile(r"^[($€£¥-]*\d[\d,.]*%?\)?$|^[$€£¥%)(—–-]$")
-_UNIT_RE = re.compile(r"\bin (millions|thousands|billions)\b", re.IGNORECASE)
+_UNIT_RE = re.compile(
+    r"\bin (millions|thousands|billions)\b|\(\s*(?:(?:dollars|amounts|usd|eur|euros?|\$|€)\s+)?"
+    r"(?:in\s+)?(millions|thousands|billions)\b",
+    re.IGNORECASE,
+)
+_UNIT_CURRENCIES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bUS\$|\$|\bUSD\b|\bdollars?\b", re.IGNORECASE), "$"),
+    (re.compile(r"€|\bEUR\b|\beuros?\b", re.IGNORECASE), "EUR"),
+    (re.compile(r"£|\bGBP\b|\bpounds?\b", re.IGNORECASE), "£"),
+    (re.compile(r"\bRMB\b|\bCNY\b|\byuan\b", re.IGNORECASE), "RMB"),
+]
+# a column header naming a quarter or half: Q4, 4Q, H1, 1H (with an optional year beside it: Q4 2023)
+_PERIOD_RE = re.compile(
+    r"^(?:([QH])([1-4])|([1-4])([QH]))(?:[-' ]?(?:FY)?'?\d{2,4})?[,.;:)]*$", re.IGNORECASE
+)
 
 
 @dataclass
@@ -62,6 +76,8 @@ class Passage:
     context: str = ""  # page heading, indexed with the passage but not part of its text
     columns: list[tuple[int, float]] = field(default_factory=list)
     unit: str | None = None  # "millions" / "thousands" / "billions" when the page says so
+    periods: list[tuple[str, float]] = field(default_factory=list)  # ("q4", x) for quarter headers
+    currency: str | None = None  # what the unit line names: "(in millions of USD)" -> "$"
 
 
 def clean_word(text: str) -> str:
@@ -129,6 +145,32 @@ def _year_columns(row: Row) -> list[tuple[int, float]]:
         if m:
             cols.append((int(m.group(1)), (w.bbox[0] + w.bbox[2]) / 2))
     return cols
+
+
+def period_of(text: str) -> str | None:
+    """'q4' for 'Q4', '4Q' or 'Q4-2023'; 'h1' for 'H1'; None for anything else."""
+    m = _PERIOD_RE.match(text.strip())
+    if m is None:
+        return None
+    letter = (m.group(1) or m.group(4)).lower()
+    digit = m.group(2) or m.group(3)
+    if letter == "h" and digit not in ("1", "2"):
+        return None
+    return f"{letter}{digit}"
+
+
+def _period_columns(row: Row) -> list[tuple[str, float]]:
+    cols = []
+    for w in row.words:
+        period = period_of(w.text)
+        if period:
+            cols.append((period, (w.bbox[0] + w.bbox[2]) / 2))
+    return cols
+
+
+def _is_period_header(row: Row) -> bool:
+    cols = _period_columns(row)
+    return len({p for p, _ in cols}) >= 2 and len(row.words) <= len(cols) * 3 + 8
 
 
 def _is_year_header(row: Row) -> bool:
@@ -203,6 +245,14 @@ def _heading(rows: list[Row]) -> str:
     return " ".join(words[:25])
 
 
+def _unit_currency(page_text: str, unit: re.Match[str]) -> str | None:
+    """The currency named on the unit's own line ("(Dollars in millions)", "in millions of euros")."""
+    start = page_text.rfind("\n", 0, unit.start()) + 1
+    end = page_text.find("\n", unit.end())
+    line = page_text[start : end if end >= 0 else len(page_text)]
+    return next((cur for pattern, cur in _UNIT_CURRENCIES if pattern.search(line)), None)
+
+
 def page_passages(doc: Document, page: Page) -> list[Passage]:
     """Passages of one page, with the page heading as context and table header years per row group."""
     rows = page_rows(page)
@@ -211,13 +261,19 @@ def page_passages(doc: Document, page: Page) -> list[Passage]:
     heading = _heading(rows)
     page_text = "\n".join(r.text for r in rows)
     m = _UNIT_RE.search(page_text)
-    unit = m.group(1).lower() if m else None
+    unit = (m.group(1) or m.group(2)).lower() if m else None
+    currency = _unit_currency(page_text, m) if m else None
     active: dict[int, list[tuple[int, float]]] = {}
+    active_periods: dict[int, list[tuple[str, float]]] = {}
     current: list[tuple[int, float]] = []
+    periods: list[tuple[str, float]] = []
     for r in rows:
         if _is_year_header(r):
             current = _year_columns(r)
+        if _is_period_header(r):
+            periods = _period_columns(r)
         active[id(r)] = current
+        active_periods[id(r)] = periods
     out: list[Passage] = []
     pending: list[Row] = []
     for block in _blocks(rows):
@@ -229,8 +285,9 @@ def page_passages(doc: Document, page: Page) -> list[Passage]:
         if block[-1].is_tabular:
             for start in range(0, len(block), TABLE_ROWS_PER_PASSAGE):
                 group = block[start : start + TABLE_ROWS_PER_PASSAGE]
-                cols = active[id(group[-1])]
-                out.append(_make(doc, page, group, "table", heading, columns=list(cols), unit=unit))
+                cols, pers = active[id(group[-1])], active_periods[id(group[-1])]
+                kw = {"columns": list(cols), "unit": unit, "periods": list(pers), "currency": currency}
+                out.append(_make(doc, page, group, "table", heading, **kw))
         else:
             for rows_w in _prose_windows(block):
                 out.append(_make(doc, page, rows_w, "text", heading, unit=unit))

@@ -1,216 +1,59 @@
 """Question answering for the text engine: retrieve passages, then lift the supporting value or sentence.
 
-Value questions (how much, what was X in 2023, when, which year) get the value itself: a number with its
-currency and unit, picked from the table column whose header year the question names, or a date or year.
-Other questions get the best supporting sentence. Below a calibrated evidence threshold the answer is
-"not found in the document" rather than a confident guess.
+The strategies are tried in order: arithmetic over two values (change, growth, ratio), a labelled value
+("What is the invoice number?"), the best row of a table ("Which segment had the highest revenue?"),
+then a value or sentence from the retrieved passages. Below a calibrated evidence threshold the answer is
+"not found in the document" rather than a confident guess. An answer cites only passages that hold it;
+other top-ranked pages come back as `also_retrieved`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from docai.document import Document, Page
 from docai.engines.base import BlobCache
 from docai.engines.text import embeddings as emb
+from docai.engines.text.index_embeddings import save_grown
 from docai.engines.text.matching import SemanticMatcher
-from docai.engines.text.passages import Passage
+from docai.engines.text.qa_citations import page_key, retrieved_only, split_citations
 from docai.engines.text.qa_fields import answer_field
-from docai.engines.text.qa_values import pick_column, span_bbox, values_in_line
+from docai.engines.text.qa_find import (
+    Candidate,
+    QuestionKind,
+    best_sentence,
+    classify_question,
+    find_value,
+)
+from docai.engines.text.qa_values import span_bbox
 from docai.engines.text.retrieval import (
     DocIndex,
     Hit,
+    expansion_groups,
     load_or_build_index,
     passage_index_text,
+    question_terms,
     search,
     tokenize,
 )
 from docai.errors import InputError
 from docai.options import Options
 from docai.results import Answer, Citation
-from docai.values import parse_date, parse_number
 
 _log = logging.getLogger(__name__)
 
+__all__ = ["NOT_FOUND", "Candidate", "QuestionKind", "answer_question", "classify_question"]
+
 NOT_FOUND = "Not found in the document."
-MAX_CITATIONS = 3
 FIELD_PAGES = 3
-VALUE_LOOKUP_HITS = 8
 # Evidence thresholds, calibrated on the 72 FinanceBench questions against 14 questions about absent things
 # asked of 10 of its filings (see the report): idf-weighted shares of the question's terms.
 MIN_CORPUS_COVERAGE = 0.6  # ... found anywhere in the documents
 MIN_PAGE_COVERAGE = 0.25  # ... found on the best page
-
-_YEAR_Q_RE = re.compile(r"\b(?:FY\s?'?)?((?:19|20)\d{2})\b|\bFY\s?'?(\d{2})\b", re.IGNORECASE)
-_DATE_RE = re.compile(
-    r"\b(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?\d{4}\b"
-    r"|\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
-)
-# a sentence ends at . ! ? followed by a space or the end (so "$13.2 billion" stays whole), or at 。！？
-_SENTENCE_RE = re.compile(r"(?:[^.!?。！？]|[.!?](?!\s|$))+(?:[.!?。！？]+|$)")
-_LINE_RE = re.compile(r"[^\n]+")
-MAX_SENTENCE_CHARS = 400
-
-
-@dataclass
-class QuestionKind:
-    kind: str  # "number", "percent", "date", "year" or "sentence"
-    years: list[int]
-
-
-def classify_question(question: str) -> QuestionKind:
-    """What sort of answer the question wants, and the years it names (FY22 -> 2022)."""
-    q = question.strip().lower()
-    years = []
-    for m in _YEAR_Q_RE.finditer(question):
-        years.append(int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
-    if re.match(r"^(is|are|was|were|does|do|did|has|have|had|can|will|should)\b", q):
-        return QuestionKind("sentence", years)
-    if re.search(r"\bwhen\b|\bdated?\b|何时|什么时候|哪天|日期", q):
-        return QuestionKind("date", years)
-    if re.search(r"\b(which|what|in what) year\b|哪一年|哪年", q):
-        return QuestionKind("year", years)
-    if re.search(r"percent|%|\bmargin\b|\brate\b|\bratio\b|百分比|比例|增长率", q):
-        return QuestionKind("percent" if "ratio" not in q else "number", years)
-    if re.search(
-        r"how (much|many)|\bamount\b|\btotal\b|\bvalue\b|\bnumber of\b|revenue|sales|income|\bcost|expense|"
-        r"profit|earnings|\beps\b|dividend|\bcash\b|assets|liabilit|\bdebt\b|capex|capital expenditure|"
-        r"\bprice\b|\bgain\b|\bloss\b|proceeds|\bpaid\b|\bspen[dt]\b|\bworth\b|\bfees?\b|多少|金额|几|收入|利润|总额",
-        q,
-    ):
-        return QuestionKind("number", years)
-    return QuestionKind("sentence", years)
-
-
-@dataclass
-class Candidate:
-    text: str
-    passage: Passage
-    start: int
-    end: int
-    score: float
-
-
-def _line_offsets(text: str) -> list[tuple[int, str]]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append((pos, line))
-        pos += len(line) + 1
-    return out
-
-
-def _term_overlap(terms: dict[str, float], text: str) -> float:
-    present = set(tokenize(text))
-    return sum(w for t, w in terms.items() if t in present)
-
-
-def _content_terms(terms: dict[str, float]) -> dict[str, float]:
-    return {t: w for t, w in terms.items() if not t[0].isdigit()}
-
-
-def _format_value(m: re.Match[str], passage: Passage, kind: str) -> str:
-    cur = (m.group("cur") or "").strip()
-    suf = (m.group("suf") or "").strip()
-    text = f"{cur}{m.group('num')}"
-    if suf:
-        text += suf if suf in ("%", "亿元", "万元", "元", "亿", "万") else f" {suf}"
-    elif passage.unit and kind == "number" and passage.kind == "table" and parse_number(m.group("num")):
-        text += f" {passage.unit[:-1] if passage.unit.endswith('s') else passage.unit}"
-    return text
-
-
-def _label_precision(terms: dict[str, float], label: str) -> float:
-    """Share of a row label's words that the question uses: 'Total assets' beats 'Total current assets'."""
-    words = [t for t in tokenize(label) if not t[0].isdigit()]
-    if not words:
-        return 0.0
-    return sum(1 for t in words if t in terms) / len(words)
-
-
-def _units(p: Passage) -> list[tuple[int, str]]:
-    """(offset, text) of a passage's rows (tables) or sentences (prose)."""
-    if p.kind == "table":
-        return _line_offsets(p.text)
-    return [(m.start(), m.group(0)) for m in _SENTENCE_RE.finditer(p.text)]
-
-
-def _nearest(found: list[tuple[int, int, str]], terms: list[tuple[int, int]]) -> tuple[int, int, str]:
-    """The candidate with the smallest gap to a question term; a term after the value counts the gap 1.5
-    times, since labels usually come first ('a gain of $4.7 million'). The first candidate without terms."""
-    if not terms or len(found) == 1:
-        return found[0]
-
-    def gap(f: tuple[int, int, str]) -> float:
-        return min(f[0] - e if e <= f[0] else 1.5 * max(0, s - f[1]) for s, e in terms)
-
-    return min(found, key=gap)
-
-
-def _term_positions(terms: dict[str, float], text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in re.finditer(r"[^\W_]+", text) if any(t in terms for t in tokenize(m.group(0)))]
-
-
-def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
-    """The best value in the top passages: in the row or sentence most about the question's terms, the
-    value under the asked year's column (tables) or nearest those terms (prose)."""
-    if not hits:
-        return None
-    terms = _content_terms(hits[0].terms)
-    total = sum(terms.values()) or 1.0
-    top = max(h.score for h in hits) or 1.0
-    best: Candidate | None = None
-    for rank, hit in enumerate(hits[:VALUE_LOOKUP_HITS]):
-        p = hit.passage
-        context_overlap = _term_overlap(terms, p.context) / total
-        for unit_start, unit in _units(p):
-            if kind.kind == "date":
-                found = [(m.start(), m.end(), m.group(0)) for m in _DATE_RE.finditer(unit)]
-                found = [f for f in found if parse_date(f[2]) or "年" in f[2]]
-            elif kind.kind == "year":
-                found = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b(?:19|20)\d{2}\b", unit)]
-            else:
-                matches = values_in_line(unit, kind.kind)
-                if not matches:
-                    continue
-                chosen = [pick_column(p, unit_start, matches, kind.years)] if p.kind == "table" else matches
-                found = [(m.start(), m.end(), _format_value(m, p, kind.kind)) for m in chosen]
-            if not found:
-                continue
-            pick = _nearest(found, _term_positions(terms, unit))
-            score = _term_overlap(terms, unit) / total + 0.2 * context_overlap + 0.3 * hit.score / top
-            if p.kind == "table":
-                score += 0.3 * _label_precision(terms, unit[: pick[0]])
-            score -= 0.02 * rank
-            if best is None or score > best.score:
-                s_, e_, text = pick
-                best = Candidate(text.strip(), p, unit_start + s_, unit_start + e_, score)
-    return best
-
-
-def best_sentence(hits: list[Hit]) -> Candidate | None:
-    """The sentence of the top passages that holds most of the question's terms."""
-    if not hits:
-        return None
-    terms = _content_terms(hits[0].terms) or hits[0].terms
-    total = sum(terms.values()) or 1.0
-    top = max(h.score for h in hits) or 1.0
-    best: Candidate | None = None
-    for rank, hit in enumerate(hits[:VALUE_LOOKUP_HITS]):
-        pattern = _LINE_RE if hit.passage.kind == "table" else _SENTENCE_RE
-        for m in pattern.finditer(hit.passage.text):
-            sentence = " ".join(m.group(0).split())[:MAX_SENTENCE_CHARS]
-            if len(sentence) < 3:
-                continue
-            score = _term_overlap(terms, sentence) / total + 0.4 * hit.score / top - 0.02 * rank
-            if best is None or score > best.score:
-                best = Candidate(sentence, hit.passage, m.start(), m.end(), score)
-    return best
 
 
 def rank_pages(hits: list[Hit]) -> list[tuple[Hit, float]]:
@@ -230,12 +73,30 @@ def rank_pages(hits: list[Hit]) -> list[tuple[Hit, float]]:
 
 
 def coverage(hits: list[Hit], indexes: list[DocIndex]) -> tuple[float, float]:
-    """(share of the question's terms anywhere in the corpus, share on the best page)."""
+    """(share of the question's own terms anywhere in the corpus, share on the best page), idf-weighted.
+
+    Expansion terms are not asked for: they only stand in for the term they expand, which counts as
+    present where at least half of its expansion is ("capex" on a page that says "purchases of property
+    and equipment").
+    """
     if not hits:
         return 0.0, 0.0
-    terms = hits[0].terms
+    question = hits[0].question
+    own_weights = question_terms(question) if question else {}
+    terms = {t: w for t, w in hits[0].terms.items() if own_weights.get(t, 1.0) >= 1.0}
+    groups = expansion_groups(question) if question else {}
     total = sum(terms.values()) or 1.0
-    corpus = sum(w for t, w in terms.items() if any(ix.passage_terms.df(t) for ix in indexes)) / total
+
+    def covered(term: str, has: Callable[[str], bool]) -> bool:
+        if has(term):
+            return True
+        alt = groups.get(term)
+        return bool(alt) and sum(has(t) for t in alt) >= 0.5 * len(alt)
+
+    def in_corpus(t: str) -> bool:
+        return any(ix.passage_terms.df(t) for ix in indexes)
+
+    corpus = sum(w for t, w in terms.items() if covered(t, in_corpus)) / total
     best = rank_pages(hits)[0][0].passage
     present: set[str] = set()
     for ix in indexes:
@@ -243,7 +104,7 @@ def coverage(hits: list[Hit], indexes: list[DocIndex]) -> tuple[float, float]:
             for p in ix.passages:
                 if p.page_no == best.page_no:
                     present.update(tokenize(passage_index_text(p)))
-    page = sum(w for t, w in terms.items() if t in present) / total
+    page = sum(w for t, w in terms.items() if covered(t, present.__contains__)) / total
     return corpus, page
 
 
@@ -255,115 +116,161 @@ def is_supported(corpus_coverage: float, page_coverage: float) -> bool:
 def answer_question(
     documents: list[Document], question: str, options: Options, cache: BlobCache | None
 ) -> Answer:
-    """Answer `question` from `documents` as one corpus, citing up to three pages."""
+    """Answer `question` from `documents` as one corpus, citing the pages that hold the answer."""
     question = (question or "").strip()
     if not question:
         raise InputError("the question is empty")
     if not documents:
         raise InputError("no document to answer from")
     notes: list[str] = []
-    embedder = None
-    if options.extra.get("embeddings", True):
-        embedder = emb.get_embedder()
-        if embedder is None:
-            notes.append(f"embeddings unavailable ({emb.embedding_status()[1]}): ranked with BM25 only")
-    else:
-        notes.append("embeddings turned off: ranked with BM25 only")
+    embedder = _embedder(options, notes)
     # the pages read while indexing stay at hand for a field lookup (a scan is not OCR'd twice)
     documents = [dataclasses.replace(d, load_page=_recent_pages(d.load_page), closer=None) for d in documents]
+    indexes = _indexes(documents, options, cache, embedder, notes)
+    answer = Answer(question=question, text=NOT_FOUND, found=False, engine="text", notes=notes)
+    if not any(ix.passages for ix in indexes):
+        notes.append("the documents have no text (a scan without OCR?)")
+        return answer
+    started = time.perf_counter()
+    kind = classify_question(question)
+    value_years = kind.years if kind.kind in ("number", "percent") else None  # [] for a value, no year
+    hits = search(indexes, question, embedder, value_years=value_years)
+    save_grown(indexes, cache)  # vectors made for this question are kept for the next
+    _log.debug("%d hits in %.3f s", len(hits), time.perf_counter() - started)
+    pages = rank_pages(hits)
+    scores = {page_key(h.passage): s for h, s in pages}
+    from docai.engines.text.qa_compute import answer_arithmetic
+
+    computed = answer_arithmetic(question, indexes, embedder)
+    if computed is not None:
+        answer.text, answer.found, answer.score = computed.text, True, computed.score
+        answer.reasoning = computed.working
+        answer.citations = computed.citations
+        answer.also_retrieved = _also(hits, scores, answer.citations)
+        notes.append(f"computed from two values: {computed.working}")
+        return answer
+    if _answer_from_layout(answer, question, documents, indexes, pages, options):
+        answer.also_retrieved = _also(hits, scores, answer.citations)
+        return answer
+    return _answer_from_passages(answer, question, hits, pages, indexes)
+
+
+def _embedder(options: Options, notes: list[str]) -> emb.Embedder | None:
+    if not options.extra.get("embeddings", True):
+        notes.append("embeddings turned off: ranked with BM25 only")
+        return None
+    embedder = emb.get_embedder()
+    if embedder is None:
+        notes.append(f"embeddings unavailable ({emb.embedding_status()[1]}): ranked with BM25 only")
+    return embedder
+
+
+def _indexes(
+    documents: list[Document],
+    options: Options,
+    cache: BlobCache | None,
+    embedder: emb.Embedder | None,
+    notes: list[str],
+) -> list[DocIndex]:
     indexes: list[DocIndex] = []
     for doc in documents:
         ix, built = load_or_build_index(doc, options, cache, embedder)
         if built:
             notes.append(f"indexed {doc.name}: {ix.page_count} pages, {len(ix.passages)} passages")
-        if embedder is not None and ix.embeddings is None and ix.passages:
-            notes.append(f"{doc.name}: too many passages to embed ({len(ix.passages)}): BM25 only for it")
+        if embedder is not None and ix.embedded is not None:
+            notes.append(f"{doc.name}: {len(ix.passages)} passages: embedded BM25's candidates only")
         indexes.append(ix)
-    started = time.perf_counter()
-    hits = search(indexes, question, embedder)
-    kind = classify_question(question)
-    _log.debug("question kind %s, %d hits in %.3f s", kind, len(hits), time.perf_counter() - started)
-    answer = Answer(question=question, text=NOT_FOUND, found=False, engine="text", notes=notes)
-    if not any(ix.passages for ix in indexes):
-        notes.append("the documents have no text (a scan without OCR?)")
-        return answer
-    pages = rank_pages(hits)
+    return indexes
+
+
+def _also(hits: list[Hit], scores: dict[tuple[str, int], float], cited: list[Citation]) -> list[Citation]:
+    """Top pages not among the citations (matched by document name and page)."""
+    taken = {(c.document, c.page_no) for c in cited}
+    return [c for c in retrieved_only(hits, scores) if (c.document, c.page_no) not in taken]
+
+
+def _answer_from_layout(
+    answer: Answer,
+    question: str,
+    documents: list[Document],
+    indexes: list[DocIndex],
+    pages: list[tuple[Hit, float]],
+    options: Options,
+) -> bool:
+    """A labelled value or the best row of a table, cited by its box; False when neither answers."""
     field = answer_field(question, _field_pages(documents, pages), _matcher(options))
     if field is not None:
-        answer.text = field.text
-        answer.found = True
-        answer.score = round(field.confidence, 3)
+        answer.text, answer.found, answer.score = field.text, True, round(field.confidence, 3)
         answer.citations = [
             Citation(field.page_no, field.doc.name, field.bbox, field.context or field.text, 1.0)
         ]
-        notes.append("answered from a labelled value")
-        return answer
+        answer.notes.append("answered from a labelled value")
+        return True
     from docai.engines.text.qa_superlative import answer_superlative
 
     row = answer_superlative(question, indexes)
-    if row is not None:
-        rp = row.passage
-        answer.text, answer.found, answer.score = row.label, True, 0.7
-        answer.citations = [
-            Citation(rp.page_no, rp.doc_name, span_bbox(rp, row.start, row.end), rp.text, 1.0)
-        ]
-        notes.append(f"compared the rows of a table on p. {rp.page_no}: {row.label} has {row.value:g}")
-        return answer
+    if row is None:
+        return False
+    rp = row.passage
+    answer.text, answer.found, answer.score = row.label, True, 0.7
+    answer.citations = [Citation(rp.page_no, rp.doc_name, span_bbox(rp, row.start, row.end), rp.text, 1.0)]
+    answer.notes.append(f"compared the rows of a table on p. {rp.page_no}: {row.label} has {row.value:g}")
+    return True
+
+
+def _answer_from_passages(
+    answer: Answer,
+    question: str,
+    hits: list[Hit],
+    pages: list[tuple[Hit, float]],
+    indexes: list[DocIndex],
+) -> Answer:
+    """A value or sentence lifted from the retrieved passages, or "not found" on weak evidence."""
+    notes = answer.notes
+    scores = {page_key(h.passage): s for h, s in pages}
+    top = pages[0][0].passage if pages else None
+    closest = f" (closest: {top.doc_name} p. {top.page_no})" if top else ""
     corpus_cov, page_cov = coverage(hits, indexes)
     if not is_supported(corpus_cov, page_cov):
         # no citations: pages cited under "not found" would read as evidence; the closest one goes to notes
         answer.score = round(min(corpus_cov, page_cov), 3)
-        top = pages[0][0].passage if pages else None
-        closest = f" (closest: {top.doc_name} p. {top.page_no})" if top else ""
         notes.append(
             f"weak evidence: {corpus_cov:.0%} of the question's terms in the documents, "
             f"{page_cov:.0%} on the best page{closest}"
         )
         return answer
-    candidate = None
-    if kind.kind != "sentence":
-        candidate = find_value(hits, kind)
+    kind = classify_question(question)
+    candidate = find_value(hits, kind) if kind.kind != "sentence" else None
     if candidate is None and kind.kind in ("date", "year"):
         # a sentence without a date does not answer "when": say so, and point at the closest page
-        top = pages[0][0].passage if pages else None
-        notes.append(
-            "no date in the passages about the question"
-            + (f" (closest: {top.doc_name} p. {top.page_no})" if top else "")
-        )
+        notes.append("no date in the passages about the question" + closest)
         return answer
     if candidate is None:
         candidate = best_sentence(hits)
+        kind = dataclasses.replace(kind, kind="sentence")
     if candidate is None:
         return answer
-    answer.text = candidate.text
-    answer.found = True
+    answer.text, answer.found = candidate.text, True
     answer.score = round(min(1.0, 0.5 * corpus_cov + 0.5 * page_cov), 3)
-    answer.citations = _citations(candidate, pages)
+    answer.citations, answer.also_retrieved = _citations(candidate, kind.kind, hits, scores)
     return answer
 
 
-def _citation(hit: Hit, score: float, pages: list[tuple[Hit, float]]) -> Citation:
-    top = pages[0][1] if pages else 1.0
-    p = hit.passage
-    return Citation(p.page_no, p.doc_name, p.bbox, p.text, round(score / top, 3) if top else None)
-
-
-def _citations(candidate: Candidate, pages: list[tuple[Hit, float]]) -> list[Citation]:
-    """The answer's own page first (boxed to the value), then the next best distinct pages."""
+def _citations(
+    candidate: Candidate, kind: str, hits: list[Hit], scores: dict[tuple[str, int], float]
+) -> tuple[list[Citation], list[Citation]]:
+    """The answer's own passage first (boxed to the value), then other pages that hold the answer."""
     p = candidate.passage
-    score = next((s for h, s in pages if (h.passage.doc_id, h.passage.page_no) == (p.doc_id, p.page_no)), 0.0)
-    top = pages[0][1] if pages else 1.0
+    top = max(scores.values(), default=0.0)
+    own = scores.get(page_key(p), 0.0)
     first = Citation(
-        p.page_no, p.doc_name, span_bbox(p, candidate.start, candidate.end), p.text, round(score / top, 3)
+        p.page_no,
+        p.doc_name,
+        span_bbox(p, candidate.start, candidate.end),
+        p.text,
+        round(own / top, 3) if top else None,
     )
-    out = [first]
-    for hit, s in pages:
-        if len(out) >= MAX_CITATIONS:
-            break
-        if (hit.passage.doc_id, hit.passage.page_no) == (p.doc_id, p.page_no):
-            continue
-        out.append(_citation(hit, s, pages))
-    return out
+    return split_citations(first, page_key(p), candidate.text, kind, hits, scores)
 
 
 def _recent_pages(load: Callable[[int], Page], keep: int = FIELD_PAGES) -> Callable[[int], Page]:

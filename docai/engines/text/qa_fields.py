@@ -45,7 +45,11 @@ _ANALYTIC_RE = re.compile(
     r"percent(?:age)?|difference|between|trend|highest|lowest|largest|smallest|most|least|best|worst)\b",
     re.IGNORECASE,
 )
-_YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b|\bFY\s?'?\d{2}\b", re.IGNORECASE)
+# a question naming a year or a quarter asks for one column of a table, which passage retrieval reads
+_YEAR_RE = re.compile(
+    r"\b(?:19|20)\d{2}\b|\bFY\s?'?\d{2}\b|\b[QH][1-4]\b|\b[1-4][QH]\b|\bquarter\b|\bhalf[- ]year\b",
+    re.IGNORECASE,
+)
 _DATE_IN_TEXT_RE = re.compile(
     r"\b(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?\d{4}\b"
     r"|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b"

@@ -49,18 +49,50 @@ def values_in_line(line: str, kind: str) -> list[re.Match[str]]:
     return out
 
 
-def pick_column(passage: Passage, line_start: int, matches: list[re.Match[str]], years: list[int]):
-    """The value under the header year the question names; else the first value (usually the latest year)."""
-    if passage.columns and years:
-        wanted = [x for y, x in passage.columns if y in years]
-        if wanted:
-            target = wanted[0] if len(wanted) == 1 else max(passage.columns, key=lambda c: c[0])[1]
-            best, best_dist = None, 1e9
-            for m in matches:
-                box = span_bbox(passage, line_start + m.start("num"), line_start + m.end("num"))
-                dist = abs((box[0] + box[2]) / 2 - target)
-                if dist < best_dist:
-                    best, best_dist = m, dist
-            if best is not None and best_dist < 60:
-                return best
+def _nearest_match(passage: Passage, line_start: int, matches: list[re.Match[str]], target: float):
+    best, best_dist = None, 1e9
+    for m in matches:
+        box = span_bbox(passage, line_start + m.start("num"), line_start + m.end("num"))
+        dist = abs((box[0] + box[2]) / 2 - target)
+        if dist < best_dist:
+            best, best_dist = m, dist
+    return best if best_dist < 60 else None
+
+
+def _target_x(passage: Passage, years: list[int], periods: list[str]) -> float | None:
+    """The x-centre of the column the question names: its quarter (nearest its year's column when the
+    header has both), else its year (the latest when it names several)."""
+    year_x = [x for y, x in passage.columns if y in years]
+    if periods and passage.periods:
+        period_x = [x for q, x in passage.periods if q in periods]
+        if period_x:
+            if len(period_x) > 1 and year_x:
+                return min(period_x, key=lambda x: abs(x - year_x[0]))
+            return period_x[0]
+    if year_x:
+        return year_x[0] if len(year_x) == 1 else max(passage.columns, key=lambda c: c[0])[1]
+    return None
+
+
+def pick_column(
+    passage: Passage,
+    line_start: int,
+    matches: list[re.Match[str]],
+    years: list[int],
+    periods: list[str] | None = None,
+):
+    """The value under the header year (or quarter) the question names; else the first value (usually
+    the latest year)."""
+    target = _target_x(passage, years, list(periods or []))
+    if target is not None:
+        best = _nearest_match(passage, line_start, matches, target)
+        if best is not None:
+            return best
     return matches[0]
+
+
+def question_periods(question: str) -> list[str]:
+    """Quarters and halves a question names ('Q4', 'fourth quarter', 'H1') as 'q4', 'h1'."""
+    from docai.engines.text.retrieval import tokenize
+
+    return list(dict.fromkeys(t for t in tokenize(question) if re.fullmatch(r"[qh][1-4]", t)))

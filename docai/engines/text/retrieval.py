@@ -14,25 +14,31 @@ import re
 import threading
 import time
 from collections import Counter, OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, overload
 
 import numpy as np
 
 from docai.document import Document
 from docai.engines.base import BlobCache
 from docai.engines.text.embeddings import Embedder
+from docai.engines.text.index_embeddings import EMBED_ALL_MAX_PASSAGES, dense_scores, initial_embeddings
 from docai.engines.text.passages import Passage, document_passages
 from docai.errors import EngineError
 from docai.options import Options
+from docai.progress import ProgressLog
 
 _log = logging.getLogger(__name__)
 
-INDEX_VERSION = 5  # 5: quarters and halves (Q3, H1) are one term
+# 5: quarters and halves (Q3, H1) are one term; 6: quarter column headers, more unit lines;
+# 7: long documents embed BM25's candidates only
+INDEX_VERSION = 7
 K1, B = 1.2, 0.75
 # Weights of the normalised signals in the fused passage score.
 W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 1.0, 0.6
-# Embedding runs at about 60 passages/s on 2 free cores; a 500-page filing has about 5,000 passages.
-EMBED_MAX_PASSAGES = 6000
+# A question that asks for a value in a year prefers a table with a column headed by that year.
+W_TABLE_YEAR = 0.4
 
 _TOKEN_RE = re.compile(
     r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+|\b[qh][1-4]\b|\d+(?:[.,]\d+)*|[^\W\d_]+",
@@ -105,6 +111,45 @@ STATEMENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"statements? of (consolidated )?cash flows", re.I),
     ),
 ]
+
+
+# Where standard line items are reported (general accounting, not fitted to a dataset): a value question
+# about one of them, naming no statement, prefers that statement's pages a little (W_ITEM_STATEMENT).
+ITEM_STATEMENTS: list[tuple[re.Pattern[str], int]] = [
+    (
+        re.compile(
+            r"\b(?:revenues?|net sales|sales|cost of (?:sales|goods sold|revenues?)|gross (?:profit|margin)|"
+            r"operating (?:income|expenses|profit|loss)|net (?:income|earnings|loss)|earnings per share|eps|"
+            r"ebitda?|interest expense|income tax(?:es)?|sg&a|research and development)\b",
+            re.I,
+        ),
+        1,
+    ),
+    (
+        re.compile(
+            r"\b(?:total assets|total liabilities|current assets|current liabilities|inventor(?:y|ies)|"
+            r"accounts (?:payable|receivable)|goodwill|(?:share|stock)holders'? equity|long-term debt|"
+            r"retained earnings|working capital)\b",
+            re.I,
+        ),
+        0,
+    ),
+    (
+        re.compile(
+            r"\b(?:capital expenditures?|capex|purchases? of property|cash (?:provided|used|flows?) |"
+            r"operating activities|investing activities|financing activities|dividends paid|"
+            r"free cash flow)\b",
+            re.I,
+        ),
+        2,
+    ),
+]
+W_ITEM_STATEMENT = 0.3
+
+
+def item_statement_patterns(question: str) -> list[re.Pattern[str]]:
+    """Heading patterns of the statements that report the line items a question asks about."""
+    return [STATEMENTS[i][1] for item, i in ITEM_STATEMENTS if item.search(question)]
 
 
 def statement_pattern(question: str) -> re.Pattern[str] | None:
@@ -204,6 +249,10 @@ class DocIndex:
     embed_model: str | None
     build_s: float = 0.0
     page_count: int = 0
+    embedded: np.ndarray | None = None
+    """Which rows of `embeddings` hold vectors (None: all); long documents fill them per question."""
+    grown: bool = False
+    """Vectors were added since the index was loaded or built (it should go back to the cache)."""
 
 
 def index_key(doc: Document, options: Options, embed_model: str | None) -> str:
@@ -225,7 +274,9 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
     page_tokens: list[list[str]] = []
     page_nos: list[int] = []
     passage_page: list[int] = []
+    progress = ProgressLog(f"reading {doc.name}", len(doc.page_numbers), "pages", every=50)
     for page_passages in _by_page(document_passages(doc)):
+        progress.step()
         page_nos.append(page_passages[0].page_no)
         toks: list[str] = []
         for p in page_passages:
@@ -235,12 +286,9 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
         page_tokens.append(toks)
     passage_terms = Bm25Table.build([tokenize(passage_index_text(p)) for p in passages])
     page_terms = Bm25Table.build(page_tokens)
-    embeddings = None
-    cap = int(options.extra.get("embed_max_passages", EMBED_MAX_PASSAGES))
-    if embedder is not None and passages and len(passages) <= cap:
-        embeddings = embedder.encode([passage_index_text(p) for p in passages]).astype(np.float16)
-    elif embedder is not None and passages:
-        _log.info("%s: %d passages, more than %d to embed: BM25 only", doc.name, len(passages), cap)
+    cap = int(options.extra.get("embed_max_passages", EMBED_ALL_MAX_PASSAGES))
+    texts = [passage_index_text(p) for p in passages] if embedder is not None else []
+    embeddings, embedded = initial_embeddings(texts, embedder, cap, doc.name)
     elapsed = time.perf_counter() - start
     _log.info("indexed %s: %d pages, %d passages in %.1f s", doc.name, len(page_nos), len(passages), elapsed)
     return DocIndex(
@@ -256,6 +304,7 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
         embed_model=embedder.name if embedder else None,
         build_s=elapsed,
         page_count=len(doc.page_numbers),
+        embedded=embedded,
     )
 
 
@@ -286,25 +335,64 @@ def serialize_index(ix: DocIndex) -> bytes:
         "passage_vocab": list(ix.passage_terms.vocab),
         "page_vocab": list(ix.page_terms.vocab),
         "passages": [
-            [p.page_no, p.text, list(p.bbox), p.kind, p.context, [list(c) for c in p.columns], p.unit]
+            [
+                p.page_no,
+                p.text,
+                list(p.bbox),
+                p.kind,
+                p.context,
+                [list(c) for c in p.columns],
+                p.unit,
+                [list(c) for c in p.periods],
+                p.currency,
+            ]
             for p in ix.passages
         ],
     }
-    boxes = [b for p in ix.passages for b in p.word_boxes]
+    boxes = [_box_array(p.word_boxes) for p in ix.passages]
     arrays = {
         **_table_arrays("pt", ix.passage_terms),
         **_table_arrays("pg", ix.page_terms),
         "page_nos": ix.page_nos,
         "passage_page": ix.passage_page,
         "word_counts": np.array([len(p.word_boxes) for p in ix.passages], dtype=np.int32),
-        "word_boxes": np.array(boxes, dtype=np.float32).reshape(-1, 4),
+        "word_boxes": np.concatenate(boxes) if boxes else np.zeros((0, 4), dtype=np.float32),
         "header": np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
     }
     if ix.embeddings is not None:
         arrays["embeddings"] = ix.embeddings
+    if ix.embedded is not None:
+        arrays["embedded"] = ix.embedded
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     return buf.getvalue()
+
+
+class BoxRows(Sequence[tuple[float, float, float, float]]):
+    """A passage's word boxes over rows of the index's box array, made into tuples only when read:
+    a 500-page filing has some 150,000 of them and a question reads a handful."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[float, float, float, float]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[float, float, float, float]]: ...
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return [tuple(r) for r in self.rows[i].tolist()]
+        x0, y0, x1, y1 = self.rows[i].tolist()
+        return (x0, y0, x1, y1)
+
+
+def _box_array(boxes: Sequence[tuple[float, float, float, float]]) -> np.ndarray:
+    if isinstance(boxes, BoxRows):
+        return boxes.rows
+    return np.array(boxes, dtype=np.float32).reshape(-1, 4)
 
 
 def deserialize_index(blob: bytes) -> DocIndex:
@@ -317,11 +405,11 @@ def deserialize_index(blob: bytes) -> DocIndex:
         raise EngineError(f"the cached QA index cannot be read: {e}") from None
     if header.get("version") != INDEX_VERSION:
         raise EngineError(f"the cached QA index has format {header.get('version')}, not {INDEX_VERSION}")
-    all_boxes = list(map(tuple, arrays["word_boxes"].tolist()))
+    all_boxes = arrays["word_boxes"].reshape(-1, 4)
     offsets = np.concatenate([[0], np.cumsum(arrays["word_counts"])])
     passages = []
-    for i, (page_no, text, bbox, kind, context, columns, unit) in enumerate(header["passages"]):
-        word_boxes = all_boxes[offsets[i] : offsets[i + 1]]
+    for i, (page_no, text, bbox, kind, context, columns, unit, *rest) in enumerate(header["passages"]):
+        word_boxes = BoxRows(all_boxes[offsets[i] : offsets[i + 1]])
         passages.append(
             Passage(
                 doc_id=header["doc_id"],
@@ -334,6 +422,8 @@ def deserialize_index(blob: bytes) -> DocIndex:
                 context=context,
                 columns=[(int(y), float(x)) for y, x in columns],
                 unit=unit,
+                periods=[(str(q), float(x)) for q, x in (rest[0] if rest else [])],
+                currency=rest[1] if len(rest) > 1 else None,
             )
         )
 
@@ -359,6 +449,7 @@ def deserialize_index(blob: bytes) -> DocIndex:
         embed_model=header.get("embed_model"),
         build_s=float(header.get("build_s") or 0.0),
         page_count=int(header.get("page_count") or 0),
+        embedded=arrays.get("embedded"),
     )
 
 
@@ -408,6 +499,8 @@ class Hit:
     coverage: float
     page_score: float = 0.0
     terms: dict[str, float] = field(default_factory=dict)
+    question: str = ""
+    parts: dict[str, float] = field(default_factory=dict)  # what each ranking signal added to `score`
 
 
 def question_terms(question: str) -> dict[str, float]:
@@ -421,6 +514,18 @@ def question_terms(question: str) -> dict[str, float]:
     return weights
 
 
+def expansion_groups(question: str) -> dict[str, set[str]]:
+    """Each own question term that an expansion stands in for -> the expansion's terms ("capex" ->
+    {"capital", "expenditur", "purchas", ...}): a document that says it the long way covers the term."""
+    low = question.lower()
+    out: dict[str, set[str]] = {}
+    for short, long in EXPANSIONS.items():
+        if short in low:
+            for t in tokenize(short):
+                out.setdefault(t, set()).update(tokenize(long))
+    return out
+
+
 def query_terms(question: str, indexes: list[DocIndex]) -> dict[str, float]:
     """Question terms weighted by their BM25 idf over the whole corpus (absent terms count as if seen once,
     so that one odd word does not outweigh the rest of a question)."""
@@ -432,12 +537,30 @@ def query_terms(question: str, indexes: list[DocIndex]) -> dict[str, float]:
             continue  # a character pair across two words of the question, not a word of it
         df = max(1, df)
         out[term] = weight * float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+    # an expansion term weighs at most half the term it stands in for: "revenue" expanded to "net sales"
+    # must not let a "Net income" row outrank the "Revenue" row because "net" is the rarer word
+    own = {t for t, w in question_terms(question).items() if w >= 1.0}
+    caps: dict[str, float] = {}
+    for source, expanded in expansion_groups(question).items():
+        for t in expanded - own:
+            caps[t] = max(caps.get(t, 0.0), 0.5 * out.get(source, 0.0))
+    for t, cap in caps.items():
+        if t in out:
+            out[t] = min(out[t], cap)
     return out
 
 
-def search(indexes: list[DocIndex], question: str, embedder: Embedder | None, top_k: int = 30) -> list[Hit]:
+def search(
+    indexes: list[DocIndex],
+    question: str,
+    embedder: Embedder | None,
+    top_k: int = 30,
+    value_years: list[int] | None = None,
+) -> list[Hit]:
     """The best `top_k` passages of the corpus by a blend of max-normalised passage BM25, page BM25 and
-    embedding cosine (when every index has embeddings and an embedder is given)."""
+    embedding cosine (when every index has embeddings and an embedder is given), plus two bonuses: the
+    financial statement the question names (by page heading) and, for a value asked in `value_years`,
+    a table with a column headed by one of them. Each hit's `parts` says what each signal added."""
     terms = query_terms(question, indexes)
     if not indexes or not any(ix.passages for ix in indexes):
         return []
@@ -456,20 +579,26 @@ def search(indexes: list[DocIndex], question: str, embedder: Embedder | None, to
     page_bm25 = np.concatenate(
         [pg[ix.passage_page] for ix, pg in zip(indexes, page_bm25_by_page, strict=True)]
     )
-    dense: np.ndarray | None = None
-    if embedder is not None and all(ix.embeddings is not None for ix in indexes):
-        q = embedder.encode([question])[0]
-        dense = np.concatenate([ix.embeddings.astype(np.float32) @ q for ix in indexes])  # type: ignore[union-attr]
-    fused = W_BM25 * _normalized(bm25) + W_PAGE * _normalized(page_bm25)
+    flat = [p for ix in indexes for p in ix.passages]
+    parts = {"bm25": W_BM25 * _normalized(bm25), "page": W_PAGE * _normalized(page_bm25)}
     heading = statement_pattern(question)
     if heading is not None:
-        flat_ctx = [p.context for ix in indexes for p in ix.passages]
-        bonus = np.array([1.0 if heading.search(c) else 0.0 for c in flat_ctx], dtype=np.float32)
-        fused += W_STATEMENT * bonus
+        bonus = np.array([1.0 if heading.search(p.context) else 0.0 for p in flat], dtype=np.float32)
+        parts["statement"] = W_STATEMENT * bonus
+    items = item_statement_patterns(question) if heading is None and value_years is not None else []
+    if items:
+        hit = [any(h.search(p.context) for h in items) for p in flat]
+        parts["item_statement"] = W_ITEM_STATEMENT * np.array(hit, dtype=np.float32)
+    if value_years:
+        wanted = set(value_years)
+        fits = [p.kind == "table" and any(y in wanted for y, _ in p.columns) for p in flat]
+        parts["table_year"] = W_TABLE_YEAR * np.array(fits, dtype=np.float32)
+    lexical = np.sum(list(parts.values()), axis=0)
+    dense = dense_scores(indexes, question, lexical, embedder)  # long documents: embeds candidates
     if dense is not None:
-        fused += W_DENSE * _normalized(dense - float(dense.min()))
+        parts["dense"] = W_DENSE * _normalized(dense - float(dense.min()))
+    fused = np.sum(list(parts.values()), axis=0)
     order = np.argsort(-fused, kind="stable")[:top_k]
-    flat = [p for ix in indexes for p in ix.passages]
     total_idf = sum(terms.values()) or 1.0
     hits = []
     for i in order:
@@ -485,6 +614,8 @@ def search(indexes: list[DocIndex], question: str, embedder: Embedder | None, to
                 coverage=coverage,
                 page_score=float(page_bm25[i]),
                 terms=terms,
+                question=question,
+                parts={k: round(float(v[i]), 4) for k, v in parts.items()},
             )
         )
     return hits

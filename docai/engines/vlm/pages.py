@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from docai.document import Document, Page
 from docai.options import Options
-from docai.parsers.slicing import SliceConfig, render_dpi_for_page, slice_image
+from docai.parsers.slicing import SliceConfig, render_dpi_for_page
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -51,21 +51,28 @@ def slice_config(options: Options, merge_factor: int = 1) -> SliceConfig:
 def render_for_model(page: Page, config: SliceConfig) -> Image:
     """The page rendered at the dpi whose pixel area the slicing can use, in RGB."""
     dpi = render_dpi_for_page(page.width, page.height, config)
-    image = page.render(dpi)
-    return image if image.mode == "RGB" else image.convert("RGB")
+    return _rgb(page.render(dpi))
 
 
 def page_images(page: Page, config: SliceConfig, client_slicing: bool) -> PageImages:
     """The labelled images of one page (`client_slicing`: overview first, then the slices row by row)."""
     from docai.engines.vlm.prompts import page_label
 
-    image = render_for_model(page, config)
     if not client_slicing:
-        return PageImages(page.page_no, [(page_label(page.page_no), image)])
-    overview, pieces = slice_image(image, config)
+        return PageImages(page.page_no, [(page_label(page.page_no), render_for_model(page, config))])
+    # One interpretation of the page, rendered straight at the overview and refined sizes: resampling
+    # one render in Pillow costs more than MuPDF's second pass (see BENCHMARKS.md, Ingest).
+    from docai.parsers.page_slices import render_page_slices
+
+    overview, pieces, _plan = render_page_slices(page, config)
+    overview, pieces = _rgb(overview), [_rgb(p) for p in pieces]
     out = [(page_label(page.page_no, "overview" if pieces else None), overview)]
     out += [(page_label(page.page_no, f"part {i} of {len(pieces)}"), p) for i, p in enumerate(pieces, 1)]
     return PageImages(page.page_no, out)
+
+
+def _rgb(image: Image) -> Image:
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def tokens_per_page(config: SliceConfig) -> int:

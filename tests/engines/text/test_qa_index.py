@@ -166,11 +166,11 @@ def test_embedder_vectors() -> None:
     assert e.encode([]).shape == (0, 384)
 
 
-def test_embedding_cap_falls_back_to_bm25(report: Path) -> None:
+def test_embedding_cap_embeds_candidates_only(report: Path) -> None:
     if not emb.embedding_status()[0]:
         pytest.skip(emb.embedding_status()[1])
     opts = Options(extra={"embed_max_passages": 2})
     with load_document(report, opts) as doc:
         a = answer_question([doc], "What was total revenue in 2022?", opts, DictCache())
     assert a.found and parse_number(a.text) == 1100.0
-    assert any("too many passages to embed" in n for n in a.notes)
+    assert any("embedded BM25's candidates only" in n for n in a.notes)

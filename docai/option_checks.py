@@ -1,0 +1,71 @@
+"""Options checked once, before any file is read: a value that would fail every file is a usage error
+(exit 2), not one failed run per file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from docai.errors import InputError, OptionError
+from docai.options import Options
+
+_CHOICES = {
+    "ocr": ("auto", "always", "never"),
+    "rasterizer": ("pymupdf", "pdf2image"),
+    "slicing": ("server", "client"),
+}
+_AT_LEAST = {"workers": 1, "concurrency": 1, "max_tokens": 1, "max_pages": 0, "time_budget_s": 0}
+IMAGE_ENGINES = {"openai", "transformers"}
+
+
+def check_options(options: Options) -> None:
+    """OptionError naming the first option that can never work."""
+    for name, allowed in _CHOICES.items():
+        value = getattr(options, name)
+        if value not in allowed:
+            flag = name.replace("_", "-")
+            raise OptionError(f"--{flag} must be one of {', '.join(allowed)}, not {value!r}")
+    for name, low in _AT_LEAST.items():
+        if getattr(options, name) < low:
+            raise OptionError(f"{name.replace('_', '-')} must be at least {low}")
+    _check_pages(options.pages)
+    if options.ocr != "never" and not (options.engine in IMAGE_ENGINES and options.ocr == "auto"):
+        _check_lang(options.lang)
+
+
+def _check_pages(spec: str | None) -> None:
+    from docai.parsers.page_ranges import check_page_spec
+
+    try:
+        check_page_spec(spec)
+    except InputError as e:
+        raise OptionError(f"--pages: {e}") from None
+
+
+def _check_lang(lang: str) -> None:
+    from docai.parsers.ocr import check_lang
+    from docai.parsers.ocr_script import split_auto
+
+    base, _ = split_auto(lang)
+    try:
+        check_lang(base)
+    except InputError as e:
+        raise OptionError(f"--lang: {e}") from None
+
+
+def check_out_path(path: str | os.PathLike[str] | None) -> None:
+    """OptionError unless `path` can be written (its folder is made if missing), before any work."""
+    if path is None:
+        return
+    p = Path(path)
+    if p.is_dir():
+        raise OptionError(f"--out {p}: is a folder, give a file name")
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        existed = p.exists()
+        with p.open("a", encoding="utf-8"):
+            pass
+        if not existed:
+            p.unlink()
+    except OSError as e:
+        raise OptionError(f"--out {p}: cannot write there ({e.strerror or e})") from None

@@ -1,0 +1,47 @@
+"""Progress of long work as log lines: one line every N items or every few seconds, whichever first.
+
+Lines go to the `docai.progress` logger at INFO, which shows by default (the CLI logs WARNING and up
+otherwise) and through `-q` does not: a terminal, a pipe and a log file all see the same lines, where a
+redrawn progress bar would leave nothing in a log.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+_log = logging.getLogger("docai.progress")
+_log.setLevel(logging.INFO)
+
+
+def _quiet() -> bool:
+    """The root logger was set quieter than warnings (the CLI's -q)."""
+    return logging.getLogger().level > logging.WARNING
+
+
+class ProgressLog:
+    """`step(n)` after each item; a line at the first item, then every `every` items or `seconds`."""
+
+    def __init__(self, what: str, total: int, unit: str, every: int = 100, seconds: float = 10.0) -> None:
+        self.what, self.total, self.unit = what, total, unit
+        self.every, self.seconds = max(1, every), seconds
+        self.done = 0
+        self._started = self._last_time = time.perf_counter()
+        self._last_done = 0
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        now = time.perf_counter()
+        due = self.done - self._last_done >= self.every or now - self._last_time >= self.seconds
+        if self._last_done == 0 or due or self.done >= self.total:
+            self._emit(now)
+
+    def _emit(self, now: float) -> None:
+        self._last_done, self._last_time = self.done, now
+        if _quiet():
+            return
+        share = f" ({self.done / self.total:.0%})" if self.total else ""
+        _log.info(
+            "%s: %s/%s %s%s, %.0f s", self.what, f"{self.done:,}", f"{self.total:,}", self.unit, share,
+            now - self._started,
+        )  # fmt: skip

@@ -1,0 +1,192 @@
+"""A page's words arranged for look-ups: lines, the numbers printed on them, and normalized running text.
+
+Built once per page and shared by every field of the document. Pure: it reads `Page.words` only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from docai import values
+from docai.document import BBox, Page, Word
+
+_DATE_OR_TIME = re.compile(r"\d[/:]\d|\d-\d{1,2}-\d|\d\.\d{1,2}\.\d{2}")
+_GROUP = re.compile(r"^\d{1,3}$|^\d{3}([.,]\d{1,2})?$")
+
+
+@dataclass(frozen=True)
+class Span:
+    """Words `start..end` (inclusive) of line `line` on a page."""
+
+    line: int
+    start: int
+    end: int
+
+
+@dataclass
+class NumberToken:
+    value: float
+    span: Span
+    text: str
+    has_decimals: bool
+
+
+@dataclass
+class PageIndex:
+    page_no: int
+    source: str  # layer, ocr, none
+    lines: list[list[Word]]
+    numbers: list[NumberToken] = field(default_factory=list)
+    text: str = ""  # normalized running text of the whole page
+    owner: list[tuple[int, int]] = field(default_factory=list)  # (line, word) of each char of `text`
+    _dates: dict[str, list[tuple[str, Span, str]]] = field(default_factory=dict)
+    _currencies: dict[str, list[Span]] | None = None
+
+    def words_of(self, span: Span) -> list[Word]:
+        return self.lines[span.line][span.start : span.end + 1]
+
+    def bbox_of(self, span: Span) -> BBox:
+        return union([w.bbox for w in self.words_of(span)])
+
+    def text_of(self, span: Span) -> str:
+        return " ".join(w.text for w in self.words_of(span))
+
+    def ocr_conf(self, span: Span) -> float:
+        """Mean OCR confidence of the span's words; 1.0 for a text layer."""
+        confs = [w.conf for w in self.words_of(span) if w.conf is not None]
+        return sum(confs) / len(confs) if confs else 1.0
+
+    def span_of_chars(self, start: int, end: int) -> list[Span]:
+        """The word spans (one per line) covering chars `start..end-1` of `text`."""
+        by_line: dict[int, list[int]] = {}
+        for li, wi in self.owner[start:end]:
+            by_line.setdefault(li, []).append(wi)
+        return [Span(li, min(ws), max(ws)) for li, ws in sorted(by_line.items())]
+
+    def dates(self, year: str) -> list[tuple[str, Span, str]]:
+        """(ISO date, span, text) for each date of `year` printed on the page, read both day-first and
+        month-first (every date spelling docai reads shows the year's last two digits)."""
+        if year not in self._dates:
+            lines = [(li, ln) for li, ln in enumerate(self.lines) if any(year[2:] in w.text for w in ln)]
+            self._dates[year] = _find_dates(lines)
+        return self._dates[year]
+
+    @property
+    def currencies(self) -> dict[str, list[Span]]:
+        """ISO code -> spans of the words that print a currency symbol or code."""
+        if self._currencies is None:
+            self._currencies = {}
+            for li, line in enumerate(self.lines):
+                for wi, w in enumerate(line):
+                    if not _CURRENCY_HINT.search(w.text):
+                        continue
+                    code = values.detect_currency(w.text)
+                    if code:
+                        self._currencies.setdefault(code, []).append(Span(li, wi, wi))
+        return self._currencies
+
+
+_CURRENCY_HINT = re.compile(r"[$€£¥￥₹₩₽₺元]|人民币|zł|(?<![A-Za-z])([A-Z]{2,3}|Rs|kr)(?![a-z])")
+"""Words worth asking values.detect_currency about (it tries every symbol in turn)."""
+
+
+def union(boxes: list[BBox]) -> BBox:
+    if len(boxes) == 1:
+        return boxes[0]
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def normalize(text: str) -> str:
+    """Casefolded letters and digits only (any script): what a string field is compared as."""
+    s = str(text)
+    if s.isascii():
+        return _NOT_ALNUM.sub("", s.lower())
+    s = unicodedata.normalize("NFKC", s).casefold()
+    return "".join(ch for ch in s if ch.isalnum())
+
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def index_page(page: Page) -> PageIndex:
+    lines = _lines(page.words)
+    idx = PageIndex(page.page_no, page.text_source, lines)
+    chars: list[str] = []
+    for li, line in enumerate(lines):
+        for wi, w in enumerate(line):
+            norm = normalize(w.text)
+            chars.append(norm)
+            idx.owner.extend([(li, wi)] * len(norm))
+        idx.numbers.extend(_numbers(li, line))
+    idx.text = "".join(chars)
+    return idx
+
+
+def _lines(words: list[Word]) -> list[list[Word]]:
+    lines: list[list[Word]] = []
+    key: tuple[int, int] | None = None
+    for w in words:
+        k = (w.block, w.line)
+        if k != key or not lines:
+            lines.append([])
+            key = k
+        lines[-1].append(w)
+    return lines
+
+
+def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
+    """Each word that reads as a number, and runs of words that are one number with spaced thousands."""
+    out: list[NumberToken] = []
+    for i, w in enumerate(line):
+        t = w.text
+        if not any(ch.isdigit() for ch in t) or _DATE_OR_TIME.search(t):
+            continue
+        v = values.parse_number(t)
+        if v is not None:
+            out.append(NumberToken(v, Span(li, i, i), t, _decimals(t)))
+        j = i
+        joined = t
+        while j + 1 < len(line) and _GROUP.match(line[j + 1].text.strip()) and re.fullmatch(r"\d{1,3}", t):
+            j += 1
+            joined += " " + line[j].text.strip()
+            jv = values.parse_number(joined.replace(" ", ""))
+            if jv is not None and j > i:
+                out.append(NumberToken(jv, Span(li, i, j), joined, _decimals(joined)))
+    return out
+
+
+def _decimals(text: str) -> bool:
+    return bool(re.search(r"\d[.,]\d{1,2}(?!\d)", text))
+
+
+def _find_dates(lines: list[tuple[int, list[Word]]]) -> list[tuple[str, Span, str]]:
+    found: list[tuple[str, Span, str]] = []
+    for li, line in lines:
+        whole = " ".join(x.text for x in line)
+        if values.parse_date(whole, True) is None and values.parse_date(whole, False) is None:
+            continue  # the patterns search the whole line: no date anywhere on it
+        for i, w in enumerate(line):
+            if not (any(ch.isdigit() for ch in w.text) or w.text[:1].isalpha()):
+                continue
+            if w.text[:1].isalpha() and not any(ch.isdigit() for ch in w.text) and len(w.text) < 3:
+                continue
+            last = min(i + 5, len(line))
+            if not any(ch.isdigit() for x in line[i:last] for ch in x.text):
+                continue
+            text = " ".join(x.text for x in line[i:last])
+            if values.parse_date(text, True) is None and values.parse_date(text, False) is None:
+                continue
+            for end in range(i, last):
+                text = " ".join(x.text for x in line[i : end + 1])
+                got = {values.parse_date(text, True), values.parse_date(text, False)} - {None}
+                if got:
+                    found.extend((iso, Span(li, i, end), text) for iso in got if iso)
+                    break
+    return found

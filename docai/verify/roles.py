@@ -1,0 +1,58 @@
+"""What a field is for (total, tax, quantity, issuer, due date, ...), read from the words of its path."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from docai.verify.fields import Leaf, split_name
+from docai.verify.vocab import NOT_AMOUNT_WORDS, ROLE_WORDS
+
+
+def path_words(path: str) -> list[str]:
+    """Words of every part of a path: `vendor.name` -> ['vendor', 'name']; indices dropped."""
+    return list(_words(re.sub(r"\[\d+\]", "[]", path)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(path: str) -> tuple[str, ...]:
+    return tuple(w for part in path.replace("[]", "").split(".") for w in split_name(part))
+
+
+def role_of(leaf: Leaf) -> str | None:
+    """The one role of a leaf, or None. Line-item fields get quantity/unit_price/line_amount."""
+    return _role(re.sub(r"\[\d+\]", "[]", leaf.path), leaf.kind)
+
+
+@functools.lru_cache(maxsize=4096)
+def _role(path: str, kind: str) -> str | None:
+    words = set(_words(path))
+    in_rows = "[" in path
+    if kind == "number":
+        if in_rows:
+            for role in ("quantity", "unit_price", "line_amount"):
+                if words & ROLE_WORDS[role] and not (role == "unit_price" and "total" in words):
+                    return role
+            return None
+        if words & ROLE_WORDS["tax"] and not words & NOT_AMOUNT_WORDS:
+            return "tax"
+        if words & ROLE_WORDS["subtotal"] or {"sub", "total"} <= words:
+            return "subtotal"
+        if words & ROLE_WORDS["total"] and not words & NOT_AMOUNT_WORDS:
+            return "total"
+        if words & ROLE_WORDS["quantity"]:
+            return "quantity"
+        return None
+    if kind == "date":
+        if words & ROLE_WORDS["due_date"]:
+            return "due_date"
+        if words & ROLE_WORDS["issue_date"]:
+            return "issue_date"
+        return None
+    if kind == "string" and not in_rows and not words & {"address", "phone", "email", "id", "number"}:
+        for role in ("issuer", "recipient"):
+            if words & ROLE_WORDS[role]:
+                return role
+        if words == {"issuer"} or words == {"from"}:
+            return "issuer"
+    return None

@@ -1,0 +1,164 @@
+"""Role sanity: an amount is not part of an identifier, the issuer is not the recipient, dates make sense."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from docai.results import Check
+from docai.verify.fields import Leaf
+from docai.verify.grounding import Match
+from docai.verify.pageindex import PageIndex, normalize
+from docai.verify.roles import path_words, role_of
+from docai.verify.vocab import (
+    ADDRESS_SHAPE,
+    AMOUNT_LABEL,
+    DOCUMENT_TITLE,
+    IDENTIFIER_LABEL,
+    RECIPIENT_LABEL,
+)
+
+_ID_FIELD_WORDS = {"vat", "iban", "registration", "tin", "ein", "abn", "siret", "account", "gst", "tax"}
+_ID_WORDS = {"id", "number", "no", "nr", "reg", "registration", "code"}
+_AMOUNT_ROLES = {"total", "subtotal", "tax", "quantity", "unit_price", "line_amount"}
+_DIGITS = re.compile(r"^[A-Z]{0,3}\d+$")
+
+
+def in_identifier(match: Match, index: PageIndex) -> str | None:
+    """Why the matched number reads as part of an identifier (None when it does not)."""
+    span = match.spans[0]
+    line = index.lines[span.line]
+    before = " ".join(w.text for w in line[max(0, span.start - 6) : span.start])
+    label = _last(IDENTIFIER_LABEL, before)
+    amount = _last(AMOUNT_LABEL, before)
+    if label is not None and (amount is None or amount < label[0]):
+        return f"it follows the identifier label {label[1]!r} on the line {_line_text(index, span.line)!r}"
+    text = match.text.strip()
+    if re.search(r"\d[.,]\d{1,2}$", text):
+        return None
+    prev = line[span.start - 1].text.strip() if span.start > 0 else ""
+    nxt = line[span.end + 1].text.strip() if span.end + 1 < len(line) else ""
+    if (_DIGITS.match(prev) and any(ch.isdigit() for ch in prev)) or (_DIGITS.match(nxt) and nxt.isdigit()):
+        return f"it is one group of the digit run {_line_text(index, span.line)!r}"
+    return None
+
+
+def _last(pattern: re.Pattern[str], text: str) -> tuple[int, str] | None:
+    found = list(pattern.finditer(text))
+    return (found[-1].start(), found[-1].group(0)) if found else None
+
+
+def _line_text(index: PageIndex, li: int) -> str:
+    text = " ".join(w.text for w in index.lines[li])
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def amount_check(leaf: Leaf, match: Match | None, index: PageIndex | None) -> Check | None:
+    """`not_in_identifier` for amounts and quantities that were found on the page."""
+    if match is None or index is None or role_of(leaf) not in _AMOUNT_ROLES:
+        return None
+    why = in_identifier(match, index)
+    if why is None:
+        return Check("not_in_identifier", True)
+    return Check("not_in_identifier", False, f"{leaf.value!r} may not be an amount: {why}")
+
+
+def name_check(leaf: Leaf) -> Check | None:
+    """`is_a_name` for the issuer's and the recipient's names: an address is not a party's name."""
+    if role_of(leaf) not in ("issuer", "recipient") or not isinstance(leaf.value, str):
+        return None
+    if DOCUMENT_TITLE.match(leaf.value):
+        return Check("is_a_name", False, f"{leaf.value!r} is the document's title, not a name")
+    label = RECIPIENT_LABEL.search(leaf.value)
+    if label is not None and role_of(leaf) == "issuer":
+        return Check("is_a_name", False, f"{leaf.value!r} holds the recipient label {label.group(0)!r}")
+    m = ADDRESS_SHAPE.search(leaf.value)
+    if m is None:
+        return Check("is_a_name", True)
+    return Check("is_a_name", False, f"{leaf.value!r} reads as an address ({m.group(0).strip()!r})")
+
+
+def issuer_place_check(leaf: Leaf, match: Match | None, index: PageIndex | None) -> Check | None:
+    """`not_the_recipient`: an issuer's name printed right after a 'Bill to' / 'Customer' label is the
+    recipient's. Looks at the match's line (before it) and the two lines above."""
+    if match is None or index is None or role_of(leaf) != "issuer":
+        return None
+    span = match.spans[0]
+    before = " ".join(w.text for w in index.lines[span.line][: span.start])
+    above = [" ".join(w.text for w in index.lines[li]) for li in range(max(0, span.line - 2), span.line)]
+    for text in [before, *reversed(above)]:
+        m = RECIPIENT_LABEL.search(text)
+        if m:
+            why = f"{leaf.value!r} follows {m.group(0)!r}: it names the recipient"
+            return Check("not_the_recipient", False, why)
+    return Check("not_the_recipient", True)
+
+
+def identifier_check(leaf: Leaf) -> Check | None:
+    """`identifier_shape`: a VAT, tax, registration or account number has at least four letters or
+    digits, one of them a digit (a stray '01' is a fragment of one)."""
+    words = set(path_words(leaf.path))
+    named = words & _ID_FIELD_WORDS and (words & _ID_WORDS or not words & {"tax", "gst"})
+    if leaf.kind != "string" or not isinstance(leaf.value, str) or not named:
+        return None
+    norm = normalize(leaf.value)
+    ok = len(norm) >= 4 and any(ch.isdigit() for ch in norm)
+    return Check("identifier_shape", ok, "" if ok else f"{leaf.value!r} is too short to be a {leaf.name}")
+
+
+def tax_rate_check(leaves: list[Leaf]) -> list[tuple[list[str], Check]]:
+    """`plausible_tax_rate`: tax is at most 35% of the amount before tax (the highest VAT/GST rates are
+    about 27%); a larger 'tax' is usually the untaxed base or another amount."""
+    tax = next((x for x in leaves if role_of(x) == "tax" and _is_num(x.value)), None)
+    total = next((x for x in leaves if role_of(x) == "total" and _is_num(x.value)), None)
+    sub = next((x for x in leaves if role_of(x) == "subtotal" and _is_num(x.value)), None)
+    if tax is None or (total is None and sub is None):
+        return []
+    base = float(sub.value) if sub is not None else float(total.value) - float(tax.value)  # type: ignore[union-attr]
+    other = sub if sub is not None else total
+    ok = base > 0 and 0 <= float(tax.value) <= 0.35 * base
+    reason = "" if ok else f"{tax.path} {tax.value:g} is not a plausible tax on {base:.2f}"
+    return [([tax.path, other.path], Check("plausible_tax_rate", ok, reason))]  # type: ignore[union-attr]
+
+
+def _is_num(v: object) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def party_checks(leaves: list[Leaf]) -> list[tuple[list[str], Check]]:
+    """The issuer and the recipient are different parties."""
+    issuer = next((x for x in leaves if role_of(x) == "issuer" and isinstance(x.value, str)), None)
+    recipient = next((x for x in leaves if role_of(x) == "recipient" and isinstance(x.value, str)), None)
+    if issuer is None or recipient is None:
+        return []
+    a, b = normalize(issuer.value), normalize(recipient.value)
+    same = bool(a and b) and (a == b or (min(len(a), len(b)) >= 6 and (a in b or b in a)))
+    reason = f"{issuer.path} and {recipient.path} are the same party ({issuer.value!r})" if same else ""
+    return [([issuer.path, recipient.path], Check("issuer_not_recipient", not same, reason))]
+
+
+def date_checks(leaves: list[Leaf], today: date | None = None) -> list[tuple[list[str], Check]]:
+    """Due date not before the issue date; every date between 1900 and 30 years from now."""
+    today = today or date.today()
+    out: list[tuple[list[str], Check]] = []
+    parsed: dict[str, tuple[Leaf, date]] = {}
+    for leaf in leaves:
+        if leaf.kind != "date" or not isinstance(leaf.value, str):
+            continue
+        try:
+            d = date.fromisoformat(leaf.value[:10])
+        except ValueError:
+            continue
+        ok = 1900 <= d.year <= today.year + 30
+        role = role_of(leaf)
+        if role == "issue_date" and (d - today).days > 366:
+            ok = False
+        out.append(([leaf.path], Check("plausible_date", ok, "" if ok else f"{leaf.value} is implausible")))
+        if role in ("issue_date", "due_date") and role not in parsed:
+            parsed[role] = (leaf, d)
+    if "issue_date" in parsed and "due_date" in parsed:
+        (i_leaf, i), (d_leaf, d) = parsed["issue_date"], parsed["due_date"]
+        ok = d >= i
+        reason = "" if ok else f"{d_leaf.path} {d_leaf.value} is before {i_leaf.path} {i_leaf.value}"
+        out.append(([i_leaf.path, d_leaf.path], Check("due_after_issue", ok, reason)))
+    return out

@@ -1,0 +1,184 @@
+"""The verification stage: ground every filled value, run the checks, set confidence, status and reasons.
+
+Engine-independent: it reads the engine's `Extraction`, the document's pages (words with boxes) and
+the schema, and fills `Extraction.fields` and `Extraction.review`. Values are never changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from docai.document import BBox, Page
+from docai.results import Check, Evidence, Extraction, FieldReport
+from docai.verify import calibration
+from docai.verify.agreement import agreement_check
+from docai.verify.arithmetic import arithmetic_checks
+from docai.verify.confidence import Signals, confidence
+from docai.verify.fields import Leaf, leaves, missing_required
+from docai.verify.grounding import Match, ground
+from docai.verify.pageindex import PageIndex, index_page, normalize
+from docai.verify.roles import path_words, role_of
+from docai.verify.sanity import (
+    amount_check,
+    date_checks,
+    identifier_check,
+    in_identifier,
+    issuer_place_check,
+    name_check,
+    party_checks,
+    tax_rate_check,
+)
+from docai.verify.schema_checks import schema_checks
+from docai.verify.status import decide
+
+_log = logging.getLogger(__name__)
+
+MAX_PAGES_SEARCHED = 40
+"""A value not on its evidence page is looked for on at most this many other pages."""
+
+
+@dataclass
+class Pages:
+    """The document's pages as the stage reads them: indexed once, on first use."""
+
+    load: Callable[[int], Page]
+    numbers: list[int]
+    _cache: dict[int, PageIndex | None] = field(default_factory=dict)
+
+    def index(self, page_no: int) -> PageIndex | None:
+        if page_no not in self._cache:
+            try:
+                self._cache[page_no] = index_page(self.load(page_no))
+            except Exception as e:  # a page that cannot be read again is simply not searched
+                _log.debug("verify: page %s not readable: %s", page_no, e)
+                self._cache[page_no] = None
+        return self._cache[page_no]
+
+
+@dataclass
+class Located:
+    match: Match | None
+    index: PageIndex | None
+    count: int = 0
+    elsewhere: bool = False
+
+
+def verify(
+    extraction: Extraction,
+    pages: Pages,
+    schema: dict,
+    *,
+    reference: Extraction | None = None,
+    min_confidence: float | None = None,
+    today: date | None = None,
+    trace: dict[str, Signals] | None = None,
+) -> Extraction:
+    """Fill `fields`, `review`, evidence boxes and a truthful status on `extraction` (returned).
+    `trace`, when given, receives each field's signals (for calibration)."""
+    if extraction.status == "failed":
+        return extraction
+    threshold = calibration.MIN_CONFIDENCE if min_confidence is None else min_confidence
+    filled = leaves(extraction.data, schema)
+    checks: dict[str, list[Check]] = {x.path: schema_checks(x) for x in filled}
+    located = {x.path: _locate(x, extraction.evidence.get(x.path), pages) for x in filled}
+    for leaf in filled:
+        loc = located[leaf.path]
+        for c in (
+            amount_check(leaf, loc.match, loc.index),
+            name_check(leaf),
+            identifier_check(leaf),
+            issuer_place_check(leaf, loc.match, loc.index),
+            agreement_check(leaf, reference),
+        ):
+            if c is not None:
+                checks[leaf.path].append(c)
+    doc_checks = arithmetic_checks(filled) + party_checks(filled) + date_checks(filled, today)
+    for paths, check in doc_checks + tax_rate_check(filled):
+        for p in paths:
+            checks.setdefault(p, []).append(check)
+    reports: dict[str, FieldReport] = {}
+    for leaf in filled:
+        loc = located[leaf.path]
+        ev = extraction.evidence.get(leaf.path)
+        signals = _signals(leaf, loc, checks[leaf.path], ev)
+        if trace is not None:
+            trace[leaf.path] = signals
+        conf = confidence(signals)
+        grounded = None if leaf.kind == "boolean" else loc.match is not None
+        reports[leaf.path] = FieldReport(conf, grounded, checks[leaf.path])
+        extraction.evidence[leaf.path] = _evidence(loc.match, ev, conf)
+    missing = missing_required(extraction.data, schema)
+    status, review = decide(extraction.status, missing, reports, threshold, bool(filled))
+    review = [f"engine: {e}" for e in extraction.errors if extraction.status != "invalid"] + review
+    if extraction.status not in ("invalid", "failed") and not missing and review:
+        status = "review"
+    extraction.fields, extraction.review, extraction.status = reports, review, status
+    return extraction
+
+
+def _locate(leaf: Leaf, ev: Evidence | None, pages: Pages) -> Located:
+    """The leaf's best occurrence: on the engine's page first (nearest its box), else on any page."""
+    first = ev.page_no if ev is not None and ev.page_no in pages.numbers else None
+    order = ([first] if first else []) + [n for n in pages.numbers if n != first][:MAX_PAGES_SEARCHED]
+    near = ev.bbox if ev is not None else None
+    for n in order:
+        index = pages.index(n)
+        if index is None:
+            continue
+        found = ground(leaf, index, near if n == first else None)
+        if found:
+            best = _pick(found, index, near if n == first else None)
+            return Located(best, index, len(found), elsewhere=first is not None and n != first)
+    return Located(None, None)
+
+
+def _pick(found: list[Match], index: PageIndex, near: BBox | None) -> Match:
+    """The occurrence the engine read (its box) if it gave one; else the best that is no identifier."""
+    if near is not None:
+        overlapping = [m for m in found if _overlaps(m.bbox, near)]
+        if overlapping:
+            return overlapping[0]
+    plain = [m for m in found if in_identifier(m, index) is None]
+    return plain[0] if plain else found[0]
+
+
+def _overlaps(a: BBox, b: BBox) -> bool:
+    return a[0] < b[2] + 1 and b[0] < a[2] + 1 and a[1] < b[3] + 1 and b[1] < a[3] + 1
+
+
+def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None) -> Signals:
+    m = loc.match
+    return Signals(
+        kind=leaf.kind,
+        grounded=m is not None,
+        quality=m.quality if m else 0.0,
+        ocr=(m.source if m else (loc.index.source if loc.index else "")) == "ocr",
+        ocr_conf=m.ocr_conf if m else 1.0,
+        ocr_min=m.ocr_min if m else 1.0,
+        role=_role_kind(leaf),
+        failed=sum(1 for c in checks if not c.passed),
+        sum_ok=any(c.passed and c.name in ("sum_of_parts", "quantity_x_price", "lines_sum") for c in checks),
+        agree=next((1 if c.passed else -1 for c in checks if c.name.startswith("agrees_with")), 0),
+        engine_conf=ev.confidence if ev is not None else None,
+        length=len(normalize(str(leaf.value))) if leaf.kind == "string" else 0,
+        matches=loc.count,
+        elsewhere=loc.elsewhere,
+    )
+
+
+def _role_kind(leaf: Leaf) -> str:
+    if role_of(leaf) in ("issuer", "recipient"):
+        return "party"
+    return "address" if "address" in path_words(leaf.path) else ""
+
+
+def _evidence(m: Match | None, ev: Evidence | None, conf: float) -> Evidence:
+    """The engine's evidence with the found box and printed text, and the calibrated confidence."""
+    document = ev.document if ev is not None else None
+    if m is None:
+        page = ev.page_no if ev is not None else None
+        return Evidence(page, ev.bbox if ev else None, ev.text if ev else "", conf, document)
+    return Evidence(m.page_no, tuple(round(x, 1) for x in m.bbox), m.text, conf, document)  # type: ignore[arg-type]
