@@ -73,10 +73,11 @@ if (!window.__docaiReview) {
 BOX_JS = "(st, box) => [st, window.__docaiBox || box]"
 
 
-def build_review_tab(service: Any) -> None:
-    """Add the Review tab (inside the caller's gr.Tabs) and wire it."""
+def review_tab(ctx: Any) -> None:
+    """Lay out the Review tab's contents (inside the tab `webui/app.py` opens for it) and wire them."""
+    service = ctx.service
     actions = ReviewActions(service)
-    with gr.Tab("Review", id="review"):
+    with gr.Column(elem_id="review-tab"):
         st = gr.State({})
         with gr.Row():
             schema = gr.Dropdown(label="Schema", choices=[], allow_custom_value=True, elem_id="review-schema")
