@@ -191,10 +191,11 @@ def test_correct_by_clicking_a_word_accept_the_rest_and_export(
     started += time.perf_counter() - paused
 
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    page.keyboard.press("n")  # next field still to confirm (flagged ones first)
-    page.wait_for_function(
+    _press_until(  # next field still to confirm (flagged ones first)
+        page,
+        "n",
         "() => !['', 'invoice_number'].includes("
-        "document.querySelector('#review-field textarea, #review-field input').value)"
+        "document.querySelector('#review-field textarea, #review-field input').value)",
     )
     moved_to = page.locator("#review-field textarea, #review-field input").first.input_value()
     assert moved_to in ("issue_date", "total")
@@ -259,3 +260,17 @@ def test_second_reviewer_in_another_browser_gets_a_conflict(
     assert "XYZ-9" in second.locator("#review-fields").inner_text()  # the second now sees the first's value
     for p in (first, second):
         p.context.close()
+
+
+def _press_until(page, key: str, condition: str, tries: int = 6) -> None:
+    """Press `key` until `condition` holds: on a loaded machine a late UI update can swallow one press
+    (the shortcut itself is what is tested; a press that never works still fails here)."""
+    for attempt in range(tries):
+        page.keyboard.press(key)
+        try:
+            page.wait_for_function(condition, timeout=10_000)
+            return
+        except Exception:
+            if attempt == tries - 1:
+                raise
+            page.evaluate("() => document.activeElement && document.activeElement.blur()")
