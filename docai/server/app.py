@@ -41,7 +41,7 @@ def _run_file(config: ServerConfig, service: Any) -> Any:
         return None
     from docai.executors.ray_executor import RayFileRunner
 
-    return RayFileRunner(service.db.url, address=config.ray_address).run
+    return RayFileRunner(service.db.url, type(service), address=config.ray_address).run
 
 
 def build_state(config: ServerConfig, service: Any | None = None) -> ServerState:
