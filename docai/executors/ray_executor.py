@@ -3,7 +3,8 @@ shared database (PostgreSQL across machines) before returning.
 
 A task on a node that dies is retried elsewhere by Ray (`max_retries`). The retry cannot double a
 result: a run the lost node already finished is found by the cache lookup and returned as cached, and
-a run it had only started stays `running`, which the cache and exports ignore. The driver writes each
+a run it had only started is taken over through the run claim once its lease lapses (the old run is
+marked failed "interrupted"), so two tasks never both store a result for one document. The driver writes each
 file to `--out` once.
 
 CPU engines ask one CPU per task; the `openai` engine asks none and the driver keeps at most
@@ -111,10 +112,17 @@ class RayFileRunner:
             return _lost(str(path), options, e)
 
 
-def in_flight_limit(ray: Any, options: Options) -> int:
+def cluster_slots(ray: Any, options: Options) -> int:
+    """Files the cluster works on at once: its CPUs, or the openai engine's concurrency limit."""
     if _threaded(options.engine):
         return max(1, options.concurrency)
-    return max(1, 2 * int(ray.cluster_resources().get("CPU", 1)))
+    return max(1, int(ray.cluster_resources().get("CPU", 1)))
+
+
+def in_flight_limit(ray: Any, options: Options) -> int:
+    """Tasks the driver keeps submitted: a CPU engine's queue is kept one round ahead of the cores."""
+    slots = cluster_slots(ray, options)
+    return slots if _threaded(options.engine) else 2 * slots
 
 
 def run_batch_on_ray(

@@ -49,9 +49,13 @@ def _lines(path: Path) -> list[dict]:
 
 def test_concurrent_requests_show_in_server_metrics(vllm, invoice_pdfs, tmp_path):
     folder = invoice_pdfs(6)
+    out = tmp_path / "out.jsonl"
     with RunningSampler(vllm) as sampler:
-        done = docai(*_batch_args(folder, vllm.url, "--concurrency", "4"), env=_env(tmp_path))
-    assert done.returncode == 0, done.stderr[-2000:]
+        args = _batch_args(folder, vllm.url, "--concurrency", "4", "--out", str(out))
+        done = docai(*args, env=_env(tmp_path))
+    # exit 1 when a random value is sent to review (the verification stage); never a failed file
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert len(_lines(out)) == 6 and all(r["status"] != "failed" for r in _lines(out)), done.stderr[-2000:]
     assert sampler.peak >= 2, "never more than one request running on the server"
     assert sampler.peak <= MAX_NUM_SEQS
 
@@ -91,7 +95,7 @@ def test_server_killed_mid_batch_then_restarted_and_rerun(vllm, invoice_pdfs, tm
         *_batch_args(folder, vllm.url, "--concurrency", "2", "--retry-failed", "--out", str(second_out)),
         env=env,
     )
-    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert rerun.returncode in (0, 1) and "Traceback" not in rerun.stderr, rerun.stderr[-2000:]
     second = {r["file"]: r for r in _lines(second_out)}
     assert set(second) == set(first) and all(r["status"] != "failed" for r in second.values())
     assert {f for f, r in second.items() if r["cached"]} == done  # finished files are not asked again

@@ -1,12 +1,13 @@
 """Passage vectors of a QA index: all of them for ordinary documents, only the candidates for long ones.
 
-Embedding runs at about 60 passages/s on two free cores, and a 500-page filing has about 5,000
-passages: embedding all of them would cost the first question well over a minute. Up to
-EMBED_ALL_MAX_PASSAGES passages an index embeds everything when it is built (in batches, with a
-progress line per batch). Beyond that it starts with no vectors and, per question, embeds only the
-passages that BM25 already ranks in the top CANDIDATES (the only ones the dense score can still lift
-into the answer's top 30). Vectors are kept in the index as they are made, and the index goes back to
-the cache when it grew, so later questions and later runs pay only for passages never embedded before.
+A passage costs about 40 ms of one core to embed (128 tokens through MiniLM), and a 500-page filing
+has about 5,000 passages: embedding all of them would cost the first question minutes. Up to
+EMBED_ALL_MAX_PASSAGES passages (about 50 pages; as much as two questions' candidates) an index
+embeds everything when it is built (in batches, with progress lines). Beyond that it starts with no
+vectors and, per question, embeds only the passages that BM25 already ranks in the top CANDIDATES
+(the only ones the dense score can still lift into the answer's top 30). Vectors are kept in the
+index as they are made, and the index goes back to the cache when it grew, so later questions and
+later runs pay only for passages never embedded before.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 
-EMBED_ALL_MAX_PASSAGES = 1000
+EMBED_ALL_MAX_PASSAGES = 500
 """Above this many passages (`options.extra["embed_max_passages"]`) only BM25 candidates are embedded."""
 CANDIDATES = 200
 """Passages per document embedded for one question on the candidates-only path."""

@@ -8,13 +8,14 @@ their indexes at query time, so each index stays reusable on its own.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import logging
 import re
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
@@ -309,14 +310,11 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
     )
 
 
-def _by_page(passages: object) -> list[list[Passage]]:
-    groups: list[list[Passage]] = []
-    for p in passages:  # type: ignore[attr-defined]
-        if groups and groups[-1][0].page_no == p.page_no:
-            groups[-1].append(p)
-        else:
-            groups.append([p])
-    return groups
+def _by_page(passages: Iterable[Passage]) -> Iterator[list[Passage]]:
+    """Consecutive passages of one page together, as the pages are read (lazily: a page is loaded only
+    when the previous one is done, so progress and memory follow the reading)."""
+    for _, group in itertools.groupby(passages, key=lambda p: p.page_no):
+        yield list(group)
 
 
 def _table_arrays(prefix: str, t: Bm25Table) -> dict[str, np.ndarray]:
@@ -485,7 +483,10 @@ def load_or_build_index(
             except EngineError as e:
                 _log.warning("rebuilding %s: %s", doc.name, e)
         ix = build_index(doc, options, embedder)
-        cache.put(key, serialize_index(ix))
+        if ix.embedded is None:
+            cache.put(key, serialize_index(ix))
+        else:  # its first question adds vectors: it is stored once, after that (save_grown)
+            ix.grown = True
         return ix, True
     with _memory_lock:
         if key in _memory:
