@@ -332,7 +332,7 @@ def batch_members(path: Path) -> tuple[set[int], set[str]]:
                 shas.add(str(row["sha256"]))
         return run_ids, shas
     if path.is_dir():
-        from docai.batch_runner import collect_files
+        from docai.batch_files import collect_files
 
         return set(), {file_sha256(p) for p in collect_files(path, None)}
     raise InputError(f"{path}: no such batch folder or batch output file")

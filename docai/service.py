@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from docai.cache_key import engine_key, engine_version, options_key
 from docai.document import Document, Page
-from docai.engines import Engine, create_engine
+from docai.engines import Engine, create_engine, engine_capabilities
 from docai.errors import DocaiError, InputError, OptionError
 from docai.file_result import AskResult, BatchSummary, FileResult, ProgressEvent
 from docai.option_checks import check_options, check_out_path
@@ -540,13 +540,14 @@ class Service:
         return self.db.delete_document(ref)
 
 
-IMAGE_ENGINES = {"openai", "transformers"}
-
-
 def _ingest_options(options: Options) -> Options:
     """VLM engines read page images: `--ocr auto` skips Tesseract for them (`always` still runs it),
     unless `--verify-with` needs the words of scans for its second reading and for grounding."""
-    if options.engine in IMAGE_ENGINES and options.ocr == "auto" and not options.verify_with:
+    if (
+        options.ocr == "auto"
+        and not options.verify_with
+        and engine_capabilities(options.engine).reads_page_images
+    ):
         return options.replace(ocr="never")
     return options
 

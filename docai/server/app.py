@@ -43,7 +43,7 @@ def _run_file(config: ServerConfig, service: Any) -> tuple[Any, int]:
         return None, config.workers or 1
     from docai.executors.ray_executor import RayFileRunner, cluster_slots
 
-    runner = RayFileRunner(service.db.url, address=config.ray_address)
+    runner = RayFileRunner(service.db.url, type(service), address=config.ray_address)
     return runner.run, config.workers or cluster_slots(runner.ray, service.options)
 
 

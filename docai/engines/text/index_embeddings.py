@@ -20,8 +20,8 @@ import numpy as np
 from docai.progress import ProgressLog
 
 if TYPE_CHECKING:
-    from docai.engines.base import BlobCache
     from docai.engines.text.embeddings import Embedder
+    from docai.engines.text.passages import Passage
     from docai.engines.text.retrieval import DocIndex
 
 _log = logging.getLogger(__name__)
@@ -31,6 +31,11 @@ EMBED_ALL_MAX_PASSAGES = 500
 CANDIDATES = 200
 """Passages per document embedded for one question on the candidates-only path."""
 BATCH = 128
+
+
+def passage_index_text(p: Passage) -> str:
+    """The text a passage is indexed and embedded under: its context line, then its own text."""
+    return f"{p.context}\n{p.text}" if p.context else p.text
 
 
 def embed_texts(texts: list[str], embedder: Embedder, what: str) -> np.ndarray:
@@ -66,8 +71,6 @@ def dense_scores(
     get the lowest score seen, so the dense signal neither lifts nor sinks them."""
     if embedder is None or not indexes or any(ix.embeddings is None for ix in indexes):
         return None
-    from docai.engines.text.retrieval import passage_index_text
-
     offset = 0
     for ix in indexes:
         n = len(ix.passages)
@@ -89,13 +92,3 @@ def dense_scores(
             dense[~ix.embedded] = float(seen.min()) if len(seen) else 0.0
         parts.append(dense)
     return np.concatenate(parts)
-
-
-def save_grown(indexes: list[DocIndex], cache: BlobCache | None) -> None:
-    """Put back into `cache` every index that gained vectors during a search."""
-    from docai.engines.text.retrieval import serialize_index
-
-    for ix in indexes:
-        if ix.grown and cache is not None:
-            cache.put(ix.key, serialize_index(ix))
-        ix.grown = False

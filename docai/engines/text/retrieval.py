@@ -24,7 +24,12 @@ import numpy as np
 from docai.document import Document
 from docai.engines.base import BlobCache
 from docai.engines.text.embeddings import Embedder
-from docai.engines.text.index_embeddings import EMBED_ALL_MAX_PASSAGES, dense_scores, initial_embeddings
+from docai.engines.text.index_embeddings import (
+    EMBED_ALL_MAX_PASSAGES,
+    dense_scores,
+    initial_embeddings,
+    passage_index_text,
+)
 from docai.engines.text.passages import Passage, document_passages
 from docai.errors import EngineError
 from docai.options import Options
@@ -264,10 +269,6 @@ def index_key(doc: Document, options: Options, embed_model: str | None) -> str:
     )
 
 
-def passage_index_text(p: Passage) -> str:
-    return f"{p.context}\n{p.text}" if p.context else p.text
-
-
 def build_index(doc: Document, options: Options, embedder: Embedder | None) -> DocIndex:
     """Read every selected page of `doc` once and index its passages."""
     start = time.perf_counter()
@@ -318,6 +319,16 @@ def _by_page(passages: Iterable[Passage]) -> Iterator[list[Passage]]:
 
 def _table_arrays(prefix: str, t: Bm25Table) -> dict[str, np.ndarray]:
     return {f"{prefix}_ptr": t.ptr, f"{prefix}_ids": t.ids, f"{prefix}_tf": t.tf, f"{prefix}_len": t.lengths}
+
+
+def save_grown(indexes: list[DocIndex], cache: BlobCache | None) -> None:
+    """Put back into `cache` every index that gained vectors during a search."""
+    from docai.engines.text.retrieval import serialize_index
+
+    for ix in indexes:
+        if ix.grown and cache is not None:
+            cache.put(ix.key, serialize_index(ix))
+        ix.grown = False
 
 
 def serialize_index(ix: DocIndex) -> bytes:
