@@ -300,7 +300,7 @@ class Service:
                     name, message, o.engine, o.model, sha256=job.sha, run_id=run_id, duration_s=elapsed,
                     error_code=code,
                 )  # fmt: skip
-            return self._run_engine(job, engine, document, doc_id, run_id, index, total, progress, started)
+            return self._run_engine(job, engine, document, run_id, index, total, progress, started)
         finally:
             if document is not None:
                 document.close()
@@ -323,7 +323,6 @@ class Service:
         job: _Job,
         engine: Engine,
         document: Document,
-        doc_id: int,
         run_id: int,
         index: int,
         total: int,
@@ -361,9 +360,7 @@ class Service:
                 name, error, o.engine, o.model, sha256=job.sha, run_id=run_id, duration_s=elapsed,
                 page_count=pages_total, error_code=code,
             )  # fmt: skip
-        self.db.finish_run(run_id, extraction, elapsed)
-        if seen_pages:
-            self.db.save_pages(doc_id, sorted(seen_pages.values()))
+        self.db.finish_run(run_id, extraction, elapsed, pages=sorted(seen_pages.values()) or None)
         if progress:
             progress(ProgressEvent(name, index, total, pages_total, pages_total, "done"))
         return FileResult(
