@@ -49,6 +49,9 @@ class Job:
     resolved: ResolvedSchema
     schema_id: int
     include_failed: bool
+    service_type: Callable[..., Any]
+    """Makes each worker's service as `service_type(options, db=db_url)`: the batch's own service
+    class, handed down so that this module need not import the service (which imports it)."""
 
 
 def start_method() -> str:
@@ -110,9 +113,7 @@ def _worker_main(conn: Connection, job: Job, parent_pid: int) -> None:
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
     _one_thread()
-    from docai.service import Service
-
-    service = Service(job.options, db=job.db_url)
+    service = job.service_type(job.options, db=job.db_url)
     try:
         while True:
             try:

@@ -37,6 +37,7 @@ class Options:
     model: str | None = None
     base_url: str | None = None
     api_key: str | None = None
+    server: str = "auto"  # auto | vllm | sglang | llamacpp | ollama | openai (engines/vlm/servers.py)
     think: bool = True
     max_tokens: int = 4096
     temperature: float = 0.0

@@ -101,6 +101,9 @@ class Extraction:
     usage: dict[str, int] | None = None
     fields: dict[str, FieldReport] = field(default_factory=dict)
     review: list[str] = field(default_factory=list)  # why a person must look, one line each
+    field_logprobs: dict[str, float] = field(default_factory=dict)
+    """Per filled field (keyed like `evidence`): the lowest token log-probability among the tokens that
+    wrote its value in the model's reply (0 = certain). Only from servers that return logprobs."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +119,7 @@ class Extraction:
             "usage": self.usage,
             "fields": {k: v.to_dict() for k, v in self.fields.items()},
             "review": list(self.review),
+            "field_logprobs": dict(self.field_logprobs),
         }
 
     @classmethod
@@ -133,6 +137,7 @@ class Extraction:
             usage=d.get("usage"),
             fields={k: FieldReport.from_dict(v) for k, v in (d.get("fields") or {}).items()},
             review=list(d.get("review") or []),
+            field_logprobs=dict(d.get("field_logprobs") or {}),
         )
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from docai.cache_key import engine_key, engine_version, options_key
 from docai.document import Document, Page
-from docai.engines import Engine, create_engine
+from docai.engines import Engine, create_engine, engine_capabilities
 from docai.errors import DocaiError, InputError, OptionError
 from docai.file_result import AskResult, BatchSummary, FileResult, ProgressEvent
 from docai.option_checks import check_options, check_out_path
@@ -29,6 +29,7 @@ from docai.schema import ResolvedSchema, resolve_schema
 from docai.verify import check_extraction, remember_pages
 
 if TYPE_CHECKING:
+    from docai.review import Reviews
     from docai.storage import Database, RunRecord, SchemaInfo
     from docai.storage.claims import LeaseKeeper
     from docai.storage.records import DocumentInfo
@@ -219,6 +220,10 @@ class Service:
             engine = engine or self.engine(options)
         except DocaiError as e:
             return FileResult.failed(name, str(e), options.engine, options.model, error_code=e.exit_code)
+        if options.model is None and engine.model:
+            # the model the engine will name in its result (a server's, when --model is not given), so a
+            # cached run is found again: runs are stored under that name
+            options = options.replace(model=engine.model)
         job = _Job(
             path,
             sha,
@@ -439,9 +444,13 @@ class Service:
         retry_failed: bool = False,
         on_result: Callable[[FileResult], None] | None = None,
         progress: ProgressFn | None = None,
+        executor: str = "local",
+        ray_address: str | None = None,
         **overrides: Any,
     ) -> BatchSummary:
-        """Extract every document under `folder`; resumable (done files come from the cache)."""
+        """Extract every document under `folder`; resumable (done files come from the cache).
+
+        `executor="ray"` runs each file as a task on the Ray cluster at `ray_address`."""
         from docai.batch_runner import run_batch
 
         options = self._options(overrides)
@@ -457,6 +466,8 @@ class Service:
             retry_failed=retry_failed,
             on_result=on_result,
             progress=progress,
+            executor=executor,
+            ray_address=ray_address,
         )
 
     # -- history and export ---------------------------------------------------------------------------
@@ -483,10 +494,38 @@ class Service:
         runs = self.db.runs_for_schema(schema, latest_per_document=not all_runs)
         if not runs:
             raise InputError(f"no results stored for schema {schema!r}")
+        self.reviews.annotate(runs)  # a column per field's review state
         return export_runs(runs, fmt, Path(path))  # type: ignore[arg-type]
 
     def get_schema(self, name: str) -> dict[str, Any] | None:
         return self.db.get_schema(name)
+
+    # -- review (docai/review.py) ----------------------------------------------------------------------
+    @property
+    def reviews(self) -> Reviews:
+        """The review queue, accept and correct over this service's database."""
+        from docai.review import Reviews
+
+        return Reviews(self.db)
+
+    def review_queue(
+        self, schema: str | None = None, batch: str | Path | None = None, limit: int = 0
+    ) -> list[Any]:
+        return self.reviews.queue(schema=schema, batch=batch, limit=limit)
+
+    def correct(self, run_id: int, field: str, value: Any, *, reviewer: str | None = None, **kw: Any) -> Any:
+        """Set a field of a run to a person's value (a new version; kw: evidence, version)."""
+        from docai.review import default_reviewer
+
+        return self.reviews.correct(run_id, field, value, reviewer or default_reviewer(), **kw)
+
+    def accept(
+        self, run_id: int, fields: list[str] | None = None, *, reviewer: str | None = None, **kw: Any
+    ) -> Any:
+        """Confirm a run's fields as they are (all open ones when none are named; kw: version)."""
+        from docai.review import default_reviewer
+
+        return self.reviews.accept(run_id, fields, reviewer or default_reviewer(), **kw)
 
     def delete_schema(self, name: str) -> int:
         return self.db.delete_schema(name)
@@ -498,13 +537,14 @@ class Service:
         return self.db.delete_document(ref)
 
 
-IMAGE_ENGINES = {"openai", "transformers"}
-
-
 def _ingest_options(options: Options) -> Options:
     """VLM engines read page images: `--ocr auto` skips Tesseract for them (`always` still runs it),
     unless `--verify-with` needs the words of scans for its second reading and for grounding."""
-    if options.engine in IMAGE_ENGINES and options.ocr == "auto" and not options.verify_with:
+    if (
+        options.ocr == "auto"
+        and not options.verify_with
+        and engine_capabilities(options.engine).reads_page_images
+    ):
         return options.replace(ocr="never")
     return options
 
@@ -523,17 +563,31 @@ def _record_pages(document: Document) -> dict[int, tuple[int, float, float, str,
     return seen
 
 
-_FOLLOW_UP_WORDS = {"and", "what", "how", "which", "it", "its", "that", "this", "those", "they", "then"}
+_FOLLOW_UP_STARTS = {"and", "also", "then", "or", "but"}
+_REFERRING_WORDS = {"it", "its", "that", "those", "these", "they", "them", "their", "same"}
+_PREPOSITIONS = {"in", "for", "at", "on", "during", "by", "from", "over"}
 
 
 def _with_context(question: str, history: list[tuple[str, str]] | None) -> str:
-    """A short follow-up ('and in 2023?') borrows the previous question's words for retrieval."""
+    """A short follow-up ('and in 2023?', 'what about its margin?') borrows the previous question's words.
+
+    A question that stands on its own ('What was Q4 revenue?') is answered as asked, so its answer
+    never depends on what was asked before.
+    """
     if not history:
         return question
-    words = question.lower().split()
-    if len(words) <= 6 and words and (words[0] in _FOLLOW_UP_WORDS or len(words) <= 3):
-        return f"{history[-1][0]} {question}"
-    return question
+    words = [w.strip("?,.!:;") for w in question.lower().split()]
+    follow_up = (
+        len(words) <= 6
+        and bool(words)
+        and (
+            words[0] in _FOLLOW_UP_STARTS
+            or words[:2] in (["what", "about"], ["how", "about"])
+            or any(w in _REFERRING_WORDS for w in words)
+            or (len(words) <= 2 and words[0] in _PREPOSITIONS)
+        )
+    )
+    return f"{history[-1][0]} {question}" if follow_up else question
 
 
 def _restore_question(answer: Answer, question: str) -> Answer:

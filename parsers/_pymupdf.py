@@ -11,13 +11,23 @@ first import is made with both blocked; the block is lifted at once, so code tha
 from __future__ import annotations
 
 import sys
+import threading
 from types import ModuleType
 
 _ADD_ONS = ("pymupdf.layout", "pymupdf4llm")
+_LOCK = threading.Lock()
 
 
 def import_pymupdf() -> ModuleType:
-    """The `pymupdf` module, imported without its add-ons if nobody imported it yet."""
+    """The `pymupdf` module, imported without its add-ons if nobody imported it yet.
+
+    Under a lock: while one thread imports it, `sys.modules` already holds the half-initialized module,
+    and a second thread (a batch's document threads) would get it without `open`."""
+    with _LOCK:
+        return _import()
+
+
+def _import() -> ModuleType:
     loaded = sys.modules.get("pymupdf")
     if loaded is not None:
         return loaded

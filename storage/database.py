@@ -11,6 +11,7 @@ from docai.errors import StorageError
 from docai.storage.answers import AnswersMixin
 from docai.storage.claims import ClaimsMixin
 from docai.storage.connection import default_database_url, first_line, make_engine, parse_url, to_url
+from docai.storage.corrections import CorrectionsMixin
 from docai.storage.documents import DocumentsMixin
 from docai.storage.migrate import current_revision, upgrade
 from docai.storage.runs import RunsMixin
@@ -19,7 +20,7 @@ from docai.storage.schemas import SchemasMixin
 _log = logging.getLogger(__name__)
 
 
-class Database(DocumentsMixin, SchemasMixin, RunsMixin, ClaimsMixin, AnswersMixin):
+class Database(DocumentsMixin, SchemasMixin, RunsMixin, ClaimsMixin, AnswersMixin, CorrectionsMixin):
     """Documents, schemas, runs with results and evidence, answers and blobs in one SQL database.
 
     Thread-safe (one engine with a connection pool) and safe to use from several processes at once.

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from docai.errors import InputError, StorageError
+from docai.storage.corrections import review_columns
 from docai.storage.records import RunRecord
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ def runs_to_frames(runs: list[RunRecord]) -> tuple[pd.DataFrame, pd.DataFrame]:
             {"file": run.file_name, "sha256": run.sha256, "run_id": run.id, "status": run.status, **flat}
             | _confidence_columns(flat, reports, "")
             | {"review": review or None}
+            | review_columns(run.field_states)
         )
         for path, items in sorted(arrays.items()):
             for i, item in enumerate(items):
@@ -100,7 +102,7 @@ def runs_to_frames(runs: list[RunRecord]) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "field": path,
                     "index": i,
                 }
-                item_rows.append({**key, **fields})
+                item_rows.append({**key, **fields} | review_columns(run.field_states, path, i))
     docs = pd.DataFrame(doc_rows, columns=_columns(doc_rows, KEY_COLUMNS))
     items = pd.DataFrame(item_rows, columns=_columns(item_rows, ITEM_KEY_COLUMNS))
     return _tidy(docs), _tidy(items)

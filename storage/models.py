@@ -7,13 +7,11 @@ and the ORM relationships cascade too, so it works whatever the backend enforces
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any, ClassVar
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -23,41 +21,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A DateTime that is stored as UTC and read back as an aware datetime on every backend."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {
-        dict[str, Any]: JSON,
-        list[Any]: JSON,
-        datetime: UTCDateTime,
-    }
+from docai.storage.model_base import Base, UTCDateTime, utcnow  # noqa: F401 (re-exported)
 
 
 class DocumentRow(Base):
@@ -238,3 +204,41 @@ class BlobRow(Base):
     key: Mapped[str] = mapped_column(String(512), unique=True)
     value: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReviewRow(Base):
+    """A run a person has started reviewing (added by migration 0004). `version` counts its corrections
+    and is the optimistic lock: a write names the version it read and fails if another came first."""
+
+    __tablename__ = "reviews"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(16), default="in_review")
+    engine_status: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200))
+
+
+class CorrectionRow(Base):
+    """One reviewer action on one field: a new version of the result; the engine's result stays."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (UniqueConstraint("run_id", "version", name="uq_corrections_run_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    field_path: Mapped[str] = mapped_column(String(1000))
+    action: Mapped[str] = mapped_column(String(16))
+    old_value: Mapped[dict[str, Any] | None] = mapped_column()
+    new_value: Mapped[dict[str, Any] | None] = mapped_column()
+    page_no: Mapped[int | None] = mapped_column(Integer)
+    bbox: Mapped[list[Any] | None] = mapped_column()
+    text: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# the tables of `docai serve` (migration 0005), kept in their own module
+from docai.storage import job_models as _job_models  # noqa: E402, F401

@@ -42,6 +42,12 @@ class RunRecord:
     extraction: Extraction | None = None
     page_count: int | None = None
     """The document's page count, where it was read."""
+    review: Any = None
+    """The run's `corrections.Review` once a person started on it (`extraction` then holds the reviewed
+    values and `original` the engine's)."""
+    original: Extraction | None = None
+    field_states: dict[str, str] = field(default_factory=dict)
+    """Per field path: corrected, accepted, needs_review or engine (filled by docai.review for exports)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (times as ISO strings)."""
@@ -63,6 +69,7 @@ class RunRecord:
             "duration_s": self.duration_s,
             "usage": self.usage,
             "extraction": self.extraction.to_dict() if self.extraction else None,
+            **({"review": self.review.to_dict()} if self.review is not None else {}),
         }
 
 

@@ -18,6 +18,7 @@ from docai.errors import InputError, StorageError
 from docai.results import STATUSES, Extraction, notes_with_verification
 from docai.storage.base import DatabaseBase
 from docai.storage.claims import INTERRUPTED, release_claim
+from docai.storage.corrections import load_reviews, with_reviews
 from docai.storage.documents import store_pages
 from docai.storage.models import (
     DocumentName,
@@ -249,4 +250,7 @@ class RunsMixin(DatabaseBase):
 
     def _records(self, s: Session, runs: list[RunRow]) -> list[RunRecord]:
         names = self._shown_names(s, (r.document_id for r in runs))
-        return [run_record(r, names.get(r.document_id, r.document.sha256[:12]), r.schema.name) for r in runs]
+        records = [
+            run_record(r, names.get(r.document_id, r.document.sha256[:12]), r.schema.name) for r in runs
+        ]
+        return with_reviews(records, load_reviews(s, [r.id for r in runs]))

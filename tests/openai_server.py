@@ -1,6 +1,10 @@
 """An OpenAI-compatible chat server on 127.0.0.1 that records requests and replays scripted replies.
 
 Used by the `openai` engine's tests and the CLI tests: a real HTTP server, real sockets, real JSON.
+It stands in for what a real server cannot be made to do on cue (429s, timeouts, fenced JSON, other
+servers' shapes); the bodies copy what vLLM 0.32 really sent (tests/serving/ runs the real one):
+`message.reasoning` (not `reasoning_content`), `content: null` when everything was reasoning, its
+extra keys, `completion_tokens_details`, `owned_by: "vllm"` in /models and `{"error": {...}}` bodies.
 """
 
 from __future__ import annotations
@@ -21,19 +25,61 @@ def completion(
     content: str | None,
     reasoning: str | None = None,
     finish: str = "stop",
-    usage: dict[str, int] | None = None,
+    usage: dict[str, Any] | None = None,
+    reasoning_key: str = "reasoning",
+    logprobs: list[tuple[str, float]] | None = None,
 ) -> dict[str, Any]:
-    """A /v1/chat/completions body as vLLM writes it."""
-    message: dict[str, Any] = {"role": "assistant", "content": content}
-    if reasoning is not None:
-        message["reasoning_content"] = reasoning
-    return {
-        "id": "cmpl-test",
-        "object": "chat.completion",
-        "model": MODEL_NAME,
-        "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-        "usage": usage or {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+    """A /v1/chat/completions body as vLLM 0.32 writes it (`reasoning_key="reasoning_content"` for
+    llama.cpp and SGLang). An empty content is sent as null, as vLLM does."""
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "content": content or None,
+        "refusal": None,
+        "annotations": None,
+        "audio": None,
+        "function_call": None,
+        reasoning_key: reasoning,
     }
+    choice: dict[str, Any] = {
+        "index": 0,
+        "message": message,
+        "finish_reason": finish,
+        "stop_reason": None,
+        "token_ids": None,
+    }
+    if logprobs is not None:
+        choice["logprobs"] = {
+            "content": [
+                {"token": t, "logprob": lp, "bytes": list(t.encode()), "top_logprobs": []}
+                for t, lp in logprobs
+            ]
+        }
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 1796161389,
+        "model": MODEL_NAME,
+        "choices": [choice],
+        "service_tier": None,
+        "system_fingerprint": "vllm-0.32.0-test",
+        "usage": usage
+        or {
+            "prompt_tokens": 100,
+            "total_tokens": 120,
+            "completion_tokens": 20,
+            "prompt_tokens_details": None,
+            "completion_tokens_details": {"reasoning_tokens": 0},
+        },
+        "prompt_logprobs": None,
+        "kv_transfer_params": None,
+    }
+
+
+def error_body(
+    message: str, status: int = 400, param: str | None = None, kind: str = "BadRequestError"
+) -> dict[str, Any]:
+    """vLLM's error body, e.g. error_body("At most 4 image(s) may be provided in one prompt.")."""
+    return {"error": {"message": message, "type": kind, "param": param, "code": status}}
 
 
 @dataclass
@@ -53,6 +99,7 @@ class FakeOpenAIServer:
         self.lock = threading.Lock()
         self.in_flight = 0
         self.max_in_flight = 0
+        self.owned_by = "vllm"  # what /models says about the server (auto-detection reads it)
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -70,7 +117,10 @@ class FakeOpenAIServer:
 
             def do_GET(self) -> None:
                 if self.path.rstrip("/").endswith("/models"):
-                    self._send(200, {"object": "list", "data": [{"id": MODEL_NAME, "object": "model"}]})
+                    model = {"id": MODEL_NAME, "object": "model", "owned_by": server.owned_by}
+                    if server.owned_by == "vllm":
+                        model |= {"root": MODEL_NAME, "parent": None, "max_model_len": 32768}
+                    self._send(200, {"object": "list", "data": [model]})
                 else:
                     self._send(404, {"error": "not found"})
 

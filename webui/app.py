@@ -6,17 +6,52 @@ optional login from `--auth user:password` or `$DOCAI_UI_AUTH`.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from docai.errors import InputError
+from docai.webui.theme import CSS, KEYS_JS, build_theme
 from docai.webui.uploads import max_upload_bytes
 
 _log = logging.getLogger(__name__)
 
 TITLE = "docai"
-CSS = "#status textarea, #field-details textarea { font-family: monospace; }"
+
+
+@dataclass
+class UiContext:
+    """What the tabs share. Each tab builder fills in what later tabs reuse (Extract: schema, engine...)."""
+
+    service: Any
+    results: Any  # gr.State: the viewer items of the last extraction or opened run
+    tabs: Any  # gr.Tabs, to switch tabs from a handler
+    schema: Any = None
+    engine: Any = None
+    files: Any = None
+    viewer: Any = None
+    views: Any = None
+    ask: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# (label, id, "module:function"); each function takes the UiContext and lays out its tab.
+# The order is the order on screen and the order of building: later tabs may use what earlier ones set.
+TABS: list[tuple[str, str, str]] = [
+    ("Extract", "extract", "docai.webui.extract_tab:extract_tab"),
+    ("Ask", "ask", "docai.webui.ask_tab:ask_tab"),
+    ("Batch", "batch", "docai.webui.batch_tab:batch_tab"),
+    ("History", "history", "docai.webui.history_tab:history_tab"),
+    ("Review", "review", "docai.webui.review_tab:review_tab"),
+]
+
+
+def _builder(target: str) -> Callable[[UiContext], None]:
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def build_app(service: Any) -> Any:
@@ -24,26 +59,20 @@ def build_app(service: Any) -> Any:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    from docai.webui.ask_tab import build_ask_tab
-    from docai.webui.batch_tab import build_batch_tab
-    from docai.webui.extract_tab import build_extract_tab
-    from docai.webui.history_tab import build_history_tab
-    from docai.webui.viewer import refresh
+    from docai.webui.home import status_html
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
-        gr.Markdown("## docai: structured data and cited answers from PDFs and scans")
+        with gr.Row(equal_height=True):
+            gr.Markdown("## docai · checked data and cited answers from PDFs and scans", elem_id="title")
+        engine_status = gr.HTML(elem_id="status-bar", js_on_load=None)
         results = gr.State([])
-        open_note = gr.Textbox(visible=False, elem_id="open-note")
-        with gr.Tabs(selected="extract") as tabs:
-            with gr.Tab("Extract", id="extract"):
-                schema, engine, files, viewer = build_extract_tab(service, results)
-            with gr.Tab("Ask", id="ask"):
-                build_ask_tab(service, engine, files)
-            with gr.Tab("History", id="history"):
-                opened = build_history_tab(service, results, tabs, open_note)
-            with gr.Tab("Batch", id="batch"):
-                build_batch_tab(service, schema, engine)
-        opened.success(refresh, [results, viewer.grid], viewer.outputs, api_name=False)
+        with gr.Tabs(selected=TABS[0][1]) as tabs:
+            ctx = UiContext(service, results, tabs)
+            for label, tab_id, target in TABS:
+                with gr.Tab(label, id=tab_id) as tab:
+                    ctx.extra["tab"] = tab  # the tab being built, for builders that act when it is opened
+                    _builder(target)(ctx)
+        app.load(lambda: status_html(service), None, [engine_status], api_name=False, show_progress="hidden")
     return app
 
 
@@ -82,5 +111,7 @@ def launch_app(
         show_error=True,
         quiet=True,
         css=CSS,
+        head=KEYS_JS,
+        theme=build_theme(),
     )
     return app

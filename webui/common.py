@@ -89,17 +89,20 @@ def file_path(item: Any) -> str:
     return str(getattr(item, "path", None) or getattr(item, "name", item))
 
 
-def store_files(files: Sequence[Any] | Any | None) -> tuple[list[StoredUpload], list[str]]:
-    """Copy uploads under the data dir. Returns the stored files and one error line per refused file."""
+def store_files(
+    files: Sequence[Any] | Any | None, names: Sequence[str] | None = None
+) -> tuple[list[StoredUpload], list[str]]:
+    """Copy uploads under the data dir (shown as `names` when given). Returns the stored files and one
+    error line per refused file."""
     if files is None:
         return [], []
     items = files if isinstance(files, list | tuple) else [files]
     stored: list[StoredUpload] = []
     errors: list[str] = []
-    for item in items:
+    for i, item in enumerate(items):
         path = file_path(item)
         try:
-            stored.append(store_upload(path, name=Path(path).name))
+            stored.append(store_upload(path, name=names[i] if names else Path(path).name))
         except DocaiError as e:
             errors.append(str(e))
     return stored, errors
@@ -133,3 +136,29 @@ def chat_pairs(messages: Sequence[Any] | None) -> list[tuple[str, str]]:
             pairs.append((pending, text.split("\n\nCited:", 1)[0]))
             pending = None
     return pairs
+
+
+_ADVICE = (
+    (("over the", "mb limit"), "split or compress the file, or raise DOCAI_UI_MAX_UPLOAD_MB"),
+    (("is empty",), "the file has no content: upload the document itself"),
+    (("encrypted", "password"), "remove the PDF's password and upload it again"),
+    (("not a pdf or an image", "not a readable", "damaged", "cannot be read"),
+     "upload a PDF or an image (PNG, JPEG, TIFF, WebP); re-export the file if it is damaged"),
+    (("unsafe path", "symbolic link", "outside the archive"),
+     "that zip entry was skipped: zip the documents themselves, without links or paths leading out"),
+    (("not a readable zip",), "upload a .zip made by a standard zip tool, or the documents one by one"),
+    (("cannot reach", "connect", "server", "timed out", "http "),
+     "start the model server (or fix its Base URL), or choose the text engine under Engine and options"),
+    (("schema",), "fix the schema as the message says and run again"),
+    (("page range", "past the end", "selects no page"), "fix the Pages box (e.g. 1-3,5) or leave it blank"),
+    (("ocr language",), "use an installed language such as eng or chi_sim, or leave the box blank"),
+)  # fmt: skip
+
+
+def what_to_do(message: str) -> str:
+    """A short next step for an error message a user sees."""
+    low = (message or "").lower()
+    for words, advice in _ADVICE:
+        if any(w in low for w in words):
+            return advice
+    return "check the file and run again; the run and its error are kept in History"

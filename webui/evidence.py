@@ -66,6 +66,8 @@ def draw_boxes(
         x0, y0, x1, y1 = scale_bbox(bbox, page_size, out.size)
         pad = 2
         draw.rectangle((x0 - pad, y0 - pad, x1 + pad, y1 + pad), outline=color, width=4 if is_selected else 2)
+        if not label:  # an unlabelled box (a citation): nothing is drawn over the page's text
+            continue
         tx, ty = x0, max(y0 - pad - font.size - 2, 0)
         text_box = draw.textbbox((tx, ty), label, font=font)
         draw.rectangle(text_box, fill=color)
@@ -119,6 +121,37 @@ def first_evidence_page(evidence: Mapping[str, Evidence], selected: str | None =
     return pages[0] if pages else 1
 
 
+@dataclass(frozen=True)
+class PagePicture:
+    """One rendered page (no drawing yet) with its size in points, or a note saying why there is none."""
+
+    image: Image | None
+    page_no: int | None
+    page_count: int | None
+    size: tuple[float, float] | None
+    note: str
+
+
+def render_page(path: str | Path | None, page_no: int, dpi: float = VIEW_DPI) -> PagePicture:
+    """Render page `page_no` (clamped to the document) of `path`. Never raises: the note says why not."""
+    from docai.errors import DocaiError
+    from docai.options import Options
+    from docai.parsers import load_document
+
+    if path is None or not Path(path).is_file():
+        return PagePicture(
+            None, None, None, None, "The document file is not available here, so the page cannot be shown."
+        )
+    try:
+        with load_document(path, Options(ocr="never")) as doc:
+            target = min(max(page_no, 1), doc.page_count)
+            page = doc.page(target)
+            image = page.render(dpi=dpi)
+            return PagePicture(image, target, doc.page_count, (page.width, page.height), "")
+    except DocaiError as e:
+        return PagePicture(None, None, None, None, f"Cannot show the page: {e}")
+
+
 def render_evidence_page(
     path: str | Path | None,
     evidence: Mapping[str, Evidence],
@@ -131,32 +164,18 @@ def render_evidence_page(
 
     Never raises for a missing or unreadable file: the note says why there is no image.
     """
-    from docai.errors import DocaiError
-    from docai.options import Options
-    from docai.parsers import load_document
-
-    if path is None or not Path(path).is_file():
-        return PageView(
-            None, None, None, "The document file is not available here, so the page cannot be shown."
-        )
-    target = page_no or first_evidence_page(evidence, selected)
-    try:
-        with load_document(path, Options(ocr="never")) as doc:
-            target = min(max(target, 1), doc.page_count)
-            page = doc.page(target)
-            image = page.render(dpi=dpi)
-            size = (page.width, page.height)
-            count = doc.page_count
-    except DocaiError as e:
-        return PageView(None, None, None, f"Cannot show the page: {e}")
+    picture = render_page(path, page_no or first_evidence_page(evidence, selected), dpi)
+    if picture.image is None or picture.size is None or picture.page_no is None:
+        return PageView(None, None, None, picture.note)
+    target, size = picture.page_no, picture.size
     boxes = boxes_on_page(evidence, target)
-    image = draw_boxes(image, size, boxes, selected)
-    note = f"Page {target} of {count}: {len(boxes)} field box(es)"
+    image = draw_boxes(picture.image, size, boxes, selected)
+    note = f"Page {target} of {picture.page_count}: {len(boxes)} field box(es)"
     if show_grid:
         grid = slice_grid_for_page(*size)
         image = draw_grid(image, grid)
         note += f"; slice grid {grid[0]}x{grid[1]}" if grid else "; fits in one slice (no grid)"
-    return PageView(image, target, count, note)
+    return PageView(image, target, picture.page_count, note)
 
 
 def describe_field(evidence: Mapping[str, Evidence], name: str | None, data_value: object = None) -> str:

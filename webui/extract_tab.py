@@ -12,10 +12,12 @@ import gradio as gr
 
 from docai.engines import engine_names
 from docai.errors import DocaiError
+from docai.webui.cards import FIELD_HEADERS, cards_html, field_rows
 from docai.webui.common import SCHEMA_MODES, engine_overrides, schema_input, store_files, ui_error
+from docai.webui.home import example_invoice, welcome_html
 from docai.webui.schema_builder import TABLE_HEADERS
-from docai.webui.tables import file_rows, item_rows
-from docai.webui.viewer import Viewer, build_viewer, refresh, viewer_item
+from docai.webui.tables import FILE_META_HEADERS, file_rows, item_rows
+from docai.webui.viewer import Viewer, build_viewer, item_from_result, refresh
 
 _log = logging.getLogger(__name__)
 
@@ -122,6 +124,63 @@ def build_engine_inputs(service: Any) -> EngineInputs:
     return EngineInputs(engine, model, base_url, think, pages, force, lang)
 
 
+@dataclass
+class ResultViews:
+    """Where extraction results are shown; `present` fills them in this order."""
+
+    status: gr.Textbox
+    cards: gr.HTML
+    fields: gr.Dataframe
+    table: gr.Dataframe
+    items: gr.Dataframe
+    json: gr.Code
+    state: gr.State
+    welcome: gr.Column
+    details: gr.Column
+
+    @property
+    def all(self) -> list[Any]:
+        return [
+            self.status,
+            self.cards,
+            self.fields,
+            self.table,
+            self.items,
+            self.json,
+            self.state,
+            self.welcome,
+            self.details,
+        ]
+
+
+def present(results: list[Any], items: list[dict[str, Any]], lines: list[str], refused: list[str]) -> tuple:
+    """Values for `ResultViews.all` from FileResults (already renamed to display names)."""
+    headers, rows = file_rows(results)
+    ih, irows = item_rows(results)
+    payload = json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2, default=str)
+    return (
+        "\n".join(lines),
+        cards_html(items, refused),
+        frame(FIELD_HEADERS, field_rows(items)),
+        frame(headers, rows),
+        frame(ih, irows),
+        payload,
+        items,
+        gr.Column(visible=not items and not refused),
+        gr.Column(visible=any(it.get("status") != "failed" for it in items)),
+    )
+
+
+def status_line(r: Any, name: str) -> str:
+    cached = " (cached)" if r.cached else ""
+    line = f"{name}: {r.status}{cached} in {r.duration_s:.2f}s"
+    if r.error:
+        line += f": {r.error}"
+    elif not r.data or all(v in (None, [], "") for v in r.data.values()):
+        line += ": nothing found for this schema"
+    return line
+
+
 def make_extract_handler(service: Any):
     """The Extract button's function (a closure over the service)."""
 
@@ -142,7 +201,7 @@ def make_extract_handler(service: Any):
     ) -> tuple[Any, ...]:
         stored, refused = store_files(files)
         if not stored and not refused:
-            raise ui_error("upload at least one PDF or image first")
+            refused = ["no document yet: upload a PDF or an image on the left first"]
         try:
             schema = schema_input(schema_mode, schema_name, schema_text, field_table)
             overrides = engine_overrides(engine, model, base_url, think, pages, force, lang)
@@ -162,37 +221,19 @@ def make_extract_handler(service: Any):
                 else []
             )
         except DocaiError as e:
-            raise ui_error(e) from None
+            files_named = ", ".join(s.name for s in stored) or "the upload"
+            return present([], [], [str(e)], [f"{files_named}: {e}", *refused])
         items = []
         lines = [f"{msg} (not processed)" for msg in refused]
         for r in results:
             path = r.file if r.file in names else None
             name = names.get(r.file, Path(r.file).name)
+            if r.error:  # the parser names the stored copy ('notes.bin'); the user knows 'notes.pdf'
+                r.error = r.error.replace(Path(r.file).name, name)
             r.file = name
-            reasoning = r.extraction.reasoning if r.extraction else None
-            items.append(
-                viewer_item(
-                    name,
-                    path,
-                    r.status,
-                    r.data,
-                    r.evidence,
-                    error=r.error,
-                    reasoning=reasoning,
-                    run_id=r.run_id,
-                )
-            )
-            cached = " (cached)" if r.cached else ""
-            line = f"{name}: {r.status}{cached} in {r.duration_s:.2f}s"
-            if r.error:
-                line += f": {r.error}"
-            elif not r.data or all(v in (None, [], "") for v in r.data.values()):
-                line += ": nothing found for this schema"
-            lines.append(line)
-        headers, rows = file_rows(results)
-        ih, irows = item_rows(results)
-        payload = json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2, default=str)
-        return "\n".join(lines), frame(headers, rows), frame(ih, irows), payload, items
+            items.append(item_from_result(r, name, path))
+            lines.append(status_line(r, name))
+        return present(results, items, lines, refused)
 
     return run_extract
 
@@ -211,34 +252,82 @@ def make_save_handler(service: Any):
     return save_schema
 
 
+def build_results(results_state: gr.State) -> ResultViews:
+    """The right-hand column: the first-screen welcome, then cards, tables and JSON after a run."""
+    with gr.Column(visible=True) as welcome:
+        gr.HTML(welcome_html(example_invoice() is not None), js_on_load=None)
+    cards = gr.HTML(cards_html([]), elem_id="result-cards", js_on_load=None)
+    with gr.Column(visible=False) as details:
+        fields = gr.Dataframe(
+            value=frame(FIELD_HEADERS, []),
+            label="Every field (file, field, value, confidence, checks)",
+            interactive=False,
+            wrap=True,
+            max_height=340,
+            column_widths=["16%", "20%", "30%", "12%", "10%", "12%"],
+            elem_id="fields-table",
+        )
+        with gr.Accordion("Table: one row per file", open=False):
+            table = gr.Dataframe(
+                value=frame(FILE_META_HEADERS, []),
+                interactive=False,
+                max_height=300,
+                show_label=False,
+                elem_id="results-table",
+            )
+        with gr.Accordion("Line items", open=False):
+            items = gr.Dataframe(
+                value=frame(["file", "list", "#"], []),
+                interactive=False,
+                max_height=300,
+                show_label=False,
+                elem_id="items-table",
+            )
+        with gr.Accordion("JSON", open=False):
+            result_json = gr.Code(language="json", interactive=False, elem_id="result-json")
+        with gr.Accordion("Run log", open=False):
+            status = gr.Textbox(show_label=False, lines=3, interactive=False, elem_id="status")
+    return ResultViews(status, cards, fields, table, items, result_json, results_state, welcome, details)
+
+
 def build_extract_tab(
     service: Any, results_state: gr.State
-) -> tuple[SchemaInputs, EngineInputs, gr.File, Viewer]:
-    """Lay out the Extract tab and wire it; returns the inputs other tabs reuse."""
+) -> tuple[SchemaInputs, EngineInputs, gr.File, Viewer, ResultViews]:
+    """Lay out the Extract tab and wire it; returns the inputs and views other tabs reuse."""
+    example = example_invoice()
     with gr.Row():
         with gr.Column(scale=2):
             files = gr.File(label="Documents (PDF or image)", file_count="multiple", elem_id="upload")
             schema = build_schema_inputs(service)
-            with gr.Row():
-                save_name = gr.Textbox(label="Save schema as", scale=3, elem_id="save-name")
+            with gr.Accordion("Save this schema", open=False), gr.Row():
+                save_name = gr.Textbox(label="Name to save it under", scale=3, elem_id="save-name")
                 save = gr.Button("Save schema", scale=1, elem_id="save-schema")
             engine = build_engine_inputs(service)
-            run = gr.Button("Extract", variant="primary", elem_id="run")
+            with gr.Row():
+                run = gr.Button("Extract", variant="primary", elem_id="run", scale=1)
+                try_it = gr.Button(
+                    "Try the example invoice", elem_id="try-example", scale=1, visible=example is not None
+                )
         with gr.Column(scale=3):
-            status = gr.Textbox(label="Status per file", lines=3, interactive=False, elem_id="status")
-            table = gr.Dataframe(
-                label="Results (one row per file)", interactive=False, elem_id="results-table"
-            )
-            items = gr.Dataframe(label="Line items", interactive=False, elem_id="items-table")
-            with gr.Accordion("JSON", open=False):
-                result_json = gr.Code(language="json", interactive=False, elem_id="result-json")
-    gr.Markdown("### Evidence")
+            views = build_results(results_state)
     viewer = build_viewer(results_state)
-    run.click(
-        make_extract_handler(service),
-        [files, *schema.all, *engine.all],
-        [status, table, items, result_json, results_state],
-        api_name="extract",
-    ).success(refresh, [results_state, viewer.grid], viewer.outputs, api_name=False)
+    handler = make_extract_handler(service)
+    inputs = [files, *schema.all, *engine.all]
+    run.click(handler, inputs, views.all, api_name="extract", show_progress_on=[views.cards]).then(
+        refresh, [results_state, viewer.grid], viewer.outputs, api_name=False
+    )
+    try_it.click(
+        lambda: ([str(example)], SCHEMA_MODES[0], "invoice (example)"),
+        None,
+        [files, schema.mode, schema.name],
+        api_name=False,
+    ).then(handler, inputs, views.all, api_name=False, show_progress_on=[views.cards]).then(
+        refresh, [results_state, viewer.grid], viewer.outputs, api_name=False
+    )
     save.click(make_save_handler(service), [save_name, *schema.all], [schema.name], api_name="save_schema")
-    return schema, engine, files, viewer
+    return schema, engine, files, viewer, views
+
+
+def extract_tab(ctx: Any) -> None:
+    """The Extract tab in the app's tab list (see docai.webui.app.TABS)."""
+    ctx.schema, ctx.engine, ctx.files, ctx.viewer, ctx.views = build_extract_tab(ctx.service, ctx.results)

@@ -1,4 +1,4 @@
-"""The History tab: recent runs with filters, opening a run in the evidence viewer, and exports."""
+"""The History tab: extraction runs and answers, searchable; each opens in the view it was made in."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from typing import Any
 import gradio as gr
 
 from docai.errors import DocaiError, InputError
+from docai.file_result import FileResult
 from docai.results import STATUSES
+from docai.webui.common import what_to_do
 from docai.webui.uploads import data_dir, find_stored, safe_file_name
-from docai.webui.viewer import viewer_item
+from docai.webui.viewer import item_from_result
 
 _log = logging.getLogger(__name__)
 
@@ -70,53 +72,162 @@ def document_path_for_run(run: Any) -> str | None:
     return str(original) if original.is_file() else None
 
 
+HISTORY_HEADERS = [
+    "kind",
+    "id",
+    "when",
+    "file(s)",
+    "schema or question",
+    "status or answer",
+    "engine",
+    "seconds",
+]
+KINDS = ("Runs and answers", "Extraction runs", "Answers")
+
+
+def _when(moment: datetime) -> str:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def answer_rows(answers: list[Any]) -> list[list[Any]]:
+    return [
+        [
+            "answer",
+            a.id,
+            _when(a.created_at),
+            ", ".join(a.file_names),
+            _short(a.question),
+            _short(a.text if a.found else "not found"),
+            a.answer.engine,
+            round(a.duration_s or 0.0, 2),
+        ]
+        for a in answers
+    ]
+
+
+def matches(answer: Any, query: str, start: datetime | None) -> bool:
+    """An answer matches when the query is in its question, answer or file names (case-insensitive)."""
+    created = answer.created_at if answer.created_at.tzinfo else answer.created_at.replace(tzinfo=UTC)
+    if start and created < start:
+        return False
+    hay = " ".join([answer.question, answer.text, *answer.file_names]).lower()
+    return not query or query.lower() in hay
+
+
+def history_rows(
+    service: Any, query: str, kind: str, schema: str | None, status: str | None, start: Any, limit: int
+) -> list[list[Any]]:
+    """Runs and answers, newest first, as table rows."""
+    dated: list[tuple[datetime, list[Any]]] = []
+    if kind != KINDS[2]:
+        runs = service.history(limit=limit, schema=schema, status=status, query=query or None, since=start)
+        for r, row in zip(runs, run_rows(runs), strict=True):
+            dated.append(
+                (r.started_at, ["extraction", row[0], row[1], row[2], row[3], row[6], row[4], row[7]])
+            )
+    if kind != KINDS[1] and not schema and not status:
+        answers = [a for a in service.db.list_answers(limit=max(limit * 4, 200)) if matches(a, query, start)]
+        answers = answers[:limit]
+        dated += [(a.created_at, row) for a, row in zip(answers, answer_rows(answers), strict=True)]
+    aware = lambda d: d if d.tzinfo else d.replace(tzinfo=UTC)  # noqa: E731
+    dated.sort(key=lambda pair: aware(pair[0]), reverse=True)
+    return [row for _, row in dated[:limit]]
+
+
 def make_history_handler(service: Any):
-    def list_history(query: str, schema: str | None, status: str | None, since: str, limit: float) -> Any:
+    def list_history(
+        query: str, kind: str, schema: str | None, status: str | None, since: str, limit: float
+    ) -> Any:
         import pandas as pd
 
         try:
             start = _since(since)
-            runs = service.history(
-                limit=int(limit or 50),
-                schema=schema or None,
-                status=status or None,
-                query=(query or "").strip() or None,
-                since=start,
+            rows = history_rows(
+                service, (query or "").strip(), kind, schema or None, status or None, start, int(limit or 50)
             )
+            labels = sorted({_schema_label(r) for r in service.history(limit=500)})
         except DocaiError as e:
-            raise gr.Error(str(e)) from None
-        rows = run_rows(runs)
-        labels = sorted({_schema_label(r) for r in runs})
-        return pd.DataFrame(rows, columns=RUN_HEADERS), gr.Dropdown(choices=labels)
+            raise gr.Error(f"History: {e}. What to do: {what_to_do(str(e))}") from None
+        return (
+            pd.DataFrame(rows, columns=HISTORY_HEADERS),
+            gr.Dropdown(choices=labels),
+            gr.Dropdown(choices=labels),
+        )
 
     return list_history
 
 
-def make_open_handler(service: Any):
-    def open_run(run_id: float | None) -> tuple[Any, ...]:
-        if not run_id:
-            raise gr.Error("type or click a run id first")
-        run = service.get_run(int(run_id))
-        if run is None:
-            raise gr.Error(f"no run with id {int(run_id)}")
-        ex = run.extraction
-        path = document_path_for_run(run)
-        item = viewer_item(
-            run.file_name,
-            path,
-            run.status,
-            ex.data if ex else None,
-            ex.evidence if ex else {},
-            error=run.error,
-            reasoning=ex.reasoning if ex else None,
-            run_id=run.id,
-        )
-        note = f"Opened run {run.id} ({run.file_name})."
-        if path is None:
-            note += " The document file is not stored here, so its pages cannot be shown."
-        return [item], note, gr.Tabs(selected="extract")
+def run_result(run: Any, path: str | None) -> tuple[Any, dict[str, Any]]:
+    """A FileResult and a viewer item rebuilt from a stored run."""
+    ex = run.extraction
+    name = Path(run.file_name).name
+    result = FileResult(
+        file=name,
+        sha256=run.sha256,
+        run_id=run.id,
+        status=run.status,
+        data=ex.data if ex else None,
+        evidence=ex.evidence if ex else {},
+        engine=run.engine,
+        model=run.model,
+        duration_s=run.duration_s or 0.0,
+        error=run.error,
+        extraction=ex,
+    )
+    return result, item_from_result(result, name, path)
 
-    return open_run
+
+def answer_paths(record: Any) -> tuple[list[Path], dict[str, str]]:
+    """The stored files an answer was asked over, and their shown names."""
+    paths: list[Path] = []
+    names: dict[str, str] = {}
+    for sha, name in zip(record.sha256s, record.file_names, strict=False):
+        folder = data_dir() / "uploads" / sha
+        named = next(iter(sorted(folder.glob("*"))), None) if folder.is_dir() else None
+        found = named or find_stored(sha)
+        if found is not None:
+            paths.append(found)
+            names[str(found)] = name
+    return paths, names
+
+
+def make_open_handler(service: Any, n_extract: int, n_ask: int):
+    """Open the picked row in the view it was made in: a run in Extract, an answer in Ask."""
+    from docai.webui.ask_tab import answer_outputs, citations_for
+    from docai.webui.extract_tab import present
+
+    def open_row(picked: str) -> tuple[Any, ...]:
+        kind, _, ref = (picked or "").partition(" ")
+        if not ref.strip().isdigit():
+            raise gr.Error("click a row of the table first, then Open")
+        if kind == "extraction":
+            run = service.get_run(int(ref))
+            if run is None:
+                raise gr.Error(f"no run with id {ref}: press Refresh, the list may be old")
+            path = document_path_for_run(run)
+            result, item = run_result(run, path)
+            note = f"Opened run {run.id} ({item['name']})."
+            if path is None:
+                note += " The document file is not stored here, so its pages cannot be shown."
+            lines = [f"{item['name']}: {run.status} (run {run.id}, {_when(run.started_at)})"]
+            shown = present([result], [item], lines, [])
+            return (*shown, *([gr.skip()] * n_ask), gr.Tabs(selected="extract"), note)
+        try:
+            record = service.db.get_answer(int(ref))
+        except DocaiError as e:
+            raise gr.Error(str(e)) from None
+        paths, names = answer_paths(record)
+        cites = citations_for(record.answer, paths, names)
+        shown = answer_outputs([], record.question, record.answer, cites)
+        note = f"Opened answer {record.id} ({', '.join(record.file_names)})."
+        return (*([gr.skip()] * n_extract), *shown, gr.Tabs(selected="ask"), note)
+
+    return open_row
 
 
 def make_export_handler(service: Any):
@@ -134,40 +245,73 @@ def make_export_handler(service: Any):
     return export
 
 
-def pick_run(evt: gr.SelectData) -> Any:
-    """Clicking a row fills the run id box with that row's id."""
+def pick_row(evt: gr.SelectData) -> Any:
+    """Clicking a row picks it: 'extraction 12' or 'answer 3'."""
     row = evt.row_value if getattr(evt, "row_value", None) else None
-    return int(row[0]) if row else gr.skip()
+    return f"{row[0]} {int(row[1])}" if row else gr.skip()
 
 
-def build_history_tab(service: Any, results_state: gr.State, tabs: gr.Tabs, open_note: gr.Textbox) -> Any:
-    """Lay out the History tab; returns the 'open run' event so the caller can refresh the viewer."""
+def build_history_tab(service: Any, ctx: Any) -> Any:
+    """Lay out the History tab; returns the 'open' event so the caller can refresh the viewer."""
     with gr.Row():
-        query = gr.Textbox(label="File name contains", elem_id="history-query")
+        query = gr.Textbox(label="Search file names, questions and answers", elem_id="history-query", scale=3)
+        kind = gr.Dropdown(list(KINDS), value=KINDS[0], label="Show", elem_id="history-kind", scale=2)
         schema = gr.Dropdown(label="Schema", choices=[], allow_custom_value=True, elem_id="history-schema")
         status = gr.Dropdown(label="Status", choices=["", *STATUSES], value="", elem_id="history-status")
         since = gr.Textbox(label="Since (YYYY-MM-DD)", elem_id="history-since")
         limit = gr.Number(
             label="Rows", value=50, precision=0, minimum=1, maximum=1000, elem_id="history-limit"
         )
-    refresh = gr.Button("Refresh", elem_id="history-refresh")
-    runs = gr.Dataframe(
-        headers=RUN_HEADERS, interactive=False, label="Runs (click a row to pick it)", elem_id="history-table"
+    refresh = gr.Button("Search", elem_id="history-refresh", variant="primary")
+    table = gr.Dataframe(
+        value=pd_frame(HISTORY_HEADERS, []),
+        interactive=False,
+        wrap=True,
+        max_height=420,
+        label="Runs and answers, newest first (click a row, then Open)",
+        elem_id="history-table",
     )
-    with gr.Row():
-        run_id = gr.Number(label="Run id", precision=0, elem_id="history-run-id")
-        open_btn = gr.Button("Open in evidence viewer", elem_id="history-open")
-    with gr.Row():
+    with gr.Row(equal_height=True):
+        picked = gr.Textbox(label="Picked", interactive=False, elem_id="history-picked", scale=2)
+        open_btn = gr.Button("Open in the view it was made in", elem_id="history-open", scale=1)
+        note = gr.Textbox(label="Opened", interactive=False, elem_id="open-note", scale=3)
+    with gr.Accordion("Export results of a schema", open=False), gr.Row():
         export_schema = gr.Dropdown(
             label="Export schema", choices=[], allow_custom_value=True, elem_id="export-schema"
         )
         fmt = gr.Radio(list(EXPORT_FORMATS), value="csv", label="Format", elem_id="export-format")
         export_btn = gr.Button("Export", elem_id="export")
-    exported = gr.File(label="Download", file_count="multiple", interactive=False, elem_id="export-files")
-    filters = [query, schema, status, since, limit]
-    refresh.click(make_history_handler(service), filters, [runs, export_schema], api_name="history")
-    runs.select(pick_run, None, [run_id], api_name=False)
+        exported = gr.File(label="Download", file_count="multiple", interactive=False, elem_id="export-files")
+    filters = [query, kind, schema, status, since, limit]
+    listing = make_history_handler(service)
+    ctx.extra["history"] = (listing, filters, [table, schema, export_schema])
+    refresh.click(listing, filters, [table, schema, export_schema], api_name="history")
+    query.submit(listing, filters, [table, schema, export_schema], api_name=False)
+    table.select(pick_row, None, [picked], api_name=False)
     export_btn.click(make_export_handler(service), [export_schema, fmt], [exported], api_name="export")
-    return open_btn.click(
-        make_open_handler(service), [run_id], [results_state, open_note, tabs], api_name="open_run"
+    views, ask = ctx.views.all, ctx.ask.all
+    opened = open_btn.click(
+        make_open_handler(service, len(views), len(ask)),
+        [picked],
+        [*views, *ask, ctx.tabs, note],
+        api_name="open_history",
     )
+    return opened
+
+
+def pd_frame(headers: list[str], rows: list[list[Any]]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=headers)
+
+
+def history_tab(ctx: Any) -> None:
+    """The History tab in the app's tab list (see docai.webui.app.TABS)."""
+    from docai.webui.viewer import refresh
+
+    opened = build_history_tab(ctx.service, ctx)
+    tab = ctx.extra.get("tab")
+    if tab is not None:  # the list is current whenever the tab is opened
+        listing, filters, outputs = ctx.extra["history"]
+        tab.select(listing, filters, outputs, api_name=False, show_progress="hidden")
+    opened.then(refresh, [ctx.results, ctx.viewer.grid], ctx.viewer.outputs, api_name=False)

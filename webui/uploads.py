@@ -137,13 +137,19 @@ def find_stored(sha256: str) -> Path | None:
 
 
 def unpack_zip(
-    archive: str | os.PathLike[str], dest: str | os.PathLike[str], max_total_bytes: int | None = None
+    archive: str | os.PathLike[str],
+    dest: str | os.PathLike[str],
+    max_total_bytes: int | None = None,
+    refused: list[str] | None = None,
 ) -> list[Path]:
     """Extract the documents of a zip into `dest`, flattening folders.
 
     Members with absolute paths or `..` are refused (never written), as are links; only document
     suffixes are kept; the uncompressed total is capped (zip bombs) and so is the member count.
+    Each refused or skipped member is told in `refused` (one line naming the zip and the entry).
     """
+    told = refused if refused is not None else []
+    label = display_name(archive)
     limit = max_upload_bytes() * 4 if max_total_bytes is None else max_total_bytes
     target = Path(dest)
     target.mkdir(parents=True, exist_ok=True)
@@ -162,11 +168,14 @@ def unpack_zip(
             parts = PurePosixPath(raw).parts
             if raw.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
                 _log.warning("zip member %r refused: unsafe path", member.filename)
+                told.append(f"{label}: entry {member.filename!r} refused: unsafe path (outside the archive)")
                 continue
             if (member.external_attr >> 16) & 0o170000 == 0o120000:
                 _log.warning("zip member %r refused: symbolic link", member.filename)
+                told.append(f"{label}: entry {member.filename!r} refused: a symbolic link")
                 continue
             if not raw.lower().endswith(DOCUMENT_SUFFIXES) or parts[-1].startswith("."):
+                told.append(f"{label}: entry {member.filename!r} skipped: not a PDF or an image")
                 continue
             total += member.file_size
             if total > limit:

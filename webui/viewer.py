@@ -1,7 +1,7 @@
-"""The evidence viewer: a page with each field's box, a field picker, details and the reasoning trace.
+"""The evidence viewer: the page with each field's box, field stepping, zoom, details and reasoning.
 
 Results live in a gr.State as plain dicts (see `viewer_item`), so the Extract and History tabs can
-both fill it.
+both fill it. The viewer stays hidden until there is a result to show.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from typing import Any
 
 import gradio as gr
 
-from docai.results import Evidence
-from docai.webui.evidence import describe_field, render_evidence_page
-from docai.webui.tables import field_paths, value_at
+from docai.webui.evidence import VIEW_DPI, draw_grid, first_evidence_page, render_page, slice_grid_for_page
+from docai.webui.page_html import FieldMark, details_html, field_marks, page_html
+from docai.webui.theme import VIEWER_JS
 
 _log = logging.getLogger(__name__)
+
+RENDER_DPI = VIEW_DPI * 1.3  # a little sharper than the screen needs, so zooming in stays readable
 
 
 def viewer_item(
@@ -24,13 +26,16 @@ def viewer_item(
     path: str | None,
     status: str,
     data: dict[str, Any] | None,
-    evidence: dict[str, Evidence],
+    evidence: dict[str, Any],
     *,
     error: str | None = None,
     reasoning: str | None = None,
     run_id: int | None = None,
+    extraction: Any = None,
+    duration_s: float | None = None,
+    cached: bool = False,
 ) -> dict[str, Any]:
-    """One document's result in the shape the viewer keeps in its state."""
+    """One document's result in the shape the viewer keeps in its state (fields/review from `extraction`)."""
     return {
         "name": name,
         "path": path,
@@ -38,9 +43,31 @@ def viewer_item(
         "error": error,
         "data": data,
         "evidence": {k: v.to_dict() for k, v in evidence.items()},
+        "fields": {k: v.to_dict() for k, v in (getattr(extraction, "fields", None) or {}).items()},
+        "review": list(getattr(extraction, "review", None) or []),
         "reasoning": reasoning,
         "run_id": run_id,
+        "duration_s": duration_s,
+        "cached": cached,
     }
+
+
+def item_from_result(result: Any, name: str, path: str | None) -> dict[str, Any]:
+    """A viewer item from a service FileResult."""
+    ex = result.extraction
+    return viewer_item(
+        name,
+        path,
+        result.status,
+        result.data,
+        result.evidence,
+        error=result.error,
+        reasoning=ex.reasoning if ex else None,
+        run_id=result.run_id,
+        extraction=ex,
+        duration_s=result.duration_s,
+        cached=result.cached,
+    )
 
 
 @dataclass
@@ -48,18 +75,19 @@ class Viewer:
     """The viewer's components; `state` holds the list of viewer items."""
 
     state: gr.State
+    box: gr.Column
     document: gr.Dropdown
     field: gr.Dropdown
-    page: gr.Number
+    page: gr.Dropdown
     grid: gr.Checkbox
-    image: gr.Image
-    note: gr.Textbox
-    details: gr.Textbox
+    view: gr.HTML
+    details: gr.HTML
     reasoning: gr.Textbox
 
     @property
     def outputs(self) -> list[Any]:
-        return [self.document, self.field, self.page, self.image, self.note, self.details, self.reasoning]
+        """What `refresh` fills, in order."""
+        return [self.box, self.document, self.field, self.page, self.view, self.details, self.reasoning]
 
 
 def _item(items: list[dict[str, Any]] | None, name: str | None) -> dict[str, Any] | None:
@@ -69,83 +97,129 @@ def _item(items: list[dict[str, Any]] | None, name: str | None) -> dict[str, Any
     return (items or [None])[0]
 
 
-def _show(item: dict[str, Any] | None, field: str | None, page: int | None, grid: bool) -> tuple[Any, ...]:
-    """(image, note, details, reasoning, page) for one item and field."""
+def _message(text: str) -> str:
+    import html
+
+    return f'<div class="docai-error" role="alert">{html.escape(text)}</div>'
+
+
+def _page_of(marks: list[FieldMark], field: str | None) -> int | None:
+    mark = next((m for m in marks if m.field == field), None)
+    return mark.evidence.page_no if mark and mark.evidence and mark.evidence.page_no else None
+
+
+def show(item: dict[str, Any] | None, field: str | None, page: int | None, grid: bool) -> tuple[Any, ...]:
+    """(page dropdown, page html, details html) for one item and field; `page` None: the field's page."""
     if item is None:
-        return None, "No result to show yet.", "", "", None
-    evidence = {k: Evidence.from_dict(v) for k, v in (item.get("evidence") or {}).items()}
+        return gr.Dropdown(choices=[], value=None), "", ""
+    marks = field_marks(item)
     if item.get("status") == "failed":
-        return None, f"{item['name']}: failed: {item.get('error') or 'no reason recorded'}", "", "", None
-    view = render_evidence_page(item.get("path"), evidence, page_no=page, selected=field, show_grid=grid)
-    details = describe_field(evidence, field, value_at(item.get("data"), field) if field else None)
-    return view.image, view.note, details, item.get("reasoning") or "(no reasoning recorded)", view.page_no
+        text = f"{item['name']}: failed: {item.get('error') or 'no reason recorded'}"
+        return gr.Dropdown(choices=[], value=None), _message(text), ""
+    if page is None:
+        evidence = {m.field: m.evidence for m in marks if m.evidence}
+        page = _page_of(marks, field) or first_evidence_page(evidence)
+    picture = render_page(item.get("path"), page, RENDER_DPI)
+    details = details_html(marks, field)
+    if picture.image is None or picture.size is None:
+        return gr.Dropdown(choices=[], value=None), _message(f"{item['name']}: {picture.note}"), details
+    on_page = [m for m in marks if m.evidence and m.evidence.page_no == picture.page_no]
+    image = picture.image
+    boxed = sum(bool(m.evidence and m.evidence.bbox) for m in on_page)
+    note = f"Page {picture.page_no} of {picture.page_count}: {boxed} field box(es)"
+    if grid:
+        cells = slice_grid_for_page(*picture.size)
+        image = draw_grid(image, cells)
+        note += f"; slice grid {cells[0]}x{cells[1]}" if cells else "; fits in one slice (no grid)"
+    pages = list(range(1, (picture.page_count or 1) + 1))
+    html = page_html(image, picture.size, on_page, field, note)
+    return gr.Dropdown(choices=pages, value=picture.page_no), html, details
 
 
 def refresh(items: list[dict[str, Any]] | None, grid: bool = False) -> tuple[Any, ...]:
-    """After new results: pick the first document and its first field, show its page."""
+    """After new results: show the viewer, pick the first document and its first boxed field."""
     item = _item(items, None)
     names = [it["name"] for it in items or []]
-    fields = field_paths(item.get("data"), item.get("evidence")) if item else []
-    field = next((f for f in fields if f in (item or {}).get("evidence", {})), fields[0] if fields else None)
-    image, note, details, reasoning, page = _show(item, field, None, grid)
+    marks = field_marks(item)
+    fields = [m.field for m in marks]
+    field = next((m.field for m in marks if m.evidence and m.evidence.bbox), fields[0] if fields else None)
+    page, view, details = show(item, field, None, grid)
     return (
+        gr.Column(visible=item is not None),
         gr.Dropdown(choices=names, value=names[0] if names else None),
         gr.Dropdown(choices=fields, value=field),
         page,
-        image,
-        note,
+        view,
         details,
-        reasoning,
+        (item or {}).get("reasoning") or "No reasoning was recorded for this run.",
     )
 
 
 def choose_document(items: list[dict[str, Any]] | None, name: str | None, grid: bool) -> tuple[Any, ...]:
     item = _item(items, name)
-    fields = field_paths(item.get("data"), item.get("evidence")) if item else []
+    fields = [m.field for m in field_marks(item)]
     field = fields[0] if fields else None
-    image, note, details, reasoning, page = _show(item, field, None, grid)
-    return gr.Dropdown(choices=fields, value=field), page, image, note, details, reasoning
+    page, view, details = show(item, field, None, grid)
+    reasoning = (item or {}).get("reasoning") or "No reasoning was recorded for this run."
+    return gr.Dropdown(choices=fields, value=field), page, view, details, reasoning
 
 
 def choose_field(
     items: list[dict[str, Any]] | None, name: str | None, field: str | None, grid: bool
 ) -> tuple[Any, ...]:
     """Jump to the chosen field's page and highlight its box."""
-    image, note, details, _, page = _show(_item(items, name), field, None, grid)
-    return page, image, note, details
+    return show(_item(items, name), field, None, grid)
+
+
+def step_field(
+    items: list[dict[str, Any]] | None, name: str | None, field: str | None, grid: bool, step: int
+) -> tuple[Any, ...]:
+    """The next (step 1) or previous (-1) field, wrapping around; then its page."""
+    item = _item(items, name)
+    fields = [m.field for m in field_marks(item)]
+    if not fields:
+        return gr.skip(), *show(item, None, None, grid)
+    at = fields.index(field) if field in fields else -step
+    chosen = fields[(at + step) % len(fields)]
+    return gr.Dropdown(value=chosen), *show(item, chosen, None, grid)
 
 
 def choose_page(
-    items: list[dict[str, Any]] | None, name: str | None, field: str | None, page: float | None, grid: bool
+    items: list[dict[str, Any]] | None, name: str | None, field: str | None, page: Any, grid: bool
 ) -> tuple[Any, ...]:
-    image, note, _, _, shown = _show(_item(items, name), field, int(page) if page else None, grid)
-    return shown, image, note
+    return show(_item(items, name), field, int(page) if page else None, grid)
 
 
 def build_viewer(state: gr.State) -> Viewer:
     """Lay out the viewer (inside the caller's Blocks context) and wire its own events."""
-    with gr.Row():
-        document = gr.Dropdown(label="Document", choices=[], elem_id="viewer-document", scale=2)
-        field = gr.Dropdown(label="Field", choices=[], elem_id="viewer-field", scale=2)
-        page = gr.Number(label="Page", precision=0, minimum=1, elem_id="viewer-page", scale=1)
-        grid = gr.Checkbox(label="Show slice grid", value=False, elem_id="viewer-grid", scale=1)
-    with gr.Row():
-        image = gr.Image(
-            label="Page with evidence", type="pil", interactive=False, elem_id="evidence-image", scale=3
+    with gr.Column(visible=False, elem_id="evidence-viewer") as box:
+        gr.Markdown("### Evidence")
+        with gr.Row():
+            document = gr.Dropdown(label="Document", choices=[], elem_id="viewer-document", scale=3)
+            field = gr.Dropdown(label="Field", choices=[], elem_id="viewer-field", scale=3)
+            prev = gr.Button("◀ Previous field (k)", elem_id="viewer-prev", scale=1, size="sm")
+            nxt = gr.Button("Next field (j) ▶", elem_id="viewer-next", scale=1, size="sm")
+            page = gr.Dropdown(label="Page", choices=[], elem_id="viewer-page", scale=1)
+            grid = gr.Checkbox(label="Slice grid", value=False, elem_id="viewer-grid", scale=1)
+        with gr.Row():
+            with gr.Column(scale=3, min_width=480):
+                view = gr.HTML(elem_id="evidence-page", js_on_load=VIEWER_JS)
+            with gr.Column(scale=2, min_width=320):
+                details = gr.HTML(elem_id="field-details", js_on_load=None)
+                with gr.Accordion("Reasoning trace", open=False):
+                    reasoning = gr.Textbox(show_label=False, lines=8, interactive=False, elem_id="reasoning")
+    v = Viewer(state, box, document, field, page, grid, view, details, reasoning)
+    shown = [page, view, details]
+    document.input(choose_document, [state, document, grid], [field, *shown, reasoning], api_name=False)
+    field.input(choose_field, [state, document, field, grid], shown, api_name=False)
+    for button, step in ((prev, -1), (nxt, 1)):
+        button.click(
+            lambda items, name, f, g, s=step: step_field(items, name, f, g, s),
+            [state, document, field, grid],
+            [field, *shown],
+            api_name=False,
+            show_progress="hidden",
         )
-        with gr.Column(scale=2):
-            note = gr.Textbox(label="Page", interactive=False, elem_id="viewer-note")
-            details = gr.Textbox(label="Field evidence", lines=6, interactive=False, elem_id="field-details")
-            with gr.Accordion("Reasoning trace", open=False):
-                reasoning = gr.Textbox(show_label=False, lines=8, interactive=False, elem_id="reasoning")
-    v = Viewer(state, document, field, page, grid, image, note, details, reasoning)
-    document.input(
-        choose_document,
-        [state, document, grid],
-        [field, page, image, note, details, reasoning],
-        api_name=False,
-    )
-    field.input(choose_field, [state, document, field, grid], [page, image, note, details], api_name=False)
-    page.submit(choose_page, [state, document, field, page, grid], [page, image, note], api_name=False)
-    grid.input(choose_page, [state, document, field, page, grid], [page, image, note], api_name=False)
+    page.input(choose_page, [state, document, field, page, grid], shown, api_name=False)
+    grid.input(choose_page, [state, document, field, page, grid], shown, api_name=False)
     return v

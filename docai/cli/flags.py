@@ -14,6 +14,10 @@ BaseUrl = Annotated[
 ApiKey = Annotated[
     str | None, typer.Option("--api-key", help="API key for --base-url (or DOCAI_OPENAI_API_KEY).")
 ]
+Server = Annotated[
+    str | None,
+    typer.Option("--server", help="auto | vllm | sglang | llamacpp | ollama | openai (openai engine)."),
+]
 Think = Annotated[bool | None, typer.Option("--think/--no-think", help="Thinking mode for VLM engines.")]
 Pages = Annotated[str | None, typer.Option("--pages", help="Page ranges, e.g. 1-3,7.")]
 Password = Annotated[str | None, typer.Option("--password", help="Password of encrypted PDFs.")]
@@ -78,6 +82,7 @@ _CHOICES = {
     "rasterizer": ("pymupdf", "pdf2image"),
     "slicing": ("server", "client"),
     "verify_with": ("text", "openai", "transformers"),
+    "server": ("auto", "vllm", "sglang", "llamacpp", "ollama", "openai"),
 }
 
 

@@ -37,6 +37,8 @@ _COMMAND_MODULES = (
     "docai.cli.config_cmd",
     "docai.cli.eval_cmd",
     "docai.cli.ui_cmd",
+    "docai.cli.review_cmds",
+    "docai.cli.serve_cmds",
 )
 
 

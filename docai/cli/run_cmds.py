@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 
 # Command parameters that are Options fields: each command passes its locals() and only these are read.
 _OPTION_FLAGS = (
-    "engine", "model", "base_url", "api_key", "think", "pages", "password", "ocr", "lang", "rasterizer",
-    "concurrency", "slicing", "max_tokens", "pages_per_request", "max_context", "device", "dtype",
-    "load_in_4bit", "workers", "verify_with", "min_confidence",
+    "engine", "model", "base_url", "api_key", "server", "think", "pages", "password", "ocr", "lang",
+    "rasterizer", "concurrency", "slicing", "max_tokens", "pages_per_request", "max_context", "device",
+    "dtype", "load_in_4bit", "workers", "verify_with", "min_confidence",
 )  # fmt: skip
 
 
@@ -97,6 +97,7 @@ def extract(
     model: flags.Model = None,
     base_url: flags.BaseUrl = None,
     api_key: flags.ApiKey = None,
+    server: flags.Server = None,
     think: flags.Think = None,
     pages: flags.Pages = None,
     password: flags.Password = None,
@@ -119,7 +120,9 @@ def extract(
     data_only: Annotated[bool, typer.Option("--data-only", help="Print only the extracted data.")] = False,
 ) -> int:
     """Extract structured data that follows a JSON Schema. Exit 0 only when every file is ok."""
-    flags.check_choices(ocr=ocr, rasterizer=rasterizer, slicing=slicing, verify_with=verify_with)
+    flags.check_choices(
+        ocr=ocr, rasterizer=rasterizer, slicing=slicing, verify_with=verify_with, server=server
+    )
     if fmt not in ("json", "jsonl", "csv"):
         raise typer.BadParameter("must be json, jsonl or csv", param_hint="--format")
     spec = _schema_spec(schema, fields)
@@ -144,6 +147,7 @@ def ask(
     model: flags.Model = None,
     base_url: flags.BaseUrl = None,
     api_key: flags.ApiKey = None,
+    server: flags.Server = None,
     think: flags.Think = None,
     pages: flags.Pages = None,
     password: flags.Password = None,
@@ -158,7 +162,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
 ) -> int:
     """Answer a question from one or more documents (one corpus), citing pages."""
-    flags.check_choices(ocr=ocr)
+    flags.check_choices(ocr=ocr, server=server)
     if len(args) < 2:
         raise InputError('give at least one file and a question: docai ask FILE... "QUESTION"')
     *files, question = args
@@ -199,6 +203,7 @@ def batch(
     model: flags.Model = None,
     base_url: flags.BaseUrl = None,
     api_key: flags.ApiKey = None,
+    server: flags.Server = None,
     think: flags.Think = None,
     pages: flags.Pages = None,
     ocr: flags.Ocr = None,
@@ -212,9 +217,15 @@ def batch(
     verify_with: flags.VerifyWith = None,
     min_confidence: flags.MinConfidence = None,
     force: flags.Force = False,
+    executor: Annotated[str, typer.Option("--executor", help="local (processes here) or ray.")] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="Ray cluster address (default: start one here).")
+    ] = None,
 ) -> int:
     """Extract every document in a folder: progress bar, resumable, one bad file never stops the run."""
-    flags.check_choices(ocr=ocr, verify_with=verify_with)
+    flags.check_choices(ocr=ocr, verify_with=verify_with, server=server)
+    if executor not in ("local", "ray"):
+        raise typer.BadParameter("must be local or ray", param_hint="--executor")
     if workers is not None and workers < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--workers")
     spec = _schema_spec(schema, fields)
@@ -230,6 +241,8 @@ def batch(
                 retry_failed=retry_failed,
                 on_result=view.on_result,
                 progress=view.on_progress,
+                executor=executor,
+                ray_address=ray_address,
             )
         _print_summary(summary)
     if summary.interrupted:

@@ -1,10 +1,12 @@
 """The `openai` engine: MiniCPM-V (or any vision model) behind an OpenAI-compatible server.
 
 vLLM, SGLang, llama.cpp's llama-server and Ollama all speak `/v1/chat/completions`. Pages go as base64
-image data URLs, the schema as `response_format` (dropped with a note when the server rejects it),
-thinking as `chat_template_kwargs.enable_thinking`. Calls retry with exponential backoff on 429, 5xx,
-connection errors and timeouts. One semaphore per engine caps requests in flight, so threads running
-many documents (`extract_many`) keep a server busy without flooding it. The engine is thread-safe.
+image data URLs, the schema as `response_format` (dropped with a note when the server rejects it).
+What differs per server (the thinking switch, where reasoning comes back, grammar with thinking,
+log-probabilities) is in a `ServerProfile` (vlm/servers.py), detected from `/models`. Calls retry
+with exponential backoff on 429, 5xx, connection errors and timeouts. One semaphore per engine caps
+requests in flight, so threads running many documents (`extract_many`) keep a server busy without
+flooding it. The engine is thread-safe.
 """
 
 from __future__ import annotations
@@ -12,17 +14,21 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from docai.engines.base import Capabilities
-from docai.engines.vlm.common import Reply, Request
+from docai.engines.vlm.common import ImageLimitError, Reply, Request, add_usage
 from docai.engines.vlm.engine import VLMEngine
+from docai.engines.vlm.logprobs import token_logprobs
+from docai.engines.vlm.servers import ServerProfile, detect_server, profile_for
 from docai.errors import EngineError, EngineUnavailable
 from docai.options import Options
 from docai.results import Extraction
@@ -40,6 +46,7 @@ DEFAULT_MODEL = "openbmb/MiniCPM-V-4_5"
 BACKOFF_S = 0.5
 """First retry waits this long, then twice as long each time (capped at MAX_BACKOFF_S)."""
 MAX_BACKOFF_S = 8.0
+_IMAGE_LIMIT_RE = re.compile(r"at most (\d+) image", re.IGNORECASE)
 _SCHEMA_WORDS = ("response_format", "json_schema", "guided", "structured", "grammar", "schema")
 
 
@@ -59,7 +66,13 @@ class OpenAIEngine(VLMEngine):
     """Vision-language extraction and QA through an OpenAI-compatible chat completions endpoint."""
 
     name = "openai"
-    capabilities = Capabilities(supports_images=True, supports_schema_constraint=True, supports_thinking=True)
+    capabilities = Capabilities(
+        supports_images=True,
+        supports_schema_constraint=True,
+        supports_thinking=True,
+        reads_page_images=True,
+        parallelism="threads",
+    )
 
     def __init__(self, options: Options) -> None:
         super().__init__(options)
@@ -79,16 +92,34 @@ class OpenAIEngine(VLMEngine):
         # without a reasoning parser otherwise constrain the thinking part too)
         self._schema_ok = str(options.extra.get("response_format", True)).lower() not in ("false", "off", "0")
         self._model: str | None = options.model
+        self._models_body: dict[str, Any] | None = None
+        explicit = options.server != "auto"
+        self._profile: ServerProfile | None = profile_for(options.server) if explicit else None
 
     # ------------------------------------------------------------------ Engine API
 
     @property
     def model(self) -> str | None:
+        """`--model`, else the first model the server lists (asked again while it does not answer)."""
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    self._model = self._served_model() or DEFAULT_MODEL
-        return self._model
+                    self._model = _first_model(self._served_models())
+        return self._model or DEFAULT_MODEL
+
+    @property
+    def profile(self) -> ServerProfile:
+        """The server's profile: `--server` when given, else detected from `GET /models` once it answers."""
+        if self._profile is not None:
+            return self._profile
+        with self._lock:
+            body = self._served_models()
+            name, why = detect_server(body, self.base_url)
+            if not body:  # not reachable yet: plain requests now, detection again next time
+                return profile_for(name)
+            _log.info("%s: server profile %s (%s)", self.base_url, name, why)
+            self._profile = profile_for(name)
+        return self._profile
 
     def extract_many(self, documents: Sequence[Document], schema: dict[str, Any]) -> list[Extraction]:
         """Extract every document, `options.concurrency` requests in flight at once; results in order.
@@ -137,8 +168,28 @@ class OpenAIEngine(VLMEngine):
             return list(pool.map(fn, items))
 
     def call(self, request: Request) -> Reply:
+        reply, finish = self._call_once(request)
+        if request.think and finish == "length" and not reply.content.strip() and reply.reasoning:
+            # vLLM's reasoning parser (llama.cpp's too): a think block cut by max_tokens leaves content
+            # null and the grammar never started. Ask once more without thinking; keep the thinking.
+            reply.notes.append(
+                f"the think block did not close within max_tokens ({request.max_tokens}) and no answer "
+                "came; asked again with thinking off"
+            )
+            again, _ = self._call_once(replace(request, think=False))
+            reasoning = "\n\n".join(r for r in (reply.reasoning, again.reasoning) if r)
+            usage = add_usage(reply.usage, again.usage)
+            return Reply(again.content, reasoning, usage, reply.notes + again.notes, again.tokens)
+        return reply
+
+    def _call_once(self, request: Request) -> tuple[Reply, str | None]:
         payload = self._payload(request)
         notes: list[str] = []
+        if "response_format" not in payload and request.response_schema is not None and self._schema_ok:
+            notes.append(
+                f"{self.profile.name}: a JSON grammar and thinking do not mix; this pass was unconstrained "
+                "and a constrained pass without thinking repairs it if needed"
+            )
         body = self._post(payload)
         if body is None:  # the server rejected response_format: remember, and send the prompt alone
             payload.pop("response_format", None)
@@ -148,7 +199,7 @@ class OpenAIEngine(VLMEngine):
             body = self._post(payload)
             if body is None:
                 raise EngineError(f"{self.base_url}: the server rejected the request (HTTP 400)")
-        return self._reply(body, notes)
+        return self._reply(body, notes, request.max_tokens)
 
     # ------------------------------------------------------------------ internals
 
@@ -163,14 +214,18 @@ class OpenAIEngine(VLMEngine):
                     content.append({"type": "text", "text": part})
             else:
                 content.append({"type": "image_url", "image_url": {"url": encode_image(part, fmt)}})
+        profile = self.profile
         payload: dict[str, Any] = {
             "model": self.model,
             "messages": [{"role": "system", "content": request.system}, {"role": "user", "content": content}],
             "max_tokens": request.max_tokens,
             "temperature": self.options.temperature,
-            "chat_template_kwargs": {"enable_thinking": request.think},
+            **profile.thinking_fields(request.think),
         }
-        if request.response_schema is not None and self._schema_ok:
+        if profile.logprobs and request.response_schema is not None:
+            payload["logprobs"] = True
+        constrained = profile.schema_with_thinking or not request.think
+        if request.response_schema is not None and self._schema_ok and constrained:
             payload["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {
@@ -211,13 +266,20 @@ class OpenAIEngine(VLMEngine):
                 if any(w in text for w in _SCHEMA_WORDS):
                     with self._lock:
                         self._schema_ok = False
-                    _log.info("%s rejected response_format: %s", self.base_url, _snippet(r))
+                    _log.warning(
+                        "%s rejected the schema as response_format; it goes in the prompt only: %s",
+                        self.base_url,
+                        _snippet(r),
+                    )
                     return None
             if r.status_code >= 400:
                 hint = " (check --model)" if r.status_code == 404 else ""
-                if r.status_code == 400 and "image" in r.text.lower() and "at most" in r.text.lower():
-                    hint = " (lower DOCAI_PAGES_PER_REQUEST or raise the server's image limit per prompt)"
-                raise EngineError(f"{self.base_url}: HTTP {r.status_code}: {_snippet(r)}{hint}")
+                limit = _IMAGE_LIMIT_RE.search(r.text) if r.status_code == 400 else None
+                if limit:
+                    hint = " (lower --pages-per-request or raise the server's image limit per prompt)"
+                    message = f"{self.base_url}: HTTP 400: {_error_message(r)}{hint}"
+                    raise ImageLimitError(message, int(limit.group(1)))
+                raise EngineError(f"{self.base_url}: HTTP {r.status_code}: {_error_message(r)}{hint}")
             try:
                 body = r.json()
             except ValueError:
@@ -228,29 +290,65 @@ class OpenAIEngine(VLMEngine):
         error = EngineUnavailable if unreachable else EngineError
         raise error(f"{self.base_url}: {why} after {attempts} attempt(s)")
 
-    def _reply(self, body: dict[str, Any], notes: list[str]) -> Reply:
+    def _reply(self, body: dict[str, Any], notes: list[str], max_tokens: int) -> tuple[Reply, str | None]:
+        """The reply and its finish_reason. `max_tokens` is the request's own limit (a repair pass or
+        an ask may use another than options.max_tokens)."""
         choice = body["choices"][0] or {}
         message = choice.get("message") or {}
-        content = message.get("content") or ""
+        content = message.get("content") or ""  # vLLM sends null when everything was reasoning
         if isinstance(content, list):  # some servers return content parts
             content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
-        reasoning = message.get("reasoning_content") or message.get("reasoning")
-        if choice.get("finish_reason") == "length":
-            notes.append(f"the reply hit max_tokens ({self.options.max_tokens}) and may be cut")
-        usage = body.get("usage") if isinstance(body.get("usage"), dict) else None
-        if usage:
-            usage = {k: v for k, v in usage.items() if isinstance(v, int)}
-        return Reply(content, reasoning if isinstance(reasoning, str) else None, usage, notes)
+        content = content.replace("\x00", "")  # NUL is never text, and PostgreSQL refuses it
+        found = [message.get(k) for k in self.profile.reasoning_fields]
+        reasoning = next((r.replace("\x00", "") for r in found if isinstance(r, str) and r), None)
+        finish = choice.get("finish_reason")
+        if finish == "length":
+            notes.append(f"the reply hit max_tokens ({max_tokens}) and may be cut")
+        usage = _usage(body.get("usage"))
+        tokens = token_logprobs(choice) if content else None
+        return Reply(content, reasoning, usage, notes, tokens), finish
 
-    def _served_model(self) -> str | None:
-        try:
-            r = self._client.get("/models", timeout=5.0)
-            data = r.json().get("data") if r.status_code == 200 else None
-        except (httpx.HTTPError, ValueError):
-            return None
-        if isinstance(data, list) and data and isinstance(data[0], dict):
-            return data[0].get("id")
+    def _served_models(self) -> dict[str, Any]:
+        """The `GET /models` body, kept once the server answered it ({} while it does not)."""
+        if self._models_body is None:
+            try:
+                r = self._client.get("/models", timeout=5.0)
+                body = r.json() if r.status_code == 200 else None
+            except (httpx.HTTPError, ValueError):
+                body = None
+            if not isinstance(body, dict):
+                return {}
+            self._models_body = body
+        return self._models_body
+
+
+def _first_model(body: dict[str, Any]) -> str | None:
+    data = body.get("data")
+    if isinstance(data, list) and data and isinstance(data[0], dict):
+        return data[0].get("id")
+    return None
+
+
+def _usage(raw: Any) -> dict[str, int] | None:
+    """Integer counts of a usage block; vLLM's `completion_tokens_details.reasoning_tokens` kept flat."""
+    if not isinstance(raw, dict):
         return None
+    out = {k: v for k, v in raw.items() if isinstance(v, int)}
+    details = raw.get("completion_tokens_details")
+    if isinstance(details, dict) and isinstance(details.get("reasoning_tokens"), int):
+        out["reasoning_tokens"] = details["reasoning_tokens"]
+    return out
+
+
+def _error_message(r: httpx.Response) -> str:
+    """The server's own words: `error.message` of an OpenAI-style error body, else the body's start."""
+    try:
+        body = r.json()
+    except ValueError:
+        return _snippet(r)
+    err = body.get("error") if isinstance(body, dict) else None
+    message = err.get("message") if isinstance(err, dict) else err if isinstance(err, str) else None
+    return " ".join(str(message).split())[:300] if message else _snippet(r)
 
 
 def _snippet(r: httpx.Response) -> str:

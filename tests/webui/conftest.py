@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+CHECKED_ENGINE = "checked-fixture"
+
 INVOICE_LINES = [
     (72, 72, "ACME Corporation"),
     (72, 110, "Invoice No: INV-1001"),
@@ -51,6 +53,30 @@ def make_pdf(path: Path, lines: list[tuple[float, float, str]]) -> Path:
     return path
 
 
+def _checked_engine(options: Any) -> Any:
+    """The real text engine with one value swapped for a date that is not printed on the page, as a
+    misreading model would give; the service's real verification stage then judges the result."""
+    from docai.engines.text import TextEngine
+
+    class MisreadingTextEngine(TextEngine):
+        def extract(self, document: Any, schema: dict[str, Any], **kw: Any) -> Any:
+            ex = super().extract(document, schema, **kw)
+            if "issue_date" in ex.data:
+                ex.data["issue_date"] = "2024-06-30"
+            return ex
+
+    return MisreadingTextEngine(options)
+
+
+# Line items and subtotal + tax do not add up to the total: the verification stage must say so.
+UNBALANCED_LINES = [
+    (72, 72, "ACME Corporation"), (72, 110, "Invoice No: R-77"), (72, 130, "Date: 2024-05-01"),
+    (72, 200, "Description"), (300, 200, "Amount"), (72, 220, "Widget"), (300, 220, "100.00"),
+    (72, 240, "Gadget"), (300, 240, "200.00"), (72, 280, "Subtotal: 300.00"), (72, 300, "Tax: 30.00"),
+    (72, 320, "Total: $1,234.50"),
+]  # fmt: skip
+
+
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The real app over a real Service (text engine, SQLite in a temp dir), served in-process."""
@@ -58,9 +84,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     saved = {k: os.environ.get(k) for k in ("GRADIO_ANALYTICS_ENABLED", "GRADIO_TEMP_DIR")}
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     os.environ["GRADIO_TEMP_DIR"] = str(home / "gradio")
+    from docai.engines import register_engine
     from docai.options import Options
     from docai.service import Service
     from docai.webui.app import launch_app
+
+    register_engine(CHECKED_ENGINE, _checked_engine)
 
     service = Service(Options(engine="text", think=False), db=str(home / "ui.db"))
     app = launch_app(service, host="127.0.0.1", port=_free_port(), block=False)

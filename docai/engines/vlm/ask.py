@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from docai.engines.vlm import prompts
-from docai.engines.vlm.common import ModelCaller, ParsedReply, Request, add_usage, image_parts, parse_reply
+from docai.engines.vlm.common import (
+    ModelCaller,
+    ParsedReply,
+    Request,
+    add_usage,
+    image_parts,
+    images_per_page,
+    map_page_groups,
+    parse_reply,
+)
 from docai.engines.vlm.merge import clean_pages
 from docai.engines.vlm.pages import MAX_ASK_PAGES, group_pages, pages_per_request, rank_pages_for_question
 from docai.errors import SchemaError
@@ -45,11 +54,13 @@ def _parse_answer(turn: ParsedReply, shown: list[int]) -> tuple[str, bool, list[
         raw_pages = value.get("pages") or []
         if not isinstance(raw_pages, list):
             raw_pages = [raw_pages]
-        pages = [
-            p for p in (clean_pages({str(i): p for i, p in enumerate(raw_pages)}).values()) if p in shown
-        ]
+        cited = clean_pages({str(i): p for i, p in enumerate(raw_pages)}).values()
+        pages = list(dict.fromkeys(p for p in cited if p in shown))  # once each, in the model's order
         text = "" if answer is None else str(answer)
         found = found and bool(text.strip())
+    elif turn.text.lstrip().startswith(("{", "[")):  # JSON cut short (token cap): no answer, not a guess
+        text, found, pages = "", False, []
+        turn.notes.append("the answer's JSON was cut short; no answer is given")
     else:  # prose answer: keep it, the status is in the notes
         text, found, pages = turn.text.strip(), bool(turn.text.strip()), []
         turn.notes.append("the answer was not JSON; its text is used as is")
@@ -73,8 +84,9 @@ def run_ask(
         raise SchemaError("the question is empty")
     per = pages_per_request(options, len(prompts.ask_prompt(question)), config)
     limit = int(options.extra.get("ask_max_pages", MAX_ASK_PAGES))
+    max_chars = int(options.extra.get("answer_max_chars", prompts.MAX_ANSWER_CHARS))
     notes: list[str] = []
-    tasks: list[tuple[Document, list[int]]] = []
+    to_read: list[tuple[Document, list[int]]] = []
     for doc in documents:
         pages = list(doc.page_numbers)
         if len(pages) > limit:
@@ -82,7 +94,10 @@ def run_ask(
             if chosen:
                 notes.append(f"{doc.name}: read {len(chosen)} of {len(pages)} pages (best text match)")
                 pages = chosen
-        tasks += [(doc, g) for g in group_pages(pages, per)]
+        to_read.append((doc, pages))
+
+    def tasks(n: int) -> list[tuple[Document, list[int]]]:
+        return [(doc, g) for doc, pages in to_read for g in group_pages(pages, n)]
 
     def one(task: tuple[Document, list[int]]) -> _Candidate:
         doc, group = task
@@ -90,7 +105,7 @@ def run_ask(
         parts.append(prompts.ask_prompt(question))
         request = Request(
             parts,
-            response_schema=prompts.ANSWER_RESPONSE_SCHEMA,
+            response_schema=prompts.answer_response_schema(group, max_chars),
             schema_name="docai_answer",
             max_tokens=options.max_tokens,
             think=options.think,
@@ -99,7 +114,8 @@ def run_ask(
         text, found, pages = _parse_answer(turn, group)
         return _Candidate(doc.name, text, found, pages, turn.text, turn.reasoning, turn.usage, turn.notes)
 
-    cands = caller.map_calls(one, tasks) if tasks else []
+    ipp = images_per_page(options, config)
+    cands = map_page_groups(caller, one, tasks, per, ipp, notes)
     usage: dict[str, int] | None = None
     for c in cands:
         usage = add_usage(usage, c.usage)
@@ -114,16 +130,16 @@ def run_ask(
         c = found[0]
         cites = [Citation(p, c.document) for p in c.pages]
         return Answer(question, c.text, True, cites, usage=usage, notes=notes, **base)
+    all_pages = sorted({p for c in found for p in c.pages})
     request = Request(
         [prompts.combine_prompt(question, [(c.text, c.pages) for c in found])],
-        response_schema=prompts.ANSWER_RESPONSE_SCHEMA,
+        response_schema=prompts.answer_response_schema(all_pages, max_chars),
         schema_name="docai_answer",
         max_tokens=options.max_tokens,
         think=options.think,
     )
     turn = parse_reply(caller.call(request))
     usage = add_usage(usage, turn.usage)
-    all_pages = sorted({p for c in found for p in c.pages})
     text, ok, pages = _parse_answer(turn, all_pages)
     if not ok:  # the combine call failed to answer: keep the first candidate
         text, pages = found[0].text, found[0].pages

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from docai.engines.base import ProgressCallback
 from docai.engines.vlm import prompts
+from docai.engines.vlm.logprobs import field_logprobs
 from docai.engines.vlm.merge import GroupResult, clean_pages, merge_groups
 from docai.engines.vlm.output import (
     empty_like,
@@ -31,7 +32,7 @@ from docai.engines.vlm.pages import (
     iter_group_images,
     pages_per_request,
 )
-from docai.errors import SchemaError
+from docai.errors import EngineError, SchemaError
 from docai.options import Options
 from docai.results import Evidence, Extraction, Status
 
@@ -73,6 +74,43 @@ class Reply:
     reasoning: str | None = None
     usage: dict[str, int] | None = None
     notes: list[str] = field(default_factory=list)
+    tokens: list[tuple[bytes, float]] | None = None
+    """(token bytes, logprob) of `content`, from servers that return log-probabilities."""
+
+
+class ImageLimitError(EngineError):
+    """The server takes at most `limit` images in one prompt (vLLM: --limit-mm-per-prompt)."""
+
+    def __init__(self, message: str, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+def map_page_groups(
+    caller: ModelCaller,
+    fn: Callable[[T], R],
+    make_items: Callable[[int], list[T]],
+    per: int,
+    images_per_page: int,
+    notes: list[str],
+) -> list[R]:
+    """`fn` over `make_items(per)` (page groups of up to `per` pages); when the server refuses that
+    many images, once more with as many pages as its limit allows (said in `notes`), or the server's
+    error when not even one page fits."""
+    try:
+        return caller.map_calls(fn, make_items(per))
+    except ImageLimitError as e:
+        fit = e.limit // max(1, images_per_page)
+        if fit < 1 or fit >= per:
+            raise
+        notes.append(f"the server takes at most {e.limit} image(s) per prompt: {fit} page(s) per request")
+        _log.warning("%s; sending %d page(s) per request", e, fit)
+        return caller.map_calls(fn, make_items(fit))
+
+
+def images_per_page(options: Options, config: SliceConfig) -> int:
+    """Images one page takes in a prompt: one with server-side slicing, else overview + slices."""
+    return 1 if options.slicing != "client" else 1 + config.max_slices
 
 
 class ModelCaller(Protocol):
@@ -91,6 +129,7 @@ class ParsedReply:
     error: str | None
     usage: dict[str, int] | None
     notes: list[str]
+    field_logprobs: dict[str, float] = field(default_factory=dict)
 
 
 def parse_reply(reply: Reply) -> ParsedReply:
@@ -108,7 +147,8 @@ def parse_reply(reply: Reply) -> ParsedReply:
         value, error = find_json(text), None
     except ValueError as e:
         value, error = None, str(e)
-    return ParsedReply(text, reasoning, value, error, reply.usage, notes)
+    lps = field_logprobs(reply.content, text, reply.tokens) if reply.tokens and error is None else {}
+    return ParsedReply(text, reasoning, value, error, reply.usage, notes, lps)
 
 
 def add_usage(total: dict[str, int] | None, more: dict[str, int] | None) -> dict[str, int] | None:
@@ -150,6 +190,7 @@ class _GroupOutcome:
     reasoning: str | None
     usage: dict[str, int] | None
     notes: list[str]
+    field_logprobs: dict[str, float] = field(default_factory=dict)
 
 
 def _checked(value: Any, schema: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any], list[str]]:
@@ -173,7 +214,7 @@ def _extract_group(
     options: Options,
     config,
 ) -> _GroupOutcome:
-    response_schema = prompts.extraction_response_schema(schema)
+    response_schema = prompts.extraction_response_schema(schema, group)
     parts = image_parts(document, group, config, options.slicing == "client")
     parts.append(prompts.extract_prompt(schema, group))
     request = Request(
@@ -182,6 +223,7 @@ def _extract_group(
     turn = parse_reply(caller.call(request))
     usage, notes, raws = turn.usage, list(turn.notes), [turn.text]
     reasonings = [turn.reasoning] if turn.reasoning else []
+    lps = turn.field_logprobs
     data, pages, errors = _checked(turn.value, schema) if turn.error is None else (None, {}, [turn.error])
     if errors:
         _log.info("pages %s: reply invalid (%s); asking once for a repair", group, errors[0])
@@ -200,7 +242,7 @@ def _extract_group(
         if fixed.error is None:
             data2, pages2, errors2 = _checked(fixed.value, schema)
             if not errors2:
-                data, pages, errors = data2, pages2, []
+                data, pages, errors, lps = data2, pages2, [], fixed.field_logprobs
                 notes.append(f"pages {_span(group)}: the first reply was invalid and was repaired")
             else:
                 errors = errors2
@@ -208,7 +250,8 @@ def _extract_group(
             errors = [fixed.error]
     result = GroupResult(data, clean_pages(pages), group) if not errors and data is not None else None
     raw = "\n\n--- repair ---\n\n".join(raws)
-    return _GroupOutcome(group, result, errors, raw, "\n\n".join(reasonings) or None, usage, notes)
+    reasoning = "\n\n".join(reasonings) or None
+    return _GroupOutcome(group, result, errors, raw, reasoning, usage, notes, lps if result else {})
 
 
 def _span(group: list[int]) -> str:
@@ -241,7 +284,7 @@ def run_extract(
     """Extract `schema` from `document`: one request per page group, results merged by the schema."""
     schema = check_schema(schema)
     per = pages_per_request(options, len(prompts.extract_prompt(schema, [1, 2])), config)
-    groups = group_pages(list(document.page_numbers), per)
+    pages = list(document.page_numbers)
     total = len(document.page_numbers)
     done = [0]
     lock = threading.Lock()
@@ -254,10 +297,11 @@ def run_extract(
                 progress(done[0], total)
         return outcome
 
-    _log.info("%s: %d pages in %d request(s) of up to %d pages", document.name, total, len(groups), per)
-    outcomes = caller.map_calls(one, groups) if groups else []
-    usage: dict[str, int] | None = None
+    _log.info("%s: %d pages in requests of up to %d pages", document.name, total, per)
     notes: list[str] = []
+    ipp = images_per_page(options, config)
+    outcomes = map_page_groups(caller, one, lambda n: group_pages(pages, n), per, ipp, notes)
+    usage: dict[str, int] | None = None
     errors: list[str] = []
     for o in outcomes:
         usage = add_usage(usage, o.usage)
@@ -283,6 +327,7 @@ def run_extract(
         )
         for path, page in merged.pages.items()
     }
+    common["field_logprobs"] = _merged_logprobs(merged.data, outcomes)
     final_errors = validation_errors(merged.data, schema)
     if final_errors:  # merging valid parts should stay valid; say so if not
         errors += final_errors
@@ -292,6 +337,18 @@ def run_extract(
     if missing:
         notes.append("required fields not found: " + ", ".join(missing))
     return Extraction(merged.data, status, evidence, errors, reasoning=reasoning, **common)
+
+
+def _merged_logprobs(data: dict[str, Any], outcomes: list[_GroupOutcome]) -> dict[str, float]:
+    """Each merged field's logprob from the group whose value it kept (same path, same value)."""
+    out: dict[str, float] = {}
+    for o in outcomes:
+        if o.result is None:
+            continue
+        for path, lp in o.field_logprobs.items():
+            if path not in out and _value_at(o.result.data, path) == _value_at(data, path):
+                out[path] = lp
+    return out
 
 
 def _best_effort(raw: str, schema: dict[str, Any]) -> dict[str, Any] | None:

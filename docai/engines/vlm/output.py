@@ -81,12 +81,12 @@ def _candidates(text: str) -> list[str]:
 
 def _loads_lenient(s: str) -> Any:
     try:
-        return json.loads(s)
+        return json.loads(s, strict=False)
     except json.JSONDecodeError:
         pass
     fixed = re.sub(r",\s*([}\]])", r"\1", s)  # trailing commas
     fixed = re.sub(r"//[^\n\"]*\n", "\n", fixed)  # line comments outside strings (best effort)
-    return json.loads(fixed)
+    return json.loads(fixed, strict=False)
 
 
 def find_json(text: str) -> Any:
@@ -98,7 +98,7 @@ def find_json(text: str) -> Any:
     if not s:
         raise ValueError("the model returned no text")
     try:
-        return json.loads(s)
+        return json.loads(s, strict=False)  # strict=False: raw control characters inside strings
     except json.JSONDecodeError:
         pass
     errors = []

@@ -101,26 +101,50 @@ def combine_prompt(question: str, candidates: list[tuple[str, list[int]]]) -> st
     return COMBINE.format(candidates="\n".join(lines), question=question)
 
 
-def extraction_response_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """The JSON Schema of the whole extraction reply, for servers that constrain decoding."""
+def extraction_response_schema(schema: dict[str, Any], shown: list[int] | None = None) -> dict[str, Any]:
+    """The JSON Schema of the whole extraction reply, for servers that constrain decoding.
+
+    Every property is required but may be null, so the model writes each field (null for 'not in the
+    document') instead of stopping at `{}`; a cited page must be one of the pages `shown`."""
     from docai.engines.vlm.output import nullable_schema
 
+    page: dict[str, Any] = {"enum": [*shown, None]} if shown else {"type": ["integer", "null"]}
     return {
         "type": "object",
         "properties": {
-            "data": nullable_schema(schema),
-            "pages": {"type": "object", "additionalProperties": {"type": ["integer", "null"]}},
+            "data": _all_required(nullable_schema(schema)),
+            "pages": {"type": "object", "additionalProperties": page},
         },
         "required": ["data", "pages"],
     }
 
 
-ANSWER_RESPONSE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "answer": {"type": ["string", "number", "null"]},
-        "found": {"type": "boolean"},
-        "pages": {"type": "array", "items": {"type": "integer"}},
-    },
-    "required": ["answer", "found", "pages"],
-}
+def _all_required(schema: dict[str, Any]) -> dict[str, Any]:
+    out = dict(schema)
+    if isinstance(schema.get("properties"), dict):
+        out["properties"] = {k: _all_required(v) for k, v in schema["properties"].items()}
+        out["required"] = list(schema["properties"])
+    if isinstance(schema.get("items"), dict):
+        out["items"] = _all_required(schema["items"])
+    return out
+
+
+MAX_ANSWER_CHARS = 1000
+"""The longest answer a constrained server lets the model write (answers are short and exact; a
+model looping inside a string stops here instead of at the token cap)."""
+
+
+def answer_response_schema(shown: list[int], max_chars: int = MAX_ANSWER_CHARS) -> dict[str, Any]:
+    """The JSON Schema of an answer: a string of at most `max_chars` or null, and pages among `shown`."""
+    pages: dict[str, Any] = {"type": "array", "items": {"type": "integer"}}
+    if shown:
+        pages = {"type": "array", "items": {"enum": sorted(set(shown))}, "maxItems": len(set(shown))}
+    return {
+        "type": "object",
+        "properties": {
+            "answer": {"type": ["string", "null"], "maxLength": max_chars},
+            "found": {"type": "boolean"},
+            "pages": pages,
+        },
+        "required": ["answer", "found", "pages"],
+    }

@@ -15,6 +15,7 @@ from docai.engines import create_engine, engine_status
 from docai.engines.openai_engine import OpenAIEngine
 from docai.errors import EngineError, EngineUnavailable, SchemaError
 from docai.parsers.loader import load_document
+from tests.openai_server import error_body
 
 from .conftest import INVOICE_SCHEMA, MODEL_NAME, completion
 
@@ -65,7 +66,12 @@ def test_request_carries_pages_schema_and_thinking(server, openai_options, invoi
     assert result.data["date"] == "2024-04-03"
     assert result.evidence["total"].page_no == 2 and result.evidence["invoice_number"].page_no == 1
     assert result.evidence["invoice_number"].text == "INV-0042"
-    assert result.usage == {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}
+    assert result.usage == {
+        "prompt_tokens": 100,
+        "completion_tokens": 20,
+        "total_tokens": 120,
+        "reasoning_tokens": 0,
+    }
     assert result.engine == "openai" and result.model == MODEL_NAME
 
 
@@ -130,8 +136,8 @@ def test_missing_required_is_partial(server, openai_options, invoice_pdf):
 
 
 def test_server_error_is_retried(server, openai_options, invoice_pdf):
-    server.reply({"error": "overloaded"}, status=500)
-    server.reply({"error": "slow down"}, status=429)
+    server.reply(error_body("Internal server error", 500, kind="InternalServerError"), status=500)
+    server.reply({"error": "slow down"}, status=429)  # a proxy in front of the server
     server.reply(completion(json.dumps(GOOD)))
     with load_document(invoice_pdf, openai_options) as doc:
         result = OpenAIEngine(openai_options).extract(doc, INVOICE_SCHEMA)
@@ -148,7 +154,9 @@ def test_retries_exhausted_raise_engine_error(server, openai_options, invoice_pd
 
 
 def test_response_format_rejected_falls_back_to_prompt(server, openai_options, invoice_pdf):
-    server.reply({"error": {"message": "response_format json_schema is not supported"}}, status=400)
+    server.reply(  # vLLM 0.32 on a schema xgrammar cannot compile
+        error_body('Failed to transform json schema into a grammar: Unsupported type "strin"'), status=400
+    )
     server.reply(completion(json.dumps(GOOD)))
     server.reply(completion(json.dumps(GOOD)))
     engine = OpenAIEngine(openai_options)
@@ -163,7 +171,7 @@ def test_response_format_rejected_falls_back_to_prompt(server, openai_options, i
 
 
 def test_other_client_error_is_not_retried(server, openai_options, invoice_pdf):
-    server.reply({"error": "model 'x' does not exist"}, status=404)
+    server.reply(error_body("The model `x` does not exist.", 404, "model"), status=404)
     with load_document(invoice_pdf, openai_options) as doc, pytest.raises(EngineError, match="404"):
         OpenAIEngine(openai_options).extract(doc, INVOICE_SCHEMA)
     assert len(server.requests) == 1
@@ -349,15 +357,36 @@ def test_ask_reads_only_matching_pages_of_a_long_document(server, openai_options
     assert sorted(len(_images(r)) for r in server.requests[1:]) == [4, 8] and not missing.found
 
 
-def test_response_format_can_be_switched_off_and_image_limit_hint(server, openai_options, invoice_pdf):
+def test_response_format_can_be_switched_off(server, openai_options, invoice_pdf):
     server.reply(completion(json.dumps(GOOD)))
     options = openai_options.replace(extra={"response_format": False})
     with load_document(invoice_pdf, options) as doc:
         assert OpenAIEngine(options).extract(doc, INVOICE_SCHEMA).status == "ok"
-        assert "response_format" not in server.requests[0]
-        server.reply({"error": "At most 1 image(s) may be provided in one request."}, status=400)
-        with pytest.raises(EngineError, match="DOCAI_PAGES_PER_REQUEST"):
-            OpenAIEngine(options).extract(doc, INVOICE_SCHEMA)
+    assert "response_format" not in server.requests[0]
+
+
+def test_image_limit_regroups_pages_and_says_so(server, openai_options, invoice_pdf):
+    # vLLM's own words for a prompt over --limit-mm-per-prompt (tests/serving/ gets it from a real one)
+    limit = error_body("At most 1 image(s) may be provided in one prompt. (parameter=image)", param="image")
+    server.reply(limit, status=400)
+    server.reply(completion(json.dumps({"data": {"invoice_number": "INV-0042"}, "pages": {}})))
+    server.reply(completion(json.dumps({"data": {"total": 1234.56}, "pages": {"total": 2}})))
+    options = openai_options.replace(pages_per_request=2, concurrency=1)
+    with load_document(invoice_pdf, options) as doc:
+        result = OpenAIEngine(options).extract(doc, INVOICE_SCHEMA)
+    assert [len(_images(r)) for r in server.requests] == [2, 1, 1]
+    assert result.status == "ok" and result.data["total"] == pytest.approx(1234.56)
+    assert any("at most 1 image(s) per prompt: 1 page(s) per request" in n for n in result.notes)
+
+
+def test_image_limit_below_one_page_is_a_clear_error(server, openai_options, invoice_pdf):
+    server.always(error_body("At most 4 image(s) may be provided in one prompt.", param="image"), status=400)
+    options = openai_options.replace(slicing="client", pages_per_request=1)  # a page is up to 10 images
+    with load_document(invoice_pdf, options) as doc, pytest.raises(EngineError) as e:
+        OpenAIEngine(options).extract(doc, INVOICE_SCHEMA)
+    assert str(e.value).count("\n") == 0
+    assert "At most 4 image(s)" in str(e.value) and "--pages-per-request" in str(e.value)
+    assert '{"error"' not in str(e.value)  # the server's message, not its JSON
 
 
 def test_runaway_repetition_is_cut_then_repaired(server, openai_options, invoice_pdf):
