@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
 import logging
 import multiprocessing
 import os
@@ -48,6 +49,9 @@ class Job:
     resolved: ResolvedSchema
     schema_id: int
     include_failed: bool
+    service_type: Callable[..., Any]
+    """Makes each worker's service as `service_type(options, db=db_url)`: the batch's own service
+    class, handed down so that this module need not import the service (which imports it)."""
 
 
 def start_method() -> str:
@@ -63,13 +67,21 @@ def preload(engine: str) -> None:
     from docai.engines import _BUILTIN
 
     modules = list(_PRELOAD)
-    if engine in _BUILTIN:
+    if engine in _BUILTIN and _can_limit_blas():
         modules.append(_BUILTIN[engine].partition(":")[0])
     for name in modules:
         try:
             importlib.import_module(name)
         except ImportError as e:  # the worker will report it per file
             _log.debug("preloading %s failed: %s", name, e)
+
+
+def _can_limit_blas() -> bool:
+    """Whether a forked worker can bring an already loaded BLAS down to one thread; if not, the engine
+    (NumPy) is left for each worker to import under OPENBLAS_NUM_THREADS=1."""
+    if "numpy" in sys.modules:
+        return True
+    return importlib.util.find_spec("threadpoolctl") is not None
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -101,9 +113,7 @@ def _worker_main(conn: Connection, job: Job, parent_pid: int) -> None:
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
     _one_thread()
-    from docai.service import Service
-
-    service = Service(job.options, db=job.db_url)
+    service = job.service_type(job.options, db=job.db_url)
     try:
         while True:
             try:
@@ -208,8 +218,12 @@ class WorkerPool:
                 return
             share = max(1, min(CHUNK_MAX, len(queue) // (2 * self.size)))
             chunk = [queue.popleft() for _ in range(min(share, len(queue)))]
+            try:
+                w.conn.send(("work", chunk, wait_claimed))
+            except OSError:  # it died since the last look: its sentinel will say so
+                queue.extendleft(reversed(chunk))
+                continue
             w.assigned = [i for i, _ in chunk]
-            w.conn.send(("work", chunk, wait_claimed))
 
     def _receive(
         self, on_result: Callable[[int, FileResult], None], queue: deque[tuple[int, str]], stopping: bool

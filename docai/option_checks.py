@@ -15,7 +15,6 @@ _CHOICES = {
     "slicing": ("server", "client"),
 }
 _AT_LEAST = {"workers": 1, "concurrency": 1, "max_tokens": 1, "max_pages": 0, "time_budget_s": 0}
-IMAGE_ENGINES = {"openai", "transformers"}
 
 
 def check_options(options: Options) -> None:
@@ -29,8 +28,14 @@ def check_options(options: Options) -> None:
         if getattr(options, name) < low:
             raise OptionError(f"{name.replace('_', '-')} must be at least {low}")
     _check_pages(options.pages)
-    if options.ocr != "never" and not (options.engine in IMAGE_ENGINES and options.ocr == "auto"):
+    if options.ocr != "never" and not (options.ocr == "auto" and _reads_page_images(options.engine)):
         _check_lang(options.lang)
+
+
+def _reads_page_images(engine: str) -> bool:
+    from docai.engines import engine_capabilities
+
+    return engine_capabilities(engine).reads_page_images
 
 
 def _check_pages(spec: str | None) -> None:

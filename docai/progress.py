@@ -20,13 +20,23 @@ def _quiet() -> bool:
 
 
 class ProgressLog:
-    """`step(n)` after each item; a line at the first item, then every `every` items or `seconds`."""
+    """`step(n)` after each item; a line at the first item, then every `every` items or `seconds`.
+    Times are counted from `started` (a `time.perf_counter()` value; default: now)."""
 
-    def __init__(self, what: str, total: int, unit: str, every: int = 100, seconds: float = 10.0) -> None:
+    def __init__(
+        self,
+        what: str,
+        total: int,
+        unit: str,
+        every: int = 100,
+        seconds: float = 10.0,
+        started: float | None = None,
+    ) -> None:
         self.what, self.total, self.unit = what, total, unit
         self.every, self.seconds = max(1, every), seconds
         self.done = 0
-        self._started = self._last_time = time.perf_counter()
+        self._last_time = time.perf_counter()
+        self._started = self._last_time if started is None else started
         self._last_done = 0
 
     def step(self, n: int = 1) -> None:
@@ -40,7 +50,7 @@ class ProgressLog:
         self._last_done, self._last_time = self.done, now
         if _quiet():
             return
-        share = f" ({self.done / self.total:.0%})" if self.total else ""
+        share = f" ({100 * self.done // self.total}%)" if self.total else ""  # 100% only when done
         _log.info(
             "%s: %s/%s %s%s, %.0f s", self.what, f"{self.done:,}", f"{self.total:,}", self.unit, share,
             now - self._started,

@@ -209,8 +209,7 @@ class Reviews:
             open_views = [v for v in views if v.state == "needs_review"]
             if engine_status == "ok" and not open_views:
                 continue
-            engine = run.original or run.extraction
-            reasons = list(engine.review) + [f"{v.path}: {'; '.join(v.reasons)}" for v in open_views]
+            reasons = _reasons(run, open_views)
             item = QueueItem(
                 run.id, run.file_name, run.schema_name or run.schema_hash[:12], engine_status, run.engine,
                 _risk(views), len(open_views), len(views), run.review.version if run.review else 0,
@@ -291,6 +290,16 @@ def _data_after(run: RunRecord, changes: list[Correction]) -> dict[str, Any]:
     return data
 
 
+def _reasons(run: RunRecord, open_views: list[FieldView]) -> list[str]:
+    """The verification stage's lines, then each open field's reasons that it did not already give."""
+    engine = run.original or run.extraction
+    lines = list(engine.review) if engine is not None else []
+    for v in open_views:
+        if v.reasons and not any(line.startswith(f"{v.path}:") for line in lines):
+            lines.append(f"{v.path}: {'; '.join(v.reasons)}")
+    return lines
+
+
 def _latest(runs: list[RunRecord]) -> list[RunRecord]:
     """The newest run of each (document, schema)."""
     seen: set[tuple[int, int]] = set()
@@ -323,7 +332,7 @@ def batch_members(path: Path) -> tuple[set[int], set[str]]:
                 shas.add(str(row["sha256"]))
         return run_ids, shas
     if path.is_dir():
-        from docai.batch_runner import collect_files
+        from docai.batch_files import collect_files
 
         return set(), {file_sha256(p) for p in collect_files(path, None)}
     raise InputError(f"{path}: no such batch folder or batch output file")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from docai.cache_key import engine_key, engine_version, options_key
 from docai.document import Document, Page
-from docai.engines import Engine, create_engine
+from docai.engines import Engine, create_engine, engine_capabilities
 from docai.errors import DocaiError, InputError, OptionError
 from docai.file_result import AskResult, BatchSummary, FileResult, ProgressEvent
 from docai.option_checks import check_options, check_out_path
@@ -300,7 +300,7 @@ class Service:
                     name, message, o.engine, o.model, sha256=job.sha, run_id=run_id, duration_s=elapsed,
                     error_code=code,
                 )  # fmt: skip
-            return self._run_engine(job, engine, document, doc_id, run_id, index, total, progress, started)
+            return self._run_engine(job, engine, document, run_id, index, total, progress, started)
         finally:
             if document is not None:
                 document.close()
@@ -323,7 +323,6 @@ class Service:
         job: _Job,
         engine: Engine,
         document: Document,
-        doc_id: int,
         run_id: int,
         index: int,
         total: int,
@@ -361,9 +360,7 @@ class Service:
                 name, error, o.engine, o.model, sha256=job.sha, run_id=run_id, duration_s=elapsed,
                 page_count=pages_total, error_code=code,
             )  # fmt: skip
-        self.db.finish_run(run_id, extraction, elapsed)
-        if seen_pages:
-            self.db.save_pages(doc_id, sorted(seen_pages.values()))
+        self.db.finish_run(run_id, extraction, elapsed, pages=sorted(seen_pages.values()) or None)
         if progress:
             progress(ProgressEvent(name, index, total, pages_total, pages_total, "done"))
         return FileResult(
@@ -540,13 +537,14 @@ class Service:
         return self.db.delete_document(ref)
 
 
-IMAGE_ENGINES = {"openai", "transformers"}
-
-
 def _ingest_options(options: Options) -> Options:
     """VLM engines read page images: `--ocr auto` skips Tesseract for them (`always` still runs it),
     unless `--verify-with` needs the words of scans for its second reading and for grounding."""
-    if options.engine in IMAGE_ENGINES and options.ocr == "auto" and not options.verify_with:
+    if (
+        options.ocr == "auto"
+        and not options.verify_with
+        and engine_capabilities(options.engine).reads_page_images
+    ):
         return options.replace(ocr="never")
     return options
 

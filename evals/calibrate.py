@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from docai.evals.metrics import expected_calibration_error, ok_precision
-from docai.verify.confidence import FEATURES
+from docai.verify.confidence import INPUTS, model_inputs
 
-ENGINE_FEATURES = ("engine_conf", "no_engine_conf")
+ENGINE_FEATURES = ("engine_conf", "no_engine_conf", "party_engine_conf")
 THRESHOLDS = [round(0.5 + 0.01 * i, 2) for i in range(50)]
 TARGET_PRECISION = 0.98
 
@@ -46,8 +46,8 @@ def _docs(report: dict[str, Any]) -> list[dict[str, Any]]:
     return (report.get("extraction") or {}).get("per_document") or []
 
 
-SYNTHETIC_WEIGHT = 0.25
-"""Synthetic fields count a quarter of real ones in the fit: docai's rules were built on that generator's
+SYNTHETIC_WEIGHT = 0.5
+"""Synthetic fields count half as much as real ones in the fit: docai's rules were built on that generator's
 documents, so they are right there more often than on documents nobody here wrote."""
 
 
@@ -69,7 +69,8 @@ def samples(
             for sig in (doc.get("signals") or {}).values():
                 if sig.get("right") is None:
                     continue
-                X.append([float(sig.get(f, 0.0)) for f in FEATURES])
+                inputs = model_inputs(sig)
+                X.append([inputs[f] for f in INPUTS])
                 y.append(1 if sig["right"] else 0)
                 weights.append(SYNTHETIC_WEIGHT if is_synthetic(rep["dataset"]) else 1.0)
     return X, y, weights
@@ -78,22 +79,22 @@ def samples(
 def fit(
     X: list[list[float]], y: list[int], sample_weight: list[float], drop: tuple[str, ...] = ()
 ) -> dict[str, float]:
-    """Logistic regression (L2, C=1) over FEATURES less `drop`; returns name -> weight, bias included."""
+    """Logistic regression (L2, C=1) over INPUTS less `drop`; returns name -> weight, bias included."""
     from sklearn.linear_model import LogisticRegression
 
-    keep = [i for i, f in enumerate(FEATURES) if f != "bias" and f not in drop]
+    keep = [i for i, f in enumerate(INPUTS) if f != "bias" and f not in drop]
     model = LogisticRegression(C=1.0, max_iter=2000)
     model.fit([[row[i] for i in keep] for row in X], y, sample_weight=sample_weight)
     weights = {"bias": round(float(model.intercept_[0]), 4)}
     for i, w in zip(keep, model.coef_[0], strict=True):
-        weights[FEATURES[i]] = round(float(w), 4)
+        weights[INPUTS[i]] = round(float(w), 4)
     return weights
 
 
 def _conf(sig: dict[str, Any], w: dict[str, float]) -> float:
     import math
 
-    z = sum(w.get(f, 0.0) * float(sig.get(f, 0.0)) for f in FEATURES)
+    z = sum(w.get(f, 0.0) * v for f, v in model_inputs(sig).items())
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -104,12 +105,13 @@ def evaluate(rep: dict[str, Any], w: dict[str, float], threshold: float, develop
     for doc in _docs(rep):
         if is_development(rep["dataset"], doc["doc"]) != development:
             continue
-        key_conf: dict[str, float] = {}
+        by_key: dict[str, list[float]] = {}
         for sig in (doc.get("signals") or {}).values():
-            key_conf[sig["top"]] = min(key_conf.get(sig["top"], 1.0), _conf(sig, w))
+            by_key.setdefault(sig["top"], []).append(_conf(sig, w))
+        key_conf = {k: min(v) for k, v in by_key.items()}
         for key, right in (doc.get("field_right") or {}).items():
-            if key in key_conf:
-                pairs.append((key_conf[key], right))
+            if key in by_key:
+                pairs.append((sum(by_key[key]) / len(by_key[key]), right))
         right = bool(doc.get("filled_right")) and doc["status"] != "failed"
         statuses.append((_status(doc, key_conf, threshold), right))
     out = ok_precision(statuses)

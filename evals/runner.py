@@ -78,13 +78,13 @@ def _top(path: str) -> str:
 
 
 def key_confidence(fields: dict[str, Any]) -> dict[str, float]:
-    """Each top-level field's confidence: the least of its filled leaves'."""
-    out: dict[str, float] = {}
+    """Each top-level field's confidence: the mean of its filled leaves' (each leaf's confidence is
+    fitted as the chance that its whole top-level field is right, so the mean estimates that chance)."""
+    by_key: dict[str, list[float]] = {}
     for path, rep in fields.items():
         if rep.confidence is not None:
-            top = _top(path)
-            out[top] = min(out.get(top, 1.0), rep.confidence)
-    return out
+            by_key.setdefault(_top(path), []).append(rep.confidence)
+    return {k: round(sum(v) / len(v), 4) for k, v in by_key.items()}
 
 
 def _extract_one(engine: Any, item: DocTruth, ds: Dataset, options: Options) -> dict[str, Any]:

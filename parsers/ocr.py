@@ -10,12 +10,10 @@ reads normally.
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import logging
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -27,6 +25,7 @@ from docai.parsers import ocr_cache
 from docai.parsers.ocr_fixes import fix_words
 from docai.parsers.ocr_merge import REREAD_BELOW, SAUVOLA, merge_lines
 from docai.parsers.ocr_script import SCRIPT_LANGS, script_language  # noqa: F401 (re-exported)
+from docai.parsers.tesseract_bin import installed_languages, tesseract_exe
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -107,10 +106,7 @@ def _tesseract_env() -> dict[str, str]:
 
 
 def _exe() -> str:
-    exe = shutil.which("tesseract")
-    if exe is None:
-        raise EngineUnavailable("tesseract is not installed (Debian: apt-get install tesseract-ocr)")
-    return exe
+    return tesseract_exe()
 
 
 def _pixels(image: Image) -> bytes:
@@ -162,19 +158,6 @@ def run_tesseract(image: Image, args: list[str], timeout: float = OCR_TIMEOUT_S)
     if folder:
         ocr_cache.store(folder, key, out)
     return out
-
-
-@functools.lru_cache(maxsize=1)
-def installed_languages() -> frozenset[str]:
-    """Tesseract's installed language packs (asked of the binary directly: importing pytesseract
-    pulls in pandas, which a born-digital PDF never needs)."""
-    exe = _exe()
-    try:
-        proc = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise EngineUnavailable(f"cannot list tesseract languages: {e}") from None
-    lines = (proc.stdout or "").splitlines()
-    return frozenset(ln.strip() for ln in lines if ln.strip() and not ln.lower().startswith("list of"))
 
 
 def check_lang(lang: str) -> str:

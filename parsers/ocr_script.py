@@ -13,6 +13,7 @@ import logging
 import re
 
 from docai.errors import EngineUnavailable
+from docai.parsers.tesseract_bin import installed_languages
 
 _log = logging.getLogger(__name__)
 
@@ -40,8 +41,6 @@ def script_language(script: str | None, lang: str, installed: frozenset[str] | N
     if not packs or have.intersection(packs):
         return None
     if installed is None:
-        from docai.parsers.ocr import installed_languages
-
         try:
             installed = installed_languages()
         except EngineUnavailable:

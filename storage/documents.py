@@ -71,25 +71,7 @@ class DocumentsMixin(DatabaseBase):
         """Store (page_no, width, height, text_source, text) rows, replacing those page numbers."""
         if not pages:
             return
-
-        def work(s: Session) -> None:
-            if s.get(DocumentRow, document_id) is None:
-                raise StorageError(f"no document with id {document_id}")
-            numbers = sorted({int(p[0]) for p in pages})
-            s.execute(delete(PageRow).where(PageRow.document_id == document_id, PageRow.page_no.in_(numbers)))
-            seen: dict[int, PageRow] = {}
-            for page_no, width, height, source, text in pages:
-                seen[int(page_no)] = PageRow(
-                    document_id=document_id,
-                    page_no=int(page_no),
-                    width=float(width),
-                    height=float(height),
-                    text_source=source,
-                    text=text or "",
-                )
-            s.add_all(seen.values())
-
-        self._write(work, "saving pages")
+        self._write(lambda s: store_pages(s, document_id, pages), "saving pages")
 
     def get_pages(self, document_id: int) -> list[tuple[int, float, float, str, str]]:
         """The stored pages of a document, in page order."""
@@ -178,3 +160,23 @@ class DocumentsMixin(DatabaseBase):
             page_count=doc.page_count,
             first_seen=doc.first_seen,
         )
+
+
+def store_pages(s: Session, document_id: int, pages: list[tuple[int, float, float, str, str]]) -> None:
+    """Inside a write transaction: (page_no, width, height, text_source, text) rows, replacing those
+    page numbers (finish_run stores a run's pages in its own transaction with this)."""
+    if s.get(DocumentRow, document_id) is None:
+        raise StorageError(f"no document with id {document_id}")
+    numbers = sorted({int(p[0]) for p in pages})
+    s.execute(delete(PageRow).where(PageRow.document_id == document_id, PageRow.page_no.in_(numbers)))
+    seen: dict[int, PageRow] = {}
+    for page_no, width, height, source, text in pages:
+        seen[int(page_no)] = PageRow(
+            document_id=document_id,
+            page_no=int(page_no),
+            width=float(width),
+            height=float(height),
+            text_source=source,
+            text=text or "",
+        )
+    s.add_all(seen.values())

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from docai.storage.models import Base, utcnow
+from docai.storage.model_base import Base, utcnow
 
 JOB_STATES = ("queued", "running", "done", "cancelled")
 FILE_STATES = ("queued", "claimed", "done", "cancelled")

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from docai.errors import InputError
 from docai.storage.base import DatabaseBase
-from docai.storage.job_models import JobFileRow, JobRow, WebhookDeliveryRow
+from docai.storage.deliveries import DeliveryLog
+from docai.storage.job_models import JobFileRow, JobRow
 from docai.storage.models import utcnow
 
 
@@ -64,6 +65,7 @@ class Job:
     created_at: datetime
     finished_at: datetime | None
     counts: dict[str, int] = field(default_factory=dict)
+    key_id: int | None = None
 
     @property
     def total(self) -> int:
@@ -106,6 +108,7 @@ def _job(row: JobRow, counts: dict[str, int]) -> Job:
         row.created_at,
         row.finished_at,
         counts,
+        key_id=row.key_id,
     )
 
 
@@ -126,7 +129,7 @@ def _file(row: JobFileRow) -> JobFile:
     )
 
 
-class JobStore:
+class JobStore(DeliveryLog):
     """Job queries over one `Database` (it shares the database's retried transactions)."""
 
     def __init__(self, db: DatabaseBase) -> None:
@@ -391,49 +394,3 @@ class JobStore:
             return s.scalar(q.limit(1))
 
         return self.db._read(work, "finding a document")
-
-    def record_delivery(
-        self,
-        job_id: str,
-        event: str,
-        url: str,
-        attempt: int,
-        *,
-        status_code: int | None,
-        error: str | None,
-        delivered: bool,
-        duration_s: float,
-    ) -> None:
-        def work(s: Session) -> None:
-            s.add(
-                WebhookDeliveryRow(
-                    job_id=job_id,
-                    event=event,
-                    url=url,
-                    attempt=attempt,
-                    status_code=status_code,
-                    error=error,
-                    delivered=delivered,
-                    duration_s=duration_s,
-                    created_at=utcnow(),
-                )
-            )
-
-        self.db._write(work, "recording a webhook delivery")
-
-    def deliveries(self, job_id: str) -> list[dict[str, Any]]:
-        def work(s: Session) -> list[dict[str, Any]]:
-            q = select(WebhookDeliveryRow).where(WebhookDeliveryRow.job_id == job_id)
-            return [
-                {
-                    "event": r.event,
-                    "attempt": r.attempt,
-                    "status_code": r.status_code,
-                    "error": r.error,
-                    "delivered": r.delivered,
-                    "at": r.created_at.isoformat(),
-                }
-                for r in s.scalars(q.order_by(WebhookDeliveryRow.id))
-            ]
-
-        return self.db._read(work, "reading webhook deliveries")

@@ -45,6 +45,7 @@ TABS: list[tuple[str, str, str]] = [
     ("Ask", "ask", "docai.webui.ask_tab:ask_tab"),
     ("Batch", "batch", "docai.webui.batch_tab:batch_tab"),
     ("History", "history", "docai.webui.history_tab:history_tab"),
+    ("Review", "review", "docai.webui.review_tab:review_tab"),
 ]
 
 
@@ -59,7 +60,6 @@ def build_app(service: Any) -> Any:
     import gradio as gr
 
     from docai.webui.home import status_html
-    from docai.webui.review_tab import build_review_tab
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
         with gr.Row(equal_height=True):
@@ -72,7 +72,6 @@ def build_app(service: Any) -> Any:
                 with gr.Tab(label, id=tab_id) as tab:
                     ctx.extra["tab"] = tab  # the tab being built, for builders that act when it is opened
                     _builder(target)(ctx)
-            build_review_tab(service)  # lays out its own tab (docai.webui.review_tab)
         app.load(lambda: status_html(service), None, [engine_status], api_name=False, show_progress="hidden")
     return app
 

@@ -157,7 +157,7 @@ def refused_html(refused: Sequence[str]) -> str:
 def cards_html(items: Sequence[dict[str, Any]] | None, refused: Sequence[str] = ()) -> str:
     """All cards, refused uploads first (they never reached the engine)."""
     if not items and not refused:
-        return '<div class="docai-empty">Results appear here, one card per file.</div>'
+        return ""  # the first screen's introduction stands in until there is a result
     return (
         '<div class="docai-cards">'
         + refused_html(refused)

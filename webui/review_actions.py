@@ -96,7 +96,7 @@ class ReviewActions:
         if page_no is None and chosen is not None and chosen.evidence and chosen.evidence.page_no:
             page_no = chosen.evidence.page_no
         path = st.get("path") or document_path_for_run(run)
-        shown = render_page(path, evidence, page_no, field)
+        shown = render_page(path, evidence, page_no, field, {v.path: v.state for v in views})
         image_size = list(shown.image.size) if shown.image is not None else [1, 1]
         version = run.review.version if run.review else 0
         new = {**st, "field": field, "page": shown.page_no, "path": path, "version": version}

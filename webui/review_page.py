@@ -55,9 +55,14 @@ def _load(path: str | Path, ocr: str = "auto") -> Any:
 
 
 def render_page(
-    path: str | None, evidence: Mapping[str, Evidence], page_no: int | None, selected: str | None
+    path: str | None,
+    evidence: Mapping[str, Evidence],
+    page_no: int | None,
+    selected: str | None,
+    states: Mapping[str, str] | None = None,
 ) -> RenderedPage:
-    """The page (default: the selected field's) with every field's box; never raises for a bad file."""
+    """The page (default: the selected field's) with every field's box, labelled with its review state
+    where a person confirmed it or it needs one; never raises for a bad file."""
     from docai.errors import DocaiError
 
     if path is None or not Path(path).is_file():
@@ -71,11 +76,21 @@ def render_page(
             size, count = (page.width, page.height), doc.page_count
     except DocaiError as e:
         return RenderedPage(None, 1, 1, (1.0, 1.0), f"Cannot show the page: {e}")
-    boxes = boxes_on_page(evidence, target)
+    labels = {k: _label(k, (states or {}).get(k)) for k in evidence}
+    boxes = [(labels[k], bbox) for k, bbox in boxes_on_page(evidence, target)]
     note = (
         f"Page {target} of {count}: {len(boxes)} field box(es). Click a word or drag a box to take its text."
     )
-    return RenderedPage(draw_boxes(image, size, boxes, selected), target, count, size, note)
+    chosen = labels.get(selected) if selected else None
+    return RenderedPage(draw_boxes(image, size, boxes, chosen), target, count, size, note)
+
+
+_STATE_MARKS = {"corrected": "corrected", "accepted": "ok", "needs_review": "check"}
+
+
+def _label(path: str, state: str | None) -> str:
+    mark = _STATE_MARKS.get(state or "")
+    return f"{path} ({mark})" if mark else path
 
 
 def page_words(path: str, page_no: int) -> tuple[list[Word], tuple[float, float]]:

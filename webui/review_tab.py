@@ -17,9 +17,9 @@ from docai.webui.review_actions import FIELD_HEADERS, QUEUE_HEADERS, ReviewActio
 
 _log = logging.getLogger(__name__)
 
-# Installed once by the page: keyboard shortcuts, and drag-a-box on the page image. A drag writes the
-# box (in the image's own pixels) into the hidden #review-box, whose input event takes the words; the
-# click that ends a drag is swallowed so it does not also pick the word under the mouse.
+# Installed once by the page: keyboard shortcuts, and drag-a-box on the page image. A drag keeps the
+# box (in the image's own pixels) in window.__docaiBox and presses the hidden #review-box-apply, whose
+# `js` hands it to the server; the click that ends a drag is swallowed so it does not also pick a word.
 PAGE_SCRIPT = """
 if (!window.__docaiReview) {
   window.__docaiReview = true;
@@ -36,15 +36,17 @@ if (!window.__docaiReview) {
     if (keys[e.key]) { e.preventDefault(); press(keys[e.key]); }
   });
   let start = null;
-  let dragged = false;
+  let draggedAt = 0;
   const imgAt = (e) => {
     const i = e.target;
     return i && i.tagName === 'IMG' && i.closest('#review-image') ? i : null;
   };
-  const natural = (img, e) => {
+  const natural = (img, e) => {  // as gradio's own select: the image is contained, never upscaled
     const r = img.getBoundingClientRect();
-    return [(e.clientX - r.left) * img.naturalWidth / r.width,
-            (e.clientY - r.top) * img.naturalHeight / r.height];
+    const k = Math.min(r.width / img.naturalWidth, r.height / img.naturalHeight, 1);
+    const dx = (r.width - img.naturalWidth * k) / 2;
+    const dy = (r.height - img.naturalHeight * k) / 2;
+    return [(e.clientX - r.left - dx) / k, (e.clientY - r.top - dy) / k];
   };
   document.addEventListener('dragstart', (e) => { if (imgAt(e)) e.preventDefault(); }, true);
   document.addEventListener('mousedown', (e) => {
@@ -56,25 +58,26 @@ if (!window.__docaiReview) {
     const moved = Math.abs(e.clientX - start.x) + Math.abs(e.clientY - start.y);
     if (moved > 8) {
       const p = natural(start.img, e);
-      dragged = true;
-      const box = q('#review-box textarea') || q('#review-box input');
-      box.value = [start.p[0], start.p[1], p[0], p[1]].map((v) => v.toFixed(1)).join(',');
-      box.dispatchEvent(new Event('input', {bubbles: true}));
+      draggedAt = Date.now();
+      window.__docaiBox = [start.p[0], start.p[1], p[0], p[1]].map((v) => v.toFixed(1)).join(',');
+      press('#review-box-apply');
     }
     start = null;
   }, true);
-  document.addEventListener('click', (e) => {
-    if (dragged && imgAt(e)) { e.stopPropagation(); e.preventDefault(); }
-    dragged = false;
+  document.addEventListener('click', (e) => {  // the click that ends a drag picks no word
+    if (imgAt(e) && Date.now() - draggedAt < 500) { e.stopPropagation(); e.preventDefault(); }
   }, true);
 }
 """
 
+BOX_JS = "(st, box) => [st, window.__docaiBox || box]"
 
-def build_review_tab(service: Any) -> None:
-    """Add the Review tab (inside the caller's gr.Tabs) and wire it."""
+
+def review_tab(ctx: Any) -> None:
+    """Lay out the Review tab's contents (inside the tab `webui/app.py` opens for it) and wire them."""
+    service = ctx.service
     actions = ReviewActions(service)
-    with gr.Tab("Review", id="review"):
+    with gr.Column(elem_id="review-tab"):
         st = gr.State({})
         with gr.Row():
             schema = gr.Dropdown(label="Schema", choices=[], allow_custom_value=True, elem_id="review-schema")
@@ -120,6 +123,7 @@ def build_review_tab(service: Any) -> None:
                     label="Export", file_count="multiple", interactive=False, elem_id="review-export-files"
                 )
         box = gr.Textbox(visible="hidden", elem_id="review-box")
+        box_apply = gr.Button("apply box", visible="hidden", elem_id="review-box-apply")
         gr.HTML("", js_on_load=PAGE_SCRIPT, elem_id="review-script")
     view = [st, fields, field, value, check, image, page, note, status]
     refresh.click(actions.list_queue, [schema, batch], [queue, schema], api_name=False)
@@ -140,7 +144,7 @@ def build_review_tab(service: Any) -> None:
     ):
         saved.success(actions.list_queue, [schema, batch], [queue, schema], api_name=False)
     image.select(actions.click_page, [st], [st, value, check], api_name=False)
-    box.input(actions.drag_box, [st, box], [st, value, check], api_name=False)
+    box_apply.click(actions.drag_box, [st, box], [st, value, check], js=BOX_JS, api_name=False)
     export.click(actions.export, [st, schema], [exported], api_name=False)
 
 

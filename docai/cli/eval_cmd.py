@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -47,6 +48,7 @@ def _console() -> Any:
 
 
 _LOGGED: dict[str, Any] = {}
+_STARTED = time.perf_counter()  # progress lines count from the command's start
 
 
 def _progress(stage: str, done: int, total: int) -> None:
@@ -61,7 +63,9 @@ def _progress(stage: str, done: int, total: int) -> None:
 
     log = _LOGGED.get(stage)
     if log is None or log.total != total or done <= log.done:
-        log = _LOGGED[stage] = ProgressLog(f"eval {stage}", total, "items", every=10, seconds=60.0)
+        log = _LOGGED[stage] = ProgressLog(
+            f"eval {stage}", total, "items", every=10, seconds=60.0, started=_STARTED
+        )
     log.step(done - log.done)
 
 

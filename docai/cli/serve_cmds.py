@@ -26,7 +26,9 @@ def serve(
     ray_address: Annotated[
         str | None, typer.Option("--ray-address", help="Ray cluster address (default: start one).")
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", help="Files worked on at once.")] = 1,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-w", help="Files at once (default 1; on Ray: its CPUs).")
+    ] = None,
     allow_path: Annotated[
         list[Path] | None, typer.Option("--allow-path", help="A folder clients may name files in.")
     ] = None,

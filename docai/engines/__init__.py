@@ -17,6 +17,7 @@ __all__ = [
     "EngineStatus",
     "ProgressCallback",
     "create_engine",
+    "engine_capabilities",
     "engine_names",
     "engine_status",
     "register_engine",
@@ -54,6 +55,23 @@ def _load_class(name: str) -> type[Engine]:
     except ImportError as e:
         raise EngineUnavailable(f"engine {name!r} cannot be loaded: {e}") from None
     return getattr(module, cls_name)
+
+
+def engine_capabilities(name: str) -> Capabilities:
+    """What the engine `name` declares, read from its class without making one (no model is loaded).
+
+    An unknown engine, or one whose module cannot be imported, has the default capabilities: making it
+    fails later with the reason."""
+    if name in _EXTRA:
+        factory = _EXTRA[name]
+        declared = getattr(factory, "capabilities", None) if isinstance(factory, type) else None
+        return declared if isinstance(declared, Capabilities) else Capabilities()
+    if name not in _BUILTIN:
+        return Capabilities()
+    try:
+        return _load_class(name).capabilities
+    except EngineUnavailable:
+        return Capabilities()
 
 
 def create_engine(options: Options) -> Engine:

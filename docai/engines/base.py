@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from docai.document import Document
 from docai.options import Options
@@ -19,6 +19,10 @@ class Capabilities:
     supports_images: bool = False
     supports_schema_constraint: bool = False
     supports_thinking: bool = False
+    reads_page_images: bool = False
+    """The engine is handed page images, so `--ocr auto` need not run Tesseract on scans for it."""
+    parallelism: Literal["threads", "processes"] = "processes"
+    """How a batch runs it side by side: threads (it waits on a server) or worker processes (it computes)."""
 
 
 class BlobCache(Protocol):

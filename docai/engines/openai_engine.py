@@ -66,7 +66,13 @@ class OpenAIEngine(VLMEngine):
     """Vision-language extraction and QA through an OpenAI-compatible chat completions endpoint."""
 
     name = "openai"
-    capabilities = Capabilities(supports_images=True, supports_schema_constraint=True, supports_thinking=True)
+    capabilities = Capabilities(
+        supports_images=True,
+        supports_schema_constraint=True,
+        supports_thinking=True,
+        reads_page_images=True,
+        parallelism="threads",
+    )
 
     def __init__(self, options: Options) -> None:
         super().__init__(options)

@@ -198,7 +198,7 @@ class TransformersEngine(VLMEngine):
 
     name = "transformers"
     capabilities = Capabilities(
-        supports_images=True, supports_schema_constraint=False, supports_thinking=True
+        supports_images=True, supports_schema_constraint=False, supports_thinking=True, reads_page_images=True
     )
 
     def __init__(self, options: Options, processor: Any = None) -> None:

@@ -3,7 +3,8 @@ shared database (PostgreSQL across machines) before returning.
 
 A task on a node that dies is retried elsewhere by Ray (`max_retries`). The retry cannot double a
 result: a run the lost node already finished is found by the cache lookup and returned as cached, and
-a run it had only started stays `running`, which the cache and exports ignore. The driver writes each
+a run it had only started is taken over through the run claim once its lease lapses (the old run is
+marked failed "interrupted"), so two tasks never both store a result for one document. The driver writes each
 file to `--out` once.
 
 CPU engines ask one CPU per task; the `openai` engine asks none and the driver keeps at most
@@ -18,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from docai.cache_key import options_key
+from docai.engines import engine_capabilities
 from docai.errors import EngineUnavailable
 from docai.file_result import BatchSummary, FileResult, ProgressEvent
 from docai.options import Options
@@ -27,9 +30,13 @@ from docai.schema import ResolvedSchema
 _log = logging.getLogger(__name__)
 
 MAX_RETRIES = 3
-THREADED_ENGINES = {"openai"}
 _WORKER_SERVICES: dict[tuple[str, str], Any] = {}
 _REMOTE: dict[bool, Any] = {}
+
+
+def _threaded(engine: str) -> bool:
+    """A task of an engine that waits on a server takes no CPU of the cluster (num_cpus=0)."""
+    return engine_capabilities(engine).parallelism == "threads"
 
 
 def require_ray() -> Any:
@@ -54,15 +61,22 @@ def connect(address: str | None) -> Any:
 
 
 def _extract_task(
-    path: str, resolved: ResolvedSchema, schema_id: int, options: Options, db_url: str, include_failed: bool
+    path: str,
+    resolved: ResolvedSchema,
+    schema_id: int,
+    options: Options,
+    db_url: str,
+    include_failed: bool,
+    service_type: Callable[..., Any],
 ) -> FileResult:
-    """Runs on a Ray worker: one Service per worker process and database, reused across tasks."""
-    from docai.service import Service, options_key
+    """Runs on a Ray worker: one service per worker process and database, reused across tasks.
 
+    `service_type` is the caller's service class (Ray pickles it by reference), passed in so that this
+    module does not import the service, which reaches it through the batch runner."""
     key = (db_url, options_key(options) + options.engine)
     service = _WORKER_SERVICES.get(key)
     if service is None:
-        service = _WORKER_SERVICES[key] = Service(options, db=db_url)
+        service = _WORKER_SERVICES[key] = service_type(options, db=db_url)
     return service.extract_file(Path(path), resolved, schema_id, options, include_failed=include_failed)
 
 
@@ -84,23 +98,31 @@ def _lost(path: str, options: Options, error: Exception) -> FileResult:
 class RayFileRunner:
     """`run(path, resolved, schema_id, options)` for `docai serve --executor ray`: one task per file."""
 
-    def __init__(self, db_url: str, *, address: str | None = None) -> None:
+    def __init__(self, db_url: str, service_type: Callable[..., Any], *, address: str | None = None) -> None:
         self.ray = connect(address)
         self.db_url = db_url
+        self.service_type = service_type
 
     def run(self, path: Path, resolved: ResolvedSchema, schema_id: int, options: Options) -> FileResult:
-        fn = _remote(self.ray, options.engine in THREADED_ENGINES)
-        ref = fn.remote(str(path), resolved, schema_id, options, self.db_url, False)
+        fn = _remote(self.ray, _threaded(options.engine))
+        ref = fn.remote(str(path), resolved, schema_id, options, self.db_url, False, self.service_type)
         try:
             return self.ray.get(ref)
         except self.ray.exceptions.RayError as e:
             return _lost(str(path), options, e)
 
 
-def in_flight_limit(ray: Any, options: Options) -> int:
-    if options.engine in THREADED_ENGINES:
+def cluster_slots(ray: Any, options: Options) -> int:
+    """Files the cluster works on at once: its CPUs, or the openai engine's concurrency limit."""
+    if _threaded(options.engine):
         return max(1, options.concurrency)
-    return max(1, 2 * int(ray.cluster_resources().get("CPU", 1)))
+    return max(1, int(ray.cluster_resources().get("CPU", 1)))
+
+
+def in_flight_limit(ray: Any, options: Options) -> int:
+    """Tasks the driver keeps submitted: a CPU engine's queue is kept one round ahead of the cores."""
+    slots = cluster_slots(ray, options)
+    return slots if _threaded(options.engine) else 2 * slots
 
 
 def run_batch_on_ray(
@@ -117,7 +139,7 @@ def run_batch_on_ray(
     address: str | None = None,
 ) -> BatchSummary:
     """`docai batch --executor ray`: the same summary, --out file and resume as a local batch."""
-    from docai.batch_runner import JsonlOut, collect_files
+    from docai.batch_files import JsonlOut, collect_files
 
     files = collect_files(folder, glob)
     ray = connect(address)
@@ -125,7 +147,7 @@ def run_batch_on_ray(
     schema_id, _ = service.db.save_schema(resolved.schema, resolved.name)
     writer = JsonlOut(out) if out else None
     summary = BatchSummary(counts=dict.fromkeys(STATUSES, 0), total=len(files), duration_s=0.0)
-    fn = _remote(ray, options.engine in THREADED_ENGINES)
+    fn = _remote(ray, _threaded(options.engine))
     limit = in_flight_limit(ray, options)
     queue = list(enumerate(files))
     pending: dict[Any, int] = {}
@@ -133,7 +155,11 @@ def run_batch_on_ray(
         while queue or pending:
             while queue and len(pending) < limit:
                 i, p = queue.pop(0)
-                pending[fn.remote(str(p), resolved, schema_id, options, service.db.url, not retry_failed)] = i
+                pending[
+                    fn.remote(
+                        str(p), resolved, schema_id, options, service.db.url, not retry_failed, type(service)
+                    )
+                ] = i
             ready, _ = ray.wait(list(pending), num_returns=1)
             for ref in ready:
                 i = pending.pop(ref)

@@ -36,12 +36,15 @@ def _upload_dir(config: ServerConfig, service: Any) -> Path:
     return data_dir() / "uploads"
 
 
-def _run_file(config: ServerConfig, service: Any) -> Any:
+def _run_file(config: ServerConfig, service: Any) -> tuple[Any, int]:
+    """How a job file runs, and on how many threads: here (`--workers`, default 1), or as Ray tasks
+    (`--workers`, default as many files in flight as the cluster's CPUs or the openai concurrency)."""
     if config.executor != "ray":
-        return None
-    from docai.executors.ray_executor import RayFileRunner
+        return None, config.workers or 1
+    from docai.executors.ray_executor import RayFileRunner, cluster_slots
 
-    return RayFileRunner(service.db.url, address=config.ray_address).run
+    runner = RayFileRunner(service.db.url, type(service), address=config.ray_address)
+    return runner.run, config.workers or cluster_slots(runner.ray, service.options)
 
 
 def build_state(config: ServerConfig, service: Any | None = None) -> ServerState:
@@ -55,10 +58,10 @@ def build_state(config: ServerConfig, service: Any | None = None) -> ServerState
         jobs, metrics, attempts=config.webhook_attempts, backoff_s=config.webhook_backoff_s,
         timeout_s=config.webhook_timeout_s,
     )  # fmt: skip
+    run_file, workers = _run_file(config, service)
     runner = JobRunner(
-        service, jobs, metrics, webhooks, workers=config.workers, lease_s=config.lease_s,
-        run_file=_run_file(config, service),
-    )  # fmt: skip
+        service, jobs, metrics, webhooks, workers=workers, lease_s=config.lease_s, run_file=run_file
+    )
     uploads = UploadStore(_upload_dir(config, service))
     return ServerState(config, service, jobs, keys, uploads, runner, metrics, webhooks)
 

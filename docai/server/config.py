@@ -45,7 +45,7 @@ class ServerConfig:
     allowed_paths: list[Path] = field(default_factory=list)
     upload_dir: Path | None = None
     max_upload_mb: float = 50.0
-    workers: int = 1
+    workers: int | None = None  # None: 1 here, the cluster's CPUs on Ray
     executor: str = "local"
     ray_address: str | None = None
     lease_s: float = 30.0
@@ -60,7 +60,7 @@ class ServerConfig:
             raise InputError(f"--no-auth is only allowed on a loopback address, not {self.host}")
         if self.executor not in ("local", "ray"):
             raise InputError(f"unknown executor {self.executor!r} (local or ray)")
-        if self.workers < 1:
+        if self.workers is not None and self.workers < 1:
             raise InputError("--workers must be at least 1")
         if self.max_upload_mb <= 0:
             raise InputError("--max-upload-mb must be above 0")

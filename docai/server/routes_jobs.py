@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from docai.server.auth import caller_of
 from docai.server.errors import ApiError
 from docai.server.state import ServerState, state_of
 
@@ -18,9 +19,11 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 KEEPALIVE_S = 15.0
 
 
-async def _job_or_404(st: ServerState, job_id: str) -> Any:
+async def _job_or_404(st: ServerState, request: Request, job_id: str) -> Any:
+    """The job, if it exists and the caller's key made it (a job made without a key is everyone's)."""
     job = await run_in_threadpool(st.jobs.get, job_id)
-    if job is None:
+    key = caller_of(request).key
+    if job is None or (key is not None and job.key_id is not None and job.key_id != key.id):
         raise ApiError(404, f"no job {job_id}")
     return job
 
@@ -29,7 +32,7 @@ async def _job_or_404(st: ServerState, job_id: str) -> Any:
 async def get_job(request: Request, job_id: str) -> dict[str, Any]:
     """The job's state and progress, every file's state, the results so far and webhook deliveries."""
     st = state_of(request)
-    job = await _job_or_404(st, job_id)
+    job = await _job_or_404(st, request, job_id)
     files = await run_in_threadpool(st.jobs.files, job_id)
     deliveries = await run_in_threadpool(st.jobs.deliveries, job_id)
     return {"job": job.to_dict(), "files": [f.to_dict() for f in files], "webhook_deliveries": deliveries}
@@ -39,6 +42,7 @@ async def get_job(request: Request, job_id: str) -> dict[str, Any]:
 async def cancel_job(request: Request, job_id: str) -> dict[str, Any]:
     """Cancel: queued files are dropped, files in progress finish, then the job ends `cancelled`."""
     st = state_of(request)
+    await _job_or_404(st, request, job_id)
     job = await run_in_threadpool(st.runner.cancel, job_id)
     if job is None:
         raise ApiError(404, f"no job {job_id}")
@@ -53,7 +57,7 @@ def _sse(event: str, data: dict[str, Any]) -> str:
 async def job_events(request: Request, job_id: str) -> StreamingResponse:
     """`event: file` with each finished file's result (those already done first), then `event: end`."""
     st = state_of(request)
-    await _job_or_404(st, job_id)
+    await _job_or_404(st, request, job_id)
 
     async def stream() -> AsyncIterator[str]:
         sent: set[int] = set()

@@ -184,7 +184,7 @@ async def extract(request: Request, wait: float = Query(0.0, description="Second
 @router.post("/batch", status_code=202, openapi_extra=BATCH_BODY)
 async def batch(request: Request, wait: float = Query(0.0, description="Seconds to wait for the results.")):
     """Extract every document in a server folder (`folder`, optional `glob`) as one job."""
-    from docai.batch_runner import collect_files
+    from docai.batch_files import collect_files
 
     st = state_of(request)
     body, _ = await read_request(request)

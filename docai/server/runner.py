@@ -92,6 +92,7 @@ class JobRunner:
     # -- life -------------------------------------------------------------------------------------------
     def start(self) -> None:
         self.store.requeue_expired()
+        self._resend_lost_ends()
         for i in range(self.workers):
             t = threading.Thread(target=self._work_loop, name=f"docai-job-{i}", daemon=True)
             t.start()
@@ -188,8 +189,11 @@ class JobRunner:
         if result.status == "failed":
             self.metrics.inc("docai_errors_total", kind="file_failed")
         if job.webhook_url and job.webhook_per_file:
-            self.webhooks.send(job.id, job.webhook_url, job.webhook_secret or "", "file.done",
-                               {"job_id": job.id, "position": f.position, "result": payload})  # fmt: skip
+            body = {"job_id": job.id, "position": f.position, "result": payload}
+            secret = job.webhook_secret or ""
+            self.webhooks.send(
+                job.id, job.webhook_url, secret, "file.done", body, f"{job.id}.file.{f.position}"
+            )
         self.notifier.notify(job.id)
         self._close(job.id)
 
@@ -200,6 +204,15 @@ class JobRunner:
         with self._plans_lock:
             self._plans.pop(job_id, None)
         self.metrics.inc("docai_jobs_total", state=final)
+        self._announce_end(job_id, final)
+
+    def _resend_lost_ends(self) -> None:
+        """Jobs that ended while a server died before its end webhook was recorded: send it now."""
+        for job_id, state in self.store.ended_without_end_delivery():
+            _log.info("job %s: sending the end webhook a stopped server did not", job_id)
+            self._announce_end(job_id, state)
+
+    def _announce_end(self, job_id: str, final: str) -> None:
         job = self.store.get(job_id)
         if job is not None and job.webhook_url:
             results = [x.to_dict() for x in self.store.files(job_id)]

@@ -11,7 +11,6 @@ import hmac
 import json
 import logging
 import time
-import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -52,16 +51,21 @@ class WebhookSender:
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docai-webhook")
         self._closed = False
 
-    def send(self, job_id: str, url: str, secret: str, event: str, payload: dict[str, Any]) -> Future[bool]:
+    def send(
+        self, job_id: str, url: str, secret: str, event: str, payload: dict[str, Any], delivery_id: str = ""
+    ) -> Future[bool]:
+        """Queue one event. `delivery_id` is the same for every attempt and any resend of the event, so a
+        receiver can drop repeats (delivery is at least once)."""
         body = json.dumps({"event": event, **payload}, ensure_ascii=False, default=str).encode()
-        return self._pool.submit(self._deliver, job_id, url, secret, event, body)
+        did = delivery_id or f"{job_id}.{event}"
+        return self._pool.submit(self._deliver, job_id, url, secret, event, body, did)
 
-    def _deliver(self, job_id: str, url: str, secret: str, event: str, body: bytes) -> bool:
+    def _deliver(self, job_id: str, url: str, secret: str, event: str, body: bytes, delivery_id: str) -> bool:
         headers = {
             "Content-Type": "application/json",
             SIGNATURE_HEADER: sign(secret, body),
             "X-Docai-Event": event,
-            "X-Docai-Delivery": uuid.uuid4().hex,
+            "X-Docai-Delivery": delivery_id,
         }
         for attempt in range(1, self.attempts + 1):
             if self._closed:

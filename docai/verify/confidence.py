@@ -37,6 +37,17 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+KINDS = ("number", "date", "party", "address", "string")
+INPUTS: tuple[str, ...] = (
+    *FEATURES,
+    *(f"{k}_{src}" for k in KINDS for src in ("layer", "ocr")),
+    "party_engine_conf",
+)
+"""What the model weighs: the recorded features, plus an intercept per kind of field and text source
+(a name read by OCR is right less often than an amount in a text layer) and the engine's score for
+party names (derived, so eval reports need keep only `features`)."""
+
+
 @dataclass
 class Signals:
     """What the stage learnt about one filled field."""
@@ -85,6 +96,17 @@ def features(s: Signals) -> dict[str, float]:
     }
 
 
+def model_inputs(f: dict[str, float]) -> dict[str, float]:
+    """The model's inputs from a field's recorded features."""
+    kind = next((k for k in ("party", "address", "number", "date") if f.get(k)), "string")
+    src = "ocr" if f.get("ocr") else "layer"
+    out = {name: float(f.get(name, 0.0)) for name in FEATURES}
+    out.update({f"{k}_{s}": 0.0 for k in KINDS for s in ("layer", "ocr")})
+    out[f"{kind}_{src}"] = 1.0
+    out["party_engine_conf"] = float(f.get("engine_conf", 0.0)) if kind == "party" else 0.0
+    return out
+
+
 def confidence(s: Signals, weights: dict[str, float] | None = None) -> float:
     """P(the value is right) under the fitted model, rounded to 3 places."""
     if weights is not None:
@@ -93,7 +115,7 @@ def confidence(s: Signals, weights: dict[str, float] | None = None) -> float:
         w = calibration.WEIGHTS_WITHOUT_ENGINE_SCORE
     else:
         w = calibration.WEIGHTS
-    z = sum(w.get(name, 0.0) * value for name, value in features(s).items())
+    z = sum(w.get(name, 0.0) * value for name, value in model_inputs(features(s)).items())
     p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
     if s.grounded is False and s.engine_conf is None:
         p = min(p, calibration.UNGROUNDED_WITHOUT_ENGINE_SCORE)

@@ -7,6 +7,7 @@ the schema, and fills `Extraction.fields` and `Extraction.review`. Values are ne
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -104,6 +105,8 @@ def verify(
         loc = located[leaf.path]
         ev = extraction.evidence.get(leaf.path)
         signals = _signals(leaf, loc, checks[leaf.path], ev)
+        if leaf.path in extraction.field_logprobs:  # the least likely token that wrote the value
+            signals.logprob = math.exp(min(0.0, extraction.field_logprobs[leaf.path]))
         if trace is not None:
             trace[leaf.path] = signals
         conf = confidence(signals)
@@ -170,9 +173,10 @@ def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None)
 
 
 def _role_kind(leaf: Leaf) -> str:
-    if role_of(leaf) in ("issuer", "recipient"):
+    words = set(path_words(leaf.path))
+    if role_of(leaf) in ("issuer", "recipient") or words & {"party", "parties"}:
         return "party"
-    return "address" if "address" in path_words(leaf.path) else ""
+    return "address" if "address" in words else ""
 
 
 def _evidence(m: Match | None, ev: Evidence | None, conf: float) -> Evidence:

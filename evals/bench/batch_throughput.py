@@ -74,9 +74,14 @@ def make_scans(folder: Path, n: int) -> None:
         out.close()
 
 
-def time_batch(folder: Path, db: Path, workers: int) -> tuple[float, dict[str, int]]:
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def time_batch(
+    folder: Path, db: Path, workers: int, env_extra: dict[str, str] | None = None
+) -> tuple[float, dict[str, int]]:
     """`docai batch` as a user runs it: a fresh process, a fresh database."""
-    env = {**os.environ, "DOCAI_DB": str(db)}
+    env = {**os.environ, "DOCAI_DB": str(db), **(env_extra or {})}
     cmd = [
         sys.executable,
         "-m",
@@ -91,11 +96,24 @@ def time_batch(folder: Path, db: Path, workers: int) -> tuple[float, dict[str, i
         "--out",
         str(db.with_suffix(".jsonl")),
     ]
+    before = _children_cpu()
     started = time.perf_counter()
     subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
+    LAST_CPU_S[0] = _children_cpu() - before
     rows = [json.loads(x) for x in db.with_suffix(".jsonl").read_text().splitlines()]
     return elapsed, dict(Counter(r["status"] for r in rows))
+
+
+LAST_CPU_S = [0.0]
+"""CPU seconds (user + system) of the last `time_batch`, its worker processes included."""
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def pipeline_overhead(folder: Path, db: Path) -> list[float]:
@@ -123,6 +141,12 @@ def main() -> None:
         "--repeat", type=int, default=1, help="pairs of runs (1 then 2 workers, interleaved); the median"
     )
     parser.add_argument("--no-overhead", action="store_true", help="skip the null-engine overhead figure")
+    parser.add_argument(
+        "--one-blas-thread",
+        action="store_true",
+        help="one BLAS thread for --workers 1 too (workers always get one): the parallel gain alone; "
+        "on a loaded machine spinning BLAS threads slow the single process down",
+    )
     args = parser.parse_args()
     result: dict[str, Any] = {"docs": args.docs, "scans": args.scans}
     with tempfile.TemporaryDirectory() as tmp:
@@ -140,17 +164,25 @@ def main() -> None:
             pairs = []
             for k in range(max(1, args.repeat)):
                 load = os.getloadavg()[0]
-                t1, c1 = time_batch(folder, root / f"{label}-w1-{k}.db", 1)
-                t2, c2 = time_batch(folder, root / f"{label}-w2-{k}.db", 2)
-                pairs.append((t1 / t2, t1, t2, load))
-                print(f"  {label} pair {k + 1}: {t1:.1f} s vs {t2:.1f} s = {t1 / t2:.2f}x (load {load:.1f})")
-            ratio, t1, t2, _ = sorted(pairs)[len(pairs) // 2]
+                env = ONE_BLAS_THREAD if args.one_blas_thread else None
+                t1, c1 = time_batch(folder, root / f"{label}-w1-{k}.db", 1, env)
+                cpu1 = LAST_CPU_S[0]
+                t2, c2 = time_batch(folder, root / f"{label}-w2-{k}.db", 2, env)
+                cpu2 = LAST_CPU_S[0]
+                pairs.append((t1 / t2, t1, t2, load, cpu1, cpu2))
+                print(
+                    f"  {label} pair {k + 1}: {t1:.1f} s vs {t2:.1f} s = {t1 / t2:.2f}x (load {load:.1f}); "
+                    f"CPU {cpu1:.1f} s vs {cpu2:.1f} s: on two idle cores at most {2 * cpu1 / cpu2:.2f}x"
+                )
+            ratio, t1, t2, _, cpu1, cpu2 = sorted(pairs)[len(pairs) // 2]
             result[label] = {
                 "workers_1_s": round(t1, 2),
                 "workers_2_s": round(t2, 2),
                 "speedup": round(ratio, 2),
                 "speedups": [round(p[0], 2) for p in pairs],
                 "load_average": [round(p[3], 1) for p in pairs],
+                "cpu_s": [[round(p[4], 1), round(p[5], 1)] for p in pairs],
+                "cpu_bound_speedup": [round(2 * p[4] / p[5], 2) for p in pairs],
                 "counts_1": c1,
                 "counts_2": c2,
             }

@@ -110,6 +110,7 @@ def ask(pdf: Path, question: str, home: Path) -> dict[str, Any]:
     env = dict(
         os.environ, DOCAI_HOME=str(home), DOCAI_DB=str(home / "bench.db"), DOCAI_CONFIG=str(home / "no")
     )
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # compiled modules are kept, as in an installed docai
     cmd = [sys.executable, "-m", "docai", "ask", "--json", str(pdf), question]
     start = time.perf_counter()
     proc = subprocess.run(

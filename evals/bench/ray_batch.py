@@ -42,7 +42,13 @@ def _time(folder: Path, db: Path, warm: Path | None = None, **kw: Any) -> tuple[
 
 
 def _noop(
-    path: str, resolved: Any, schema_id: int, options: Options, db_url: str, include_failed: bool
+    path: str,
+    resolved: Any,
+    schema_id: int,
+    options: Options,
+    db_url: str,
+    include_failed: bool,
+    service_type: Any,
 ) -> str:
     return path
 
@@ -57,7 +63,7 @@ def task_overhead(address: str, n: int = 100) -> dict[str, float]:
     ray = connect(address)
     fn = ray.remote(num_cpus=1)(_noop)
     resolved = Service(Options(engine="text")).resolve_schema(FIELDS)
-    args = (resolved, 1, Options(engine="text", lang="eng"), "sqlite:////tmp/x.db", True)
+    args = (resolved, 1, Options(engine="text", lang="eng"), "sqlite:////tmp/x.db", True, Service)
     ray.get(fn.remote("warm", *args))
     times = []
     for i in range(n):

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from docai.errors import InputError
-from docai.evals.datasets import Dataset, DocTruth
 from docai.evals.datasets.generic import read_json
+from docai.evals.datasets.model import Dataset, DocTruth
 
 _log = logging.getLogger(__name__)
 

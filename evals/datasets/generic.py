@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from docai.errors import InputError
-from docai.evals.datasets import Dataset, DocTruth, Question
+from docai.evals.datasets.model import Dataset, DocTruth, Question
 from docai.evals.normalize import parse_number
 
 _log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docai.errors import InputError
-from docai.evals.datasets import Dataset, DocTruth
+from docai.evals.datasets.model import Dataset, DocTruth
 
 if TYPE_CHECKING:
     from docai.storage import Database
@@ -24,7 +24,7 @@ _log = logging.getLogger(__name__)
 
 def _index(folders: Iterable[Path], wanted: set[str]) -> dict[str, Path]:
     """sha256 -> file for the wanted hashes: the upload store first, then every document in `folders`."""
-    from docai.batch_runner import collect_files
+    from docai.batch_files import collect_files
     from docai.parsers import file_sha256
     from docai.storage.connection import data_dir
 

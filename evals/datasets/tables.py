@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docai.evals.datasets import Dataset, TableTruth
+from docai.evals.datasets.model import Dataset, TableTruth
 from docai.evals.datasets.public import _doc, _gt
 from docai.evals.metrics import Counts, table_cell_accuracy, table_structure_counts
 from docai.evals.normalize import norm_text

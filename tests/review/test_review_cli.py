@@ -34,7 +34,8 @@ def test_review_correct_accept_then_export_history_and_eval(tmp_path: Path) -> N
     assert "invoice.pdf: partial" in extracted.stderr  # po_number is left for a person
 
     queue = json.loads(docai("review", "--json").stdout)
-    assert [(q["file_name"], q["status"], q["to_review"]) for q in queue] == [("invoice.pdf", "partial", 2)]
+    assert [(q["file_name"], q["status"]) for q in queue] == [("invoice.pdf", "partial")]
+    assert any(r.startswith("po_number: required") for r in queue[0]["reasons"])
     run = str(queue[0]["run_id"])
     table = docai("review", "--schema", "review_inv").stdout
     assert "invoice.pdf" in table and "partial" in table

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from docai.document import Word
@@ -114,3 +116,22 @@ def test_a_box_takes_the_words_mostly_inside_it_in_reading_order() -> None:
     picked = words_in_box(WORDS, (180, 95, 108, 115))  # drawn right to left
     assert words_text(picked) == "No: INV-1001"  # 'Invoice' is only a twentieth inside
     assert words_in_box(WORDS, (0, 400, 10, 410)) == []
+
+
+def test_a_batch_is_its_out_file_or_its_folder(tmp_path: Path) -> None:
+    import json
+
+    from docai.parsers import file_sha256
+    from docai.review import batch_members
+    from tests.review.conftest import make_invoice
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    pdf = make_invoice(folder / "a.pdf")
+    assert batch_members(folder) == (set(), {file_sha256(pdf)})
+    out = tmp_path / "out.jsonl"
+    out.write_text(json.dumps({"file": "a.pdf", "run_id": 7, "sha256": "ab"}) + "\n\n", encoding="utf-8")
+    assert batch_members(out) == ({7}, {"ab"})
+    out.write_text("not json\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"out\.jsonl:1: not a batch output line"):
+        batch_members(out)

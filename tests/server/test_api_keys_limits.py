@@ -128,3 +128,17 @@ def test_openapi_describes_the_work_routes(live: LiveServer) -> None:
     form = extract["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]
     assert {"files", "schema", "fields", "options", "webhook_url"} <= set(form)
     assert {"/v1/jobs/{job_id}", "/v1/jobs/{job_id}/events", "/v1/export", "/metrics"} <= set(spec["paths"])
+
+
+def test_a_key_sees_only_its_own_jobs(live: LiveServer, docs_dir: Path) -> None:
+    pdf = invoice_pdf(docs_dir / "j.pdf", "INV-3", "3.00")
+    _key, other = live.state.keys.create("other team")
+    with live.client() as c:
+        job_id = c.post(
+            "/v1/extract", params={"wait": 60}, json={"paths": [str(pdf)], "schema": SCHEMA}
+        ).json()["job"]["id"]
+        assert c.get(f"/v1/jobs/{job_id}").status_code == 200
+    with live.client(token=other) as c:
+        assert c.get(f"/v1/jobs/{job_id}").status_code == 404
+        assert c.get(f"/v1/jobs/{job_id}/events").status_code == 404
+        assert c.delete(f"/v1/jobs/{job_id}").status_code == 404

@@ -21,3 +21,11 @@ def test_missing_ray_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(builtins, "__import__", no_ray)  # Ray is installed here; this hides it
     with pytest.raises(EngineUnavailable, match=r"pip install 'docai\[ray\]'"):
         ray_executor.require_ray()
+
+
+def test_batch_refuses_an_unknown_executor(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    from docai.cli.main import main
+
+    (tmp_path / "d").mkdir()
+    assert main(["batch", str(tmp_path / "d"), "--fields", "total number", "--executor", "spark"]) == 2
+    assert "local or ray" in capsys.readouterr().err

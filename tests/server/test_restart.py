@@ -79,8 +79,13 @@ def test_killed_server_resumes_job_each_file_once(tmp_path: Path) -> None:
     assert numbers == [f"INV-{i:04d}" for i in range(16)]
     with open_database(db) as database, database.engine.connect() as conn:
         seqs = [row[0] for row in conn.execute(text("SELECT seq FROM job_files"))]
-        per_doc = conn.execute(
-            text("SELECT document_id, count(*) FROM runs WHERE status != 'running' GROUP BY document_id")
+        per_doc = conn.execute(  # results; a run cut short by the kill is failed 'interrupted' (or running)
+            text(
+                "SELECT document_id, count(*) FROM runs WHERE status NOT IN ('running', 'failed') "
+                "GROUP BY document_id"
+            )
         ).all()
+        cut_short = conn.execute(text("SELECT error FROM runs WHERE status = 'failed'")).scalars().all()
     assert len(set(seqs)) == 16  # each file finished once
     assert len(per_doc) == 16 and all(n == 1 for _, n in per_doc)  # and extracted to a stored result once
+    assert all(e.startswith("interrupted") for e in cut_short)

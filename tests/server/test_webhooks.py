@@ -102,3 +102,29 @@ def test_bad_webhook_url_is_400(live: LiveServer, docs_dir: Path) -> None:
             "/v1/extract", json={"paths": [str(pdf)], "schema": SCHEMA, "webhook_url": "file:///etc/passwd"}
         )
     assert r.status_code == 400 and "webhook_url" in r.json()["error"]
+
+
+def test_end_webhook_lost_with_a_stopped_server_is_sent_on_start(server_config, docs_dir: Path) -> None:
+    """A job that ended just before its server died (no end delivery recorded) is announced by the next."""
+    from docai.storage import open_database
+    from docai.storage.jobs import JobStore, NewFile
+    from tests.server.conftest import start_server
+
+    receiver = Receiver()
+    with open_database(server_config.db) as db:  # what the stopped server left: an ended job, no delivery
+        store = JobStore(db)
+        job_id = store.create("extract", [NewFile(str(docs_dir / "x.pdf"), "x.pdf")], SCHEMA,
+                              webhook_url=receiver.url, webhook_secret="k")  # fmt: skip
+        f = store.claim("gone", 30)
+        store.finish(f.id, "gone", "ok", None, {"file": "x.pdf"})
+        assert store.close_if_finished(job_id) == "done"
+    live = start_server(server_config)
+    try:
+        _wait_for(lambda: len(receiver.received) == 1)
+        time.sleep(0.3)
+    finally:
+        live.stop()
+        receiver.close()
+    [(headers, body)] = receiver.received
+    assert json.loads(body)["event"] == "job.done" and headers["X-Docai-Delivery"] == f"{job_id}.job.done"
+    assert signature_ok("k", body, headers[SIGNATURE_HEADER])

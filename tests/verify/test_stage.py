@@ -174,3 +174,11 @@ def test_invalid_and_failed_keep_their_status() -> None:
     assert verify(ex, _pages(), INVOICE).status == "invalid"
     failed = Extraction(data={}, status="failed", errors=["boom"], engine="test")
     assert verify(failed, _pages(), INVOICE).status == "failed"
+
+
+def test_token_logprobs_become_a_signal() -> None:
+    ex = Extraction(data=_good(), status="ok", evidence={}, engine="openai", field_logprobs={"total": -2.0})
+    trace: dict = {}
+    verify(ex, _pages(), INVOICE, trace=trace)
+    assert abs(trace["total"].logprob - 0.1353) < 1e-3 and trace["vendor"].logprob is None
+    assert trace["total"].engine_conf is None  # no evidence score: the model without it applies

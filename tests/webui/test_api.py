@@ -40,7 +40,8 @@ def test_extract_invoice_values_and_evidence(client: Client, invoice_pdf: Path) 
     assert data["invoice_number"] == "INV-1001"
     assert data["issue_date"] == "2024-03-05"
     assert data["total"] == pytest.approx(1234.50)
-    assert "invoice.pdf: ok" in status
+    # ok, or review when the verification stage holds a field below --min-confidence (issue 13)
+    assert f"invoice.pdf: {results[0]['status']}" in status and results[0]["status"] in ("ok", "review")
     total = results[0]["evidence"]["total"]
     assert total["page_no"] == 1 and total["bbox"][1] < 300 < total["bbox"][3] + 2
 

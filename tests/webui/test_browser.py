@@ -23,7 +23,7 @@ from browser_kit import (
     shot,
     upload_and_extract,
 )
-from conftest import CHECKED_ENGINE, UNBALANCED_LINES, make_pdf
+from conftest import CHECKED_ENGINE, INVOICE_LINES, UNBALANCED_LINES, make_pdf
 
 from docai.webui.home import example_invoice
 
@@ -204,8 +204,10 @@ def test_ask_answers_alike_first_or_after_another_question(page: Any) -> None:
     shot(page, "06-ask")
 
 
-def test_history_lists_runs_and_answers_and_opens_each_in_its_view(page: Any, invoice_pdf: Path) -> None:
-    upload_and_extract(page, invoice_pdf)
+def test_history_lists_runs_and_answers_and_opens_each_in_its_view(page: Any, tmp_path: Path) -> None:
+    # a document of its own, so the newest run for its name is this test's (its upload is stored here)
+    pdf = make_pdf(tmp_path / "history-doc.pdf", [*INVOICE_LINES, (72, 650, f"Ref {tmp_path.name}")])
+    upload_and_extract(page, pdf)
     ask(page, "What is the total?")
     page.get_by_role("tab", name="History").click()
     table = page.locator("#history-table")
@@ -217,7 +219,7 @@ def test_history_lists_runs_and_answers_and_opens_each_in_its_view(page: Any, in
         "() => { const t = document.querySelector('#history-table').innerText;"
         " return t.includes('What is the total?') && !t.includes('extraction'); }"
     )
-    page.fill("#history-query textarea", "invoice.pdf")
+    page.fill("#history-query textarea", "history-doc")
     page.click("#history-refresh")
     cells.filter(has_text="extraction").first.wait_for()
     rows = table.inner_text()

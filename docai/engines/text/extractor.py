@@ -16,24 +16,21 @@ from docai.document import Document, Page
 from docai.engines.base import ProgressCallback
 from docai.engines.text import contracts, fiscal, heuristics, receipts
 from docai.engines.text.kv import Candidate, find_pairs
+from docai.engines.text.label_score import INLINE_MIN_LEX, MIN_SCORE, match_score  # noqa: F401 (re-exported)
 from docai.engines.text.layout import Line, page_lines, union
 from docai.engines.text.matching import (
     RIVALS,
     SemanticMatcher,
     concept_score,
-    conflicts,
     field_concepts,
     is_label_text,
     lexical_score,
-    semantic_score,
 )
 from docai.engines.text.typing_rules import FieldSpec, Typed, coerce, fields_from_schema
 from docai.results import Evidence, Extraction
 
 _log = logging.getLogger(__name__)
 
-MIN_SCORE = 0.55
-INLINE_MIN_LEX = 0.85
 _VENDOR_WORDS = {"company", "vendor", "issuer", "merchant", "seller", "store", "shop", "supplier", "business"}
 
 
@@ -207,16 +204,6 @@ def _get(data: dict[str, Any], path: str) -> Any:
             return None
         d = d.get(p)
     return d
-
-
-def match_score(spec: FieldSpec, label: str, shape: str, ctx: Context) -> float:
-    lex = lexical_score(spec, label)
-    if shape == "inline":
-        return lex if lex >= INLINE_MIN_LEX else 0.0
-    sem = 0.0
-    if ctx.semantic is not None and ctx.semantic.available and not conflicts(spec, label):
-        sem = semantic_score(ctx.semantic.similarity(spec.text(), label))
-    return max(lex, sem)
 
 
 def _confidence(score: float, prior: float, ocr: float | None) -> float:

@@ -1,12 +1,13 @@
 """Passage vectors of a QA index: all of them for ordinary documents, only the candidates for long ones.
 
-Embedding runs at about 60 passages/s on two free cores, and a 500-page filing has about 5,000
-passages: embedding all of them would cost the first question well over a minute. Up to
-EMBED_ALL_MAX_PASSAGES passages an index embeds everything when it is built (in batches, with a
-progress line per batch). Beyond that it starts with no vectors and, per question, embeds only the
-passages that BM25 already ranks in the top CANDIDATES (the only ones the dense score can still lift
-into the answer's top 30). Vectors are kept in the index as they are made, and the index goes back to
-the cache when it grew, so later questions and later runs pay only for passages never embedded before.
+A passage costs about 40 ms of one core to embed (128 tokens through MiniLM), and a 500-page filing
+has about 5,000 passages: embedding all of them would cost the first question minutes. Up to
+EMBED_ALL_MAX_PASSAGES passages (about 50 pages; as much as two questions' candidates) an index
+embeds everything when it is built (in batches, with progress lines). Beyond that it starts with no
+vectors and, per question, embeds only the passages that BM25 already ranks in the top CANDIDATES
+(the only ones the dense score can still lift into the answer's top 30). Vectors are kept in the
+index as they are made, and the index goes back to the cache when it grew, so later questions and
+later runs pay only for passages never embedded before.
 """
 
 from __future__ import annotations
@@ -19,17 +20,22 @@ import numpy as np
 from docai.progress import ProgressLog
 
 if TYPE_CHECKING:
-    from docai.engines.base import BlobCache
     from docai.engines.text.embeddings import Embedder
+    from docai.engines.text.passages import Passage
     from docai.engines.text.retrieval import DocIndex
 
 _log = logging.getLogger(__name__)
 
-EMBED_ALL_MAX_PASSAGES = 1000
+EMBED_ALL_MAX_PASSAGES = 500
 """Above this many passages (`options.extra["embed_max_passages"]`) only BM25 candidates are embedded."""
 CANDIDATES = 200
 """Passages per document embedded for one question on the candidates-only path."""
 BATCH = 128
+
+
+def passage_index_text(p: Passage) -> str:
+    """The text a passage is indexed and embedded under: its context line, then its own text."""
+    return f"{p.context}\n{p.text}" if p.context else p.text
 
 
 def embed_texts(texts: list[str], embedder: Embedder, what: str) -> np.ndarray:
@@ -65,8 +71,6 @@ def dense_scores(
     get the lowest score seen, so the dense signal neither lifts nor sinks them."""
     if embedder is None or not indexes or any(ix.embeddings is None for ix in indexes):
         return None
-    from docai.engines.text.retrieval import passage_index_text
-
     offset = 0
     for ix in indexes:
         n = len(ix.passages)
@@ -88,13 +92,3 @@ def dense_scores(
             dense[~ix.embedded] = float(seen.min()) if len(seen) else 0.0
         parts.append(dense)
     return np.concatenate(parts)
-
-
-def save_grown(indexes: list[DocIndex], cache: BlobCache | None) -> None:
-    """Put back into `cache` every index that gained vectors during a search."""
-    from docai.engines.text.retrieval import serialize_index
-
-    for ix in indexes:
-        if ix.grown and cache is not None:
-            cache.put(ix.key, serialize_index(ix))
-        ix.grown = False

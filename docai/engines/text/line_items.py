@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from docai.document import Document, Word
+from docai.engines.text.label_score import MIN_SCORE, match_score
 from docai.engines.text.layout import level, skew, tidy_cjk
 from docai.engines.text.matching import concept_score, tokens
 from docai.engines.text.tables import Table, aligned_tables
@@ -28,8 +29,6 @@ HEADER_ROWS = 6  # a table region may start with the key/value lines set above i
 
 def map_columns(header: list[str], items: list[FieldSpec], ctx: Context) -> dict[str, int]:
     """Item property -> column, greedily by match score; each column used once."""
-    from docai.engines.text.extractor import MIN_SCORE, match_score
-
     scored = [
         (match_score(spec, cell, "column", ctx), spec.name, col)
         for spec in items

@@ -186,7 +186,7 @@ class MiniLM:
                 ids[row, : len(e.ids)] = e.ids
                 mask[row, : len(e.ids)] = e.attention_mask
                 types[row, : len(e.ids)] = e.type_ids
-            with _blas_threads(1 if ids.size <= SMALL_BATCH_TOKENS else None):
+            with _blas_threads(BLAS_THREADS):
                 hidden = self.hidden_states(ids, mask, types)
             weights = mask[:, :, None].astype(np.float32)
             pooled = (hidden * weights).sum(1) / np.clip(weights.sum(1), 1e-9, None)
@@ -195,12 +195,14 @@ class MiniLM:
         return out
 
 
-SMALL_BATCH_TOKENS = 1024
-"""Batches up to this many padded tokens (a question; the labels of a page) run BLAS on one thread:
-for products this small, waking and syncing a second thread costs more than it saves (one question:
-0.1 s on one thread, 1.2 s on two busy cores)."""
-MAX_BATCH_TOKENS = 2048
-"""Padded tokens per forward pass: the 1536-wide activations stay near 12 MB each."""
+MAX_BATCH_TOKENS = 1024
+"""Padded tokens per forward pass (8 passages of 128 tokens): the 1536-wide activations stay near 6 MB
+each. Measured on 200 passages: 2,048 tokens on two BLAS threads peaked 160 MB above the model and took
+11.8 s CPU; 1,024 on one thread 90 MB and 8.4 s; 512, 56 MB and 9.1 s."""
+BLAS_THREADS = 1
+"""Threads BLAS gets for a forward pass. With these small products, waking and syncing a second thread
+costs more than it saves (one question's vector: 0.14 s on one thread, 1.2 s on two busy cores), and
+each extra OpenBLAS thread brings its own work buffer."""
 
 
 @functools.lru_cache(maxsize=1)

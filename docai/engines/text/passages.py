@@ -162,15 +162,20 @@ def period_of(text: str) -> str | None:
 def _period_columns(row: Row) -> list[tuple[str, float]]:
     cols = []
     for w in row.words:
+        if len(w.text) > 12 or w.text[:1] not in "QqHh1234":
+            continue  # most words are not period names: skip the regex
         period = period_of(w.text)
         if period:
             cols.append((period, (w.bbox[0] + w.bbox[2]) / 2))
     return cols
 
 
-def _is_period_header(row: Row) -> bool:
+def _period_header(row: Row) -> list[tuple[str, float]]:
+    """The row's period columns when it is a header of quarters or halves, else []."""
     cols = _period_columns(row)
-    return len({p for p, _ in cols}) >= 2 and len(row.words) <= len(cols) * 3 + 8
+    if len({p for p, _ in cols}) >= 2 and len(row.words) <= len(cols) * 3 + 8:
+        return cols
+    return []
 
 
 def _is_year_header(row: Row) -> bool:
@@ -270,8 +275,7 @@ def page_passages(doc: Document, page: Page) -> list[Passage]:
     for r in rows:
         if _is_year_header(r):
             current = _year_columns(r)
-        if _is_period_header(r):
-            periods = _period_columns(r)
+        periods = _period_header(r) or periods
         active[id(r)] = current
         active_periods[id(r)] = periods
     out: list[Passage] = []

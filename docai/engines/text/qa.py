@@ -18,7 +18,6 @@ from collections.abc import Callable
 from docai.document import Document, Page
 from docai.engines.base import BlobCache
 from docai.engines.text import embeddings as emb
-from docai.engines.text.index_embeddings import save_grown
 from docai.engines.text.matching import SemanticMatcher
 from docai.engines.text.qa_citations import page_key, retrieved_only, split_citations
 from docai.engines.text.qa_fields import answer_field
@@ -37,6 +36,7 @@ from docai.engines.text.retrieval import (
     load_or_build_index,
     passage_index_text,
     question_terms,
+    save_grown,
     search,
     tokenize,
 )
@@ -308,6 +308,6 @@ def _field_pages(documents: list[Document], pages: list[tuple[Hit, float]]) -> l
 def _matcher(options: Options) -> SemanticMatcher | None:
     if options.extra.get("semantic") is False or options.extra.get("embeddings", True) is False:
         return None
-    from docai.engines.text.engine import shared_matcher
+    from docai.engines.text.shared_matcher import shared_matcher
 
     return shared_matcher()

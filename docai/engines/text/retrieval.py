@@ -8,13 +8,14 @@ their indexes at query time, so each index stays reusable on its own.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import logging
 import re
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
@@ -23,7 +24,12 @@ import numpy as np
 from docai.document import Document
 from docai.engines.base import BlobCache
 from docai.engines.text.embeddings import Embedder
-from docai.engines.text.index_embeddings import EMBED_ALL_MAX_PASSAGES, dense_scores, initial_embeddings
+from docai.engines.text.index_embeddings import (
+    EMBED_ALL_MAX_PASSAGES,
+    dense_scores,
+    initial_embeddings,
+    passage_index_text,
+)
 from docai.engines.text.passages import Passage, document_passages
 from docai.errors import EngineError
 from docai.options import Options
@@ -263,10 +269,6 @@ def index_key(doc: Document, options: Options, embed_model: str | None) -> str:
     )
 
 
-def passage_index_text(p: Passage) -> str:
-    return f"{p.context}\n{p.text}" if p.context else p.text
-
-
 def build_index(doc: Document, options: Options, embedder: Embedder | None) -> DocIndex:
     """Read every selected page of `doc` once and index its passages."""
     start = time.perf_counter()
@@ -308,18 +310,25 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
     )
 
 
-def _by_page(passages: object) -> list[list[Passage]]:
-    groups: list[list[Passage]] = []
-    for p in passages:  # type: ignore[attr-defined]
-        if groups and groups[-1][0].page_no == p.page_no:
-            groups[-1].append(p)
-        else:
-            groups.append([p])
-    return groups
+def _by_page(passages: Iterable[Passage]) -> Iterator[list[Passage]]:
+    """Consecutive passages of one page together, as the pages are read (lazily: a page is loaded only
+    when the previous one is done, so progress and memory follow the reading)."""
+    for _, group in itertools.groupby(passages, key=lambda p: p.page_no):
+        yield list(group)
 
 
 def _table_arrays(prefix: str, t: Bm25Table) -> dict[str, np.ndarray]:
     return {f"{prefix}_ptr": t.ptr, f"{prefix}_ids": t.ids, f"{prefix}_tf": t.tf, f"{prefix}_len": t.lengths}
+
+
+def save_grown(indexes: list[DocIndex], cache: BlobCache | None) -> None:
+    """Put back into `cache` every index that gained vectors during a search."""
+    from docai.engines.text.retrieval import serialize_index
+
+    for ix in indexes:
+        if ix.grown and cache is not None:
+            cache.put(ix.key, serialize_index(ix))
+        ix.grown = False
 
 
 def serialize_index(ix: DocIndex) -> bytes:
@@ -474,7 +483,10 @@ def load_or_build_index(
             except EngineError as e:
                 _log.warning("rebuilding %s: %s", doc.name, e)
         ix = build_index(doc, options, embedder)
-        cache.put(key, serialize_index(ix))
+        if ix.embedded is None:
+            cache.put(key, serialize_index(ix))
+        else:  # its first question adds vectors: it is stored once, after that (save_grown)
+            ix.grown = True
         return ix, True
     with _memory_lock:
         if key in _memory:

@@ -53,12 +53,13 @@ def test_candidates_only_then_reused(tmp_path: Path, embedded_texts: list[str], 
     first = len(embedded_texts)
     assert 0 < first <= 25  # not the whole document
     assert any("geothermal" in t for t in embedded_texts)
+    assert cache.puts == 1  # stored once, with the question's vectors
     ix = deserialize_index(next(iter(cache.data.values())))
     assert ix.embedded is not None and int(ix.embedded.sum()) == first  # the cache kept the vectors
     assert any("reading long.pdf" in r.getMessage() for r in caplog.records)
     with load_document(path, opts) as doc:  # the same question again: nothing new to embed
         b = answer_question([doc], QUESTION, opts, cache)
-    assert b.text == a.text and len(embedded_texts) == first
+    assert b.text == a.text and len(embedded_texts) == first and cache.puts == 1
     with load_document(path, opts) as doc:  # another question embeds only its new candidates
         answer_question([doc], "What did the treasury team review?", opts, cache)
     assert first < len(embedded_texts) <= 2 * first
