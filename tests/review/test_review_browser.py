@@ -160,9 +160,10 @@ def test_correct_by_clicking_a_word_accept_the_rest_and_export(
 
     _choose_field(page, "po_number")
     x0, y0, x1, y1 = _word_box(tmp_path / "review-invoice.pdf", "ABC-77")
-    page.mouse.click(*_to_screen(page, (x0 + x1) / 2, (y0 + y1) / 2))
-    page.wait_for_function(
-        "() => document.querySelector('#review-value textarea, #review-value input').value === 'ABC-77'"
+    _until(
+        page,
+        lambda: page.mouse.click(*_to_screen(page, (x0 + x1) / 2, (y0 + y1) / 2)),
+        "() => document.querySelector('#review-value textarea, #review-value input').value === 'ABC-77'",
     )
     page.wait_for_function("() => document.querySelector('#review-check textarea').value.startsWith('ok')")
     page.locator("#review-value textarea, #review-value input").first.press("Enter")
@@ -174,13 +175,18 @@ def test_correct_by_clicking_a_word_accept_the_rest_and_export(
     _choose_field(page, "invoice_number")  # a dragged box takes the words inside it
     bx0, by0, bx1, by1 = _word_box(tmp_path / "review-invoice.pdf", "INV-1001")
     a, b = _to_screen(page, bx0 - 4, by0 - 4), _to_screen(page, bx1 + 4, by1 + 4)
-    page.mouse.move(*a)
-    page.mouse.down()
-    page.mouse.move((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
-    page.mouse.move(*b)
-    page.mouse.up()
-    page.wait_for_function(  # only a pick from the page writes this check (the field had no reasons)
-        "() => document.querySelector('#review-check textarea').value === \"ok: 'INV-1001' (string)\""
+
+    def drag() -> None:
+        page.mouse.move(*a)
+        page.mouse.down()
+        page.mouse.move((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+        page.mouse.move(*b)
+        page.mouse.up()
+
+    _until(  # only a pick from the page writes this check (the field had no reasons)
+        page,
+        drag,
+        "() => document.querySelector('#review-check textarea').value === \"ok: 'INV-1001' (string)\"",
     )
     assert _value(page) == "INV-1001"
 
@@ -263,10 +269,15 @@ def test_second_reviewer_in_another_browser_gets_a_conflict(
 
 
 def _press_until(page, key: str, condition: str, tries: int = 6) -> None:
-    """Press `key` until `condition` holds: on a loaded machine a late UI update can swallow one press
-    (the shortcut itself is what is tested; a press that never works still fails here)."""
+    """Press `key` until `condition` holds (see `_until`)."""
+    _until(page, lambda: page.keyboard.press(key), condition, tries)
+
+
+def _until(page, act, condition: str, tries: int = 6) -> None:
+    """Do `act` until `condition` holds: on a loaded machine a late UI update can swallow one click or
+    key press (the action itself is what is tested; one that never works still fails here)."""
     for attempt in range(tries):
-        page.keyboard.press(key)
+        act()
         try:
             page.wait_for_function(condition, timeout=10_000)
             return
