@@ -50,6 +50,26 @@ class FileResult:
         }
 
     @classmethod
+    def from_run(cls, run: Any, file: str, duration_s: float, *, cached: bool = False) -> FileResult:
+        """The result a stored run (a `docai.storage.RunRecord`) gives, shown under the name `file`."""
+        ex = run.extraction
+        return cls(
+            file=file,
+            sha256=run.sha256,
+            run_id=run.id,
+            status=run.status,
+            data=ex.data if ex else None,
+            evidence=ex.evidence if ex else {},
+            engine=run.engine,
+            model=run.model,
+            duration_s=duration_s,
+            cached=cached,
+            error=run.error,
+            extraction=ex,
+            page_count=getattr(run, "page_count", None),
+        )
+
+    @classmethod
     def failed(cls, file: str, error: str, engine: str, model: str | None, **kw: Any) -> FileResult:
         return cls(
             file,

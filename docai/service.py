@@ -380,22 +380,7 @@ class Service:
 
     @staticmethod
     def _from_record(name: str, run: RunRecord, *, cached: bool, started: float) -> FileResult:
-        ex = run.extraction
-        return FileResult(
-            file=name,
-            sha256=run.sha256,
-            run_id=run.id,
-            status=run.status,
-            data=ex.data if ex else None,
-            evidence=ex.evidence if ex else {},
-            engine=run.engine,
-            model=run.model,
-            duration_s=time.perf_counter() - started,
-            cached=cached,
-            error=run.error,
-            extraction=ex,
-            page_count=run.page_count,
-        )
+        return FileResult.from_run(run, name, time.perf_counter() - started, cached=cached)
 
     # -- questions ------------------------------------------------------------------------------------
     def ask(

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from docai.errors import StorageError
 from docai.storage.base import DatabaseBase
-from docai.storage.models import ClaimRow, RunRow, utcnow
+from docai.storage.models import ClaimRow, RunRow, new_run, utcnow
 
 _log = logging.getLogger(__name__)
 
@@ -132,16 +132,7 @@ class ClaimsMixin(DatabaseBase):
                 )
                 if s.scalar(q.limit(1)) is not None:
                     return DONE
-            run = RunRow(
-                document_id=document_id,
-                schema_id=schema_id,
-                engine=engine,
-                model=model,
-                options=dict(options or {}),
-                options_key=options_key,
-                status="running",
-                started_at=utcnow(),
-            )
+            run = new_run(document_id, schema_id, engine, model, options, options_key)
             s.add(run)
             s.flush()
             until = utcnow() + timedelta(seconds=LEASE_S)

@@ -27,6 +27,7 @@ from docai.storage.models import (
     ResultRow,
     RunRow,
     SchemaRow,
+    new_run,
     utcnow,
 )
 from docai.storage.records import RunRecord, run_record
@@ -61,16 +62,7 @@ class RunsMixin(DatabaseBase):
                 raise StorageError(f"no document with id {document_id}")
             if s.get(SchemaRow, schema_id) is None:
                 raise StorageError(f"no schema with id {schema_id}")
-            run = RunRow(
-                document_id=document_id,
-                schema_id=schema_id,
-                engine=engine,
-                model=model,
-                options=dict(options or {}),
-                options_key=options_key,
-                status="running",
-                started_at=utcnow(),
-            )
+            run = new_run(document_id, schema_id, engine, model, options, options_key)
             s.add(run)
             s.flush()
             return run.id

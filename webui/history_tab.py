@@ -164,21 +164,8 @@ def make_history_handler(service: Any):
 
 def run_result(run: Any, path: str | None) -> tuple[Any, dict[str, Any]]:
     """A FileResult and a viewer item rebuilt from a stored run."""
-    ex = run.extraction
     name = Path(run.file_name).name
-    result = FileResult(
-        file=name,
-        sha256=run.sha256,
-        run_id=run.id,
-        status=run.status,
-        data=ex.data if ex else None,
-        evidence=ex.evidence if ex else {},
-        engine=run.engine,
-        model=run.model,
-        duration_s=run.duration_s or 0.0,
-        error=run.error,
-        extraction=ex,
-    )
+    result = FileResult.from_run(run, name, run.duration_s or 0.0)
     return result, item_from_result(result, name, path)
 
 
