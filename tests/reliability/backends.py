@@ -4,11 +4,12 @@ DOCAI_TEST_DATABASE_URL is set (dropped afterwards)."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.pg_schema import pg_schema_url
 
 PG_URL = os.environ.get("DOCAI_TEST_DATABASE_URL")
 BACKENDS = [
@@ -28,17 +29,4 @@ def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield str(tmp_path / "reliability.db")
         return
-    from sqlalchemy import create_engine, text
-
-    assert PG_URL
-    schema = f"docai_rel_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    yield from pg_schema_url("docai_rel_")

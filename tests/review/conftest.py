@@ -5,12 +5,13 @@ DOCAI_TEST_DATABASE_URL is set, for the tests that take `review_db_url`)."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.pg_schema import pg_schema_url
 
 INVOICE_LINES = [
     (72, 72, "ACME Corporation"),
@@ -59,19 +60,7 @@ def review_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[st
         return
     if not PG_URL:
         pytest.skip("DOCAI_TEST_DATABASE_URL is not set")
-    from sqlalchemy import create_engine, text
-
-    schema = f"docai_rv_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    yield from pg_schema_url("docai_rv_")
 
 
 def extract_invoice(service: Any, pdf: Path, schema_name: str = "review_inv") -> Any:

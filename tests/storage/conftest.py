@@ -4,12 +4,13 @@ DOCAI_TEST_DATABASE_URL is set (each test gets its own schema, dropped afterward
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.pg_schema import pg_schema_url
 
 PG_URL = os.environ.get("DOCAI_TEST_DATABASE_URL")
 
@@ -25,29 +26,13 @@ BACKENDS = [
 ]
 
 
-def _pg_schema_url(schema: str) -> Iterator[str]:
-    from sqlalchemy import create_engine, text
-
-    assert PG_URL
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
     else:
-        yield from _pg_schema_url(f"docai_t_{uuid.uuid4().hex[:10]}")
+        yield from pg_schema_url("docai_t_")
 
 
 @pytest.fixture
