@@ -77,10 +77,8 @@ def run_cmd(
     model: flags.Model = None,
     base_url: flags.BaseUrl = None,
     api_key: flags.ApiKey = None,
-    limit: Annotated[
-        int | None, typer.Option("--limit", "-n", min=1, help="Only the first N documents.")
-    ] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the full JSON report here.")] = None,
+    limit: flags.EvalLimit = None,
+    out: flags.ReportOut = None,
     part: Annotated[
         str | None,
         typer.Option("--part", help="even|odd: one half by crc32 of question id or file name."),
@@ -88,7 +86,7 @@ def run_cmd(
     lang: flags.Lang = None,
     ocr: flags.Ocr = None,
     worst: Annotated[int, typer.Option("--worst", help="How many worst documents to show.")] = 5,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report instead of tables.")] = False,
+    as_json: flags.JsonReport = False,
 ) -> None:
     """Run an engine over DATASET and print per-field and overall scores."""
     from docai.evals.datasets import load_dataset

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -93,3 +94,9 @@ def check_choices(**values: str | None) -> None:
         if value is not None and allowed and value not in allowed:
             flag = "--" + name.replace("_", "-")
             raise typer.BadParameter(f"must be one of {', '.join(allowed)}", param_hint=flag)
+
+
+# the eval commands (`docai eval run`, `docai eval reviewed`)
+EvalLimit = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Only the first N documents.")]
+ReportOut = Annotated[Path | None, typer.Option("--out", "-o", help="Write the full JSON report here.")]
+JsonReport = Annotated[bool, typer.Option("--json", help="Print the JSON report instead of tables.")]

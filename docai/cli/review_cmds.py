@@ -171,11 +171,9 @@ def eval_reviewed(
     model: flags.Model = None,
     base_url: flags.BaseUrl = None,
     api_key: flags.ApiKey = None,
-    limit: Annotated[
-        int | None, typer.Option("--limit", "-n", min=1, help="Only the first N documents.")
-    ] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the full JSON report here.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report instead of tables.")] = False,
+    limit: flags.EvalLimit = None,
+    out: flags.ReportOut = None,
+    as_json: flags.JsonReport = False,
 ) -> None:
     """Score an engine against what people confirmed for SCHEMA."""
     from docai.evals.datasets.reviewed import load_reviewed
