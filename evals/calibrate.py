@@ -1,14 +1,15 @@
 """Fit the verification stage's confidence model on the development parts of eval reports.
 
     docai eval sroie --engine text --out sroie.json     # and the other sets (BENCHMARKS.md, Verification)
-    python -m docai.evals.calibrate sroie.json kleister.json invoice_5.json ... > weights.txt
+    python -m docai.evals.calibrate sroie.json kleister.json invoice_5.json ... [--write]
 
 Each report's per-document `signals` (the features of every filled field, and whether its top-level
-field was right) are split into development and held-out documents by `is_development`; a logistic
-regression is fitted on the development fields only, once with the engine's own score and once without
-it (for engines that give none, such as VLMs); synthetic fields weigh SYNTHETIC_WEIGHT. It prints
-the weights for docai/verify/calibration.py,
-the threshold for `ok`, and per set and part: precision of `ok`, coverage and ECE under the new weights.
+field was right) are split into development and held-out documents by `is_development`; one logistic
+regression per kind of field (money and other numbers, dates, party names, addresses, other text) is
+fitted on the development fields only, once with the engine's own score and once without it (for
+engines that give none, such as VLMs); synthetic fields weigh SYNTHETIC_WEIGHT. It prints the threshold
+for `ok` and, per set and part, precision of `ok`, coverage and ECE under the new models; `--write`
+stores the models and the threshold in docai/verify/calibration.json.
 """
 
 from __future__ import annotations
@@ -22,11 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from docai.evals.metrics import expected_calibration_error, ok_precision
-from docai.verify.confidence import INPUTS, model_inputs
+from docai.verify import calibration
+from docai.verify.confidence import INPUTS, KINDS, kind_of_features, model_inputs, probability
 
 ENGINE_FEATURES = ("engine_conf", "no_engine_conf", "party_engine_conf")
 THRESHOLDS = [round(0.5 + 0.01 * i, 2) for i in range(50)]
 TARGET_PRECISION = 0.98
+MIN_KIND_FIELDS = 40
+"""A kind with fewer development fields (or only right or only wrong ones) uses the model of all kinds."""
+
+Models = dict[str, dict[str, float]]
 
 
 def is_development(dataset: str, doc: str) -> bool:
@@ -58,10 +64,12 @@ def is_synthetic(dataset: str) -> bool:
 
 def samples(
     reports: list[dict[str, Any]], development: bool
-) -> tuple[list[list[float]], list[int], list[float]]:
+) -> tuple[list[list[float]], list[int], list[float], list[str]]:
+    """(inputs, right, sample weight, kind) of every labelled field of one part of the reports."""
     X: list[list[float]] = []
     y: list[int] = []
     weights: list[float] = []
+    kinds: list[str] = []
     for rep in reports:
         for doc in _docs(rep):
             if is_development(rep["dataset"], doc["doc"]) != development:
@@ -73,7 +81,8 @@ def samples(
                 X.append([inputs[f] for f in INPUTS])
                 y.append(1 if sig["right"] else 0)
                 weights.append(SYNTHETIC_WEIGHT if is_synthetic(rep["dataset"]) else 1.0)
-    return X, y, weights
+                kinds.append(kind_of_features(sig))
+    return X, y, weights, kinds
 
 
 def fit(
@@ -87,18 +96,30 @@ def fit(
     model.fit([[row[i] for i in keep] for row in X], y, sample_weight=sample_weight)
     weights = {"bias": round(float(model.intercept_[0]), 4)}
     for i, w in zip(keep, model.coef_[0], strict=True):
-        weights[INPUTS[i]] = round(float(w), 4)
+        if round(float(w), 4):
+            weights[INPUTS[i]] = round(float(w), 4)
     return weights
 
 
-def _conf(sig: dict[str, Any], w: dict[str, float]) -> float:
-    import math
+def fit_kinds(
+    X: list[list[float]], y: list[int], sw: list[float], kinds: list[str], drop: tuple[str, ...] = ()
+) -> Models:
+    """One model per kind with enough development fields of both labels, and `all` over every kind."""
+    models = {"all": fit(X, y, sw, drop)}
+    for kind in KINDS:
+        rows = [i for i, k in enumerate(kinds) if k == kind]
+        labels = {y[i] for i in rows}
+        if len(rows) < MIN_KIND_FIELDS or len(labels) < 2:
+            continue
+        models[kind] = fit([X[i] for i in rows], [y[i] for i in rows], [sw[i] for i in rows], drop)
+    return models
 
-    z = sum(w.get(f, 0.0) * v for f, v in model_inputs(sig).items())
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+def _conf(sig: dict[str, Any], models: Models) -> float:
+    return probability(model_inputs(sig), models.get(kind_of_features(sig)) or models["all"])
 
 
-def evaluate(rep: dict[str, Any], w: dict[str, float], threshold: float, development: bool) -> dict[str, Any]:
+def evaluate(rep: dict[str, Any], w: Models, threshold: float, development: bool) -> dict[str, Any]:
     """Precision of ok, coverage and ECE of one part of a report under weights `w`."""
     pairs: list[tuple[float, bool]] = []
     statuses: list[tuple[str, bool]] = []
@@ -129,7 +150,7 @@ def _status(doc: dict[str, Any], key_conf: dict[str, float], threshold: float) -
     return "ok"
 
 
-def choose_threshold(reports: list[dict[str, Any]], w: dict[str, float]) -> float:
+def choose_threshold(reports: list[dict[str, Any]], w: Models) -> float:
     """The least threshold at which every development part reaches TARGET_PRECISION (or has no ok)."""
     for t in THRESHOLDS:
         parts = [evaluate(r, w, t, True) for r in reports]
@@ -141,30 +162,48 @@ def choose_threshold(reports: list[dict[str, Any]], w: dict[str, float]) -> floa
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("reports", nargs="+", type=Path)
+    ap.add_argument("--write", action="store_true", help="store the models in docai/verify/calibration.json")
     args = ap.parse_args(argv)
     reports = [json.loads(p.read_text(encoding="utf-8")) for p in args.reports]
-    X, y, sw = samples(reports, development=True)
+    X, y, sw, kinds = samples(reports, development=True)
     if not X:
         sys.stderr.write("no development fields in these reports\n")
         return 1
-    weights = fit(X, y, sw)
-    agnostic = fit(X, y, sw, drop=ENGINE_FEATURES)
-    threshold = choose_threshold(reports, weights)
-    print(f"# fitted on {len(y)} development fields ({sum(y)} right) from {len(reports)} reports")
-    print(f"WEIGHTS = {json.dumps(weights, indent=4)}")
-    print(f"WEIGHTS_WITHOUT_ENGINE_SCORE = {json.dumps(agnostic, indent=4)}")
+    models = fit_kinds(X, y, sw, kinds)
+    agnostic = fit_kinds(X, y, sw, kinds, drop=ENGINE_FEATURES)
+    threshold = choose_threshold(reports, models)
+    counts = ", ".join(f"{k} {kinds.count(k)}" for k in KINDS)
+    sets = ", ".join(sorted({r["dataset"] for r in reports}))
+    note = f"{len(y)} development fields ({sum(y)} right; {counts}) from {len(reports)} reports: {sets}"
+    print(f"# fitted on {note}")
+    print(f"# models per kind: {', '.join(sorted(models))}")
     print(f"MIN_CONFIDENCE = {threshold}")
     print("| set | part | documents | ok | precision of ok | coverage | ECE | fields |")
     for rep in reports:
         for dev in (True, False):
-            r = evaluate(rep, weights, threshold, dev)
+            r = evaluate(rep, models, threshold, dev)
             if not r["documents"]:
                 continue
             print(
                 f"| {rep['dataset']} | {'dev' if dev else 'held out'} | {r['documents']} | {r['ok']} | "
                 f"{_pct(r['precision_of_ok'])} | {_pct(r['coverage'])} | {r['ece']} | {r['fields']} |"
             )
+    if args.write:
+        write_calibration(note, models, agnostic, threshold)
     return 0
+
+
+def write_calibration(note: str, models: Models, agnostic: Models, threshold: float) -> None:
+    """Store the fitted models and threshold where docai.verify.calibration reads them."""
+    data = {
+        "fitted_on": f"{note}; text engine",
+        "min_confidence": threshold,
+        "ungrounded_without_engine_score": calibration.UNGROUNDED_WITHOUT_ENGINE_SCORE,
+        "models": {"with_engine_score": models, "without_engine_score": agnostic},
+    }
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    calibration.CALIBRATION_FILE.write_text(text + "\n", encoding="utf-8")
+    sys.stderr.write(f"wrote {calibration.CALIBRATION_FILE}\n")
 
 
 def _pct(x: float | None) -> str:

@@ -1,15 +1,17 @@
-"""Per-field confidence: a logistic model over the signals the stage has, fitted by evals/calibrate.py.
+"""Per-field confidence: one logistic model per kind of field over the signals the stage has.
 
-The weights live in `calibration.WEIGHTS` with a note of what they were fitted on; this module only
-turns a field's signals into the model's features and applies it.
+The models are fitted by evals/calibrate.py and stored in `calibration.json` (read by
+docai.verify.calibration) with a note of what they were fitted on; this module only turns a field's
+signals into the model's inputs and applies the model of its kind.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from docai.verify import calibration
+from docai.verify.party import PARTY_FEATURES
 
 FEATURES: tuple[str, ...] = (
     "bias",
@@ -34,10 +36,13 @@ FEATURES: tuple[str, ...] = (
     "ambiguous",
     "elsewhere",
     "logprob",
+    *PARTY_FEATURES,
 )
 
 
 KINDS = ("number", "date", "party", "address", "string")
+"""The kinds of field that get a model each: money and other numbers, dates, party names (issuer,
+recipient, contract party), addresses, and other text (identifiers, free text, codes)."""
 INPUTS: tuple[str, ...] = (
     *FEATURES,
     *(f"{k}_{src}" for k in KINDS for src in ("layer", "ocr")),
@@ -67,6 +72,7 @@ class Signals:
     matches: int = 0
     elsewhere: bool = False  # found, but not on the page the engine named
     logprob: float | None = None  # mean token probability where a server returned log-probabilities
+    party: dict[str, float] = field(default_factory=dict)  # docai.verify.party signals of a name
 
 
 def features(s: Signals) -> dict[str, float]:
@@ -93,12 +99,17 @@ def features(s: Signals) -> dict[str, float]:
         "ambiguous": 1.0 if s.matches >= 3 else 0.0,
         "elsewhere": 1.0 if s.elsewhere else 0.0,
         "logprob": (s.logprob - 0.5) if s.logprob is not None else 0.0,
-    }
+    } | {name: float(s.party.get(name, 0.0)) for name in PARTY_FEATURES}
+
+
+def kind_of_features(f: dict[str, float]) -> str:
+    """Which model (KINDS) a field's recorded features go to."""
+    return next((k for k in ("party", "address", "number", "date") if f.get(k)), "string")
 
 
 def model_inputs(f: dict[str, float]) -> dict[str, float]:
     """The model's inputs from a field's recorded features."""
-    kind = next((k for k in ("party", "address", "number", "date") if f.get(k)), "string")
+    kind = kind_of_features(f)
     src = "ocr" if f.get("ocr") else "layer"
     out = {name: float(f.get(name, 0.0)) for name in FEATURES}
     out.update({f"{k}_{s}": 0.0 for k in KINDS for s in ("layer", "ocr")})
@@ -107,16 +118,18 @@ def model_inputs(f: dict[str, float]) -> dict[str, float]:
     return out
 
 
+def probability(inputs: dict[str, float], w: dict[str, float]) -> float:
+    """The logistic model `w` applied to `inputs` (names missing from `w` weigh 0)."""
+    z = sum(w.get(name, 0.0) * value for name, value in inputs.items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 def confidence(s: Signals, weights: dict[str, float] | None = None) -> float:
-    """P(the value is right) under the fitted model, rounded to 3 places."""
-    if weights is not None:
-        w = weights
-    elif s.engine_conf is None:  # a VLM: grounding and checks only
-        w = calibration.WEIGHTS_WITHOUT_ENGINE_SCORE
-    else:
-        w = calibration.WEIGHTS
-    z = sum(w.get(name, 0.0) * value for name, value in model_inputs(features(s)).items())
-    p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    """P(the value is right) under the fitted model of its kind, rounded to 3 places."""
+    f = features(s)
+    if weights is None:  # a VLM gives no score of its own: the model without it
+        weights = calibration.weights_for(kind_of_features(f), engine_score=s.engine_conf is not None)
+    p = probability(model_inputs(f), weights)
     if s.grounded is False and s.engine_conf is None:
         p = min(p, calibration.UNGROUNDED_WITHOUT_ENGINE_SCORE)
     return round(p, 3)

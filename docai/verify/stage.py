@@ -21,6 +21,7 @@ from docai.verify.confidence import Signals, confidence
 from docai.verify.fields import Leaf, leaves, missing_required
 from docai.verify.grounding import Match, ground
 from docai.verify.pageindex import PageIndex, index_page, normalize
+from docai.verify.party import party_signals
 from docai.verify.roles import path_words, role_of
 from docai.verify.sanity import (
     amount_check,
@@ -105,6 +106,9 @@ def verify(
         loc = located[leaf.path]
         ev = extraction.evidence.get(leaf.path)
         signals = _signals(leaf, loc, checks[leaf.path], ev)
+        if signals.role == "party" and isinstance(leaf.value, str):
+            first = loc.index is not None and bool(pages.numbers) and loc.index.page_no == pages.numbers[0]
+            signals.party = party_signals(leaf.value, role_of(leaf), loc.match, loc.index, first, loc.count)
         if leaf.path in extraction.field_logprobs:  # the least likely token that wrote the value
             signals.logprob = math.exp(min(0.0, extraction.field_logprobs[leaf.path]))
         if trace is not None:
