@@ -36,6 +36,9 @@ FEATURES: tuple[str, ...] = (
     "ambiguous",
     "elsewhere",
     "logprob",
+    "many_values",
+    "odd_chars",
+    "odd_case",
     *PARTY_FEATURES,
 )
 
@@ -72,6 +75,9 @@ class Signals:
     matches: int = 0
     elsewhere: bool = False  # found, but not on the page the engine named
     logprob: float | None = None  # mean token probability where a server returned log-probabilities
+    odd_chars: bool = False  # docai.verify.textform: signs of an OCR slip in a text value
+    odd_case: bool = False
+    siblings: int = 1  # filled values under the same top-level field (a list of parties, line items)
     party: dict[str, float] = field(default_factory=dict)  # docai.verify.party signals of a name
 
 
@@ -99,6 +105,9 @@ def features(s: Signals) -> dict[str, float]:
         "ambiguous": 1.0 if s.matches >= 3 else 0.0,
         "elsewhere": 1.0 if s.elsewhere else 0.0,
         "logprob": (s.logprob - 0.5) if s.logprob is not None else 0.0,
+        "many_values": min(max(s.siblings - 1, 0), 5) / 5.0,
+        "odd_chars": 1.0 if s.odd_chars else 0.0,
+        "odd_case": 1.0 if s.odd_case else 0.0,
     } | {name: float(s.party.get(name, 0.0)) for name in PARTY_FEATURES}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,6 +36,7 @@ from docai.verify.sanity import (
 )
 from docai.verify.schema_checks import schema_checks
 from docai.verify.status import decide
+from docai.verify.textform import odd_case, odd_chars
 
 _log = logging.getLogger(__name__)
 
@@ -102,10 +104,12 @@ def verify(
         for p in paths:
             checks.setdefault(p, []).append(check)
     reports: dict[str, FieldReport] = {}
+    siblings = Counter(x.top for x in filled)
     for leaf in filled:
         loc = located[leaf.path]
         ev = extraction.evidence.get(leaf.path)
         signals = _signals(leaf, loc, checks[leaf.path], ev)
+        signals.siblings = siblings[leaf.top]
         if signals.role == "party" and isinstance(leaf.value, str):
             first = loc.index is not None and bool(pages.numbers) and loc.index.page_no == pages.numbers[0]
             signals.party = party_signals(leaf.value, role_of(leaf), loc.match, loc.index, first, loc.count)
@@ -170,6 +174,8 @@ def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None)
         sum_ok=any(c.passed and c.name in ("sum_of_parts", "quantity_x_price", "lines_sum") for c in checks),
         agree=next((1 if c.passed else -1 for c in checks if c.name.startswith("agrees_with")), 0),
         engine_conf=ev.confidence if ev is not None else None,
+        odd_chars=leaf.kind == "string" and odd_chars(str(leaf.value)),
+        odd_case=leaf.kind == "string" and odd_case(str(leaf.value)),
         length=len(normalize(str(leaf.value))) if leaf.kind == "string" else 0,
         matches=loc.count,
         elsewhere=loc.elsewhere,

@@ -78,3 +78,11 @@ def test_name_not_on_the_page_keeps_only_its_own_form() -> None:
     s = party_signals("Globex GmbH", "issuer", None, None, True, 0)
     assert s["p_suffix"] == 1.0
     assert sum(s.values()) == 1.0
+
+
+def test_text_form_flags_ocr_slips_only() -> None:
+    from docai.verify.textform import odd_case, odd_chars
+
+    assert odd_chars("MR O.1.¥. (JOHOR) SDN BHD") and not odd_chars("MR D.I.Y. (JOHOR) SDN BHD")
+    assert odd_case("M pet. SmN mee") and not odd_case("Gerbang Alaf Restaurants Sdn Bhd")
+    assert not odd_chars("北京有限公司") and not odd_case("北京有限公司")
