@@ -104,15 +104,36 @@ def fit(
 def fit_kinds(
     X: list[list[float]], y: list[int], sw: list[float], kinds: list[str], drop: tuple[str, ...] = ()
 ) -> Models:
-    """One model per kind with enough development fields of both labels, and `all` over every kind."""
+    """One model per kind with enough development fields of both labels, and `all` over every kind. A
+    kind with too few (or only right ones) gets the `all` model with its intercept moved so that its mean
+    confidence is its smoothed share right, (right + 1) / (fields + 2)."""
     models = {"all": fit(X, y, sw, drop)}
     for kind in KINDS:
         rows = [i for i, k in enumerate(kinds) if k == kind]
-        labels = {y[i] for i in rows}
-        if len(rows) < MIN_KIND_FIELDS or len(labels) < 2:
+        if not rows:
             continue
-        models[kind] = fit([X[i] for i in rows], [y[i] for i in rows], [sw[i] for i in rows], drop)
+        xs, ys, ws = [X[i] for i in rows], [y[i] for i in rows], [sw[i] for i in rows]
+        if len(rows) >= MIN_KIND_FIELDS and len(set(ys)) == 2:
+            models[kind] = fit(xs, ys, ws, drop)
+        else:
+            rate = (sum(w for w, v in zip(ws, ys, strict=True) if v) + 1) / (sum(ws) + 2)
+            models[kind] = shift_bias(models["all"], xs, ws, rate)
     return models
+
+
+def shift_bias(w: dict[str, float], X: list[list[float]], sw: list[float], rate: float) -> dict[str, float]:
+    """`w` with its bias moved (bisection) so that its weighted mean probability over X is `rate`."""
+
+    def mean_p(bias: float) -> float:
+        moved = w | {"bias": bias}
+        ps = [probability(dict(zip(INPUTS, row, strict=True)), moved) for row in X]
+        return sum(p * s for p, s in zip(ps, sw, strict=True)) / sum(sw)
+
+    lo, hi = w["bias"] - 10.0, w["bias"] + 10.0
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if mean_p(mid) < rate else (lo, mid)
+    return w | {"bias": round((lo + hi) / 2, 4)}
 
 
 def _conf(sig: dict[str, Any], models: Models) -> float:

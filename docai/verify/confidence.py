@@ -39,13 +39,19 @@ FEATURES: tuple[str, ...] = (
     "many_values",
     "odd_chars",
     "odd_case",
+    "keyed",
+    "largest_amount",
+    "seen_twice",
+    "money",
+    "identifier",
+    "code",
     *PARTY_FEATURES,
 )
 
 
-KINDS = ("number", "date", "party", "address", "string")
-"""The kinds of field that get a model each: money and other numbers, dates, party names (issuer,
-recipient, contract party), addresses, and other text (identifiers, free text, codes)."""
+KINDS = ("money", "number", "date", "party", "address", "identifier", "code", "text")
+"""The kinds of field that get a model each (roles.field_type): money, other numbers, dates, party names
+(issuer, recipient, contract party), addresses, identifiers, codes (currency) and other text."""
 INPUTS: tuple[str, ...] = (
     *FEATURES,
     *(f"{k}_{src}" for k in KINDS for src in ("layer", "ocr")),
@@ -77,6 +83,9 @@ class Signals:
     logprob: float | None = None  # mean token probability where a server returned log-probabilities
     odd_chars: bool = False  # docai.verify.textform: signs of an OCR slip in a text value
     odd_case: bool = False
+    ftype: str = ""  # roles.field_type: which model weighs the field
+    keyed: bool = False  # docai.verify.layout: after a 'Key:' label
+    largest_amount: bool = False
     siblings: int = 1  # filled values under the same top-level field (a list of parties, line items)
     party: dict[str, float] = field(default_factory=dict)  # docai.verify.party signals of a name
 
@@ -108,12 +117,19 @@ def features(s: Signals) -> dict[str, float]:
         "many_values": min(max(s.siblings - 1, 0), 5) / 5.0,
         "odd_chars": 1.0 if s.odd_chars else 0.0,
         "odd_case": 1.0 if s.odd_case else 0.0,
+        "keyed": 1.0 if s.keyed else 0.0,
+        "largest_amount": 1.0 if s.largest_amount else 0.0,
+        "seen_twice": 1.0 if s.matches >= 2 else 0.0,
+        "money": 1.0 if s.ftype == "money" else 0.0,
+        "identifier": 1.0 if s.ftype == "identifier" else 0.0,
+        "code": 1.0 if s.ftype == "code" else 0.0,
     } | {name: float(s.party.get(name, 0.0)) for name in PARTY_FEATURES}
 
 
 def kind_of_features(f: dict[str, float]) -> str:
     """Which model (KINDS) a field's recorded features go to."""
-    return next((k for k in ("party", "address", "number", "date") if f.get(k)), "string")
+    order = ("party", "address", "money", "number", "date", "identifier", "code")
+    return next((k for k in order if f.get(k)), "text")
 
 
 def model_inputs(f: dict[str, float]) -> dict[str, float]:

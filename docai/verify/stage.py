@@ -21,9 +21,10 @@ from docai.verify.arithmetic import arithmetic_checks
 from docai.verify.confidence import Signals, confidence
 from docai.verify.fields import Leaf, leaves, missing_required
 from docai.verify.grounding import Match, ground
+from docai.verify.layout import keyed, largest_amount
 from docai.verify.pageindex import PageIndex, index_page, normalize
 from docai.verify.party import party_signals
-from docai.verify.roles import path_words, role_of
+from docai.verify.roles import field_type, path_words, role_of
 from docai.verify.sanity import (
     amount_check,
     date_checks,
@@ -109,10 +110,7 @@ def verify(
         loc = located[leaf.path]
         ev = extraction.evidence.get(leaf.path)
         signals = _signals(leaf, loc, checks[leaf.path], ev)
-        signals.siblings = siblings[leaf.top]
-        if signals.role == "party" and isinstance(leaf.value, str):
-            first = loc.index is not None and bool(pages.numbers) and loc.index.page_no == pages.numbers[0]
-            signals.party = party_signals(leaf.value, role_of(leaf), loc.match, loc.index, first, loc.count)
+        _place_signals(signals, leaf, loc, pages, siblings[leaf.top])
         if leaf.path in extraction.field_logprobs:  # the least likely token that wrote the value
             signals.logprob = math.exp(min(0.0, extraction.field_logprobs[leaf.path]))
         if trace is not None:
@@ -180,6 +178,18 @@ def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None)
         matches=loc.count,
         elsewhere=loc.elsewhere,
     )
+
+
+def _place_signals(signals: Signals, leaf: Leaf, loc: Located, pages: Pages, siblings: int) -> None:
+    """The signals read from where the value sits on its page (layout, party), and its field type."""
+    signals.siblings = siblings
+    signals.ftype = field_type(leaf, signals.role)
+    if loc.match is not None and loc.index is not None:
+        signals.keyed = keyed(loc.match, loc.index)
+        signals.largest_amount = leaf.is_money and largest_amount(float(leaf.value), loc.index)
+    if signals.role == "party" and isinstance(leaf.value, str):
+        first = loc.index is not None and bool(pages.numbers) and loc.index.page_no == pages.numbers[0]
+        signals.party = party_signals(leaf.value, role_of(leaf), loc.match, loc.index, first, loc.count)
 
 
 def _role_kind(leaf: Leaf) -> str:
