@@ -137,6 +137,7 @@ def model_inputs(f: dict[str, float]) -> dict[str, float]:
     kind = kind_of_features(f)
     src = "ocr" if f.get("ocr") else "layer"
     out = {name: float(f.get(name, 0.0)) for name in FEATURES}
+    out["bias"] = 1.0
     out.update({f"{k}_{s}": 0.0 for k in KINDS for s in ("layer", "ocr")})
     out[f"{kind}_{src}"] = 1.0
     out["party_engine_conf"] = float(f.get("engine_conf", 0.0)) if kind == "party" else 0.0

@@ -86,3 +86,29 @@ def test_text_form_flags_ocr_slips_only() -> None:
     assert odd_chars("MR O.1.¥. (JOHOR) SDN BHD") and not odd_chars("MR D.I.Y. (JOHOR) SDN BHD")
     assert odd_case("M pet. SmN mee") and not odd_case("Gerbang Alaf Restaurants Sdn Bhd")
     assert not odd_chars("北京有限公司") and not odd_case("北京有限公司")
+
+
+def test_layout_signals_and_field_types(tmp_path: Path) -> None:
+    from docai.verify.layout import keyed, largest_amount
+    from docai.verify.roles import field_type
+
+    index = _page(
+        tmp_path,
+        [
+            (60, 60, "Invoice No: A-1017", 10),
+            (60, 80, "Subtotal 90.00", 10),
+            (60, 100, "Total 108.00", 10),
+            (60, 120, "Paid by card ending 4417", 10),
+        ],
+    )
+    name = "invoice_number"
+    number = Leaf(name, name, name, "A-1017", {"type": "string"}, "string")
+    assert keyed(ground(number, index)[0], index)
+    total = Leaf("total", "total", "total", 108.0, {"type": "number"}, "number")
+    assert not keyed(ground(total, index)[0], index)
+    assert largest_amount(108.0, index) and not largest_amount(90.0, index)
+    assert field_type(total, "") == "money" and field_type(number, "") == "identifier"
+    currency = Leaf("currency", "currency", "currency", "EUR", {"type": "string"}, "string")
+    assert field_type(currency, "") == "code"
+    term = Leaf("term", "term", "term", "two years", {"type": "string"}, "string")
+    assert field_type(term, "") == "text" and field_type(term, "party") == "party"
