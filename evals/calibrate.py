@@ -35,7 +35,7 @@ FOLDS = 5
 TARGET_FIELD_ACCURACY = 0.97
 """The `ok` threshold must also keep development fields at or above it this often right (pooled), so
 that a handful of `ok` files per development part is not all that decides it."""
-MIN_KIND_FIELDS = 40
+MIN_KIND_FIELDS = 20
 """A kind with fewer development fields (or only right or only wrong ones) uses the model of all kinds."""
 
 Models = dict[str, dict[str, float]]
