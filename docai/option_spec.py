@@ -75,6 +75,10 @@ class OptionSpec:
     at_most: float | None
     env: tuple[str, ...]
 
+    def describe(self) -> str:
+        """The help text, with the choices when there are some."""
+        return f"{self.help}: {' | '.join(self.choices)}." if self.choices else self.help
+
     @property
     def flag_name(self) -> str:
         """How messages name it: its long flag, else `--set NAME`."""

@@ -57,9 +57,9 @@ class IngestOptions:
     password: str | None = opt(
         None, "Password of encrypted PDFs.", flag=True, neutral=True, secret=True, per_call=True
     )
-    ocr: OcrMode = opt("auto", "OCR of pages: auto | always | never", flag=True)
+    ocr: OcrMode = opt("auto", "Which pages are read by OCR", flag=True)
     lang: str = opt("auto", _LANG_HELP, flag=True)  # parsers/ocr_script.py
-    rasterizer: Rasterizer = opt("pymupdf", "pymupdf | pdf2image", flag=True)
+    rasterizer: Rasterizer = opt("pymupdf", "How PDF pages become images", flag=True)
     osd: bool = opt(True, "Turn scans upright with Tesseract's orientation detection.")
     max_pages: int = opt(5000, "Refuse documents of more pages (0: no limit).", flag=True, at_least=0)
     time_budget_s: float = opt(1800.0, "Seconds one document may take (0: no limit).", at_least=0)
@@ -108,15 +108,13 @@ class OpenAIOptions(VlmOptions):
         secret=True,
         env=("DOCAI_OPENAI_API_KEY",),
     )
-    server: ServerName = opt(
-        "auto", "auto | vllm | sglang | llamacpp | ollama | openai (openai engine).", flag=True
-    )
+    server: ServerName = opt("auto", "Server profile (openai engine)", flag=True)
     timeout_s: float = opt(300.0, "Seconds to wait for one request.", neutral=True)
     retries: int = opt(3, "Tries again after 429, 5xx, connection errors and timeouts.", neutral=True)
     concurrency: int = opt(4, "Parallel requests (openai engine).", flag=True, neutral=True, at_least=1)
-    slicing: Slicing = opt("server", "server | client (openai engine).", flag=True)
+    slicing: Slicing = opt("server", "Who cuts LLaVA-UHD slices (openai engine)", flag=True)
     response_format: bool = opt(True, "Send the schema as response_format (false: in the prompt only).")
-    image_format: ImageFormat = opt("png", "Page images as png or jpeg data URLs.")
+    image_format: ImageFormat = opt("png", "Data URL format of page images (jpeg: smaller for photos)")
 
 
 @dataclass
@@ -145,7 +143,7 @@ class VerifyOptions:
     """The verification stage (docai/verify)."""
 
     verify_with: VerifyEngine | None = opt(
-        None, "A second engine (text) whose reading each field must agree with.", flag=True
+        None, "A second engine whose reading each field must agree with", flag=True
     )
     min_confidence: float | None = opt(
         None,

@@ -23,7 +23,7 @@ def option_flag(name: str) -> Any:
     spec = option_specs()[name]
     if spec.flag is None:
         raise TypeError(f"option {name} has no flag (declare flag=True in docai/options.py)")
-    return Annotated[spec.kind | None, typer.Option(*spec.flag, help=spec.help, show_default=False)]
+    return Annotated[spec.kind | None, typer.Option(*spec.flag, help=spec.describe(), show_default=False)]
 
 
 SetOption = Annotated[
