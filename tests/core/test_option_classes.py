@@ -171,3 +171,9 @@ def test_secrets_are_masked_and_not_in_the_result_key() -> None:
     assert {k for k, s in option_specs().items() if s.secret} == {"api_key", "password"}
     assert "sk-secret" not in str(opts.result_key()) and "pw" not in str(opts.result_key().values())
     assert opts.public_dict()["api_key"] == "***" and opts.public_dict()["password"] == "***"
+
+
+def test_options_settable_per_request_are_options() -> None:
+    from docai.server.inputs import REMOTE_OPTIONS
+
+    assert set(REMOTE_OPTIONS) <= set(option_specs())
