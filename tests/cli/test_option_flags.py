@@ -107,3 +107,25 @@ def test_config_options_lists_every_option(capsys) -> None:
     assert by_key["max_pages"]["flag"] == "--max-pages" and by_key["max_pages"]["env"] == ["DOCAI_MAX_PAGES"]
     assert by_key["semantic"]["flag"] == "--set semantic=..." and by_key["semantic"]["section"] == "text"
     assert by_key["concurrency"]["changes_results"] is False
+
+
+@pytest.mark.parametrize(
+    ("config", "env", "needle"),
+    [
+        ("[text]\nmax_tokens = 3\n", {}, "unknown option 'max_tokens' in [text]"),
+        ("typo_option = 1\n", {}, "unknown option 'typo_option'"),
+        ("", {"DOCAI_MAX_PAGES": "many"}, "option max_pages in DOCAI_MAX_PAGES must be a whole number"),
+    ],
+)
+def test_bad_config_or_variable_is_a_one_line_usage_error(
+    tmp_path: Path, cli, monkeypatch, config, env, needle
+):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(config)
+    monkeypatch.setenv("DOCAI_CONFIG", str(cfg))
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    proc = cli("config", "show")
+    assert proc.returncode == 2, proc.stderr
+    assert needle in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
