@@ -60,7 +60,7 @@ class IngestOptions:
     ocr: OcrMode = opt("auto", "Which pages are read by OCR", flag=True)
     lang: str = opt("auto", _LANG_HELP, flag=True)  # parsers/ocr_script.py
     rasterizer: Rasterizer = opt("pymupdf", "How PDF pages become images", flag=True)
-    osd: bool = opt(True, "Turn scans upright with Tesseract's orientation detection.")
+    osd: bool = opt(True, "Turn scans upright with Tesseract's orientation detection.", flag=True)
     max_pages: int = opt(5000, "Refuse documents of more pages (0: no limit).", flag=True, at_least=0)
     time_budget_s: float = opt(1800.0, "Seconds one document may take (0: no limit).", at_least=0)
 

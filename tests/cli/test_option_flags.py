@@ -13,6 +13,7 @@ import typer.main
 from docai.cli.main import app, main
 from docai.cli.run_cmds import ASK_OPTIONS, BATCH_OPTIONS, EXTRACT_OPTIONS
 from docai.option_spec import specs_of
+from docai.options import IngestOptions
 from docai.storage import open_database
 
 
@@ -33,7 +34,12 @@ def _command_flags(name: str) -> set[str]:
 
 @pytest.mark.parametrize(
     ("command", "groups", "left_out"),
-    [("extract", EXTRACT_OPTIONS, set()), ("ask", ASK_OPTIONS, {"force"}), ("batch", BATCH_OPTIONS, set())],
+    [
+        ("extract", EXTRACT_OPTIONS, set()),
+        ("ask", ASK_OPTIONS, {"force"}),
+        ("batch", BATCH_OPTIONS, set()),
+        ("inspect", (IngestOptions,), set()),
+    ],
 )
 def test_every_flagged_option_of_the_command_has_its_flag(command: str, groups: tuple, left_out: set) -> None:
     have = _command_flags(command)
