@@ -6,24 +6,21 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from docai.document import Document, Word
+from docai.document import Word
+from docai.engines.text.fields.totals import summary_label, summary_row
 from docai.engines.text.label_score import MIN_SCORE, match_score
 from docai.engines.text.layout import level, skew, tidy_cjk
-from docai.engines.text.matching import concept_score, tokens
+from docai.engines.text.matching import field_concepts
 from docai.engines.text.tables import Table, aligned_tables
 from docai.engines.text.typing_rules import coerce
 from docai.results import Evidence
 
 if TYPE_CHECKING:
-    from docai.engines.text.extractor import Context, PageView
+    from docai.engines.text.fields.context import Context, PageView
     from docai.engines.text.typing_rules import FieldSpec
 
 _log = logging.getLogger(__name__)
 
-_SUMMARY = {
-    "total", "subtotal", "sub", "tax", "balance", "due", "discount", "shipping", "rounding",
-    "小计", "合计", "总计", "税额", "税金", "价税合计", "折扣", "运费",
-}  # fmt: skip
 HEADER_ROWS = 6  # a table region may start with the key/value lines set above its header row
 
 
@@ -56,23 +53,12 @@ def _header(table: Table, items: list[FieldSpec], ctx: Context) -> tuple[int, di
     return best_row, best_map
 
 
-def _is_summary(row: list[str], mapping: dict[str, int]) -> bool:
-    """'Subtotal', 'Total', 'Tax' rows under the items belong to the document's totals, not to the items."""
-    first = next((c for c in row if c.strip()), "")
-    return (
-        bool(set(tokens(tidy_cjk(first))) & _SUMMARY)
-        and sum(1 for c in mapping.values() if row[c].strip()) <= 2
-    )
-
-
 def _repair_quantity(
     items: list[FieldSpec], obj: dict[str, Any], row: list[str], mapping: dict[str, int]
 ) -> None:
     """A quantity cell OCR misread on a scan, put right by the row's own arithmetic (quantity x unit
     price = amount, the multiple a whole number): letters for a small digit ('Z', '了'), or a digit
     lost from a number ('1' for '11', the read digits in order inside the multiple)."""
-    from docai.engines.text.matching import field_concepts
-
     by = {c: it for it in items for c in field_concepts(it)[:1]}
     qty, price, amount = by.get("quantity"), by.get("unit_price"), by.get("amount")
     if qty is None or price is None or amount is None:
@@ -129,14 +115,6 @@ def _spill_columns(
     return out
 
 
-def _summary_label(text: str) -> bool:
-    """'Subtotal', 'Net Amount:', 'Tax 10%', '合计': the label of a totals row, in any language known."""
-    text = tidy_cjk(text)
-    if set(tokens(text)) & _SUMMARY:
-        return True
-    return max(concept_score(c, text.strip(" :：")) for c in ("total", "subtotal", "tax")) >= 0.85
-
-
 def _item_words(view: PageView) -> tuple[list[Word], float]:
     """The page's words for finding item tables, levelled by the page's skew, and that skew.
 
@@ -150,16 +128,14 @@ def _item_words(view: PageView) -> tuple[list[Word], float]:
         segs = ln.segments
         if not 2 <= len(segs) <= 3 or not re.search(r"\d", segs[-1].text):
             continue
-        if _summary_label(segs[0].text) and not re.search(r"\d", segs[0].words[0].text):
+        if summary_label(segs[0].text) and not re.search(r"\d", segs[0].words[0].text):
             drop.update(id(w) for w in ln.words)
     slope = skew(view.page.words)
     kept = [w for w in view.page.words if id(w) not in drop]
     return [Word(w.text, level(w.bbox, slope), w.conf, w.block, w.line) for w in kept], slope
 
 
-def fill_items(
-    document: Document, spec: FieldSpec, ctx: Context
-) -> tuple[list[dict[str, Any]], dict[str, Evidence]]:
+def fill_items(spec: FieldSpec, ctx: Context) -> tuple[list[dict[str, Any]], dict[str, Evidence]]:
     """Rows of the best-matching tables as objects; evidence per cell as `items[i].prop`."""
     need = 2 if len(spec.items) >= 2 else 1
     rows: list[dict[str, Any]] = []
@@ -174,7 +150,7 @@ def fill_items(
             spill = _spill_columns(cells, head, mapping, spec.items)
             for r in range(head + 1, len(cells)):
                 row = cells[r]
-                if _is_summary(row, mapping):
+                if summary_row(row, mapping):
                     continue
                 obj: dict[str, Any] = {}
                 ev: dict[str, Evidence] = {}
