@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from docai.document import Word
+from docai.engines.text.arithmetic import same_amount
 from docai.engines.text.fields.totals import summary_label, summary_row
 from docai.engines.text.label_score import MIN_SCORE, match_score
 from docai.engines.text.layout import level, skew, tidy_cjk
@@ -71,7 +72,7 @@ def _repair_quantity(
     if not text or len(text) > 3 or p <= 0:
         return  # nothing printed there
     n = round(a / p)
-    if n < 1 or abs(n * p - a) > 0.011:
+    if n < 1 or not same_amount(n * p, a):
         return
     unread = q is None and not re.search(r"\d", text)
     short = isinstance(q, (int, float)) and q != n and q == int(q) and _dropped_digits(str(int(q)), str(n))

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from docai.engines.text.typing_rules import FieldSpec, split_name
-from docai.engines.text.vocab import ABBREVIATIONS, SYNONYM_TEXT
+from docai.engines.text.vocab import ABBREVIATIONS, SYNONYM_TEXT, en
 
 _log = logging.getLogger(__name__)
 
@@ -21,23 +21,9 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     for lang, table in SYNONYM_TEXT.items()
 }
 
-# field words that evoke a concept even where the field is not named exactly like it
-_CONCEPT_CUES: dict[str, set[str]] = {
-    "total": {"total", "grand", "payable", "due"},
-    "vendor": {"vendor", "seller", "supplier", "issuer", "merchant", "company", "store", "shop"},
-    "customer": {"customer", "client", "buyer", "billed", "recipient", "partner"},
-    "invoice_number": {"invoice", "bill", "receipt"},
-}
-
-# words that change what a total-like label means; a label carrying one the field lacks is another field
-_DISCRIMINATORS = {
-    "sub", "subtotal", "tax", "quantity", "change", "cash", "tendered", "discount", "rounding", "adjustment",
-    "adj", "excluding", "before", "saving", "savings", "paid", "deposit", "items", "item", "service",
-    "charge", "tip", "credit", "card", "balance", "previous", "unit", "due", "shipping", "freight",
-    "number", "date", "code", "id", "points", "qty",
-}  # fmt: skip
-
-_STOP = {"the", "of", "a", "an", "in", "on", "at", "and", "or", "your", "our", "is", "this", "as"}
+_CONCEPT_CUES = en.CONCEPT_CUES
+_DISCRIMINATORS = en.DISCRIMINATORS
+_STOP = en.STOP_WORDS
 
 
 @lru_cache(maxsize=65536)

@@ -13,3 +13,4 @@ from docai.engines.text.vocab import en, fr_de_nl, zh
 SYNONYM_TEXT: dict[str, dict[str, str]] = {"en": en.SYNONYMS, "zh": zh.SYNONYMS, **fr_de_nl.SYNONYMS}
 SUMMARY_WORDS: frozenset[str] = en.SUMMARY_WORDS | zh.SUMMARY_WORDS
 ABBREVIATIONS: dict[str, str] = {**en.ABBREVIATIONS, **fr_de_nl.ABBREVIATIONS}
+TITLE_WORDS: frozenset[str] = en.TITLE_WORDS | zh.TITLE_WORDS

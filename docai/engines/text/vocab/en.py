@@ -57,3 +57,31 @@ ABBREVIATIONS: dict[str, str] = {
     "addr": "address", "tot": "total", "vat": "tax", "gst": "tax", "sst": "tax", "ttl": "total",
     "e-mail": "email", "telephone": "phone", "mobile": "phone", "nett": "net",
 }  # fmt: skip
+
+# words of a document's title ('TAX INVOICE', 'Official Receipt'): a line of only these is no name
+TITLE_WORDS = frozenset({
+    "invoice", "tax", "receipt", "bill", "statement", "quotation", "quote", "order", "simplified", "cash",
+    "original", "copy", "duplicate", "page", "credit", "note", "delivery", "welcome", "to", "official",
+    "sales", "purchase", "proforma", "pro", "forma", "account",
+})  # fmt: skip
+
+# field-name words that evoke a concept even where the field is not named exactly like it
+CONCEPT_CUES: dict[str, set[str]] = {
+    "total": {"total", "grand", "payable", "due"},
+    "vendor": {"vendor", "seller", "supplier", "issuer", "merchant", "company", "store", "shop"},
+    "customer": {"customer", "client", "buyer", "billed", "recipient", "partner"},
+    "invoice_number": {"invoice", "bill", "receipt"},
+}
+
+# words that change what a total-like label means; a label carrying one the field lacks is another field
+DISCRIMINATORS = frozenset({
+    "sub", "subtotal", "tax", "quantity", "change", "cash", "tendered", "discount", "rounding", "adjustment",
+    "adj", "excluding", "before", "saving", "savings", "paid", "deposit", "items", "item", "service",
+    "charge", "tip", "credit", "card", "balance", "previous", "unit", "due", "shipping", "freight",
+    "number", "date", "code", "id", "points", "qty",
+})  # fmt: skip
+
+# words a label may carry that say nothing
+STOP_WORDS = frozenset(
+    {"the", "of", "a", "an", "in", "on", "at", "and", "or", "your", "our", "is", "this", "as"}
+)

@@ -25,3 +25,6 @@ SYNONYMS: dict[str, str] = {
 
 # the label of a totals row under a table of items
 SUMMARY_WORDS = frozenset({"小计", "合计", "总计", "税额", "税金", "价税合计", "折扣", "运费"})
+
+# words of a document's title: invoice, receipt
+TITLE_WORDS = frozenset({"发票", "收据"})
