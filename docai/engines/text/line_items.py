@@ -54,13 +54,22 @@ def _header(table: Table, items: list[FieldSpec], ctx: Context) -> tuple[int, di
     return best_row, best_map
 
 
+def item_roles(items: list[FieldSpec]) -> dict[str, FieldSpec]:
+    """Each item property by the concept its name says first ('quantity', 'unit_price', 'amount')."""
+    return {c: it for it in items for c in field_concepts(it)[:1]}
+
+
 def _repair_quantity(
-    items: list[FieldSpec], obj: dict[str, Any], row: list[str], mapping: dict[str, int]
+    items: list[FieldSpec],
+    obj: dict[str, Any],
+    row: list[str],
+    mapping: dict[str, int],
+    roles: dict[str, FieldSpec] | None = None,
 ) -> None:
     """A quantity cell OCR misread on a scan, put right by the row's own arithmetic (quantity x unit
     price = amount, the multiple a whole number): letters for a small digit ('Z', '了'), or a digit
     lost from a number ('1' for '11', the read digits in order inside the multiple)."""
-    by = {c: it for it in items for c in field_concepts(it)[:1]}
+    by = roles if roles is not None else item_roles(items)
     qty, price, amount = by.get("quantity"), by.get("unit_price"), by.get("amount")
     if qty is None or price is None or amount is None:
         return
@@ -139,6 +148,7 @@ def _item_words(view: PageView) -> tuple[list[Word], float]:
 def fill_items(spec: FieldSpec, ctx: Context) -> tuple[list[dict[str, Any]], dict[str, Evidence]]:
     """Rows of the best-matching tables as objects; evidence per cell as `items[i].prop`."""
     need = 2 if len(spec.items) >= 2 else 1
+    roles = item_roles(spec.items)
     rows: list[dict[str, Any]] = []
     evidence: dict[str, Evidence] = {}
     for view in ctx.views:
@@ -168,7 +178,7 @@ def fill_items(spec: FieldSpec, ctx: Context) -> tuple[list[dict[str, Any]], dic
                         box = table.cell_boxes[r][col] if r < len(table.cell_boxes) else None
                         box = level(box, -slope) if box is not None else None
                         ev[item.name] = Evidence(view.page.page_no, box, text, 0.8)
-                _repair_quantity(spec.items, obj, row, mapping)
+                _repair_quantity(spec.items, obj, row, mapping, roles)
                 if sum(v is not None for v in obj.values()) < min(need, len(mapping)):
                     continue
                 if not any(re.search(r"\w", str(v)) for v in obj.values() if v is not None):

@@ -2,7 +2,8 @@
 
 `en`, `zh`, `fr_de_nl` hold label vocabularies; `my_sg` the words of Malaysian and Singaporean receipts
 (street and state names, legal forms, OCR repairs of them); `legal_forms` the company suffixes of every
-region, as the one pattern the layout rules use. General modules read these tables and name no words.
+region, from which the layout rules' patterns are built; `agreements` the words of English contracts.
+General modules read these tables and name no words.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from docai.engines.text.vocab import SYNONYM_TEXT, my_sg
 from docai.engines.text.vocab.legal_forms import COMPANY_SUFFIX, HEADER_SUFFIX, SUFFIX_ONLY
 
 TEXT = Path(matching.__file__).parent
-TABLES = ["en", "zh", "fr_de_nl", "my_sg", "legal_forms"]
+TABLES = ["en", "zh", "fr_de_nl", "my_sg", "legal_forms", "agreements"]
 GENERAL = ["heuristics.py", "receipts.py", "receipt_header.py", "matching.py", "line_items.py", "kv.py"]
 GENERAL += [f"fields/{p.name}" for p in (TEXT / "fields").glob("*.py")]
 
