@@ -17,7 +17,7 @@ from docai.document import BBox
 from docai.engines.text.arithmetic import is_sum_of, money_sum
 from docai.engines.text.heuristics import Found
 from docai.engines.text.layout import Line, union
-from docai.engines.text.vocab import my_sg
+from docai.engines.text.vocab import TAX_WORDS, my_sg
 
 _log = logging.getLogger(__name__)
 
@@ -25,6 +25,7 @@ _log = logging.getLogger(__name__)
 _MONEY = re.compile(
     r"(?<![\w.,])-?(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+(?=,\d{2}(?!\d))|\d{1,7})\s?[.,]\s?(\d{2})(?![\d])"
 )  # 1,234.50 / 1.234,50 (European: dots group thousands before a decimal comma) / 64.13 / 64,13
+_TAXES = "|".join(TAX_WORDS)  # gst|tax|vat|sst
 _TOTAL_WORDS = (
     "total",
     *my_sg.TOTAL_WORDS,
@@ -36,18 +37,18 @@ _TOTAL_WORDS = (
     "payable",
 )
 _NOT_TOTAL = re.compile(
-    r"\b(qty|quantity|items?|sub|subtotal|excl\w*|ex|exclusive|before|gst|tax|vat|sst|discount|disc|saving\w*|"
+    rf"\b(qty|quantity|items?|sub|subtotal|excl\w*|ex|exclusive|before|{_TAXES}|discount|disc|saving\w*|"
     r"change|cash|tender\w*|paid|deposit|points?|summary|rounding\s*adj\w*|adj\w*|service|tips?)\b",
     re.I,
 )
 _INCL = re.compile(
-    r"\bin[ce]l\w*|inclusive|rounded|round|nett|grand|due|payable|\b(of|with)\s+(gst|tax|vat|sst)\b", re.I
+    rf"\bin[ce]l\w*|inclusive|rounded|round|nett|grand|due|payable|\b(of|with)\s+({_TAXES})\b", re.I
 )
-_TAX_FIRST = re.compile(r"\W*(total\s+)?(gst|tax|vat|sst)\b(?!\s*(incl|inclusive))", re.I)
+_TAX_FIRST = re.compile(rf"\W*(total\s+)?({_TAXES})\b(?!\s*(incl|inclusive))", re.I)
 _AMOUNT_WORD = re.compile(r"\bamount\b", re.I)  # 'Total Amount': a total, but not more final than 'TOTAL'
 _ROUNDING = re.compile(r"\bround\w*\s*(adj\w*)?", re.I)
 _SUBTOTAL = re.compile(r"\bsub[\s-]*tota\w*|\bexcl\w*|\bexclusive\b|\bbefore\b", re.I)
-_TAX = re.compile(r"\b(gst|tax|vat|sst)\b", re.I)
+_TAX = re.compile(rf"\b({_TAXES})\b", re.I)
 _SERVICE = re.compile(r"\bserv\w*\s*(charge|chrg|chg)", re.I)
 # 'RM 64 13': OCR lost the decimal point of an amount after a currency
 _LOST_POINT = re.compile(rf"\b({my_sg.RINGGIT})(\s*)(\d{{1,5}}) (\d{{2}})(?![\d.,])")
@@ -277,7 +278,7 @@ def find_total(lines: Sequence[Line]) -> Found | None:
                     return Found(f"{v:.2f}", c.page_no, c.bbox, None, 0.4)
     # no total printed (or OCR lost its amount): a small shop's subtotal is what was paid
     subs = [a for a in amounts if a.value > 0 and re.search(r"\bsub[\s-]*total\b", a.label, re.I)]
-    taxed = any(a.value > 0 and re.search(r"\b(gst|tax|vat|sst)\b", a.label, re.I) for a in amounts)
+    taxed = any(a.value > 0 and _TAX.search(a.label) for a in amounts)
     if subs and not taxed:
         a = subs[-1]
         return Found(f"{a.value:.2f}", a.page_no, a.bbox, None, 0.3)

@@ -54,7 +54,7 @@ ABBREVIATIONS: dict[str, str] = {
     "amt": "amount", "qty": "quantity", "ref": "reference", "inv": "invoice", "tel": "phone",
     "ph": "phone", "dt": "date", "desc": "description", "incl": "including", "excl": "excluding",
     "inclusive": "including", "exclusive": "excluding", "pcs": "quantity", "cust": "customer",
-    "addr": "address", "tot": "total", "vat": "tax", "gst": "tax", "sst": "tax", "ttl": "total",
+    "addr": "address", "tot": "total", "vat": "tax", "gst": "tax", "ttl": "total",
     "e-mail": "email", "telephone": "phone", "mobile": "phone", "nett": "net",
 }  # fmt: skip
 
@@ -85,3 +85,6 @@ DISCRIMINATORS = frozenset({
 STOP_WORDS = frozenset(
     {"the", "of", "a", "an", "in", "on", "at", "and", "or", "your", "our", "is", "this", "as"}
 )
+
+# the names of a sales tax printed on receipts (GST in Singapore, Australia, India, Malaysia until 2018)
+TAX_WORDS = ("gst", "tax", "vat")

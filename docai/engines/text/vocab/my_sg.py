@@ -38,3 +38,5 @@ SDN_FIXED = r"SDN\1"
 # the ringgit as printed and as OCR reads it ('RH', 'RN'), for amounts whose decimal point OCR lost
 RINGGIT = "RM|RH|RN|MYR"
 TOTAL_WORDS = ("jumlah",)  # Malay: total
+TAX_WORDS = ("sst",)  # Malaysia's Sales and Service Tax (since 2018)
+ABBREVIATIONS = {"sst": "tax"}
