@@ -1,7 +1,7 @@
 """French, German and Dutch label vocabulary.
 
-Fitted on: the French, German and Dutch invoices of invoice2data (coolblue, Netpresse, free_fiber,
-QualityHosting, saeco) and the usual wording of invoices in those languages.
+Fitted on: the French, German and Dutch invoices of the invoice2data set, and the usual wording of
+invoices in those languages.
 """
 
 from __future__ import annotations
