@@ -145,7 +145,7 @@ def find_page_tables(path: Path, page_no: int) -> list[FoundTable]:
         from docai.parsers.loader import load_document
 
         with load_document(path, Options(pages=str(page_no))) as doc:
-            found = finder(doc.page(page_no))
+            found = finder(doc.page(page_no), path)
         return [FoundTable(tuple(t.bbox), [[str(c or "") for c in row] for row in t.cells]) for t in found]
     import pymupdf
 
