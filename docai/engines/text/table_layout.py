@@ -18,11 +18,20 @@ _log = logging.getLogger(__name__)
 
 
 @dataclass
+class RuledTable:
+    """A table drawn with rulings: its box and its cells' boxes, row by row (None: a cell merged into
+    the one left of or above it)."""
+
+    bbox: BBox
+    cells: list[list[BBox | None]]
+
+
+@dataclass
 class PageRegions:
     """What PyMuPDF sees on one page: tables the layout model labels, tables drawn with rulings."""
 
     layout: list[BBox]
-    ruled: list[BBox]
+    ruled: list[RuledTable]
 
 
 def _box(b: object) -> BBox:
@@ -47,7 +56,10 @@ def page_regions(pdf: Path, page_no: int) -> PageRegions | None:
             info = page.layout_information
             if info is None:
                 return None
-            ruled = [_box(t.bbox) for t in page.find_tables(use_layout=False).tables]
+            ruled = [
+                RuledTable(_box(t.bbox), [[_box(c) if c else None for c in row.cells] for row in t.rows])
+                for t in page.find_tables(use_layout=False).tables
+            ]
     except Exception as e:  # the model is an aid: a page it cannot read still gets word alignment
         _log.warning("%s page %d: layout analysis failed: %s", pdf.name, page_no, e)
         return None

@@ -15,14 +15,16 @@ from collections.abc import Callable
 
 from docai.document import BBox, Word
 from docai.engines.text.layout import union
-from docai.engines.text.table_layout import PageRegions
+from docai.engines.text.table_layout import PageRegions, RuledTable
 from docai.engines.text.table_model import Table
+from docai.engines.text.table_ruled import cut_share, ruled_table
 
 _log = logging.getLogger(__name__)
 
 MARGIN = 2.0  # points a word's centre may lie outside a layout region and still belong to it
 SAME_TABLE = 0.5  # two boxes sharing this much of the smaller one's area are one table
 CLAIMED = 0.2  # an alignment table sharing this much with a layout region is that region's
+MAX_CUT = 0.02  # rulings that cut more of a table's words than this are no cell grid (decoration)
 
 
 def inside(b: BBox, box: BBox, margin: float = MARGIN) -> bool:
@@ -42,15 +44,26 @@ def overlap_share(a: BBox, b: BBox) -> float:
 Aligner = Callable[[list[Word], int], list[Table]]
 
 
-def region_table(words: list[Word], page_no: int, align: Aligner) -> Table:
-    """The table in a layout region: the alignment finder's largest table over the region's words, its
-    box all of the region's words; a region with no rows and columns found is one cell of text."""
+def region_tables(words: list[Word], page_no: int, align: Aligner, ruled: list[RuledTable]) -> list[Table]:
+    """The table (or tables) in a layout region.
+
+    The alignment finder's largest table over the region's words, its box all of the region's words;
+    a region with no rows and columns found is one cell of text. Where rulings drawn over the region
+    part its words cleanly, agree with the alignment on the columns and join lines it kept apart (cells
+    wrapped over lines), they set the grid: columns seen by both finders, rows by the author's own rules.
+    """
     box = union(w.bbox for w in words)
     found = align(words, page_no)
-    if not found:
-        return Table(page_no, box, [" ".join(w.text for w in words)], [], [])
-    best = max(found, key=lambda t: sum(1 for r in t.cells for c in r if c))
-    return Table(page_no, box, best.header, best.rows, best.cell_boxes)
+    best = max(found, key=lambda t: sum(1 for r in t.cells for c in r if c)) if found else None
+    for r in ruled:
+        if best is None or overlap_share(r.bbox, box) < SAME_TABLE or cut_share(r, words) > MAX_CUT:
+            continue
+        t = ruled_table(r, words, page_no)
+        if t is not None and t.n_cols == best.n_cols and len(t.cells) < len(best.cells):
+            return [t]
+    if best is None:
+        return [Table(page_no, box, [" ".join(w.text for w in words)], [], [])]
+    return [Table(page_no, box, best.header, best.rows, best.cell_boxes)]
 
 
 def voted_tables(
@@ -61,10 +74,10 @@ def voted_tables(
     for box in regions.layout:
         inner = [w for w in words if inside(w.bbox, box)]
         if inner:
-            out.append(region_table(inner, page_no, align))
+            out.extend(region_tables(inner, page_no, align, regions.ruled))
     for t in aligned:
         if any(overlap_share(t.bbox, box) > CLAIMED for box in regions.layout):
             continue
-        if any(overlap_share(t.bbox, box) >= SAME_TABLE for box in regions.ruled):
+        if any(overlap_share(t.bbox, r.bbox) >= SAME_TABLE for r in regions.ruled):
             out.append(t)
     return out

@@ -99,3 +99,36 @@ def table_pdf(path: Path, specs: list[TableSpec], caption: bool = True) -> Path:
     doc.save(path)
     doc.close()
     return path
+
+
+WRAPPED = [
+    ["Measure", "Scope", "Owner"],
+    ["Staff Training Courses", "All Sites North Region", "Human Resources"],
+    ["Supplier Audit", "Large Suppliers Only", "Procurement Office"],
+    ["Energy Review", "Head Office", "Facilities Team"],
+]
+
+
+def wrapped_ruled_pdf(path: Path) -> Path:
+    """A table of text whose body cells wrap over two lines each, every line starting with a capital
+    (so word positions alone read two rows), drawn with a full grid of rulings."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_textbox(pymupdf.Rect(60, 50, 535, 100), PROSE, fontsize=10)
+    x0, y0, col_w, row_h = 60.0, 130.0, 120.0, 30.0
+    for r, row in enumerate(WRAPPED):
+        for k, text in enumerate(row):
+            words = text.split()
+            half = (len(words) + 1) // 2
+            parts = [" ".join(words[:half]), " ".join(words[half:])] if r else [text]
+            for i, part in enumerate(p for p in parts if p):
+                page.insert_text((x0 + col_w * k + 4, y0 + row_h * r + 11 + 11 * i), part, fontsize=9)
+    bottom, right = y0 + row_h * len(WRAPPED), x0 + col_w * 3
+    for r in range(len(WRAPPED) + 1):
+        page.draw_line((x0, y0 + row_h * r), (right, y0 + row_h * r), width=0.6)
+    for k in range(4):
+        page.draw_line((x0 + col_w * k, y0), (x0 + col_w * k, bottom), width=0.6)
+    page.insert_textbox(pymupdf.Rect(60, bottom + 30, 535, bottom + 80), PROSE, fontsize=10)
+    doc.save(path)
+    doc.close()
+    return path

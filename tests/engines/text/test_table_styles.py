@@ -7,10 +7,11 @@ import random
 from pathlib import Path
 
 import pytest
-from table_pdfs import grid_matches, random_spec, table_pdf
+from table_pdfs import WRAPPED, grid_matches, random_spec, table_pdf, wrapped_ruled_pdf
 
 from docai.document import Word
-from docai.engines.text.table_layout import PageRegions, page_regions
+from docai.engines.text.table_layout import PageRegions, RuledTable, page_regions
+from docai.engines.text.table_ruled import stacks_values
 from docai.engines.text.table_vote import overlap_share, voted_tables
 from docai.engines.text.tables import aligned_tables, find_tables
 from docai.parsers import load_document
@@ -39,7 +40,7 @@ def test_layout_model_finds_the_drawn_tables(tmp_path: Path) -> None:
     regions = page_regions(path, 1)
     assert regions is not None and len(regions.layout) == 2
     # only the second table is drawn with rulings
-    assert len(regions.ruled) == 1 and overlap_share(regions.ruled[0], regions.layout[1]) > 0.8
+    assert len(regions.ruled) == 1 and overlap_share(regions.ruled[0].bbox, regions.layout[1]) > 0.8
 
 
 def _grid_words(x0: float, y0: float, rows: list[list[str]]) -> list[Word]:
@@ -61,7 +62,7 @@ def test_alignment_only_table_needs_a_second_finder() -> None:
     # neither the model nor rulings see it: dropped (a wrong table costs more than a missed one)
     assert voted_tables(words, 1, PageRegions([], []), aligned, aligned_tables) == []
     # drawn with rulings: two finders agree, kept
-    kept = voted_tables(words, 1, PageRegions([], [box]), aligned, aligned_tables)
+    kept = voted_tables(words, 1, PageRegions([], [RuledTable(box, [])]), aligned, aligned_tables)
     assert [t.cells for t in kept] == [ROWS]
 
 
@@ -82,3 +83,20 @@ def test_region_without_columns_is_one_cell() -> None:
     words = [Word("Figures", (50, 100, 90, 109)), Word("withheld", (94, 100, 140, 109))]
     tables = voted_tables(words, 1, PageRegions([(45.0, 95.0, 150.0, 115.0)], []), [], aligned_tables)
     assert [t.cells for t in tables] == [[["Figures withheld"]]]
+
+
+def test_rulings_join_wrapped_cells(tmp_path: Path) -> None:
+    path = wrapped_ruled_pdf(tmp_path / "w.pdf")
+    with load_document(path) as doc:
+        page = doc.page(1)
+        with_model = find_tables(page, path)
+        alone = find_tables(page)
+    assert [t.cells for t in with_model] == [WRAPPED]
+    # word alignment alone cannot tell a wrapped cell from two rows here: the rulings settle it
+    assert [t.cells for t in alone] != [WRAPPED]
+
+
+def test_stacked_values_are_rows_the_rulings_miss() -> None:
+    lines = [[Word("1,530", (100, 10, 120, 18))], [Word("1,253", (100, 22, 120, 30))]]
+    assert stacks_values(lines)
+    assert not stacks_values([[Word("Training", (100, 10, 130, 18))], [Word("for", (100, 22, 110, 30))]])
