@@ -2,7 +2,8 @@
 word alignment says how each is laid out in rows and columns.
 
 - A layout region is a table; its structure is read from the words inside it alone, so a caption or a
-  paragraph the model left out cannot join it.
+  paragraph the model left out cannot join it. Rulings drawn over it set its rows where they agree with
+  the alignment on its columns and join lines the alignment kept apart (cells wrapped over lines).
 - A table that only the alignment finder sees is kept when PyMuPDF's ruled-table finder sees it too (two
   finders that work from different evidence, drawn lines and word positions, agree); else the model's
   'not a table' wins, since a wrong table costs more than a missed one.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pymupdf
 import pytest
 from table_pdfs import WRAPPED, grid_matches, random_spec, table_pdf, wrapped_ruled_pdf
 
@@ -100,3 +101,19 @@ def test_stacked_values_are_rows_the_rulings_miss() -> None:
     lines = [[Word("1,530", (100, 10, 120, 18))], [Word("1,253", (100, 22, 120, 30))]]
     assert stacks_values(lines)
     assert not stacks_values([[Word("Training", (100, 10, 130, 18))], [Word("for", (100, 22, 110, 30))]])
+
+
+def test_rotated_or_unreadable_pages_fall_back_to_alignment(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    spec = random_spec(rng, False, False)
+    path = table_pdf(tmp_path / "t.pdf", [spec])
+    doc = pymupdf.open(path)
+    doc[0].set_rotation(90)
+    doc.save(tmp_path / "r.pdf")
+    doc.close()
+    assert page_regions(tmp_path / "r.pdf", 1) is None
+    assert page_regions(tmp_path / "missing.pdf", 1) is None  # a warning, no exception
+    with load_document(path) as d:
+        # a wrong path for the model still leaves word alignment
+        tables = find_tables(d.page(1), tmp_path / "missing.pdf")
+    assert len(tables) == 1 and grid_matches(tables[0].cells, spec)
