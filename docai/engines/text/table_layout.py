@@ -50,7 +50,7 @@ def page_regions(pdf: Path, page_no: int) -> PageRegions | None:
     try:
         with pymupdf.open(pdf) as doc:
             page = doc[page_no - 1]
-            if page.rotation != 0:
+            if page.rotation != 0 or not hasattr(page, "get_layout"):  # PyMuPDF before 2.0 has no model
                 return None
             page.get_layout()
             info = page.layout_information
