@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docai.cache_key import engine_key, engine_version, options_key
-from docai.document import Document, Page
+from docai.document import Document
 from docai.engines import Engine, create_engine, engine_capabilities
-from docai.errors import DocaiError, InputError, OptionError
+from docai.errors import DocaiError, InputError
 from docai.file_result import AskResult, BatchSummary, FileResult, ProgressEvent
 from docai.option_checks import check_options, check_out_path
-from docai.options import Options, load_options
+from docai.options import Options, load_options, typed_values
 from docai.parsers import detect_mime, file_sha256, load_document
 from docai.parsers.page_ranges import parse_page_ranges
 from docai.parsers.pdf import check_access
@@ -122,10 +122,7 @@ class Service:
         return self._db
 
     def _options(self, overrides: dict[str, Any]) -> Options:
-        unknown = set(overrides) - set(Options.__dataclass_fields__)
-        if unknown:
-            raise OptionError(f"unknown option(s): {', '.join(sorted(unknown))}")
-        given = {k: v for k, v in overrides.items() if v is not None}
+        given = typed_values({k: v for k, v in overrides.items() if v is not None}, "arguments")
         options = self.options.replace(**given) if given else self.options
         check_options(options)  # a value that would fail every file fails once, before any work
         return options
@@ -330,7 +327,6 @@ class Service:
         started: float,
     ) -> FileResult:
         o, name, resolved = job.options, str(job.path), job.resolved
-        seen_pages = _record_pages(document)
         remember_pages(document)  # the verification stage reads the engine's pages, not OCR again
         pages_total = len(document.page_numbers)
 
@@ -360,7 +356,7 @@ class Service:
                 name, error, o.engine, o.model, sha256=job.sha, run_id=run_id, duration_s=elapsed,
                 page_count=pages_total, error_code=code,
             )  # fmt: skip
-        self.db.finish_run(run_id, extraction, elapsed, pages=sorted(seen_pages.values()) or None)
+        self.db.finish_run(run_id, extraction, elapsed, pages=sorted(document.loaded.values()) or None)
         if progress:
             progress(ProgressEvent(name, index, total, pages_total, pages_total, "done"))
         return FileResult(
@@ -532,20 +528,6 @@ def _ingest_options(options: Options) -> Options:
     ):
         return options.replace(ocr="never")
     return options
-
-
-def _record_pages(document: Document) -> dict[int, tuple[int, float, float, str, str]]:
-    """Note each page's size, text source and text as the engine loads it, to store without reading twice."""
-    seen: dict[int, tuple[int, float, float, str, str]] = {}
-    load = document.load_page
-
-    def recording_load(page_no: int) -> Page:
-        page = load(page_no)
-        seen[page_no] = (page.page_no, page.width, page.height, page.text_source, page.text)
-        return page
-
-    document.load_page = recording_load
-    return seen
 
 
 _FOLLOW_UP_STARTS = {"and", "also", "then", "or", "but"}

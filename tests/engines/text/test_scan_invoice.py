@@ -106,13 +106,13 @@ def _scan(tmp: Path, items: list, name: str, angle: float, dpi: int) -> Path:
 def en_scan(tmp_path_factory: pytest.TempPathFactory) -> dict:
     path = _scan(tmp_path_factory.mktemp("en"), EN_INVOICE, "en", 0.5, 200)
     with load_document(path) as doc:
-        return TextEngine(Options(extra={"semantic": False})).extract(doc, ITEMS_SCHEMA).data
+        return TextEngine(Options(semantic=False)).extract(doc, ITEMS_SCHEMA).data
 
 
 @pytest.fixture(scope="module")
 def zh_scan(tmp_path_factory: pytest.TempPathFactory) -> dict:
     path = _scan(tmp_path_factory.mktemp("zh"), ZH_INVOICE, "zh", 0.5, 200)
-    opts = Options(lang="eng+chi_sim", extra={"semantic": False})
+    opts = Options(lang="eng+chi_sim", semantic=False)
     with load_document(path, opts) as doc:
         return TextEngine(opts).extract(doc, ITEMS_SCHEMA).data
 
