@@ -12,7 +12,7 @@ from table_pdfs import WRAPPED, grid_matches, random_spec, table_pdf, wrapped_ru
 
 from docai.document import Word
 from docai.engines.text.table_layout import PageRegions, RuledTable, page_regions
-from docai.engines.text.table_ruled import stacks_values
+from docai.engines.text.table_ruled import cut_share, stacks_values
 from docai.engines.text.table_vote import overlap_share, voted_tables
 from docai.engines.text.tables import aligned_tables, find_tables
 from docai.parsers import load_document
@@ -117,3 +117,16 @@ def test_rotated_or_unreadable_pages_fall_back_to_alignment(tmp_path: Path) -> N
         # a wrong path for the model still leaves word alignment
         tables = find_tables(d.page(1), tmp_path / "missing.pdf")
     assert len(tables) == 1 and grid_matches(tables[0].cells, spec)
+
+
+def test_a_grid_through_the_words_is_no_cell_grid() -> None:
+    words = _grid_words(50, 100, ROWS)
+    cells = [
+        [(48.0, 98.0 + 14 * r, 138.0, 112.0 + 14 * r), (138.0, 98.0 + 14 * r, 320.0, 112.0 + 14 * r)]
+        for r in range(4)
+    ]
+    clean = RuledTable((48.0, 98.0, 320.0, 154.0), cells)
+    assert cut_share(clean, words) == 0.0
+    # a boundary set through the year columns' words (x = 150 crosses '2023' at 140..164)
+    through = [[(48.0, c[1], 150.0, c[3]), (150.0, c[1], 320.0, c[3])] for c, _ in cells]
+    assert cut_share(RuledTable((48.0, 98.0, 320.0, 154.0), through), words) > 0.2
