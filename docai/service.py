@@ -25,7 +25,7 @@ from docai.parsers import detect_mime, file_sha256, load_document
 from docai.parsers.page_ranges import parse_page_ranges
 from docai.parsers.pdf import check_access
 from docai.results import Answer
-from docai.schema import ResolvedSchema, resolve_schema
+from docai.schema import ResolvedSchema, refuse_bundled_name, resolve_schema
 from docai.verify import check_extraction, remember_pages
 
 if TYPE_CHECKING:
@@ -168,6 +168,9 @@ class Service:
         return self.db.list_schemas()
 
     def save_schema(self, name: str, schema: Any) -> ResolvedSchema:
+        """Save `schema` under `name`; a bundled example's name is refused (it would never be found:
+        bundled names are looked up first, see `docai.schema`)."""
+        refuse_bundled_name(name)
         resolved = self.resolve_schema(schema)
         self.db.save_schema(resolved.schema, name)
         return ResolvedSchema(name, resolved.schema, resolved.hash)
