@@ -109,7 +109,9 @@ def create_app(config: ServerConfig | None = None, service: Any | None = None) -
     )
     app.state.docai = st
     install_error_handlers(app)
-    gate = KeyGate(st.keys, auth=config.auth, max_upload_bytes=config.max_upload_bytes)
+    gate = KeyGate(
+        st.keys, auth=config.auth, max_upload_bytes=config.max_upload_bytes, public_docs=config.public_docs
+    )
     app.middleware("http")(gate)
     app.middleware("http")(_metered(st))  # added last: runs first, so refusals are counted too
 

@@ -50,6 +50,7 @@ class ServerConfig:
     ray_address: str | None = None
     lease_s: float = 30.0
     ui: bool = True
+    public_docs: bool = False  # /docs and /openapi.json without a key (`--public-docs`)
     webhook_attempts: int = 5
     webhook_backoff_s: float = 0.5
     webhook_timeout_s: float = 10.0
