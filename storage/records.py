@@ -176,6 +176,7 @@ def answer_record(row: AnswerRow, docs: list[tuple[int, str, str]]) -> AnswerRec
         text=row.text,
         found=row.found,
         citations=[Citation.from_dict(c) for c in row.citations or []],
+        also_retrieved=[Citation.from_dict(c) for c in row.also_retrieved or []],
         score=row.score,
         reasoning=row.reasoning,
         raw_output=row.raw_output,
