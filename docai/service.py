@@ -256,7 +256,8 @@ class Service:
         if hit is None:
             return None
         try:
-            check_access(job.path, o.password)
+            if hit.status != "failed":  # a stored failure holds no content to protect: served as it is
+                check_access(job.path, o.password)
         except InputError as e:
             return FileResult.failed(str(job.path), str(e), o.engine, o.model, sha256=job.sha, error_code=3)
         result = self._from_record(str(job.path), hit, cached=True, started=started)
@@ -297,8 +298,8 @@ class Service:
             if load_error is not None or document is None:
                 elapsed = time.perf_counter() - started
                 message = str(load_error)
-                self.db.fail_run(run_id, message, elapsed)
                 code = load_error.exit_code if load_error else 1
+                self.db.fail_run(run_id, message, elapsed, code)
                 return FileResult.failed(
                     name, message, o.engine, o.model, sha256=job.sha, run_id=run_id, duration_s=elapsed,
                     error_code=code,
@@ -358,7 +359,7 @@ class Service:
             error = f"internal error in engine {o.engine}: {type(e).__name__}: {e}"
         elapsed = time.perf_counter() - started
         if error is not None:
-            self.db.fail_run(run_id, error, elapsed)
+            self.db.fail_run(run_id, error, elapsed, code)
             return FileResult.failed(
                 name, error, o.engine, o.model, sha256=job.sha, run_id=run_id, duration_s=elapsed,
                 page_count=pages_total, error_code=code,

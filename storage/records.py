@@ -48,6 +48,8 @@ class RunRecord:
     original: Extraction | None = None
     field_states: dict[str, str] = field(default_factory=dict)
     """Per field path: corrected, accepted, needs_review or engine (filled by docai.review for exports)."""
+    error_code: int | None = None
+    """A failed run's exit code (3 bad input, 5 engine error, ...), where it was recorded."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (times as ISO strings)."""
@@ -166,6 +168,7 @@ def run_record(run: RunRow, file_name: str, schema_name: str | None, with_result
         usage=run.usage,
         extraction=extraction_from(run, run.result) if with_result else None,
         page_count=run.document.page_count,
+        error_code=run.error_code,
     )
 
 

@@ -121,8 +121,9 @@ class RunsMixin(DatabaseBase):
 
         self._write(work, "saving a result")
 
-    def fail_run(self, run_id: int, error: str, duration_s: float) -> None:
-        """Mark a run failed (no result row)."""
+    def fail_run(self, run_id: int, error: str, duration_s: float, error_code: int | None = None) -> None:
+        """Mark a run failed (no result row); `error_code` is its error's exit code (3 bad input, 5
+        engine, ...), kept so a cached failure exits like the fresh one."""
 
         def work(s: Session) -> None:
             run = s.get(RunRow, run_id)
@@ -132,6 +133,7 @@ class RunsMixin(DatabaseBase):
             release_claim(s, run_id)
             run.status = "failed"
             run.error = error
+            run.error_code = error_code
             run.finished_at = utcnow()
             run.duration_s = float(duration_s)
 
