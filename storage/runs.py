@@ -31,6 +31,7 @@ from docai.storage.models import (
     utcnow,
 )
 from docai.storage.records import RunRecord, run_record
+from docai.storage.review_queue import queue_run_rows
 
 _log = logging.getLogger(__name__)
 
@@ -239,6 +240,26 @@ class RunsMixin(DatabaseBase):
                 seen: set[int] = set()
                 runs = [r for r in runs if not (r.document_id in seen or seen.add(r.document_id))]
             return self._records(s, runs)
+
+        return self._read(work)
+
+    def review_candidates(
+        self,
+        statuses: tuple[str, ...],
+        schema: str | None = None,
+        batch: tuple[set[int], set[str]] | None = None,
+    ) -> list[RunRecord]:
+        """The newest finished run of each document (per schema) with one of `statuses`; `schema`: a
+        name (every version) or hash prefix; `batch`: (run ids, document sha256s) of a batch."""
+
+        def work(s: Session) -> list[RunRecord]:
+            schema_ids = None
+            if schema:
+                schema_ids = list(self._schema_ids(s, schema))
+                if not schema_ids:
+                    raise InputError(f"no schema named {schema!r}")
+            rows = queue_run_rows(s, _run_query(), statuses, schema_ids, batch)
+            return self._records(s, rows)
 
         return self._read(work)
 
