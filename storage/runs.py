@@ -263,6 +263,17 @@ class RunsMixin(DatabaseBase):
 
         return self._read(work)
 
+    def documents_awaiting_review(
+        self, statuses: tuple[str, ...] = ("review", "partial", "invalid")
+    ) -> set[str]:
+        """sha256 of the documents with a run a person still has to look at (their files are kept)."""
+
+        def work(s: Session) -> set[str]:
+            q = select(DocumentRow.sha256).join(RunRow, RunRow.document_id == DocumentRow.id)
+            return set(s.scalars(q.where(RunRow.status.in_(statuses)).distinct()))
+
+        return self._read(work)
+
     def _records(self, s: Session, runs: list[RunRow]) -> list[RunRecord]:
         names = self._shown_names(s, (r.document_id for r in runs))
         records = [

@@ -41,6 +41,10 @@ def serve(
     public_docs: Annotated[
         bool, typer.Option("--public-docs", help="Serve /docs and /openapi.json without a key.")
     ] = False,
+    retention_days: Annotated[
+        float,
+        typer.Option("--retention-days", help="Remove ended jobs and unused uploads this old (0: keep all)."),
+    ] = 30.0,
     engine: Annotated[str | None, typer.Option("--engine", help="Default engine.")] = None,
     model: Annotated[str | None, typer.Option("--model", help="Default model.")] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
@@ -58,7 +62,7 @@ def serve(
         host=host, port=port, auth=not no_auth, options=options, db=options.db,
         allowed_paths=[p.expanduser().resolve() for p in allow_path or []], upload_dir=upload_dir,
         max_upload_mb=max_upload_mb, workers=workers, executor=executor, ray_address=ray_address,
-        lease_s=lease_s, ui=not no_ui, public_docs=public_docs,
+        lease_s=lease_s, ui=not no_ui, public_docs=public_docs, retention_days=retention_days,
     )  # fmt: skip
     config.check()
     app = create_app(config)
