@@ -34,8 +34,7 @@ class PendingDelivery:
     event: str
     delivery_id: str
     next_attempt: int
-    position: int | None = None
-    result: dict[str, Any] | None = None
+    position: int | None = None  # a per-file event's file; None for the end event
 
 
 class DeliveryLog:
@@ -52,7 +51,7 @@ class DeliveryLog:
         def work(s: Session) -> list[PendingDelivery]:
             since = utcnow() - within
             files = s.execute(
-                select(JobFileRow.job_id, JobFileRow.position, JobFileRow.result)
+                select(JobFileRow.job_id, JobFileRow.position)
                 .join(JobRow, JobRow.id == JobFileRow.job_id)
                 .where(JobRow.webhook_url.is_not(None), JobRow.webhook_per_file.is_(True))
                 .where(JobFileRow.state == "done", JobFileRow.finished_at >= since)
@@ -64,13 +63,13 @@ class DeliveryLog:
                 .where(JobRow.finished_at >= since)
                 .order_by(JobRow.finished_at)
             ).all()
-            tried = _attempts(s, {j for j, _, _ in files} | {j for j, _ in ends})
+            tried = _attempts(s, {j for j, _ in files} | {j for j, _ in ends})
             out = []
-            for job_id, position, result in files:
+            for job_id, position in files:
                 left = _next_attempt(tried, file_delivery_id(job_id, position), attempts)
                 if left:
                     did = file_delivery_id(job_id, position)
-                    out.append(PendingDelivery(job_id, "file.done", did, left, position, result))
+                    out.append(PendingDelivery(job_id, "file.done", did, left, position))
             for job_id, state in ends:
                 did = end_delivery_id(job_id, state)
                 left = _next_attempt(tried, did, attempts, legacy=tried.get((job_id, "job.*")))

@@ -206,13 +206,16 @@ class JobRunner:
     def _resend_pending(self) -> None:
         """Webhook events a stopped server left undelivered (never tried, or cut off between retries):
         send them now, going on from the attempt it reached."""
+        results: dict[str, dict[int, dict[str, Any]]] = {}  # a job's file results, read once per job
         for p in self.store.pending_deliveries(self.webhooks.attempts):
             job = self.store.get(p.job_id)
             if job is None or not job.webhook_url:
                 continue
             _log.info("job %s: sending the %s webhook a stopped server did not deliver", p.job_id, p.event)
             if p.position is not None:
-                self._announce_file(job, p.position, p.result or {}, p.next_attempt)
+                if job.id not in results:
+                    results[job.id] = {f.position: f.result or {} for f in self.store.files(job.id)}
+                self._announce_file(job, p.position, results[job.id].get(p.position, {}), p.next_attempt)
             else:
                 self._announce_end(p.job_id, p.event.removeprefix("job."), p.next_attempt)
 
