@@ -25,7 +25,7 @@ from docai.parsers import detect_mime, file_sha256, load_document
 from docai.parsers.page_ranges import parse_page_ranges
 from docai.parsers.pdf import check_access
 from docai.results import Answer
-from docai.schema import ResolvedSchema, resolve_schema
+from docai.schema import ResolvedSchema, refuse_bundled_name, resolve_schema
 from docai.verify import check_extraction, remember_pages
 
 if TYPE_CHECKING:
@@ -165,6 +165,9 @@ class Service:
         return self.db.list_schemas()
 
     def save_schema(self, name: str, schema: Any) -> ResolvedSchema:
+        """Save `schema` under `name`; a bundled example's name is refused (it would never be found:
+        bundled names are looked up first, see `docai.schema`)."""
+        refuse_bundled_name(name)
         resolved = self.resolve_schema(schema)
         self.db.save_schema(resolved.schema, name)
         return ResolvedSchema(name, resolved.schema, resolved.hash)
@@ -250,7 +253,8 @@ class Service:
         if hit is None:
             return None
         try:
-            check_access(job.path, o.password)
+            if hit.status != "failed":  # a stored failure holds no content to protect: served as it is
+                check_access(job.path, o.password)
         except InputError as e:
             return FileResult.failed(str(job.path), str(e), o.engine, o.model, sha256=job.sha, error_code=3)
         result = self._from_record(str(job.path), hit, cached=True, started=started)
@@ -291,8 +295,8 @@ class Service:
             if load_error is not None or document is None:
                 elapsed = time.perf_counter() - started
                 message = str(load_error)
-                self.db.fail_run(run_id, message, elapsed)
                 code = load_error.exit_code if load_error else 1
+                self.db.fail_run(run_id, message, elapsed, code)
                 return FileResult.failed(
                     name, message, o.engine, o.model, sha256=job.sha, run_id=run_id, duration_s=elapsed,
                     error_code=code,
@@ -351,7 +355,7 @@ class Service:
             error = f"internal error in engine {o.engine}: {type(e).__name__}: {e}"
         elapsed = time.perf_counter() - started
         if error is not None:
-            self.db.fail_run(run_id, error, elapsed)
+            self.db.fail_run(run_id, error, elapsed, code)
             return FileResult.failed(
                 name, error, o.engine, o.model, sha256=job.sha, run_id=run_id, duration_s=elapsed,
                 page_count=pages_total, error_code=code,
