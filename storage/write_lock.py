@@ -62,12 +62,20 @@ class LockingConnection(sqlite3.Connection):
         if fd is None or self._held:
             return
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            started = time.perf_counter()
-            fcntl.flock(fd, fcntl.LOCK_EX)  # sleeps in the kernel until the holder lets go
-            WAITS["count"] += 1
-            WAITS["seconds"] += time.perf_counter() - started
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                started = time.perf_counter()
+                fcntl.flock(fd, fcntl.LOCK_EX)  # sleeps in the kernel until the holder lets go
+                WAITS["count"] += 1
+                WAITS["seconds"] += time.perf_counter() - started
+        except OSError as e:  # a file system without flock (ENOLCK): SQLite's busy handler alone
+            _log.debug("no write lock on %s (%s)", self._lock_path, e)
+            self._lock_path = None
+            with contextlib.suppress(OSError):
+                os.close(fd)
+            self._lock_fd = None
+            return
         self._held = True
 
     def release_write_lock(self) -> None:

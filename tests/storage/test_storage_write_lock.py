@@ -98,3 +98,19 @@ def test_lock_path_only_for_database_files() -> None:
     conn = LockingConnection(":memory:")
     conn.acquire_write_lock()  # nothing to lock: a no-op
     conn.close()
+
+
+def test_a_file_system_without_flock_leaves_writes_to_sqlite(tmp_path: Path, monkeypatch) -> None:
+    """No file system here lacks flock, so its ENOLCK is simulated (the one stand-in in this file)."""
+    import errno
+
+    import docai.storage.write_lock as write_lock
+
+    def no_flock(fd: int, op: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    with open_database(tmp_path / "nolock.db") as db:
+        monkeypatch.setattr(write_lock.fcntl, "flock", no_flock)
+        db.blob_cache().put("k", b"\x05")
+        db.blob_cache().put("k2", b"\x06")
+        assert db.blob_cache().get("k") == b"\x05" and db.blob_cache().get("k2") == b"\x06"
