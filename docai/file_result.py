@@ -97,22 +97,28 @@ class AskResult:
     answer_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        a = self.answer
         return {
-            "question": a.question,
-            "answer": a.text,
-            "found": a.found,
-            "score": a.score,
-            "citations": [c.to_dict() for c in a.citations],
-            "also_retrieved": [c.to_dict() for c in a.also_retrieved],
-            "reasoning": a.reasoning,
-            "engine": a.engine,
-            "model": a.model,
-            "notes": a.notes,
+            **answer_fields(self.answer),
             "files": self.files,
             "answer_id": self.answer_id,
             "duration_s": round(self.duration_s, 4),
         }
+
+
+def answer_fields(a: Answer) -> dict[str, Any]:
+    """An answer's own keys in the shape `docai ask --json` prints (a stored answer adds its id and files)."""
+    return {
+        "question": a.question,
+        "answer": a.text,
+        "found": a.found,
+        "score": a.score,
+        "citations": [c.to_dict() for c in a.citations],
+        "also_retrieved": [c.to_dict() for c in a.also_retrieved],
+        "reasoning": a.reasoning,
+        "engine": a.engine,
+        "model": a.model,
+        "notes": list(a.notes),
+    }
 
 
 @dataclass

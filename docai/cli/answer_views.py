@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docai.cli.common import info, print_json
+from docai.file_result import answer_fields
 
 if TYPE_CHECKING:
     from docai.results import Citation
@@ -20,20 +21,10 @@ def _where(c: Citation, several: bool) -> str:
 
 def answer_json(rec: AnswerRecord) -> dict[str, Any]:
     """A stored answer in the shape `docai ask --json` prints, with its id, time and documents."""
-    a = rec.answer
     return {
         "answer_id": rec.id,
         "created_at": rec.created_at.isoformat(),
-        "question": a.question,
-        "answer": a.text,
-        "found": a.found,
-        "score": a.score,
-        "citations": [c.to_dict() for c in a.citations],
-        "also_retrieved": [c.to_dict() for c in a.also_retrieved],
-        "reasoning": a.reasoning,
-        "engine": a.engine,
-        "model": a.model,
-        "notes": list(a.notes),
+        **answer_fields(rec.answer),
         "files": list(rec.file_names),
         "sha256s": list(rec.sha256s),
         "duration_s": rec.duration_s,
