@@ -15,6 +15,7 @@ from datetime import date
 
 from docai.document import BBox, Page
 from docai.results import Check, Evidence, Extraction, FieldReport
+from docai.values import parse_number
 from docai.verify import calibration
 from docai.verify.agreement import agreement_check
 from docai.verify.arithmetic import arithmetic_checks
@@ -186,7 +187,8 @@ def _place_signals(signals: Signals, leaf: Leaf, loc: Located, pages: Pages, sib
     signals.ftype = field_type(leaf, signals.role)
     if loc.match is not None and loc.index is not None:
         signals.keyed = keyed(loc.match, loc.index)
-        signals.largest_amount = leaf.is_money and largest_amount(float(leaf.value), loc.index)
+        amount = parse_number(str(leaf.value)) if leaf.is_money else None  # engines may send "1.234,56"
+        signals.largest_amount = amount is not None and largest_amount(amount, loc.index)
     if signals.role == "party" and isinstance(leaf.value, str):
         first = loc.index is not None and bool(pages.numbers) and loc.index.page_no == pages.numbers[0]
         signals.party = party_signals(leaf.value, role_of(leaf), loc.match, loc.index, first, loc.count)
