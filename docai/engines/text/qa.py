@@ -19,6 +19,7 @@ from docai.document import Document, Page
 from docai.engines.base import BlobCache
 from docai.engines.text import embeddings as emb
 from docai.engines.text.matching import SemanticMatcher
+from docai.engines.text.qa_answer_cache import answer_key, cached_answer, store_answer
 from docai.engines.text.qa_citations import page_key, retrieved_only, split_citations
 from docai.engines.text.qa_fields import answer_field
 from docai.engines.text.qa_find import (
@@ -33,6 +34,7 @@ from docai.engines.text.retrieval import (
     DocIndex,
     Hit,
     expansion_groups,
+    index_key,
     load_or_build_index,
     passage_index_text,
     question_terms,
@@ -124,6 +126,24 @@ def answer_question(
         raise InputError("no document to answer from")
     notes: list[str] = []
     embedder = _embedder(options, notes)
+    model = embedder.name if embedder else None
+    key = answer_key([index_key(d, options, model) for d in documents], question, options)
+    cached = cached_answer(cache, key)
+    if cached is not None:
+        return cached
+    answer = _answer_uncached(documents, question, options, cache, embedder, notes)
+    store_answer(cache, key, answer)
+    return answer
+
+
+def _answer_uncached(
+    documents: list[Document],
+    question: str,
+    options: Options,
+    cache: BlobCache | None,
+    embedder: emb.Embedder | None,
+    notes: list[str],
+) -> Answer:
     # the pages read while indexing stay at hand for a field lookup (a scan is not OCR'd twice)
     documents = [dataclasses.replace(d, load_page=_recent_pages(d.load_page), closer=None) for d in documents]
     indexes = _indexes(documents, options, cache, embedder, notes)
