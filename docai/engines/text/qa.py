@@ -160,14 +160,15 @@ def _answer_uncached(
     pages = rank_pages(hits)
     scores = {page_key(h.passage): s for h, s in pages}
     from docai.engines.text.qa_compute import answer_arithmetic
+    from docai.engines.text.qa_metric_answer import answer_metric
 
-    computed = answer_arithmetic(question, indexes, embedder)
+    computed = answer_metric(question, indexes, embedder) or answer_arithmetic(question, indexes, embedder)
     if computed is not None:
         answer.text, answer.found, answer.score = computed.text, True, computed.score
         answer.reasoning = computed.working
         answer.citations = computed.citations
         answer.also_retrieved = _also(hits, scores, answer.citations)
-        notes.append(f"computed from two values: {computed.working}")
+        notes.append(f"computed: {computed.working}")
         return answer
     if _answer_from_layout(answer, question, documents, indexes, pages, options):
         answer.also_retrieved = _also(hits, scores, answer.citations)

@@ -38,8 +38,8 @@ from docai.progress import ProgressLog
 _log = logging.getLogger(__name__)
 
 # 5: quarters and halves (Q3, H1) are one term; 6: quarter column headers, more unit lines;
-# 7: long documents embed BM25's candidates only
-INDEX_VERSION = 7
+# 7: long documents embed BM25's candidates only; 8: 'revenue' and 'revenues' are one stem
+INDEX_VERSION = 8
 K1, B = 1.2, 0.75
 # Weights of the normalised signals in the fused passage score.
 W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 1.0, 0.6
@@ -167,12 +167,18 @@ def statement_pattern(question: str) -> re.Pattern[str] | None:
 
 
 def _stem(word: str) -> str:
-    """A light English suffix strip so 'expenditures' meets 'expenditure' and 'operating' meets 'operate'."""
+    """A light English suffix strip so 'expenditures' meets 'expenditure', 'revenues' meets 'revenue' and
+    'operating' meets 'operate': a plural or verb ending, then a final 'e', come off."""
     for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 return word
-            return word[: -len(suffix)] + keep
+            if suffix == "es" and not word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+                continue  # "revenues", "sales": only the s is the plural
+            word = word[: -len(suffix)] + keep
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
     return word
 
 

@@ -1,0 +1,92 @@
+"""Computing the ratios of qa_metrics from retrieved values, with the working and every value cited."""
+
+from __future__ import annotations
+
+import logging
+
+from docai.engines.text.embeddings import Embedder
+from docai.engines.text.qa_compute import Computed, _cite, _Found, _lookup, _operand, _where
+from docai.engines.text.qa_metrics import MetricQuestion, Term, absolute, format_result, parse_metric
+from docai.engines.text.retrieval import DocIndex
+
+_log = logging.getLogger(__name__)
+
+MAX_MARGIN = 1.0
+"""A margin (a part of revenue) above 100% in size means a value was misread: no answer."""
+
+
+def _term_value(
+    term: Term, year: int, indexes: list[DocIndex], embedder: Embedder | None, question: str
+) -> tuple[float, list[_Found]] | None:
+    """The term's value for `year` (its own years, averaged, when it names them): None when a value is
+    missing, printed as a percent, or in a scale that cannot be read."""
+    years = term.years or [year]
+    total, found, prefixes = 0.0, [], set()
+    for y in years:
+        for measure in term.measures:
+            c = _lookup(measure, indexes, embedder, [y], [], question)
+            f = _operand(c, f"{y}, {_where(c, len(indexes) > 1)}") if c else None
+            value = absolute(c.text) if c else None
+            if f is None or value is None:
+                _log.debug("metric question %r: no %s for %d", question, measure, y)
+                return None
+            total += value[0]
+            if value[1]:
+                prefixes.add(value[1])
+            found.append(f)
+    if len(prefixes) > 1:
+        return None
+    return total / len(years), found
+
+
+def _same_value(a: _Found, b: _Found) -> bool:
+    return a.candidate.passage is b.candidate.passage and a.candidate.start == b.candidate.start
+
+
+def _describe(term: Term, found: list[_Found]) -> str:
+    texts = " + ".join(f.operand.text for f in found[: len(term.measures)])
+    if len(term.years) > 1:
+        texts = f"mean({', '.join(f.operand.text for f in found)})"
+    return texts
+
+
+def answer_metric(question: str, indexes: list[DocIndex], embedder: Embedder | None) -> Computed | None:
+    """The computed ratio a margin, share or stated-formula question asks for, or None."""
+    mq = parse_metric(question)
+    if mq is None:
+        return None
+    per_year: list[tuple[int, float, str]] = []
+    cited: list[_Found] = []
+    for year in mq.years:
+        num = _term_value(mq.numerator, year, indexes, embedder, question)
+        den = _term_value(mq.denominator, year, indexes, embedder, question)
+        if num is None or den is None or den[0] == 0:
+            return None
+        if any(_same_value(a, b) for a in num[1] for b in den[1]):
+            return None  # one row read as both sides
+        ratio = num[0] / den[0]
+        if "margin" in mq.name and abs(ratio) >= MAX_MARGIN:
+            return None
+        step = f"{_describe(mq.numerator, num[1])} / {_describe(mq.denominator, den[1])}"
+        per_year.append((year, ratio, f"{year}: {step} = {format_result(ratio, mq.percent)}"))
+        cited.extend(num[1] + den[1])
+    return _computed(mq, per_year, cited)
+
+
+def _computed(mq: MetricQuestion, per_year: list[tuple[int, float, str]], cited: list[_Found]) -> Computed:
+    value = sum(r for _, r, _ in per_year) / len(per_year)
+    steps = "; ".join(s for _, _, s in per_year)
+    if len(per_year) > 1:
+        head = f"{format_result(value, mq.percent)}: {mq.name}, average of {per_year[0][0]}-{per_year[-1][0]}"
+        working = f"{steps}; mean = {format_result(value, mq.percent)}"
+    else:
+        head = f"{format_result(value, mq.percent)}: {mq.name} in {per_year[0][0]}"
+        working = steps
+    citations, seen = [], set()
+    for f in cited:
+        c = _cite(f)
+        key = (c.document, c.page_no, c.bbox)
+        if key not in seen:
+            seen.add(key)
+            citations.append(c)
+    return Computed(f"{head} ({working})", working, citations, 0.7)

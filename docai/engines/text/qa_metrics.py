@@ -1,0 +1,168 @@
+"""Financial ratios asked by name or by definition: margins, "X as a % of Y", averages over years.
+
+"What is the FY2022 operating margin?", "three year average of cost of goods sold as a % of revenue
+from FY2016 to FY2018", "asset turnover ratio is defined as: FY2020 revenue / (average total assets
+between FY2019 and FY2020)". Each is a numerator over a denominator, per year, optionally averaged over
+a range of years. A margin's numerator is the textbook one (gross profit, operating income, net income;
+EBITDA as operating income plus depreciation and amortization) over revenue. Every value is looked up
+on its own, as the change and growth answers do (qa_compute), and the answer shows its working and
+cites every value; when any value is missing, or scales cannot be reconciled, there is no answer here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from docai.engines.text.qa_arith import _measure, _scale, split_printed
+
+_YEAR = r"(?:FY\s?'?)?((?:19|20)\d{2})"
+_RANGE_RES = [
+    re.compile(rf"\b(?:from|between)\s+{_YEAR}\s+(?:to|and|through|-)\s+{_YEAR}", re.I),
+    re.compile(rf"{_YEAR}\s*[-–]\s*{_YEAR}", re.I),
+]
+_YEARS_RE = re.compile(rf"\b{_YEAR}\b", re.I)
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+_AVERAGE_RE = re.compile(r"\b(?:(two|three|four|five|[2-5])[- ]year\s+)?average\b", re.I)
+_MARGIN_RE = re.compile(
+    r"\b(gross|operating|net\s+profit|net|ebitda|ebit|pre-?tax)\s+(?:(?:income|profit)\s+)?"
+    r"(?:%\s*|percent(?:age)?\s+)?margin\b",
+    re.I,
+)
+MARGIN_NUMERATORS: dict[str, list[str]] = {
+    "gross": ["gross profit"],
+    "operating": ["operating income"],
+    "ebit": ["operating income"],
+    "net": ["net income"],
+    "net profit": ["net income"],
+    "pretax": ["income before income taxes"],
+    "ebitda": ["operating income", "depreciation and amortization"],
+}
+"""Textbook definitions (not fitted to a dataset): the numerator of each margin, over revenue."""
+_SHARE_RE = re.compile(
+    r"(?:average\s+of|what\s+(?:is|was|were)|what's)\s+(?:the\s+)?(?:[\w&.-]+'s\s+)?(?:FY\s?'?\d{2,4}\s+)?"
+    r"(?P<m>[a-z][\w\s&,-]*?)\s+as\s+an?\s+(?:%|percent(?:age)?|share|proportion)\s+of\s+(?:the\s+)?"
+    r"(?P<o>[a-z][\w\s&-]*?)(?=\s+(?:from|for|in|between|over|during|at)\b|\s*[?.,;(]|$)",
+    re.I,
+)
+_AVERAGE_OF_RE = re.compile(r"^(?:(?:two|three|four|five|[2-5])[- ]year\s+)?average\s+of\s+", re.I)
+_DEFINED_RE = re.compile(r"\bdefined\s+as:?\s*(?P<f>[^?]+?)(?:\.\s|\.?$|\?)", re.I)
+_AVG_TERM_RE = re.compile(rf"^average\s+(?P<m>.+?)\s+between\s+{_YEAR}\s+and\s+{_YEAR}$", re.I)
+
+
+@dataclass
+class Term:
+    """A sum of measures in given years; several years are averaged ("average total assets")."""
+
+    measures: list[str]
+    years: list[int] = field(default_factory=list)
+
+
+@dataclass
+class MetricQuestion:
+    numerator: Term
+    denominator: Term
+    years: list[int]
+    """The years the ratio is computed for (averaged when several); terms without years take each."""
+    percent: bool
+    name: str
+
+
+def _years(text: str) -> list[int]:
+    return list(dict.fromkeys(int(m.group(1)) for m in _YEARS_RE.finditer(text)))
+
+
+def _year_range(text: str) -> list[int] | None:
+    for pattern in _RANGE_RES:
+        m = pattern.search(text)
+        if m:
+            a, b = sorted((int(m.group(1)), int(m.group(2))))
+            if 0 < b - a <= 5:
+                return list(range(a, b + 1))
+    return None
+
+
+def _ratio_years(question: str) -> list[int] | None:
+    """The years to compute for: a stated range when an average is asked, else the one year named."""
+    avg = _AVERAGE_RE.search(question)
+    if avg:
+        years = _year_range(question)
+        count = _COUNTS.get((avg.group(1) or "").lower())
+        if years is None or (count is not None and count != len(years)):
+            return None
+        return years
+    years = _years(question)
+    return years if len(years) == 1 else None
+
+
+def _side(text: str, default_years: list[int]) -> Term | None:
+    """One side of a stated formula: "FY2020 revenue", "(average total assets between FY2019 and
+    FY2020)", "operating income + depreciation and amortization". Differences are not composed."""
+    text = " ".join(text.strip().strip("()").split())
+    if re.search(r"\bchange\s+in\b|\s-\s", text, re.I):
+        return None
+    m = _AVG_TERM_RE.match(text)
+    if m:
+        return Term([_measure(m.group("m"))], sorted({int(m.group(2)), int(m.group(3))}))
+    measures = [_measure(part) for part in text.split("+")]
+    if not all(measures):
+        return None
+    return Term(measures, _years(text) or list(default_years))
+
+
+def _defined(question: str) -> MetricQuestion | None:
+    m = _DEFINED_RE.search(question)
+    if m is None or m.group("f").count(" / ") != 1:
+        return None
+    top, bottom = m.group("f").split(" / ")
+    years = _years(question[: m.start()]) or _years(top)
+    years = years[:1]
+    num, den = _side(top, years), _side(bottom, years)
+    if num is None or den is None or not (num.years and den.years):
+        return None
+    percent = bool(re.search(r"%|percent", question, re.I))
+    before = re.sub(r"\s+(?:is|was|are)\s*$", "", question[: m.start()].rstrip(" ,:"), flags=re.I)
+    name = " ".join(before.split()[-3:]).strip(" ,.:") or "ratio"
+    return MetricQuestion(num, den, years, percent, name)
+
+
+def parse_metric(question: str) -> MetricQuestion | None:
+    """The ratio a question asks for, or None when it asks for none of these."""
+    defined = _defined(question)
+    if defined is not None:
+        return defined
+    margin = _MARGIN_RE.search(question)
+    share = _SHARE_RE.search(question)
+    if margin is None and share is None:
+        return None
+    years = _ratio_years(question)
+    if not years:
+        return None
+    if share is not None and len(years) == 1 and margin is None:
+        return None  # one year's share of a total: a plain ratio (qa_arith)
+    if share is not None:
+        num = _measure(_AVERAGE_OF_RE.sub("", share.group("m")))
+        den = _measure(share.group("o"))
+        if not num or not den:
+            return None
+        return MetricQuestion(Term([num]), Term([den]), years, True, f"{num} as a % of {den}")
+    assert margin is not None
+    kind = " ".join(margin.group(1).lower().replace("-", "").split())
+    name = f"{kind} margin" if kind != "ebitda" else "EBITDA margin"
+    return MetricQuestion(Term(MARGIN_NUMERATORS[kind]), Term(["revenue"]), years, True, name)
+
+
+def absolute(printed: str) -> tuple[float, str] | None:
+    """('$1,234 million') -> (1.234e9, '$'); None for a percent or an unknown scale."""
+    parts = split_printed(printed)
+    if parts is None:
+        return None
+    prefix, value, suffix = parts
+    if suffix.strip() == "%":
+        return None
+    scale = _scale(suffix)
+    return (value * scale, prefix.strip()) if scale is not None else None
+
+
+def format_result(value: float, percent: bool) -> str:
+    return f"{value * 100:.1f}%" if percent else f"{value:.2f}"
