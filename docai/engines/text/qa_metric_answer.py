@@ -43,6 +43,18 @@ def _same_value(a: _Found, b: _Found) -> bool:
     return a.candidate.passage is b.candidate.passage and a.candidate.start == b.candidate.start
 
 
+def _consistent(mq: MetricQuestion, num: list[_Found], den: list[_Found]) -> bool:
+    """A margin's measure and its revenue are read from one statement (one page), and what a margin
+    adds back (depreciation and amortization in EBITDA) is a positive amount: anything else is a
+    value read from the wrong table (a segment's revenue, a deferred tax line)."""
+    if not mq.is_margin:
+        return True
+    first, revenue = num[0].candidate.passage, den[0].candidate.passage
+    if (first.doc_id, first.page_no) != (revenue.doc_id, revenue.page_no):
+        return False
+    return all(f.operand.value > 0 for f in num[1:])
+
+
 def _describe(term: Term, found: list[_Found]) -> str:
     texts = " + ".join(f.operand.text for f in found[: len(term.measures)])
     if len(term.years) > 1:
@@ -64,8 +76,10 @@ def answer_metric(question: str, indexes: list[DocIndex], embedder: Embedder | N
             return None
         if any(_same_value(a, b) for a in num[1] for b in den[1]):
             return None  # one row read as both sides
+        if not _consistent(mq, num[1], den[1]):
+            return None
         ratio = num[0] / den[0]
-        if "margin" in mq.name and abs(ratio) >= MAX_MARGIN:
+        if mq.is_margin and abs(ratio) >= MAX_MARGIN:
             return None
         step = f"{_describe(mq.numerator, num[1])} / {_describe(mq.denominator, den[1])}"
         per_year.append((year, ratio, f"{year}: {step} = {format_result(ratio, mq.percent)}"))

@@ -66,6 +66,7 @@ class MetricQuestion:
     """The years the ratio is computed for (averaged when several); terms without years take each."""
     percent: bool
     name: str
+    is_margin: bool = False
 
 
 def _years(text: str) -> list[int]:
@@ -149,7 +150,7 @@ def parse_metric(question: str) -> MetricQuestion | None:
     assert margin is not None
     kind = " ".join(margin.group(1).lower().replace("-", "").split())
     name = f"{kind} margin" if kind != "ebitda" else "EBITDA margin"
-    return MetricQuestion(Term(MARGIN_NUMERATORS[kind]), Term(["revenue"]), years, True, name)
+    return MetricQuestion(Term(MARGIN_NUMERATORS[kind]), Term(["revenue"]), years, True, name, True)
 
 
 def absolute(printed: str) -> tuple[float, str] | None:

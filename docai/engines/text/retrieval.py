@@ -17,6 +17,7 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, overload
 
 import numpy as np
@@ -86,6 +87,11 @@ EXPANSIONS: dict[str, str] = {
     "fixed asset": "property plant and equipment",
     "revenue": "net sales revenues",
     "cogs": "cost of sales cost of goods sold",
+    "cost of goods sold": "cost of sales cost of revenue",
+    "cost of sales": "cost of goods sold cost of revenue",
+    "net income": "net earnings",
+    "net earnings": "net income",
+    "operating income": "operating profit income from operations",
     "d&a": "depreciation and amortization",
     "ebitda": "operating income depreciation and amortization",
     "sg&a": "selling general and administrative",
@@ -143,6 +149,7 @@ ITEM_STATEMENTS: list[tuple[re.Pattern[str], int]] = [
     (
         re.compile(
             r"\b(?:capital expenditures?|capex|purchases? of property|cash (?:provided|used|flows?) |"
+            r"depreciation(?: and amortization)?|"
             r"operating activities|investing activities|financing activities|dividends paid|"
             r"free cash flow)\b",
             re.I,
@@ -166,6 +173,7 @@ def statement_pattern(question: str) -> re.Pattern[str] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     """A light English suffix strip so 'expenditures' meets 'expenditure', 'revenues' meets 'revenue' and
     'operating' meets 'operate': a plural or verb ending, then a final 'e', come off."""
@@ -283,16 +291,23 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
     page_nos: list[int] = []
     passage_page: list[int] = []
     progress = ProgressLog(f"reading {doc.name}", len(doc.page_numbers), "pages", every=50)
+    passage_tokens: list[list[str]] = []
     for page_passages in _by_page(document_passages(doc)):
         progress.step()
         page_nos.append(page_passages[0].page_no)
         toks: list[str] = []
+        contexts: dict[str, list[str]] = {}  # a page's passages share its heading: tokenized once
         for p in page_passages:
-            toks.extend(tokenize(p.text))
+            own = tokenize(p.text)
+            toks.extend(own)
+            if p.context not in contexts:
+                contexts[p.context] = tokenize(p.context)
+            passage_tokens.append(contexts[p.context] + own)
             passage_page.append(len(page_nos) - 1)
             passages.append(p)
         page_tokens.append(toks)
-    passage_terms = Bm25Table.build([tokenize(passage_index_text(p)) for p in passages])
+    passage_terms = Bm25Table.build(passage_tokens)
+    del passage_tokens
     page_terms = Bm25Table.build(page_tokens)
     cap = int(options.extra.get("embed_max_passages", EMBED_ALL_MAX_PASSAGES))
     texts = [passage_index_text(p) for p in passages] if embedder is not None else []

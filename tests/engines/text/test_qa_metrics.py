@@ -142,3 +142,23 @@ def test_missing_value_gives_no_computed_answer(filing: Path) -> None:
     """2020 is in no column: no average made from the years that are there."""
     a = ask(filing, "What is the three year average operating margin from FY2020 to FY2022?")
     assert not a.text.endswith("%") and "average of" not in a.text, a.text
+
+
+def test_margin_over_a_revenue_from_another_table_is_refused(tmp_path: Path) -> None:
+    """Operating income on the statement, revenue only in a segment note: not one margin."""
+    statement = [
+        (60, 60, "Consolidated Statements of Operations"),
+        (60, 76, "(in millions)"),
+        *[(x, 100, y) for x, y in zip(XS[:2], ["2023", "2022"], strict=True)],
+        *table_row(120, "Operating income", ["300", "240"], XS[:2]),
+    ]
+    segment = [
+        (60, 60, "Note 12. Segment information"),
+        (60, 76, "(in millions)"),
+        *[(x, 100, y) for x, y in zip(XS[:2], ["2023", "2022"], strict=True)],
+        *table_row(120, "Europe revenue", ["$ 500", "$ 450"], XS[:2]),
+    ]
+    pdf = multipage_pdf(tmp_path / "split.pdf", [statement, segment])
+    a = ask(pdf, "What was the FY2023 operating margin?")
+    assert not a.text.startswith("60.0%"), a.text
+    assert not any(n.startswith("computed") for n in a.notes)
