@@ -5,26 +5,58 @@ from __future__ import annotations
 import logging
 
 from docai.engines.text.embeddings import Embedder
-from docai.engines.text.qa_compute import Computed, _cite, _Found, _lookup, _operand, _where
+from docai.engines.text.qa_compute import (
+    Computed,
+    _cite,
+    _Found,
+    _lookup,
+    _names_measure,
+    _names_period,
+    _operand,
+    _where,
+)
+from docai.engines.text.qa_find import Candidate, QuestionKind, find_value
 from docai.engines.text.qa_metrics import MetricQuestion, Term, absolute, format_result, parse_metric
-from docai.engines.text.retrieval import DocIndex
+from docai.engines.text.retrieval import DocIndex, search
 
 _log = logging.getLogger(__name__)
 
+PAGE_LOOKUP_HITS = 100
+"""How deep a margin's revenue is looked for among the hits on its measure's page."""
 MAX_MARGIN = 1.0
 """A margin (a part of revenue) above 100% in size means a value was misread: no answer."""
 
 
+def _lookup_on_page(
+    measure: str, indexes: list[DocIndex], embedder: Embedder | None, year: int, page: tuple[str, int]
+) -> Candidate | None:
+    """`measure` in `year` read from one page (a margin's revenue from the table its measure is in)."""
+    query = f"What was {measure} in {year}?"
+    hits = search(indexes, query, embedder, top_k=PAGE_LOOKUP_HITS, value_years=[year])
+    hits = [h for h in hits if (h.passage.doc_id, h.passage.page_no) == page]
+    c = find_value(hits, QuestionKind("number", [year], [], query)) if hits else None
+    if c is None or not _names_measure(c, measure) or not _names_period(c, [year], []):
+        return None
+    return c
+
+
 def _term_value(
-    term: Term, year: int, indexes: list[DocIndex], embedder: Embedder | None, question: str
+    term: Term,
+    year: int,
+    indexes: list[DocIndex],
+    embedder: Embedder | None,
+    question: str,
+    page: tuple[str, int] | None = None,
 ) -> tuple[float, list[_Found]] | None:
     """The term's value for `year` (its own years, averaged, when it names them): None when a value is
-    missing, printed as a percent, or in a scale that cannot be read."""
+    missing, printed as a percent, or in a scale that cannot be read. With `page`, each value is looked
+    for on that page first."""
     years = term.years or [year]
     total, found, prefixes = 0.0, [], set()
     for y in years:
         for measure in term.measures:
-            c = _lookup(measure, indexes, embedder, [y], [], question)
+            c = _lookup_on_page(measure, indexes, embedder, y, page) if page else None
+            c = c or _lookup(measure, indexes, embedder, [y], [], question)
             f = _operand(c, f"{y}, {_where(c, len(indexes) > 1)}") if c else None
             value = absolute(c.text) if c else None
             if f is None or value is None:
@@ -71,8 +103,12 @@ def answer_metric(question: str, indexes: list[DocIndex], embedder: Embedder | N
     cited: list[_Found] = []
     for year in mq.years:
         num = _term_value(mq.numerator, year, indexes, embedder, question)
-        den = _term_value(mq.denominator, year, indexes, embedder, question)
-        if num is None or den is None or den[0] == 0:
+        if num is None:
+            return None
+        home = num[1][0].candidate.passage
+        page = (home.doc_id, home.page_no) if mq.is_margin else None
+        den = _term_value(mq.denominator, year, indexes, embedder, question, page)
+        if den is None or den[0] == 0:
             return None
         if any(_same_value(a, b) for a in num[1] for b in den[1]):
             return None  # one row read as both sides
