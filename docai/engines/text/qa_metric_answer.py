@@ -40,6 +40,25 @@ def _lookup_on_page(
     return c
 
 
+def _read(
+    measure: str,
+    year: int,
+    indexes: list[DocIndex],
+    embedder: Embedder | None,
+    question: str,
+    page: tuple[str, int] | None,
+) -> tuple[float, str, _Found] | None:
+    """(absolute value, currency printed, the operand) of `measure` in `year`, or None."""
+    c = _lookup_on_page(measure, indexes, embedder, year, page) if page else None
+    c = c or _lookup(measure, indexes, embedder, [year], [], question)
+    f = _operand(c, f"{year}, {_where(c, len(indexes) > 1)}") if c else None
+    value = absolute(c.text) if c else None
+    if f is None or value is None:
+        _log.debug("metric question %r: no %s for %d", question, measure, year)
+        return None
+    return value[0], value[1], f
+
+
 def _term_value(
     term: Term,
     year: int,
@@ -47,28 +66,36 @@ def _term_value(
     embedder: Embedder | None,
     question: str,
     page: tuple[str, int] | None = None,
-) -> tuple[float, list[_Found]] | None:
-    """The term's value for `year` (its own years, averaged, when it names them): None when a value is
-    missing, printed as a percent, or in a scale that cannot be read. With `page`, each value is looked
-    for on that page first."""
-    years = term.years or [year]
-    total, found, prefixes = 0.0, [], set()
-    for y in years:
-        for measure in term.measures:
-            c = _lookup_on_page(measure, indexes, embedder, y, page) if page else None
-            c = c or _lookup(measure, indexes, embedder, [y], [], question)
-            f = _operand(c, f"{y}, {_where(c, len(indexes) > 1)}") if c else None
-            value = absolute(c.text) if c else None
-            if f is None or value is None:
-                _log.debug("metric question %r: no %s for %d", question, measure, y)
-                return None
-            total += value[0]
-            if value[1]:
-                prefixes.add(value[1])
-            found.append(f)
+) -> tuple[float, list[_Found], str] | None:
+    """(value, operands, working) of the term for `year` (a part with its own years uses those): None
+    when a value is missing, printed as a percent, in a scale that cannot be read, or in two
+    currencies. With `page`, each value is looked for on that page first."""
+    total, found, prefixes, shown = 0.0, [], set(), []
+    for part in term.parts:
+        read = [_read(part.measure, y, indexes, embedder, question, page) for y in part.years or [year]]
+        if any(r is None for r in read):
+            return None
+        values = [r[0] for r in read if r is not None]
+        texts = [r[2].operand.text for r in read if r is not None]
+        prefixes.update(r[1] for r in read if r is not None and r[1])
+        found.extend(r[2] for r in read if r is not None)
+        if part.how == "change":
+            value, text = values[-1] - values[0], f"({texts[-1]} - {texts[0]})"
+        elif part.how == "average" or len(values) > 1:
+            value, text = sum(values) / len(values), f"mean({', '.join(texts)})"
+        else:
+            value, text = values[0], texts[0]
+        total += part.sign * value
+        sign = "-" if part.sign < 0 else "+"
+        shown.append(f"{sign} {text}" if shown else (f"-{text}" if part.sign < 0 else text))
     if len(prefixes) > 1:
         return None
-    return total / len(years), found
+    working = " ".join(shown)
+    if term.factor != 1.0:
+        working = f"{term.factor:g} * ({working})" if len(shown) > 1 else f"{term.factor:g} * {working}"
+    elif len(shown) > 1:
+        working = f"({working})"
+    return term.factor * total, found, working
 
 
 def _same_value(a: _Found, b: _Found) -> bool:
@@ -85,13 +112,6 @@ def _consistent(mq: MetricQuestion, num: list[_Found], den: list[_Found]) -> boo
     if (first.doc_id, first.page_no) != (revenue.doc_id, revenue.page_no):
         return False
     return all(f.operand.value > 0 for f in num[1:])
-
-
-def _describe(term: Term, found: list[_Found]) -> str:
-    texts = " + ".join(f.operand.text for f in found[: len(term.measures)])
-    if len(term.years) > 1:
-        texts = f"mean({', '.join(f.operand.text for f in found)})"
-    return texts
 
 
 def answer_metric(question: str, indexes: list[DocIndex], embedder: Embedder | None) -> Computed | None:
@@ -117,7 +137,7 @@ def answer_metric(question: str, indexes: list[DocIndex], embedder: Embedder | N
         ratio = num[0] / den[0]
         if mq.is_margin and abs(ratio) >= MAX_MARGIN:
             return None
-        step = f"{_describe(mq.numerator, num[1])} / {_describe(mq.denominator, den[1])}"
+        step = f"{num[2]} / {den[2]}"
         per_year.append((year, ratio, f"{year}: {step} = {format_result(ratio, mq.percent)}"))
         cited.extend(num[1] + den[1])
     return _computed(mq, per_year, cited)

@@ -47,15 +47,40 @@ _SHARE_RE = re.compile(
 )
 _AVERAGE_OF_RE = re.compile(r"^(?:(?:two|three|four|five|[2-5])[- ]year\s+)?average\s+of\s+", re.I)
 _DEFINED_RE = re.compile(r"\bdefined\s+as:?\s*(?P<f>[^?]+?)(?:\.\s|\.?$|\?)", re.I)
-_AVG_TERM_RE = re.compile(rf"^average\s+(?P<m>.+?)\s+between\s+{_YEAR}\s+and\s+{_YEAR}$", re.I)
+_PART_RE = re.compile(
+    rf"^(?P<how>average|change\s+in)\s+(?P<m>.+?)\s+between\s+{_YEAR}\s+and\s+{_YEAR}$", re.I
+)
+
+
+@dataclass
+class Part:
+    """One measure of a term: its value in a year, its mean over years, or its change between two."""
+
+    measure: str
+    years: list[int] = field(default_factory=list)
+    """[] takes the year the ratio is computed for."""
+    how: str = "value"  # "value", "average" or "change" (last year's value less the first's)
+    sign: float = 1.0
 
 
 @dataclass
 class Term:
-    """A sum of measures in given years; several years are averaged ("average total assets")."""
+    """A signed sum of parts times a constant ("365 * (average accounts payable between ...)")."""
 
-    measures: list[str]
-    years: list[int] = field(default_factory=list)
+    parts: list[Part]
+    factor: float = 1.0
+
+    @classmethod
+    def of(cls, measures: list[str]) -> Term:
+        return cls([Part(m) for m in measures])
+
+    @property
+    def measures(self) -> list[str]:
+        return [p.measure for p in self.parts]
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({y for p in self.parts for y in p.years})
 
 
 @dataclass
@@ -96,19 +121,45 @@ def _ratio_years(question: str) -> list[int] | None:
     return years if len(years) == 1 else None
 
 
-def _side(text: str, default_years: list[int]) -> Term | None:
-    """One side of a stated formula: "FY2020 revenue", "(average total assets between FY2019 and
-    FY2020)", "operating income + depreciation and amortization". Differences are not composed."""
-    text = " ".join(text.strip().strip("()").split())
-    if re.search(r"\bchange\s+in\b|\s-\s", text, re.I):
-        return None
-    m = _AVG_TERM_RE.match(text)
+def _signed_chunks(text: str) -> list[tuple[float, str]]:
+    """'a + b - c' -> [(1, 'a'), (1, 'b'), (-1, 'c')] (only signs with spaces around them)."""
+    pieces = re.split(r"\s+([+-])\s+", text)
+    out = [(1.0, pieces[0])]
+    for sign, chunk in zip(pieces[1::2], pieces[2::2], strict=True):
+        out.append((1.0 if sign == "+" else -1.0, chunk))
+    return out
+
+
+def _part(chunk: str, sign: float, default_years: list[int]) -> Part | None:
+    m = _PART_RE.match(chunk.strip())
     if m:
-        return Term([_measure(m.group("m"))], sorted({int(m.group(2)), int(m.group(3))}))
-    measures = [_measure(part) for part in text.split("+")]
-    if not all(measures):
+        years = sorted({int(m.group(3)), int(m.group(4))})
+        how = "average" if m.group("how").lower() == "average" else "change"
+        measure = _measure(m.group("m"))
+        return Part(measure, years, how, sign) if measure and len(years) == 2 else None
+    measure = _measure(chunk)
+    years = _years(chunk)
+    if not measure or len(years) > 1:
         return None
-    return Term(measures, _years(text) or list(default_years))
+    return Part(measure, years or list(default_years), "value", sign)
+
+
+def _side(text: str, default_years: list[int]) -> Term | None:
+    """One side of a stated formula: "FY2020 revenue", "365 * (average accounts payable between FY2016
+    and FY2017)", "(FY2017 COGS + change in inventory between FY2016 and FY2017)"; nothing nested."""
+    text = " ".join(text.split())
+    factor = 1.0
+    m = re.match(r"^(\d+(?:\.\d+)?)\s*[*×]\s*", text)
+    if m:
+        factor, text = float(m.group(1)), text[m.end() :]
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    if "(" in text or ")" in text:
+        return None
+    parts = [_part(chunk, sign, default_years) for sign, chunk in _signed_chunks(text)]
+    if not parts or any(p is None for p in parts):
+        return None
+    return Term([p for p in parts if p is not None], factor)
 
 
 def _defined(question: str) -> MetricQuestion | None:
@@ -119,7 +170,7 @@ def _defined(question: str) -> MetricQuestion | None:
     years = _years(question[: m.start()]) or _years(top)
     years = years[:1]
     num, den = _side(top, years), _side(bottom, years)
-    if num is None or den is None or not (num.years and den.years):
+    if num is None or den is None or not all(p.years for p in num.parts + den.parts):
         return None
     percent = bool(re.search(r"%|percent", question, re.I))
     before = re.sub(r"\s+(?:is|was|are)\s*$", "", question[: m.start()].rstrip(" ,:"), flags=re.I)
@@ -146,11 +197,11 @@ def parse_metric(question: str) -> MetricQuestion | None:
         den = _measure(share.group("o"))
         if not num or not den:
             return None
-        return MetricQuestion(Term([num]), Term([den]), years, True, f"{num} as a % of {den}")
+        return MetricQuestion(Term.of([num]), Term.of([den]), years, True, f"{num} as a % of {den}")
     assert margin is not None
     kind = " ".join(margin.group(1).lower().replace("-", "").split())
     name = f"{kind} margin" if kind != "ebitda" else "EBITDA margin"
-    return MetricQuestion(Term(MARGIN_NUMERATORS[kind]), Term(["revenue"]), years, True, name, True)
+    return MetricQuestion(Term.of(MARGIN_NUMERATORS[kind]), Term.of(["revenue"]), years, True, name, True)
 
 
 def absolute(printed: str) -> tuple[float, str] | None:

@@ -39,6 +39,8 @@ def _statements(tmp_path: Path) -> Path:
         *table_row(120, "Total current assets", ["$ 900", "$ 700"], XS[:2]),
         *table_row(136, "Total assets", ["$ 4,200", "$ 3,800"], XS[:2]),
         *table_row(152, "Total liabilities", ["2,100", "2,000"], XS[:2]),
+        *table_row(168, "Inventories", ["400", "300"], XS[:2]),
+        *table_row(184, "Accounts payable", ["250", "150"], XS[:2]),
     ]
     cash = [
         (60, 60, "Consolidated Statements of Cash Flows"),
@@ -162,3 +164,30 @@ def test_margin_over_a_revenue_from_another_table_is_refused(tmp_path: Path) -> 
     a = ask(pdf, "What was the FY2023 operating margin?")
     assert not a.text.startswith("60.0%"), a.text
     assert not any(n.startswith("computed") for n in a.notes)
+
+
+DPO = (
+    "What is Acme's FY2023 days payable outstanding (DPO)? DPO is defined as: 365 * (average accounts "
+    "payable between FY2022 and FY2023) / (FY2023 COGS + change in inventory between FY2022 and FY2023). "
+    "Round your answer to two decimal places."
+)
+
+
+def test_parse_formula_with_a_factor_a_change_and_a_sum() -> None:
+    mq = parse_metric(DPO)
+    assert mq is not None and mq.years == [2023] and not mq.percent
+    assert mq.numerator.factor == 365
+    assert [(p.measure, p.years, p.how) for p in mq.numerator.parts] == [
+        ("accounts payable", [2022, 2023], "average")
+    ]
+    assert [(p.measure, p.years, p.how, p.sign) for p in mq.denominator.parts] == [
+        ("COGS", [2023], "value", 1.0),
+        ("inventory", [2022, 2023], "change", 1.0),
+    ]
+
+
+def test_days_payable_from_its_definition(filing: Path) -> None:
+    a = ask(filing, DPO)
+    assert a.text.startswith("56.15"), a.text  # 365 * 200 / (1,200 + 100)
+    assert {c.page_no for c in a.citations} == {1, 2}
+    assert "365 * mean(" in a.reasoning and "(400 million - 300 million)" in a.reasoning
