@@ -39,6 +39,16 @@ MARGIN_NUMERATORS: dict[str, list[str]] = {
     "ebitda": ["operating income", "depreciation and amortization"],
 }
 """Textbook definitions (not fitted to a dataset): the numerator of each margin, over revenue."""
+ABBREVIATIONS: dict[str, str] = {
+    "cogs": "cost of goods sold",
+    "d&a": "depreciation and amortization",
+    "capex": "capital expenditures",
+    "sg&a": "selling general and administrative expenses",
+    "pp&e": "property plant and equipment",
+    "ppne": "property plant and equipment",
+    "r&d": "research and development",
+}
+"""Accounting shorthand in a formula -> the words a statement prints, so the value is looked up by them."""
 _SHARE_RE = re.compile(
     r"(?:average\s+of|what\s+(?:is|was|were)|what's)\s+(?:the\s+)?(?:[\w&.-]+'s\s+)?(?:FY\s?'?\d{2,4}\s+)?"
     r"(?P<m>[a-z][\w\s&,-]*?)\s+as\s+an?\s+(?:%|percent(?:age)?|share|proportion)\s+of\s+(?:the\s+)?"
@@ -130,14 +140,18 @@ def _signed_chunks(text: str) -> list[tuple[float, str]]:
     return out
 
 
+def _spelled(measure: str) -> str:
+    return ABBREVIATIONS.get(measure.lower(), measure)
+
+
 def _part(chunk: str, sign: float, default_years: list[int]) -> Part | None:
     m = _PART_RE.match(chunk.strip())
     if m:
         years = sorted({int(m.group(3)), int(m.group(4))})
         how = "average" if m.group("how").lower() == "average" else "change"
-        measure = _measure(m.group("m"))
+        measure = _spelled(_measure(m.group("m")))
         return Part(measure, years, how, sign) if measure and len(years) == 2 else None
-    measure = _measure(chunk)
+    measure = _spelled(_measure(chunk))
     years = _years(chunk)
     if not measure or len(years) > 1:
         return None
@@ -174,7 +188,8 @@ def _defined(question: str) -> MetricQuestion | None:
         return None
     percent = bool(re.search(r"%|percent", question, re.I))
     before = re.sub(r"\s+(?:is|was|are)\s*$", "", question[: m.start()].rstrip(" ,:"), flags=re.I)
-    name = " ".join(before.split()[-3:]).strip(" ,.:") or "ratio"
+    before = re.split(r"[?!]\s|\.\s", before)[-1]  # the sentence that names what is defined
+    name = " ".join(before.split()[-4:]).strip(" ,.:") or "ratio"
     return MetricQuestion(num, den, years, percent, name)
 
 

@@ -181,7 +181,7 @@ def test_parse_formula_with_a_factor_a_change_and_a_sum() -> None:
         ("accounts payable", [2022, 2023], "average")
     ]
     assert [(p.measure, p.years, p.how, p.sign) for p in mq.denominator.parts] == [
-        ("COGS", [2023], "value", 1.0),
+        ("cost of goods sold", [2023], "value", 1.0),
         ("inventory", [2022, 2023], "change", 1.0),
     ]
 
