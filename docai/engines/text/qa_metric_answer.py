@@ -159,4 +159,4 @@ def _computed(mq: MetricQuestion, per_year: list[tuple[int, float, str]], cited:
         if key not in seen:
             seen.add(key)
             citations.append(c)
-    return Computed(f"{head} ({working})", working, citations, 0.7)
+    return Computed(f"{head} ({working})", working, citations, 0.7)  # the CLI prints the text only
