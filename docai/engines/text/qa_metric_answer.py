@@ -16,8 +16,17 @@ from docai.engines.text.qa_compute import (
     _where,
 )
 from docai.engines.text.qa_find import Candidate, QuestionKind, find_value
-from docai.engines.text.qa_metrics import MetricQuestion, Term, absolute, format_result, parse_metric
+from docai.engines.text.qa_metrics import (
+    CompositeQuestion,
+    MetricQuestion,
+    Term,
+    absolute,
+    format_result,
+    parse_composite,
+    parse_metric,
+)
 from docai.engines.text.retrieval import DocIndex, search
+from docai.results import Citation
 
 _log = logging.getLogger(__name__)
 
@@ -114,11 +123,10 @@ def _consistent(mq: MetricQuestion, num: list[_Found], den: list[_Found]) -> boo
     return all(f.operand.value > 0 for f in num[1:])
 
 
-def answer_metric(question: str, indexes: list[DocIndex], embedder: Embedder | None) -> Computed | None:
-    """The computed ratio a margin, share or stated-formula question asks for, or None."""
-    mq = parse_metric(question)
-    if mq is None:
-        return None
+def _ratios(
+    mq: MetricQuestion, indexes: list[DocIndex], embedder: Embedder | None, question: str
+) -> tuple[list[tuple[int, float, str]], list[_Found]] | None:
+    """(year, ratio, working) for each year of `mq`, and the values read; None when any is missing."""
     per_year: list[tuple[int, float, str]] = []
     cited: list[_Found] = []
     for year in mq.years:
@@ -140,7 +148,48 @@ def answer_metric(question: str, indexes: list[DocIndex], embedder: Embedder | N
         step = f"{num[2]} / {den[2]}"
         per_year.append((year, ratio, f"{year}: {step} = {format_result(ratio, mq.percent)}"))
         cited.extend(num[1] + den[1])
-    return _computed(mq, per_year, cited)
+    return per_year, cited
+
+
+def answer_metric(question: str, indexes: list[DocIndex], embedder: Embedder | None) -> Computed | None:
+    """The computed ratio a margin, share or stated-formula question asks for, or None."""
+    composite = parse_composite(question)
+    if composite is not None:
+        return _composite(composite, indexes, embedder, question)
+    mq = parse_metric(question)
+    if mq is None:
+        return None
+    done = _ratios(mq, indexes, embedder, question)
+    return _computed(mq, *done) if done else None
+
+
+def _composite(
+    cq: CompositeQuestion, indexes: list[DocIndex], embedder: Embedder | None, question: str
+) -> Computed | None:
+    total, steps, cited = 0.0, [], []
+    for sign, name, mq in cq.parts:
+        done = _ratios(mq, indexes, embedder, question)
+        if done is None:
+            return None
+        ((_, value, step),), found = done
+        total += sign * value
+        steps.append(f"{name} {step}")
+        cited.extend(found)
+    formula = " ".join(f"{'-' if s < 0 else '+'} {n}" for s, n, _ in cq.parts).lstrip("+ ")
+    working = f"{'; '.join(steps)}; {cq.name} = {formula} = {total:.2f}"
+    head = f"{total:.2f}: {cq.name} in {cq.year}"
+    return Computed(f"{head} ({working})", working, _citations(cited), 0.7)
+
+
+def _citations(found: list[_Found]) -> list[Citation]:
+    citations, seen = [], set()
+    for f in found:
+        c = _cite(f)
+        key = (c.document, c.page_no, c.bbox)
+        if key not in seen:
+            seen.add(key)
+            citations.append(c)
+    return citations
 
 
 def _computed(mq: MetricQuestion, per_year: list[tuple[int, float, str]], cited: list[_Found]) -> Computed:
@@ -152,11 +201,4 @@ def _computed(mq: MetricQuestion, per_year: list[tuple[int, float, str]], cited:
     else:
         head = f"{format_result(value, mq.percent)}: {mq.name} in {per_year[0][0]}"
         working = steps
-    citations, seen = [], set()
-    for f in cited:
-        c = _cite(f)
-        key = (c.document, c.page_no, c.bbox)
-        if key not in seen:
-            seen.add(key)
-            citations.append(c)
-    return Computed(f"{head} ({working})", working, citations, 0.7)  # the CLI prints the text only
+    return Computed(f"{head} ({working})", working, _citations(cited), 0.7)  # the CLI prints the text only

@@ -176,13 +176,14 @@ def _side(text: str, default_years: list[int]) -> Term | None:
     return Term([p for p in parts if p is not None], factor)
 
 
-def _defined(question: str) -> MetricQuestion | None:
+def _defined(question: str, years: list[int] | None = None) -> MetricQuestion | None:
+    """The first stated formula "X is defined as: A / B"; `years`: the year it is for, when the
+    caller knows it (a part of a composite), else the first year named before it or in A."""
     m = _DEFINED_RE.search(question)
     if m is None or m.group("f").count(" / ") != 1:
         return None
     top, bottom = m.group("f").split(" / ")
-    years = _years(question[: m.start()]) or _years(top)
-    years = years[:1]
+    years = years or (_years(question[: m.start()]) or _years(top))[:1]
     num, den = _side(top, years), _side(bottom, years)
     if num is None or den is None or not all(p.years for p in num.parts + den.parts):
         return None
@@ -233,3 +234,37 @@ def absolute(printed: str) -> tuple[float, str] | None:
 
 def format_result(value: float, percent: bool) -> str:
     return f"{value * 100:.1f}%" if percent else f"{value:.2f}"
+
+
+_NAMED_DEF_RE = re.compile(
+    r"\b(?P<name>[A-Z][A-Za-z&]{1,9})\s+is\s+defined\s+as:?\s*(?P<f>[^?]+?)(?:\.\s|\.?$|\?)"
+)
+
+
+@dataclass
+class CompositeQuestion:
+    """A metric defined as a signed sum of other defined ratios ("CCC is defined as: DIO + DSO - DPO")."""
+
+    parts: list[tuple[float, str, MetricQuestion]]
+    year: int
+    name: str
+
+
+def parse_composite(question: str) -> CompositeQuestion | None:
+    """The composite a question defines, each part parsed from its own definition in the question."""
+    defs = list(_NAMED_DEF_RE.finditer(question))
+    if len(defs) < 2 or " / " in defs[0].group("f"):
+        return None
+    first = defs[0]
+    by_name = {d.group("name").upper(): d for d in defs[1:]}
+    years = _years(question[: first.start()])[:1]
+    if not years:
+        return None
+    parts = []
+    for sign, chunk in _signed_chunks(first.group("f").strip()):
+        d = by_name.get(chunk.strip().upper())
+        mq = _defined(d.group(0), years) if d is not None else None
+        if mq is None:
+            return None
+        parts.append((sign, chunk.strip(), mq))
+    return CompositeQuestion(parts, years[0], first.group("name"))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from docai.engines.text.qa import answer_question
-from docai.engines.text.qa_metrics import parse_metric
+from docai.engines.text.qa_metrics import parse_composite, parse_metric
 from docai.options import Options
 from docai.parsers import load_document
 from docai.values import parse_number
@@ -41,6 +41,7 @@ def _statements(tmp_path: Path) -> Path:
         *table_row(152, "Total liabilities", ["2,100", "2,000"], XS[:2]),
         *table_row(168, "Inventories", ["400", "300"], XS[:2]),
         *table_row(184, "Accounts payable", ["250", "150"], XS[:2]),
+        *table_row(200, "Accounts receivable", ["500", "300"], XS[:2]),
     ]
     cash = [
         (60, 60, "Consolidated Statements of Cash Flows"),
@@ -191,3 +192,28 @@ def test_days_payable_from_its_definition(filing: Path) -> None:
     assert a.text.startswith("56.15"), a.text  # 365 * 200 / (1,200 + 100)
     assert {c.page_no for c in a.citations} == {1, 2}
     assert "365 * mean(" in a.reasoning and "(400 million - 300 million)" in a.reasoning
+
+
+CCC = (
+    "What is the FY2023 cash conversion cycle (CCC) for Acme? CCC is defined as: DIO + DSO - DPO. "
+    "DIO is defined as: 365 * (average inventory between FY2022 and FY2023) / (FY2023 COGS). "
+    "DSO is defined as: 365 * (average accounts receivable between FY2022 and FY2023) / (FY2023 Revenue). "
+    "DPO is defined as: 365 * (average accounts payable between FY2022 and FY2023) / (FY2023 COGS + "
+    "change in inventory between FY2022 and FY2023). Round your answer to two decimal places."
+)
+
+
+def test_parse_composite_of_defined_ratios() -> None:
+    cq = parse_composite(CCC)
+    assert cq is not None and cq.name == "CCC" and cq.year == 2023
+    assert [(sign, name) for sign, name, _ in cq.parts] == [(1.0, "DIO"), (1.0, "DSO"), (-1.0, "DPO")]
+    assert all(mq.years == [2023] for _, _, mq in cq.parts)
+    assert parse_composite(DPO) is None
+
+
+def test_cash_conversion_cycle(filing: Path) -> None:
+    a = ask(filing, CCC)
+    # DIO 365 * 350 / 1,200 = 106.46; DSO 365 * 400 / 2,000 = 73.0; DPO 56.15
+    assert a.text.startswith("123.30"), a.text
+    assert {c.page_no for c in a.citations} == {1, 2}
+    assert "CCC = DIO + DSO - DPO" in a.reasoning
