@@ -13,6 +13,7 @@ the first time. The first answer is the one kept (it was right for the index it 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import threading
@@ -32,11 +33,15 @@ _code_hash: str | None = None
 
 
 def _source_dirs() -> list[Path]:
-    import docai.engines.text as text_engine
-    import docai.parsers as parsers
-    import docai.values as values
-
-    return [*map(Path, text_engine.__path__), *map(Path, parsers.__path__), Path(values.__file__)]
+    """The text engine's folder (this one), the parsers' folder and value parsing (found, not imported)."""
+    out = [Path(__file__).parent]
+    for name in ("docai.parsers", "docai.values"):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            out.extend(Path(p) for p in spec.submodule_search_locations)
+        elif spec is not None and spec.origin:
+            out.append(Path(spec.origin))
+    return out
 
 
 def code_hash() -> str:
