@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from docai.engines.text.embeddings import Embedder
+from docai.engines.text.passages import Passage
 from docai.engines.text.qa_compute import (
     Computed,
     _cite,
@@ -25,28 +27,41 @@ from docai.engines.text.qa_metrics import (
     parse_composite,
     parse_metric,
 )
-from docai.engines.text.retrieval import DocIndex, search
+from docai.engines.text.retrieval import DocIndex, named_statements, search
 from docai.results import Citation
 
 _log = logging.getLogger(__name__)
 
 PAGE_LOOKUP_HITS = 100
-"""How deep a margin's revenue is looked for among the hits on its measure's page."""
+"""How deep a value is looked for among the hits that sit where it must be read (a page, statements)."""
 MAX_MARGIN = 1.0
 """A margin (a part of revenue) above 100% in size means a value was misread: no answer."""
 
 
-def _lookup_on_page(
-    measure: str, indexes: list[DocIndex], embedder: Embedder | None, year: int, page: tuple[str, int]
+Where = Callable[[Passage], bool]
+
+
+def _lookup_where(
+    measure: str, indexes: list[DocIndex], embedder: Embedder | None, year: int, where: Where
 ) -> Candidate | None:
-    """`measure` in `year` read from one page (a margin's revenue from the table its measure is in)."""
+    """`measure` in `year` read only from passages `where` accepts (a margin's revenue from the page
+    its measure is on; a value from the statements the question says to use)."""
     query = f"What was {measure} in {year}?"
     hits = search(indexes, query, embedder, top_k=PAGE_LOOKUP_HITS, value_years=[year])
-    hits = [h for h in hits if (h.passage.doc_id, h.passage.page_no) == page]
+    hits = [h for h in hits if where(h.passage)]
     c = find_value(hits, QuestionKind("number", [year], [], query)) if hits else None
     if c is None or not _names_measure(c, measure) or not _names_period(c, [year], []):
         return None
     return c
+
+
+def _on_page(page: tuple[str, int]) -> Where:
+    return lambda p: (p.doc_id, p.page_no) == page
+
+
+def _in_statements(question: str) -> Where | None:
+    headings = named_statements(question)
+    return (lambda p: any(h.search(p.context) for h in headings)) if headings else None
 
 
 def _read(
@@ -58,7 +73,8 @@ def _read(
     page: tuple[str, int] | None,
 ) -> tuple[float, str, _Found] | None:
     """(absolute value, currency printed, the operand) of `measure` in `year`, or None."""
-    c = _lookup_on_page(measure, indexes, embedder, year, page) if page else None
+    where = _on_page(page) if page else _in_statements(question)
+    c = _lookup_where(measure, indexes, embedder, year, where) if where else None
     c = c or _lookup(measure, indexes, embedder, [year], [], question)
     f = _operand(c, f"{year}, {_where(c, len(indexes) > 1)}") if c else None
     value = absolute(c.text) if c else None

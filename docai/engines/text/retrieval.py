@@ -92,6 +92,8 @@ EXPANSIONS: dict[str, str] = {
     "net income": "net earnings",
     "net earnings": "net income",
     "operating income": "operating profit income from operations",
+    "accounts receivable": "receivables",
+    "accounts payable": "payables",
     "d&a": "depreciation and amortization",
     "ebitda": "operating income depreciation and amortization",
     "sg&a": "selling general and administrative",
@@ -163,6 +165,12 @@ W_ITEM_STATEMENT = 0.3
 def item_statement_patterns(question: str) -> list[re.Pattern[str]]:
     """Heading patterns of the statements that report the line items a question asks about."""
     return [STATEMENTS[i][1] for item, i in ITEM_STATEMENTS if item.search(question)]
+
+
+def named_statements(question: str) -> list[re.Pattern[str]]:
+    """Heading patterns of every financial statement the question names ("the income statement and
+    the balance sheet")."""
+    return [heading for asked, heading in STATEMENTS if asked.search(question)]
 
 
 def statement_pattern(question: str) -> re.Pattern[str] | None:
