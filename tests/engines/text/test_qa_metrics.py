@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from docai.engines.text.qa import answer_question
+from docai.engines.text.qa_metric_answer import _in_statements, _lookup_where
 from docai.engines.text.qa_metrics import parse_composite, parse_metric
+from docai.engines.text.retrieval import build_index
 from docai.options import Options
 from docai.parsers import load_document
 from docai.values import parse_number
@@ -21,7 +23,7 @@ BM25_ONLY = Options(extra={"embeddings": False})
 XS = (330, 410, 490)
 
 
-def _statements(tmp_path: Path) -> Path:
+def _pages() -> list[list[tuple[float, float, str]]]:
     income = [
         (60, 60, "Consolidated Statements of Operations"),
         (60, 76, "(in millions)"),
@@ -50,7 +52,11 @@ def _statements(tmp_path: Path) -> Path:
         *table_row(120, "Net income", ["$ 210", "$ 150", "$ 60"], XS),
         *table_row(136, "Depreciation and amortization", ["100", "90", "80"], XS),
     ]
-    return multipage_pdf(tmp_path / "acme_10k.pdf", [income, balance, cash])
+    return [income, balance, cash]
+
+
+def _statements(tmp_path: Path) -> Path:
+    return multipage_pdf(tmp_path / "acme_10k.pdf", _pages())
 
 
 @pytest.fixture
@@ -217,3 +223,31 @@ def test_cash_conversion_cycle(filing: Path) -> None:
     assert a.text.startswith("123.30"), a.text
     assert {c.page_no for c in a.citations} == {1, 2}
     assert "CCC = DIO + DSO - DPO" in a.reasoning
+
+
+def test_values_come_from_the_statements_the_question_names(tmp_path: Path) -> None:
+    """A segment table that also says 'Revenues': a question that says to use the income statement
+    and the balance sheet reads only from pages headed as those statements."""
+    segment = [
+        (60, 60, "Revenue of the Europe segment: revenue and asset turnover"),
+        (60, 76, "(in millions)"),
+        *[(x, 100, y) for x, y in zip(XS[:2], ["2023", "2022"], strict=True)],
+        *table_row(120, "Revenues", ["$ 700", "$ 650"], XS[:2]),
+    ]
+    pdf = multipage_pdf(tmp_path / "seg.pdf", [segment, *_pages()])
+    q = (
+        "What is the FY2023 asset turnover ratio? Asset turnover ratio is defined as: FY2023 revenue / "
+        "(average total assets between FY2022 and FY2023). Use the income statement and the balance sheet."
+    )
+    with load_document(pdf) as doc:
+        ix = build_index(doc, BM25_ONLY, None)
+    where = _in_statements(q)
+    assert where is not None and _in_statements("What was revenue in 2023?") is None
+    assert {p.page_no for p in ix.passages if where(p)} == {2, 3}
+    only_segment = _lookup_where("revenue", [ix], None, 2023, lambda p: p.page_no == 1)
+    assert only_segment is not None and parse_number(only_segment.text) == 700
+    from_statements = _lookup_where("revenue", [ix], None, 2023, where)
+    assert from_statements is not None and parse_number(from_statements.text) == 2000
+    a = ask(pdf, q)
+    assert a.text.startswith("0.50"), a.text  # 2,000 / 4,000, not 700 / 4,000
+    assert 1 not in {c.page_no for c in a.citations}
