@@ -51,14 +51,16 @@ class FileResult:
 
     @classmethod
     def from_run(cls, run: Any, file: str, duration_s: float, *, cached: bool = False) -> FileResult:
-        """The result a stored run (a `docai.storage.RunRecord`) gives, shown under the name `file`."""
+        """The result a stored run (a `docai.storage.RunRecord`) gives, shown under the name `file`: a
+        stored failure reads as the fresh one did (no data, its error's exit code)."""
         ex = run.extraction
+        failed = run.status == "failed"
         return cls(
             file=file,
             sha256=run.sha256,
             run_id=run.id,
             status=run.status,
-            data=ex.data if ex else None,
+            data=ex.data if ex and not failed else None,
             evidence=ex.evidence if ex else {},
             engine=run.engine,
             model=run.model,
@@ -67,6 +69,7 @@ class FileResult:
             error=run.error,
             extraction=ex,
             page_count=getattr(run, "page_count", None),
+            error_code=getattr(run, "error_code", None) if failed else None,
         )
 
     @classmethod

@@ -1,5 +1,9 @@
 """Schemas: a JSON Schema file, a JSON literal, a saved name, a bundled example, `--fields` shorthand, or a
-pydantic model (`module:Class`). Everything resolves to a checked, $ref-free JSON Schema."""
+pydantic model (`module:Class`). Everything resolves to a checked, $ref-free JSON Schema.
+
+A text spec is looked up in this order: a JSON object literal, `fields:` shorthand, an existing file,
+a bundled example name, a saved name, `module:Class`. Bundled names come before saved ones (no
+database is opened for them), so a bundled name cannot be saved (`refuse_bundled_name`)."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from docai.errors import SchemaError
+from docai.errors import OptionError, SchemaError
 from docai.schema.check import MAX_NESTING, check_schema, schema_hash
 from docai.schema.shorthand import compile_fields
 
@@ -22,6 +26,7 @@ __all__ = [
     "compile_fields",
     "example_schema",
     "example_schema_names",
+    "refuse_bundled_name",
     "resolve_schema",
     "schema_hash",
 ]
@@ -47,6 +52,16 @@ def example_schema(name: str) -> dict[str, Any] | None:
     if not f.is_file():
         return None
     return json.loads(f.read_text(encoding="utf-8"))
+
+
+def refuse_bundled_name(name: str) -> None:
+    """OptionError (exit 2) for a name that a bundled example holds: a saved schema under it would be
+    shadowed by the example on every lookup."""
+    if name.strip() in example_schema_names():
+        raise OptionError(
+            f"{name.strip()!r} is the name of a bundled example schema, which is always looked up first: "
+            "save yours under another name"
+        )
 
 
 def _where(e: json.JSONDecodeError) -> str:

@@ -26,7 +26,6 @@ from docai.document import Document
 from docai.engines.base import BlobCache
 from docai.engines.text.embeddings import Embedder
 from docai.engines.text.index_embeddings import (
-    EMBED_ALL_MAX_PASSAGES,
     dense_scores,
     initial_embeddings,
     passage_index_text,
@@ -317,7 +316,7 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
     passage_terms = Bm25Table.build(passage_tokens)
     del passage_tokens
     page_terms = Bm25Table.build(page_tokens)
-    cap = int(options.extra.get("embed_max_passages", EMBED_ALL_MAX_PASSAGES))
+    cap = options.embed_max_passages
     texts = [passage_index_text(p) for p in passages] if embedder is not None else []
     embeddings, embedded = initial_embeddings(texts, embedder, cap, doc.name)
     elapsed = time.perf_counter() - start
