@@ -1,9 +1,10 @@
 """Answers kept in the engine's blob cache: the same question over the same documents is answered once.
 
 A key names everything an answer depends on: each document's index key (its bytes, the ingest options
-and the embedding model), the question, the options that steer question answering, and a hash of the
-source code that reads pages and answers questions (the text engine, the parsers, value parsing), so an
-upgraded docai never replays an answer an older one gave. A cached answer says so in its notes.
+and the embedding model), the question, every option that can change a result (`Options.result_key`),
+and a hash of the source code that reads pages and answers questions (the text engine, the parsers,
+value parsing), so an upgraded docai never replays an answer an older one gave. A cached answer says
+so in its notes.
 
 One thing a key cannot name: on a long document the vectors of passages embedded for earlier questions
 can lift a passage for a later one, so asking again after other questions could rank differently than
@@ -62,7 +63,7 @@ def code_hash() -> str:
 def answer_key(index_keys: list[str], question: str, options: Options) -> str:
     """The cache key of one question over documents whose QA index keys are `index_keys`."""
     payload = json.dumps(
-        {"indexes": index_keys, "question": question, "extra": options.extra},
+        {"indexes": index_keys, "question": question, "options": options.result_key()},
         sort_keys=True,
         default=str,
         ensure_ascii=False,

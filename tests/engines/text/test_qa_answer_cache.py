@@ -17,7 +17,7 @@ try:
 except ImportError:  # the folder became a package
     from .conftest_qa import DictCache, annual_report_pages, multipage_pdf
 
-BM25_ONLY = Options(extra={"embeddings": False})
+BM25_ONLY = Options(embeddings=False)
 QUESTION = "What was total revenue in 2023?"
 
 
@@ -58,7 +58,7 @@ def test_other_question_options_or_bytes_miss(report: Path, tmp_path: Path, sear
     with load_document(report) as doc:
         answer_question([doc], QUESTION, BM25_ONLY, cache)
         answer_question([doc], "What was total revenue in 2022?", BM25_ONLY, cache)
-        answer_question([doc], QUESTION, Options(extra={"embeddings": False, "semantic": False}), cache)
+        answer_question([doc], QUESTION, Options(embeddings=False, semantic=False), cache)
     changed = multipage_pdf(tmp_path / "other.pdf", annual_report_pages()[:-1])
     with load_document(changed) as doc:
         answer_question([doc], QUESTION, BM25_ONLY, cache)

@@ -19,7 +19,7 @@ try:
 except ImportError:  # the folder became a package
     from .conftest_qa import multipage_pdf, table_row
 
-BM25_ONLY = Options(extra={"embeddings": False})
+BM25_ONLY = Options(embeddings=False)
 XS = (330, 410, 490)
 
 
