@@ -31,15 +31,13 @@ from docai.engines.text.index_embeddings import (
     passage_index_text,
 )
 from docai.engines.text.passages import Passage, document_passages
+from docai.engines.text.qa_keys import INDEX_VERSION, index_key
 from docai.errors import EngineError
 from docai.options import Options
 from docai.progress import ProgressLog
 
 _log = logging.getLogger(__name__)
 
-# 5: quarters and halves (Q3, H1) are one term; 6: quarter column headers, more unit lines;
-# 7: long documents embed BM25's candidates only; 8: 'revenue' and 'revenues' are one stem
-INDEX_VERSION = 8
 K1, B = 1.2, 0.75
 # Weights of the normalised signals in the fused passage score.
 W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 1.0, 0.6
@@ -280,14 +278,6 @@ class DocIndex:
     """Which rows of `embeddings` hold vectors (None: all); long documents fill them per question."""
     grown: bool = False
     """Vectors were added since the index was loaded or built (it should go back to the cache)."""
-
-
-def index_key(doc: Document, options: Options, embed_model: str | None) -> str:
-    """Cache key: the bytes, the ingest options that change the words, the format and the embedding model."""
-    return (
-        f"textqa/v{INDEX_VERSION}/{doc.sha256}/ocr={options.ocr}/lang={options.lang}/osd={int(options.osd)}/"
-        f"raster={options.rasterizer}/pages={options.pages or 'all'}/emb={embed_model or 'none'}"
-    )
 
 
 def build_index(doc: Document, options: Options, embedder: Embedder | None) -> DocIndex:

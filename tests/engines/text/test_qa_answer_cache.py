@@ -36,7 +36,7 @@ def searches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(question)
         return real(indexes, question, embedder, **kw)
 
-    monkeypatch.setattr("docai.engines.text.qa.search", counting)
+    monkeypatch.setattr("docai.engines.text.qa_answer.search", counting)
     return seen
 
 
@@ -88,3 +88,54 @@ def test_code_hash_names_the_sources(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     (src / "a.py").write_text("x = 2\n")
     monkeypatch.setattr(qa_answer_cache, "_code_hash", None)
     assert code_hash() != before
+
+
+def test_key_module_names_the_model_embeddings_loads() -> None:
+    from docai.engines.text import embeddings, qa_keys
+
+    assert qa_keys.EMBED_MODEL_NAME == embeddings.MODEL_NAME
+
+
+_HIT_SCRIPT = """
+import json, sys
+from pathlib import Path
+from docai.engines.text.qa import answer_question
+from docai.options import Options
+from docai.parsers import load_document
+
+blobs = json.loads(Path(sys.argv[2]).read_text())
+
+class Cache:
+    def get(self, key):
+        return bytes.fromhex(blobs[key]) if key in blobs else None
+    def put(self, key, value):
+        raise SystemExit("a cache hit must not write")
+
+with load_document(sys.argv[1]) as doc:
+    a = answer_question([doc], sys.argv[3], Options(embeddings=False), Cache())
+names = ("numpy", "docai.engines.text.qa_answer", "docai.engines.text.retrieval")
+heavy = [m for m in names if m in sys.modules]
+print(json.dumps({"text": a.text, "notes": a.notes, "heavy": heavy}))
+"""
+
+
+def test_a_hit_imports_neither_numpy_nor_the_index(report: Path, tmp_path: Path) -> None:
+    """The repeated question of a fresh process is answered by the light front module alone."""
+    import json
+    import subprocess
+    import sys
+
+    cache = DictCache()
+    with load_document(report) as doc:
+        first = answer_question([doc], QUESTION, BM25_ONLY, cache)
+    blobs = tmp_path / "answers.json"
+    blobs.write_text(json.dumps({k: v.hex() for k, v in cache.answers.items()}))
+    out = subprocess.run(
+        [sys.executable, "-c", _HIT_SCRIPT, str(report), str(blobs), QUESTION],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["text"] == first.text and CACHED_NOTE in got["notes"]
+    assert got["heavy"] == []
