@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from docai.document import BBox, Document, Page, Word
 
@@ -43,19 +44,19 @@ _PERIOD_RE = re.compile(
 
 @dataclass
 class Row:
-    """One visual line: words sorted left to right."""
+    """One visual line: words sorted left to right (not changed once made: its box and text are kept)."""
 
     words: list[Word]
 
-    @property
+    @cached_property
     def bbox(self) -> BBox:
         return union_bbox(w.bbox for w in self.words)
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(clean_word(w.text) for w in self.words)
 
-    @property
+    @cached_property
     def is_tabular(self) -> bool:
         """A row with a label and at least one numeric cell, or only numbers (a header of years)."""
         numeric = sum(1 for w in self.words if _NUMERIC_RE.match(w.text))
@@ -86,13 +87,11 @@ def clean_word(text: str) -> str:
 
 
 def union_bbox(boxes: Iterable[BBox]) -> BBox:
-    x0 = y0 = float("inf")
-    x1 = y1 = float("-inf")
-    for b in boxes:
-        x0, y0, x1, y1 = min(x0, b[0]), min(y0, b[1]), max(x1, b[2]), max(y1, b[3])
-    if x0 == float("inf"):
+    listed = list(boxes)
+    if not listed:
         return (0.0, 0.0, 0.0, 0.0)
-    return (x0, y0, x1, y1)
+    x0s, y0s, x1s, y1s = zip(*listed, strict=True)
+    return (min(x0s), min(y0s), max(x1s), max(y1s))
 
 
 def _segments(words: list[Word]) -> list[list[Word]]:

@@ -1,116 +1,43 @@
 """Question answering for the text engine: retrieve passages, then lift the supporting value or sentence.
 
-The strategies are tried in order: arithmetic over two values (change, growth, ratio), a labelled value
-("What is the invoice number?"), the best row of a table ("Which segment had the highest revenue?"),
-then a value or sentence from the retrieved passages. Below a calibrated evidence threshold the answer is
-"not found in the document" rather than a confident guess. An answer cites only passages that hold it;
-other top-ranked pages come back as `also_retrieved`.
+The strategies are tried in order (qa_answer.py): a ratio asked by name or definition, arithmetic over
+two values (change, growth, ratio), a labelled value ("What is the invoice number?"), the best row of a
+table ("Which segment had the highest revenue?"), then a value or sentence from the retrieved passages.
+Below a calibrated evidence threshold the answer is "not found in the document" rather than a confident
+guess. An answer cites only passages that hold it; other top-ranked pages come back as `also_retrieved`.
+
+This module is the light front: a question asked before over the same documents is answered from the
+cache without importing NumPy, the index or the model; everything else is imported on a miss.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import logging
-import time
-from collections import OrderedDict
-from collections.abc import Callable
+from typing import Any
 
-from docai.document import Document, Page
+from docai.document import Document
 from docai.engines.base import BlobCache
-from docai.engines.text import embeddings as emb
-from docai.engines.text.matching import SemanticMatcher
-from docai.engines.text.qa_citations import page_key, retrieved_only, split_citations
-from docai.engines.text.qa_fields import answer_field
-from docai.engines.text.qa_find import (
-    Candidate,
-    QuestionKind,
-    best_sentence,
-    classify_question,
-    find_value,
-)
-from docai.engines.text.qa_values import span_bbox
-from docai.engines.text.retrieval import (
-    DocIndex,
-    Hit,
-    expansion_groups,
-    load_or_build_index,
-    passage_index_text,
-    question_terms,
-    save_grown,
-    search,
-    tokenize,
-)
+from docai.engines.text.qa_answer_cache import answer_key, cached_answer, store_answer
+from docai.engines.text.qa_keys import expected_embed_model, index_key
 from docai.errors import InputError
 from docai.options import Options
-from docai.results import Answer, Citation
+from docai.results import Answer
 
-_log = logging.getLogger(__name__)
+__all__ = ["answer_question"]  # and, from qa_answer on first use, NOT_FOUND, classify_question, ...
 
-__all__ = ["NOT_FOUND", "Candidate", "QuestionKind", "answer_question", "classify_question"]
-
-NOT_FOUND = "Not found in the document."
-FIELD_PAGES = 3
-# Evidence thresholds, calibrated on the 72 FinanceBench questions against 14 questions about absent things
-# asked of 10 of its filings (see the report): idf-weighted shares of the question's terms.
-MIN_CORPUS_COVERAGE = 0.6  # ... found anywhere in the documents
-MIN_PAGE_COVERAGE = 0.25  # ... found on the best page
+_FROM_ANSWER = ("NOT_FOUND", "Candidate", "QuestionKind", "classify_question")
 
 
-def rank_pages(hits: list[Hit]) -> list[tuple[Hit, float]]:
-    """Distinct (document, page) pairs, best first, each with its best hit.
+def __getattr__(name: str) -> Any:
+    """NOT_FOUND, classify_question and the candidate types, from qa_answer when first asked for."""
+    if name in _FROM_ANSWER:
+        from docai.engines.text import qa_answer
 
-    A page scores its best passage plus a fifth of its second best.
-    """
-    pages: dict[tuple[str, int], list[Hit]] = {}
-    for h in hits:
-        pages.setdefault((h.passage.doc_id, h.passage.page_no), []).append(h)
-    ranked = []
-    for group in pages.values():
-        scores = sorted((h.score for h in group), reverse=True)
-        ranked.append((group[0], scores[0] + 0.2 * sum(scores[1:2])))
-    ranked.sort(key=lambda t: -t[1])
-    return ranked
+        return getattr(qa_answer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def coverage(hits: list[Hit], indexes: list[DocIndex]) -> tuple[float, float]:
-    """(share of the question's own terms anywhere in the corpus, share on the best page), idf-weighted.
-
-    Expansion terms are not asked for: they only stand in for the term they expand, which counts as
-    present where at least half of its expansion is ("capex" on a page that says "purchases of property
-    and equipment").
-    """
-    if not hits:
-        return 0.0, 0.0
-    question = hits[0].question
-    own_weights = question_terms(question) if question else {}
-    terms = {t: w for t, w in hits[0].terms.items() if own_weights.get(t, 1.0) >= 1.0}
-    groups = expansion_groups(question) if question else {}
-    total = sum(terms.values()) or 1.0
-
-    def covered(term: str, has: Callable[[str], bool]) -> bool:
-        if has(term):
-            return True
-        alt = groups.get(term)
-        return bool(alt) and sum(has(t) for t in alt) >= 0.5 * len(alt)
-
-    def in_corpus(t: str) -> bool:
-        return any(ix.passage_terms.df(t) for ix in indexes)
-
-    corpus = sum(w for t, w in terms.items() if covered(t, in_corpus)) / total
-    best = rank_pages(hits)[0][0].passage
-    present: set[str] = set()
-    for ix in indexes:
-        if ix.doc_id == best.doc_id:
-            for p in ix.passages:
-                if p.page_no == best.page_no:
-                    present.update(tokenize(passage_index_text(p)))
-    page = sum(w for t, w in terms.items() if covered(t, present.__contains__)) / total
-    return corpus, page
-
-
-def is_supported(corpus_coverage: float, page_coverage: float) -> bool:
-    """Whether the documents carry enough of the question to answer it at all."""
-    return corpus_coverage >= MIN_CORPUS_COVERAGE and page_coverage >= MIN_PAGE_COVERAGE
+def _key(documents: list[Document], question: str, options: Options, model: str | None) -> str:
+    return answer_key([index_key(d, options, model) for d in documents], question, options)
 
 
 def answer_question(
@@ -122,192 +49,13 @@ def answer_question(
         raise InputError("the question is empty")
     if not documents:
         raise InputError("no document to answer from")
-    notes: list[str] = []
-    embedder = _embedder(options, notes)
-    # the pages read while indexing stay at hand for a field lookup (a scan is not OCR'd twice)
-    documents = [dataclasses.replace(d, load_page=_recent_pages(d.load_page), closer=None) for d in documents]
-    indexes = _indexes(documents, options, cache, embedder, notes)
-    answer = Answer(question=question, text=NOT_FOUND, found=False, engine="text", notes=notes)
-    if not any(ix.passages for ix in indexes):
-        notes.append("the documents have no text (a scan without OCR?)")
-        return answer
-    started = time.perf_counter()
-    kind = classify_question(question)
-    value_years = kind.years if kind.kind in ("number", "percent") else None  # [] for a value, no year
-    hits = search(indexes, question, embedder, value_years=value_years)
-    save_grown(indexes, cache)  # vectors made for this question are kept for the next
-    _log.debug("%d hits in %.3f s", len(hits), time.perf_counter() - started)
-    pages = rank_pages(hits)
-    scores = {page_key(h.passage): s for h, s in pages}
-    from docai.engines.text.qa_compute import answer_arithmetic
+    expected = expected_embed_model(options)
+    cached = cached_answer(cache, _key(documents, question, options, expected))
+    if cached is not None:
+        return cached
+    from docai.engines.text.qa_answer import answer_uncached
 
-    computed = answer_arithmetic(question, indexes, embedder)
-    if computed is not None:
-        answer.text, answer.found, answer.score = computed.text, True, computed.score
-        answer.reasoning = computed.working
-        answer.citations = computed.citations
-        answer.also_retrieved = _also(hits, scores, answer.citations)
-        notes.append(f"computed from two values: {computed.working}")
-        return answer
-    if _answer_from_layout(answer, question, documents, indexes, pages, options):
-        answer.also_retrieved = _also(hits, scores, answer.citations)
-        return answer
-    return _answer_from_passages(answer, question, hits, pages, indexes)
-
-
-def _embedder(options: Options, notes: list[str]) -> emb.Embedder | None:
-    if not options.embeddings:
-        notes.append("embeddings turned off: ranked with BM25 only")
-        return None
-    embedder = emb.get_embedder()
-    if embedder is None:
-        notes.append(f"embeddings unavailable ({emb.embedding_status()[1]}): ranked with BM25 only")
-    return embedder
-
-
-def _indexes(
-    documents: list[Document],
-    options: Options,
-    cache: BlobCache | None,
-    embedder: emb.Embedder | None,
-    notes: list[str],
-) -> list[DocIndex]:
-    indexes: list[DocIndex] = []
-    for doc in documents:
-        ix, built = load_or_build_index(doc, options, cache, embedder)
-        if built:
-            notes.append(f"indexed {doc.name}: {ix.page_count} pages, {len(ix.passages)} passages")
-        if embedder is not None and ix.embedded is not None:
-            notes.append(f"{doc.name}: {len(ix.passages)} passages: embedded BM25's candidates only")
-        indexes.append(ix)
-    return indexes
-
-
-def _also(hits: list[Hit], scores: dict[tuple[str, int], float], cited: list[Citation]) -> list[Citation]:
-    """Top pages not among the citations (matched by document name and page)."""
-    taken = {(c.document, c.page_no) for c in cited}
-    return [c for c in retrieved_only(hits, scores) if (c.document, c.page_no) not in taken]
-
-
-def _answer_from_layout(
-    answer: Answer,
-    question: str,
-    documents: list[Document],
-    indexes: list[DocIndex],
-    pages: list[tuple[Hit, float]],
-    options: Options,
-) -> bool:
-    """A labelled value or the best row of a table, cited by its box; False when neither answers."""
-    field = answer_field(question, _field_pages(documents, pages), _matcher(options))
-    if field is not None:
-        answer.text, answer.found, answer.score = field.text, True, round(field.confidence, 3)
-        answer.citations = [
-            Citation(field.page_no, field.doc.name, field.bbox, field.context or field.text, 1.0)
-        ]
-        answer.notes.append("answered from a labelled value")
-        return True
-    from docai.engines.text.qa_superlative import answer_superlative
-
-    row = answer_superlative(question, indexes)
-    if row is None:
-        return False
-    rp = row.passage
-    answer.text, answer.found, answer.score = row.label, True, 0.7
-    answer.citations = [Citation(rp.page_no, rp.doc_name, span_bbox(rp, row.start, row.end), rp.text, 1.0)]
-    answer.notes.append(f"compared the rows of a table on p. {rp.page_no}: {row.label} has {row.value:g}")
-    return True
-
-
-def _answer_from_passages(
-    answer: Answer,
-    question: str,
-    hits: list[Hit],
-    pages: list[tuple[Hit, float]],
-    indexes: list[DocIndex],
-) -> Answer:
-    """A value or sentence lifted from the retrieved passages, or "not found" on weak evidence."""
-    notes = answer.notes
-    scores = {page_key(h.passage): s for h, s in pages}
-    top = pages[0][0].passage if pages else None
-    closest = f" (closest: {top.doc_name} p. {top.page_no})" if top else ""
-    corpus_cov, page_cov = coverage(hits, indexes)
-    if not is_supported(corpus_cov, page_cov):
-        # no citations: pages cited under "not found" would read as evidence; the closest one goes to notes
-        answer.score = round(min(corpus_cov, page_cov), 3)
-        notes.append(
-            f"weak evidence: {corpus_cov:.0%} of the question's terms in the documents, "
-            f"{page_cov:.0%} on the best page{closest}"
-        )
-        return answer
-    kind = classify_question(question)
-    candidate = find_value(hits, kind) if kind.kind != "sentence" else None
-    if candidate is None and kind.kind in ("date", "year"):
-        # a sentence without a date does not answer "when": say so, and point at the closest page
-        notes.append("no date in the passages about the question" + closest)
-        return answer
-    if candidate is None:
-        candidate = best_sentence(hits)
-        kind = dataclasses.replace(kind, kind="sentence")
-    if candidate is None:
-        return answer
-    answer.text, answer.found = candidate.text, True
-    answer.score = round(min(1.0, 0.5 * corpus_cov + 0.5 * page_cov), 3)
-    answer.citations, answer.also_retrieved = _citations(candidate, kind.kind, hits, scores)
+    answer, model = answer_uncached(documents, question, options, cache)
+    # kept under the model really used (None when it would not load): a key never names another ranking
+    store_answer(cache, _key(documents, question, options, model), answer)
     return answer
-
-
-def _citations(
-    candidate: Candidate, kind: str, hits: list[Hit], scores: dict[tuple[str, int], float]
-) -> tuple[list[Citation], list[Citation]]:
-    """The answer's own passage first (boxed to the value), then other pages that hold the answer."""
-    p = candidate.passage
-    top = max(scores.values(), default=0.0)
-    own = scores.get(page_key(p), 0.0)
-    first = Citation(
-        p.page_no,
-        p.doc_name,
-        span_bbox(p, candidate.start, candidate.end),
-        p.text,
-        round(own / top, 3) if top else None,
-    )
-    return split_citations(first, page_key(p), candidate.text, kind, hits, scores)
-
-
-def _recent_pages(load: Callable[[int], Page], keep: int = FIELD_PAGES) -> Callable[[int], Page]:
-    """`load` remembering the last `keep` pages it built."""
-    recent: OrderedDict[int, Page] = OrderedDict()
-
-    def cached(page_no: int) -> Page:
-        if page_no in recent:
-            recent.move_to_end(page_no)
-            return recent[page_no]
-        page = load(page_no)
-        recent[page_no] = page
-        while len(recent) > keep:
-            recent.popitem(last=False)
-        return page
-
-    return cached
-
-
-def _field_pages(documents: list[Document], pages: list[tuple[Hit, float]]) -> list[tuple[Document, int]]:
-    """Where a labelled value is looked for: the best-ranked pages, then each document's first page."""
-    by_id = {d.sha256: d for d in documents}
-    out: list[tuple[Document, int]] = []
-    seen: set[tuple[str, int]] = set()
-    ranked = [(h.passage.doc_id, h.passage.page_no) for h, _ in pages]
-    firsts = [(d.sha256, d.page_numbers[0]) for d in documents if d.page_numbers]
-    for key in ranked[:FIELD_PAGES] + firsts:
-        if key in seen or key[0] not in by_id or len(out) >= FIELD_PAGES:
-            continue
-        seen.add(key)
-        out.append((by_id[key[0]], key[1]))
-    return out
-
-
-def _matcher(options: Options) -> SemanticMatcher | None:
-    if not options.semantic or not options.embeddings:
-        return None
-    from docai.engines.text.shared_matcher import shared_matcher
-
-    return shared_matcher()

@@ -17,6 +17,7 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, overload
 
 import numpy as np
@@ -30,15 +31,13 @@ from docai.engines.text.index_embeddings import (
     passage_index_text,
 )
 from docai.engines.text.passages import Passage, document_passages
+from docai.engines.text.qa_keys import INDEX_VERSION, index_key
 from docai.errors import EngineError
 from docai.options import Options
 from docai.progress import ProgressLog
 
 _log = logging.getLogger(__name__)
 
-# 5: quarters and halves (Q3, H1) are one term; 6: quarter column headers, more unit lines;
-# 7: long documents embed BM25's candidates only
-INDEX_VERSION = 7
 K1, B = 1.2, 0.75
 # Weights of the normalised signals in the fused passage score.
 W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 1.0, 0.6
@@ -85,6 +84,13 @@ EXPANSIONS: dict[str, str] = {
     "fixed asset": "property plant and equipment",
     "revenue": "net sales revenues",
     "cogs": "cost of sales cost of goods sold",
+    "cost of goods sold": "cost of sales cost of revenue",
+    "cost of sales": "cost of goods sold cost of revenue",
+    "net income": "net earnings",
+    "net earnings": "net income",
+    "operating income": "operating profit income from operations",
+    "accounts receivable": "receivables",
+    "accounts payable": "payables",
     "d&a": "depreciation and amortization",
     "ebitda": "operating income depreciation and amortization",
     "sg&a": "selling general and administrative",
@@ -142,6 +148,7 @@ ITEM_STATEMENTS: list[tuple[re.Pattern[str], int]] = [
     (
         re.compile(
             r"\b(?:capital expenditures?|capex|purchases? of property|cash (?:provided|used|flows?) |"
+            r"depreciation(?: and amortization)?|"
             r"operating activities|investing activities|financing activities|dividends paid|"
             r"free cash flow)\b",
             re.I,
@@ -157,6 +164,12 @@ def item_statement_patterns(question: str) -> list[re.Pattern[str]]:
     return [STATEMENTS[i][1] for item, i in ITEM_STATEMENTS if item.search(question)]
 
 
+def named_statements(question: str) -> list[re.Pattern[str]]:
+    """Heading patterns of every financial statement the question names ("the income statement and
+    the balance sheet")."""
+    return [heading for asked, heading in STATEMENTS if asked.search(question)]
+
+
 def statement_pattern(question: str) -> re.Pattern[str] | None:
     """The heading pattern of the financial statement the question names, if it names one."""
     for asked, heading in STATEMENTS:
@@ -165,13 +178,20 @@ def statement_pattern(question: str) -> re.Pattern[str] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
-    """A light English suffix strip so 'expenditures' meets 'expenditure' and 'operating' meets 'operate'."""
+    """A light English suffix strip so 'expenditures' meets 'expenditure', 'revenues' meets 'revenue' and
+    'operating' meets 'operate': a plural or verb ending, then a final 'e', come off."""
     for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 return word
-            return word[: -len(suffix)] + keep
+            if suffix == "es" and not word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+                continue  # "revenues", "sales": only the s is the plural
+            word = word[: -len(suffix)] + keep
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
     return word
 
 
@@ -260,14 +280,6 @@ class DocIndex:
     """Vectors were added since the index was loaded or built (it should go back to the cache)."""
 
 
-def index_key(doc: Document, options: Options, embed_model: str | None) -> str:
-    """Cache key: the bytes, the ingest options that change the words, the format and the embedding model."""
-    return (
-        f"textqa/v{INDEX_VERSION}/{doc.sha256}/ocr={options.ocr}/lang={options.lang}/osd={int(options.osd)}/"
-        f"raster={options.rasterizer}/pages={options.pages or 'all'}/emb={embed_model or 'none'}"
-    )
-
-
 def build_index(doc: Document, options: Options, embedder: Embedder | None) -> DocIndex:
     """Read every selected page of `doc` once and index its passages."""
     start = time.perf_counter()
@@ -276,16 +288,23 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
     page_nos: list[int] = []
     passage_page: list[int] = []
     progress = ProgressLog(f"reading {doc.name}", len(doc.page_numbers), "pages", every=50)
+    passage_tokens: list[list[str]] = []
     for page_passages in _by_page(document_passages(doc)):
         progress.step()
         page_nos.append(page_passages[0].page_no)
         toks: list[str] = []
+        contexts: dict[str, list[str]] = {}  # a page's passages share its heading: tokenized once
         for p in page_passages:
-            toks.extend(tokenize(p.text))
+            own = tokenize(p.text)
+            toks.extend(own)
+            if p.context not in contexts:
+                contexts[p.context] = tokenize(p.context)
+            passage_tokens.append(contexts[p.context] + own)
             passage_page.append(len(page_nos) - 1)
             passages.append(p)
         page_tokens.append(toks)
-    passage_terms = Bm25Table.build([tokenize(passage_index_text(p)) for p in passages])
+    passage_terms = Bm25Table.build(passage_tokens)
+    del passage_tokens
     page_terms = Bm25Table.build(page_tokens)
     cap = options.embed_max_passages
     texts = [passage_index_text(p) for p in passages] if embedder is not None else []

@@ -104,17 +104,32 @@ def annual_report_pages() -> list[list[Line]]:
 
 
 class DictCache:
-    """A BlobCache in a dict that counts reads and writes."""
+    """A BlobCache in a dict that counts reads and writes of QA indexes (`data`, `gets`, `puts`);
+    the answers kept beside them (qa_answer_cache) go to `answers`, counted apart."""
 
     def __init__(self) -> None:
         self.data: dict[str, bytes] = {}
+        self.answers: dict[str, bytes] = {}
         self.gets = 0
         self.puts = 0
+        self.answer_gets = 0
+        self.answer_puts = 0
+
+    @staticmethod
+    def _is_answer(key: str) -> bool:
+        return key.startswith("textqa-answer/")
 
     def get(self, key: str) -> bytes | None:
+        if self._is_answer(key):
+            self.answer_gets += 1
+            return self.answers.get(key)
         self.gets += 1
         return self.data.get(key)
 
     def put(self, key: str, value: bytes) -> None:
+        if self._is_answer(key):
+            self.answer_puts += 1
+            self.answers[key] = value
+            return
         self.puts += 1
         self.data[key] = value

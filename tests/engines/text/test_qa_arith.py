@@ -150,5 +150,5 @@ def test_missing_operand_is_not_computed(tmp_path: Path) -> None:
     )
     a = ask([one, two], "How did the number of employees change?")
     assert not a.text.startswith(("+", "-")), a.text
-    assert "computed from two values" not in " ".join(a.notes)
+    assert not any(n.startswith("computed") for n in a.notes)
     assert a.text == NOT_FOUND or "410" in a.text

@@ -142,7 +142,7 @@ def test_chinese_question_finds_the_chinese_page(tmp_path: Path) -> None:
 
 def test_cjk_tokens() -> None:
     toks = tokenize("营业收入 Revenue 2023 1,234")
-    assert {"营", "营业", "收入", "revenue", "2023", "1234"} <= set(toks)
+    assert {"营", "营业", "收入", "revenu", "2023", "1234"} <= set(toks)
 
 
 def test_without_embedder_answers_with_bm25_and_says_so(report: Path, monkeypatch) -> None:
