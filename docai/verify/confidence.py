@@ -152,7 +152,7 @@ def model_inputs(f: dict[str, float]) -> dict[str, float]:
 
 def probability(inputs: dict[str, float], w: dict[str, float]) -> float:
     """The logistic model `w` applied to `inputs` (names missing from `w` weigh 0)."""
-    z = sum(w.get(name, 0.0) * value for name, value in inputs.items())
+    z = sum(weight * inputs.get(name, 0.0) for name, weight in w.items())
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
