@@ -75,3 +75,16 @@ def test_the_stored_caps_bound_a_confident_name_that_failed_a_check() -> None:
         assert confidence(bad) <= caps["name"] < confidence(clean)
     stored = calibrate.stored_models()
     assert stored[calibrate.CAPS_KEY] == calibration.FAILED_CHECK_CAPS
+
+
+def test_the_stage_caps_an_issuer_printed_after_bill_to() -> None:
+    from tests.verify.test_stage import _good, _run
+
+    right = _run(_good(), min_confidence=0.0)
+    wrong = _run(_good() | {"vendor": "Contoso Pharmacy"}, min_confidence=0.0)
+    failed = [c.name for c in wrong.fields["vendor"].checks if not c.passed]
+    assert "not_the_recipient" in failed and wrong.status == "review"
+    cap = calibration.FAILED_CHECK_CAPS.get("name")
+    assert cap is not None  # calibration.json holds a cap for every family
+    assert wrong.fields["vendor"].confidence <= cap < right.fields["vendor"].confidence
+    assert wrong.evidence["vendor"].confidence == wrong.fields["vendor"].confidence
