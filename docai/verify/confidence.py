@@ -156,12 +156,22 @@ def probability(inputs: dict[str, float], w: dict[str, float]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+def _probability_of_features(f: dict[str, float], w: dict[str, float]) -> float:
+    """`probability(model_inputs(f), w)` without building every input: only the weighted ones are read
+    (the stage calls this for every field; evals/calibrate.py needs the full rows)."""
+    kind = kind_of_features(f)
+    derived = {"bias": 1.0, f"{kind}_{'ocr' if f.get('ocr') else 'layer'}": 1.0}
+    derived["party_engine_conf"] = float(f.get("engine_conf", 0.0)) if kind == "party" else 0.0
+    z = sum(weight * derived.get(name, f.get(name, 0.0)) for name, weight in w.items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 def confidence(s: Signals, weights: dict[str, float] | None = None) -> float:
     """P(the value is right) under the fitted model of its kind, rounded to 3 places."""
     f = features(s)
     if weights is None:  # a VLM gives no score of its own: the model without it
         weights = calibration.weights_for(kind_of_features(f), engine_score=s.engine_conf is not None)
-    p = capped(probability(model_inputs(f), weights), f, calibration.FAILED_CHECK_CAPS)
+    p = capped(_probability_of_features(f, weights), f, calibration.FAILED_CHECK_CAPS)
     if s.grounded is False and s.engine_conf is None:
         p = min(p, calibration.UNGROUNDED_WITHOUT_ENGINE_SCORE)
     return round(p, 3)

@@ -171,9 +171,11 @@ def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
         v = values.parse_number(t)
         if v is not None:
             out.append(NumberToken(v, Span(li, i, i), t, _decimals(t)))
+        if not _LEADING_GROUP.fullmatch(t):
+            continue
         j = i
         joined = t
-        while j + 1 < len(line) and _GROUP.match(line[j + 1].text.strip()) and re.fullmatch(r"\d{1,3}", t):
+        while j + 1 < len(line) and _GROUP.match(line[j + 1].text.strip()):
             j += 1
             joined += " " + line[j].text.strip()
             jv = values.parse_number(joined.replace(" ", ""))
@@ -182,8 +184,12 @@ def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
     return out
 
 
+_LEADING_GROUP = re.compile(r"\d{1,3}")
+_DECIMALS = re.compile(r"\d[.,]\d{1,2}(?!\d)")
+
+
 def _decimals(text: str) -> bool:
-    return bool(re.search(r"\d[.,]\d{1,2}(?!\d)", text))
+    return bool(_DECIMALS.search(text))
 
 
 def _find_dates(lines: list[tuple[int, list[Word]]]) -> list[tuple[str, Span, str]]:

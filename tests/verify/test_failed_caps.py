@@ -88,3 +88,19 @@ def test_the_stage_caps_an_issuer_printed_after_bill_to() -> None:
     assert cap is not None  # calibration.json holds a cap for every family
     assert wrong.fields["vendor"].confidence <= cap < right.fields["vendor"].confidence
     assert wrong.evidence["vendor"].confidence == wrong.fields["vendor"].confidence
+
+
+def test_the_stage_fast_path_gives_the_full_models_probability() -> None:
+    import random
+
+    from docai.verify.confidence import FEATURES, _probability_of_features, model_inputs, probability
+
+    rng = random.Random(3)
+    for kind in ("party", "money", "date", "address", "identifier", "code", "number", ""):
+        for ocr in (0.0, 1.0):
+            f = {name: rng.choice([0.0, 1.0, rng.random()]) for name in FEATURES}
+            f |= {k: 0.0 for k in ("party", "address", "money", "number", "date", "identifier", "code")}
+            f |= {"bias": 1.0, "ocr": ocr, "engine_conf": 0.8} | ({kind: 1.0} if kind else {})
+            for engine_score in (True, False):
+                w = calibration.weights_for(kind or "text", engine_score)
+                assert abs(_probability_of_features(f, w) - probability(model_inputs(f), w)) < 1e-12
