@@ -160,9 +160,10 @@ def _probability_of_features(f: dict[str, float], w: dict[str, float]) -> float:
     """`probability(model_inputs(f), w)` without building every input: only the weighted ones are read
     (the stage calls this for every field; evals/calibrate.py needs the full rows)."""
     kind = kind_of_features(f)
-    derived = {"bias": 1.0, f"{kind}_{'ocr' if f.get('ocr') else 'layer'}": 1.0}
-    derived["party_engine_conf"] = float(f.get("engine_conf", 0.0)) if kind == "party" else 0.0
-    z = sum(weight * derived.get(name, f.get(name, 0.0)) for name, weight in w.items())
+    z = sum(weight * f.get(name, 0.0) for name, weight in w.items() if name != "bias")
+    z += w.get("bias", 0.0) + w.get(f"{kind}_{'ocr' if f.get('ocr') else 'layer'}", 0.0)
+    if kind == "party":
+        z += w.get("party_engine_conf", 0.0) * float(f.get("engine_conf", 0.0))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
