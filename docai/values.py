@@ -131,18 +131,28 @@ def _make(y: int, m: int, d: int) -> str | None:
         return None
 
 
+_DATE_CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
+_DATE_YMD = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
+_DATE_NUMERIC = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})\b")
+_DATE_DAY_OF = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+day\s+of\s+{_MONTH_RE},?\s+(\d{{4}})\b")
+_DATE_D_MONTH_Y = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th|\.)?[\s\-/]+{_MONTH_RE}[\s\-/,]+(\d{{4}}|\d{{2}})\b"
+)
+_DATE_MONTH_D_Y = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+(\d{{4}})\b")
+
+
 def parse_date(text: str, dayfirst: bool | None = None) -> str | None:
     """ISO 8601 date from common formats; `dayfirst` settles 03/04/2024 (None: day first)."""
     s = str(text).strip()
     if not s:
         return None
-    m = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", s)
+    m = _DATE_CJK.search(s)
     if m:
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = re.search(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b", s)
+    m = _DATE_YMD.search(s)
     if m:
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = re.search(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})\b", s)
+    m = _DATE_NUMERIC.search(s)
     if m:
         a, b, y = int(m.group(1)), int(m.group(2)), _year(m.group(3))
         if a > 12 >= b:
@@ -150,13 +160,13 @@ def parse_date(text: str, dayfirst: bool | None = None) -> str | None:
         if b > 12 >= a:
             return _make(y, a, b)
         return _make(y, b, a) if dayfirst is not False else _make(y, a, b)
-    m = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+day\s+of\s+{_MONTH_RE},?\s+(\d{{4}})\b", s)
+    m = _DATE_DAY_OF.search(s)
     if m and _month(m.group(2)):  # 'the 11th day of January, 2012'
         return _make(int(m.group(3)), _month(m.group(2)) or 0, int(m.group(1)))
-    m = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th|\.)?[\s\-/]+{_MONTH_RE}[\s\-/,]+(\d{{4}}|\d{{2}})\b", s)
+    m = _DATE_D_MONTH_Y.search(s)
     if m and _month(m.group(2)):
         return _make(_year(m.group(3)), _month(m.group(2)) or 0, int(m.group(1)))
-    m = re.search(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+(\d{{4}})\b", s)
+    m = _DATE_MONTH_D_Y.search(s)
     if m and _month(m.group(1)):
         return _make(int(m.group(3)), _month(m.group(1)) or 0, int(m.group(2)))
     return None

@@ -19,12 +19,14 @@ import json
 import re
 import sys
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from docai.evals.metrics import expected_calibration_error, ok_precision
 from docai.verify import calibration
 from docai.verify.confidence import INPUTS, KINDS, kind_of_features, model_inputs, probability
+from docai.verify.families import FAMILIES, capped
 
 ENGINE_FEATURES = ("engine_conf", "no_engine_conf", "party_engine_conf")
 THRESHOLDS = [round(0.5 + 0.01 * i, 2) for i in range(50)]
@@ -39,6 +41,8 @@ MIN_KIND_FIELDS = 20
 """A kind with fewer development fields (or only right or only wrong ones) uses the model of all kinds."""
 
 Models = dict[str, dict[str, float]]
+CAPS_KEY = "failed_check_caps"
+"""Stored beside the kinds' models in a `Models` dict: family -> cap (see fit_caps)."""
 
 
 def is_development(dataset: str, doc: str) -> bool:
@@ -68,6 +72,17 @@ def is_synthetic(dataset: str) -> bool:
     return not any(k in name for k in ("sroie", "kleister", "invoice2data"))
 
 
+def labelled(reports: list[dict[str, Any]], development: bool) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(dataset, document, recorded signals) of every labelled field of one part."""
+    for rep in reports:
+        for doc in _docs(rep):
+            if is_development(rep["dataset"], doc["doc"]) != development:
+                continue
+            for sig in (doc.get("signals") or {}).values():
+                if sig.get("right") is not None:
+                    yield rep["dataset"], doc["doc"], sig
+
+
 def samples(
     reports: list[dict[str, Any]], development: bool
 ) -> tuple[list[list[float]], list[int], list[float], list[str], list[int]]:
@@ -77,19 +92,13 @@ def samples(
     weights: list[float] = []
     kinds: list[str] = []
     groups: list[int] = []
-    for rep in reports:
-        for doc in _docs(rep):
-            if is_development(rep["dataset"], doc["doc"]) != development:
-                continue
-            for sig in (doc.get("signals") or {}).values():
-                if sig.get("right") is None:
-                    continue
-                inputs = model_inputs(sig)
-                X.append([inputs[f] for f in INPUTS])
-                y.append(1 if sig["right"] else 0)
-                weights.append(SYNTHETIC_WEIGHT if is_synthetic(rep["dataset"]) else 1.0)
-                kinds.append(kind_of_features(sig))
-                groups.append(zlib.crc32(f"{rep['dataset']}/{doc['doc']}".encode()))
+    for dataset, doc, sig in labelled(reports, development):
+        inputs = model_inputs(sig)
+        X.append([inputs[f] for f in INPUTS])
+        y.append(1 if sig["right"] else 0)
+        weights.append(SYNTHETIC_WEIGHT if is_synthetic(dataset) else 1.0)
+        kinds.append(kind_of_features(sig))
+        groups.append(zlib.crc32(f"{dataset}/{doc}".encode()))
     return X, y, weights, kinds, groups
 
 
@@ -149,6 +158,21 @@ def shift_bias(w: dict[str, float], X: list[list[float]], sw: list[float], rate:
     return w | {"bias": round((lo + hi) / 2, 4)}
 
 
+def fit_caps(reports: list[dict[str, Any]]) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
+    """Per check family, the smoothed (weighted) share right of the development fields that failed a
+    check of it, (right + 1) / (fields + 2): with no such field the cap is 0.5, as much for as against.
+    Returns the caps and, per family, (right, fields) weighted."""
+    counts = {f: [0.0, 0.0] for f in FAMILIES}
+    for dataset, _, sig in labelled(reports, development=True):
+        w = SYNTHETIC_WEIGHT if is_synthetic(dataset) else 1.0
+        for fam in FAMILIES:
+            if sig.get(f"failed_{fam}"):
+                counts[fam][0] += w * bool(sig["right"])
+                counts[fam][1] += w
+    caps = {f: round((r + 1) / (n + 2), 3) for f, (r, n) in counts.items()}
+    return caps, {f: (r, n) for f, (r, n) in counts.items()}
+
+
 def choose_c(
     X: list[list[float]], y: list[int], sw: list[float], kinds: list[str], groups: list[int]
 ) -> float:
@@ -172,7 +196,8 @@ def choose_c(
 
 
 def _conf(sig: dict[str, Any], models: Models) -> float:
-    return probability(model_inputs(sig), models.get(kind_of_features(sig)) or models["all"])
+    p = probability(model_inputs(sig), models.get(kind_of_features(sig)) or models["all"])
+    return capped(p, sig, models.get(CAPS_KEY) or {})
 
 
 def evaluate(rep: dict[str, Any], w: Models, threshold: float, development: bool) -> dict[str, Any]:
@@ -209,14 +234,15 @@ def _status(doc: dict[str, Any], key_conf: dict[str, float], threshold: float) -
 def choose_threshold(
     reports: list[dict[str, Any]],
     w: Models,
-    fields: tuple[list[list[float]], list[int], list[float], list[str]],
+    fields: tuple[list[list[float]], list[int], list[float], list[str], list[dict[str, float]]],
 ) -> float:
     """The least threshold at which every development part reaches TARGET_PRECISION (or has no ok) and
     the development fields at or above it are right TARGET_FIELD_ACCURACY of the time (weighted)."""
-    X, y, sw, kinds = fields
+    X, y, sw, kinds, failed = fields
+    caps = w.get(CAPS_KEY) or {}
     conf = [
-        probability(dict(zip(INPUTS, x, strict=True)), w.get(k) or w["all"])
-        for x, k in zip(X, kinds, strict=True)
+        capped(probability(dict(zip(INPUTS, x, strict=True)), w.get(k) or w["all"]), f, caps)
+        for x, k, f in zip(X, kinds, failed, strict=True)
     ]
     for t in THRESHOLDS:
         above = [(v, s) for p, v, s in zip(conf, y, sw, strict=True) if p >= t]
@@ -232,8 +258,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("reports", nargs="+", type=Path)
     ap.add_argument("--write", action="store_true", help="store the models in docai/verify/calibration.json")
+    ap.add_argument("--current", action="store_true", help="only print the table under the stored models")
     args = ap.parse_args(argv)
     reports = [json.loads(p.read_text(encoding="utf-8")) for p in args.reports]
+    if args.current:
+        print(f"MIN_CONFIDENCE = {calibration.MIN_CONFIDENCE} (stored)")
+        print_table(reports, stored_models(), calibration.MIN_CONFIDENCE)
+        return 0
     X, y, sw, kinds, groups = samples(reports, development=True)
     if not X:
         sys.stderr.write("no development fields in these reports\n")
@@ -241,7 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     c = choose_c(X, y, sw, kinds, groups)
     models = fit_kinds(X, y, sw, kinds, c=c)
     agnostic = fit_kinds(X, y, sw, kinds, drop=ENGINE_FEATURES, c=c)
-    threshold = choose_threshold(reports, models, (X, y, sw, kinds))
+    caps, cap_counts = fit_caps(reports)
+    models[CAPS_KEY] = caps
+    failed = [{k: v for k, v in s.items() if k.startswith("failed_")} for *_, s in labelled(reports, True)]
+    threshold = choose_threshold(reports, models, (X, y, sw, kinds, failed))
     counts = ", ".join(f"{k} {kinds.count(k)}" for k in KINDS)
     dev = sorted(
         {r["dataset"] for r in reports if any(is_development(r["dataset"], d["doc"]) for d in _docs(r))}
@@ -250,8 +284,19 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(y)} development fields ({sum(y)} right; {counts}) of the development parts of {', '.join(dev)}"
     )
     print(f"# fitted on {note}")
-    print(f"# models per kind: {', '.join(sorted(models))}; C = {c} (cross-validated over {FOLDS} folds)")
+    kinds_fitted = ", ".join(sorted(set(models) - {CAPS_KEY}))
+    print(f"# models per kind: {kinds_fitted}; C = {c} (cross-validated over {FOLDS} folds)")
+    fams = ", ".join(f"{f} {caps[f]} ({cap_counts[f][1]:g} dev fields)" for f in caps)
+    print(f"# caps after a failed check: {fams}")
     print(f"MIN_CONFIDENCE = {threshold}")
+    print_table(reports, models, threshold)
+    if args.write:
+        write_calibration(note, models, agnostic, threshold, c)
+    return 0
+
+
+def print_table(reports: list[dict[str, Any]], models: Models, threshold: float) -> None:
+    """Precision of ok, coverage and ECE per set and part under `models` and `threshold`."""
     print("| set | part | documents | ok | precision of ok | coverage | ECE | fields |")
     for rep in reports:
         for dev in (True, False):
@@ -262,9 +307,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {rep['dataset']} | {'dev' if dev else 'held out'} | {r['documents']} | {r['ok']} | "
                 f"{_pct(r['precision_of_ok'])} | {_pct(r['coverage'])} | {r['ece']} | {r['fields']} |"
             )
-    if args.write:
-        write_calibration(note, models, agnostic, threshold, c)
-    return 0
+
+
+def stored_models() -> Models:
+    """The models and caps now in calibration.json, in the form `evaluate` takes (`--current`)."""
+    return dict(calibration.MODELS["with_engine_score"]) | {CAPS_KEY: calibration.FAILED_CHECK_CAPS}
 
 
 def write_calibration(note: str, models: Models, agnostic: Models, threshold: float, c: float) -> None:
@@ -274,7 +321,11 @@ def write_calibration(note: str, models: Models, agnostic: Models, threshold: fl
         "min_confidence": threshold,
         "regularization_c": c,
         "ungrounded_without_engine_score": calibration.UNGROUNDED_WITHOUT_ENGINE_SCORE,
-        "models": {"with_engine_score": models, "without_engine_score": agnostic},
+        "failed_check_caps": models.get(CAPS_KEY) or {},
+        "models": {
+            "with_engine_score": {k: v for k, v in models.items() if k != CAPS_KEY},
+            "without_engine_score": agnostic,
+        },
     }
     text = json.dumps(data, indent=1, ensure_ascii=False)
     calibration.CALIBRATION_FILE.write_text(text + "\n", encoding="utf-8")

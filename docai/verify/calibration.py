@@ -32,6 +32,10 @@ MIN_CONFIDENCE: float = float(_DATA["min_confidence"])
 """Default threshold for `ok`: every filled field at or above it. The least threshold at which `ok`
 files were at least 98% right on every development part (evals/calibrate.py, choose_threshold)."""
 
+FAILED_CHECK_CAPS: dict[str, float] = dict(_DATA.get("failed_check_caps") or {})
+"""Family (docai.verify.families) -> the most confidence a field that failed a check of it may have: the
+smoothed share right of the development fields that failed one, fitted by evals/calibrate.py."""
+
 UNGROUNDED_WITHOUT_ENGINE_SCORE: float = float(_DATA["ungrounded_without_engine_score"])
 """A rule, not a fit: the development data has only the text engine, whose values come from the page's
 words, so it says little about a VLM value the page does not print; such a value is held at or below

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from docai.verify import calibration
+from docai.verify.families import capped, family_features
 from docai.verify.party import PARTY_FEATURES
 
 FEATURES: tuple[str, ...] = (
@@ -88,42 +89,47 @@ class Signals:
     largest_amount: bool = False
     siblings: int = 1  # filled values under the same top-level field (a list of parties, line items)
     party: dict[str, float] = field(default_factory=dict)  # docai.verify.party signals of a name
+    failed_families: frozenset[str] = frozenset()  # docai.verify.families of the failed checks
 
 
 def features(s: Signals) -> dict[str, float]:
-    return {
-        "bias": 1.0,
-        "grounded": 1.0 if s.grounded else 0.0,
-        "quality": s.quality if s.grounded else 0.0,
-        "ocr": 1.0 if s.ocr else 0.0,
-        "ocr_doubt": (1.0 - s.ocr_conf) if s.ocr and s.grounded else 0.0,
-        "ocr_worst": (1.0 - s.ocr_min) if s.ocr and s.grounded else 0.0,
-        "ocr_clean": 1.0 if s.ocr and s.grounded and s.ocr_min >= 0.85 else 0.0,
-        "failed": float(min(s.failed, 2)),
-        "sum_ok": 1.0 if s.sum_ok else 0.0,
-        "agree": 1.0 if s.agree > 0 else 0.0,
-        "disagree": 1.0 if s.agree < 0 else 0.0,
-        "engine_conf": s.engine_conf if s.engine_conf is not None else 0.0,
-        "no_engine_conf": 1.0 if s.engine_conf is None else 0.0,
-        "number": 1.0 if s.kind == "number" else 0.0,
-        "date": 1.0 if s.kind == "date" else 0.0,
-        "short_string": 1.0 if s.kind == "string" and s.length <= 12 else 0.0,
-        "long_string": min(s.length, 120) / 40.0 if s.kind == "string" and s.length > 12 else 0.0,
-        "party": 1.0 if s.role == "party" else 0.0,
-        "address": 1.0 if s.role == "address" else 0.0,
-        "ambiguous": 1.0 if s.matches >= 3 else 0.0,
-        "elsewhere": 1.0 if s.elsewhere else 0.0,
-        "logprob": (s.logprob - 0.5) if s.logprob is not None else 0.0,
-        "many_values": min(max(s.siblings - 1, 0), 5) / 5.0,
-        "odd_chars": 1.0 if s.odd_chars else 0.0,
-        "odd_case": 1.0 if s.odd_case else 0.0,
-        "keyed": 1.0 if s.keyed else 0.0,
-        "largest_amount": 1.0 if s.largest_amount else 0.0,
-        "seen_twice": 1.0 if s.matches >= 2 else 0.0,
-        "money": 1.0 if s.ftype == "money" else 0.0,
-        "identifier": 1.0 if s.ftype == "identifier" else 0.0,
-        "code": 1.0 if s.ftype == "code" else 0.0,
-    } | {name: float(s.party.get(name, 0.0)) for name in PARTY_FEATURES}
+    return (
+        {
+            "bias": 1.0,
+            "grounded": 1.0 if s.grounded else 0.0,
+            "quality": s.quality if s.grounded else 0.0,
+            "ocr": 1.0 if s.ocr else 0.0,
+            "ocr_doubt": (1.0 - s.ocr_conf) if s.ocr and s.grounded else 0.0,
+            "ocr_worst": (1.0 - s.ocr_min) if s.ocr and s.grounded else 0.0,
+            "ocr_clean": 1.0 if s.ocr and s.grounded and s.ocr_min >= 0.85 else 0.0,
+            "failed": float(min(s.failed, 2)),
+            "sum_ok": 1.0 if s.sum_ok else 0.0,
+            "agree": 1.0 if s.agree > 0 else 0.0,
+            "disagree": 1.0 if s.agree < 0 else 0.0,
+            "engine_conf": s.engine_conf if s.engine_conf is not None else 0.0,
+            "no_engine_conf": 1.0 if s.engine_conf is None else 0.0,
+            "number": 1.0 if s.kind == "number" else 0.0,
+            "date": 1.0 if s.kind == "date" else 0.0,
+            "short_string": 1.0 if s.kind == "string" and s.length <= 12 else 0.0,
+            "long_string": min(s.length, 120) / 40.0 if s.kind == "string" and s.length > 12 else 0.0,
+            "party": 1.0 if s.role == "party" else 0.0,
+            "address": 1.0 if s.role == "address" else 0.0,
+            "ambiguous": 1.0 if s.matches >= 3 else 0.0,
+            "elsewhere": 1.0 if s.elsewhere else 0.0,
+            "logprob": (s.logprob - 0.5) if s.logprob is not None else 0.0,
+            "many_values": min(max(s.siblings - 1, 0), 5) / 5.0,
+            "odd_chars": 1.0 if s.odd_chars else 0.0,
+            "odd_case": 1.0 if s.odd_case else 0.0,
+            "keyed": 1.0 if s.keyed else 0.0,
+            "largest_amount": 1.0 if s.largest_amount else 0.0,
+            "seen_twice": 1.0 if s.matches >= 2 else 0.0,
+            "money": 1.0 if s.ftype == "money" else 0.0,
+            "identifier": 1.0 if s.ftype == "identifier" else 0.0,
+            "code": 1.0 if s.ftype == "code" else 0.0,
+        }
+        | {name: float(s.party.get(name, 0.0)) for name in PARTY_FEATURES}
+        | family_features(s.failed_families)
+    )
 
 
 def kind_of_features(f: dict[str, float]) -> str:
@@ -146,7 +152,18 @@ def model_inputs(f: dict[str, float]) -> dict[str, float]:
 
 def probability(inputs: dict[str, float], w: dict[str, float]) -> float:
     """The logistic model `w` applied to `inputs` (names missing from `w` weigh 0)."""
-    z = sum(w.get(name, 0.0) * value for name, value in inputs.items())
+    z = sum(weight * inputs.get(name, 0.0) for name, weight in w.items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _probability_of_features(f: dict[str, float], w: dict[str, float]) -> float:
+    """`probability(model_inputs(f), w)` without building every input: only the weighted ones are read
+    (the stage calls this for every field; evals/calibrate.py needs the full rows)."""
+    kind = kind_of_features(f)
+    z = sum(weight * f.get(name, 0.0) for name, weight in w.items() if name != "bias")
+    z += w.get("bias", 0.0) + w.get(f"{kind}_{'ocr' if f.get('ocr') else 'layer'}", 0.0)
+    if kind == "party":
+        z += w.get("party_engine_conf", 0.0) * float(f.get("engine_conf", 0.0))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -155,7 +172,7 @@ def confidence(s: Signals, weights: dict[str, float] | None = None) -> float:
     f = features(s)
     if weights is None:  # a VLM gives no score of its own: the model without it
         weights = calibration.weights_for(kind_of_features(f), engine_score=s.engine_conf is not None)
-    p = probability(model_inputs(f), weights)
+    p = capped(_probability_of_features(f, weights), f, calibration.FAILED_CHECK_CAPS)
     if s.grounded is False and s.engine_conf is None:
         p = min(p, calibration.UNGROUNDED_WITHOUT_ENGINE_SCORE)
     return round(p, 3)

@@ -6,6 +6,7 @@ value is looked up on the page and which checks apply: number, date, string, boo
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -38,8 +39,13 @@ class Leaf:
 
 def split_name(name: str) -> list[str]:
     """'invoiceNumber' / 'invoice_number' -> ['invoice', 'number']."""
+    return list(_split_name(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_name(name: str) -> tuple[str, ...]:
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
-    return [t.lower() for t in re.split(r"[\s_\-.:/]+", spaced) if t]
+    return tuple(t.lower() for t in re.split(r"[\s_\-.:/]+", spaced) if t)
 
 
 def types_of(schema: dict[str, Any]) -> list[str]:

@@ -171,9 +171,11 @@ def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
         v = values.parse_number(t)
         if v is not None:
             out.append(NumberToken(v, Span(li, i, i), t, _decimals(t)))
+        if not _LEADING_GROUP.fullmatch(t):
+            continue
         j = i
         joined = t
-        while j + 1 < len(line) and _GROUP.match(line[j + 1].text.strip()) and re.fullmatch(r"\d{1,3}", t):
+        while j + 1 < len(line) and _GROUP.match(line[j + 1].text.strip()):
             j += 1
             joined += " " + line[j].text.strip()
             jv = values.parse_number(joined.replace(" ", ""))
@@ -182,15 +184,26 @@ def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
     return out
 
 
+_LEADING_GROUP = re.compile(r"\d{1,3}")
+_DECIMALS = re.compile(r"\d[.,]\d{1,2}(?!\d)")
+
+
 def _decimals(text: str) -> bool:
-    return bool(re.search(r"\d[.,]\d{1,2}(?!\d)", text))
+    return bool(_DECIMALS.search(text))
 
 
 def _find_dates(lines: list[tuple[int, list[Word]]]) -> list[tuple[str, Span, str]]:
     found: list[tuple[str, Span, str]] = []
+    seen: dict[str, set[str]] = {}
+
+    def readings(text: str) -> set[str]:  # both orders; a window's text recurs in the next window's
+        if text not in seen:
+            seen[text] = {d for d in (values.parse_date(text, True), values.parse_date(text, False)) if d}
+        return seen[text]
+
     for li, line in lines:
         whole = " ".join(x.text for x in line)
-        if values.parse_date(whole, True) is None and values.parse_date(whole, False) is None:
+        if not readings(whole):
             continue  # the patterns search the whole line: no date anywhere on it
         for i, w in enumerate(line):
             if not (any(ch.isdigit() for ch in w.text) or w.text[:1].isalpha()):
@@ -201,11 +214,11 @@ def _find_dates(lines: list[tuple[int, list[Word]]]) -> list[tuple[str, Span, st
             if not any(ch.isdigit() for x in line[i:last] for ch in x.text):
                 continue
             text = " ".join(x.text for x in line[i:last])
-            if values.parse_date(text, True) is None and values.parse_date(text, False) is None:
+            if not readings(text):
                 continue
             for end in range(i, last):
                 text = " ".join(x.text for x in line[i : end + 1])
-                got = {values.parse_date(text, True), values.parse_date(text, False)} - {None}
+                got = readings(text)
                 if got:
                     found.extend((iso, Span(li, i, end), text) for iso in got if iso)
                     break

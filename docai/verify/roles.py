@@ -8,10 +8,18 @@ import re
 from docai.verify.fields import Leaf, split_name
 from docai.verify.vocab import NOT_AMOUNT_WORDS, ROLE_WORDS
 
+_INDEX = re.compile(r"\[\d+\]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _generic(path: str) -> str:
+    """`items[3].amount` -> `items[].amount` (cached: the stage asks for every leaf many times)."""
+    return _INDEX.sub("[]", path)
+
 
 def path_words(path: str) -> list[str]:
     """Words of every part of a path: `vendor.name` -> ['vendor', 'name']; indices dropped."""
-    return list(_words(re.sub(r"\[\d+\]", "[]", path)))
+    return list(_words(_generic(path)))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -21,7 +29,7 @@ def _words(path: str) -> tuple[str, ...]:
 
 def role_of(leaf: Leaf) -> str | None:
     """The one role of a leaf, or None. Line-item fields get quantity/unit_price/line_amount."""
-    return _role(re.sub(r"\[\d+\]", "[]", leaf.path), leaf.kind)
+    return _role(_generic(leaf.path), leaf.kind)
 
 
 @functools.lru_cache(maxsize=4096)

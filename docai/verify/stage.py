@@ -20,6 +20,7 @@ from docai.verify import calibration
 from docai.verify.agreement import agreement_check
 from docai.verify.arithmetic import arithmetic_checks
 from docai.verify.confidence import Signals, confidence
+from docai.verify.families import failed_families
 from docai.verify.fields import Leaf, leaves, missing_required
 from docai.verify.grounding import Match, ground
 from docai.verify.layout import keyed, largest_amount
@@ -170,6 +171,7 @@ def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None)
         ocr_min=m.ocr_min if m else 1.0,
         role=_role_kind(leaf),
         failed=sum(1 for c in checks if not c.passed),
+        failed_families=failed_families(checks),
         sum_ok=any(c.passed and c.name in ("sum_of_parts", "quantity_x_price", "lines_sum") for c in checks),
         agree=next((1 if c.passed else -1 for c in checks if c.name.startswith("agrees_with")), 0),
         engine_conf=ev.confidence if ev is not None else None,

@@ -1,0 +1,54 @@
+"""Families of checks, for capping the confidence of a field that failed one (docai.verify.confidence).
+
+A failed check is evidence against a value, but the development parts hold too few fields that fail a
+given check to learn a weight per check name, so the caps are fitted per family (evals/calibrate.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from docai.results import Check
+
+FAMILIES = ("name", "arithmetic", "sanity", "agreement", "schema")
+"""name: is this a party's name (not a label, title, address, the other party); arithmetic: sums and
+products; sanity: dates, identifiers, tax rates, amounts inside identifiers; agreement: a second
+reading disagrees; schema: the JSON Schema's own constraints."""
+
+_BY_NAME = {
+    "is_a_name": "name",
+    "not_the_recipient": "name",
+    "issuer_not_recipient": "name",
+    "sum_of_parts": "arithmetic",
+    "quantity_x_price": "arithmetic",
+    "lines_sum": "arithmetic",
+    "plausible_date": "sanity",
+    "due_after_issue": "sanity",
+    "identifier_shape": "sanity",
+    "not_in_identifier": "sanity",
+    "plausible_tax_rate": "sanity",
+}
+
+
+def family(check_name: str) -> str:
+    """The family of a check by its name; any check not listed is one of the schema's."""
+    if check_name.startswith("agrees_with"):
+        return "agreement"
+    return _BY_NAME.get(check_name, "schema")
+
+
+def failed_families(checks: Iterable[Check]) -> frozenset[str]:
+    """The families of the checks that failed."""
+    return frozenset(family(c.name) for c in checks if not c.passed)
+
+
+def family_features(failed: Iterable[str]) -> dict[str, float]:
+    """`failed_<family>`: 1.0 where a check of that family failed (recorded in eval reports)."""
+    bad = set(failed)
+    return {f"failed_{f}": 1.0 if f in bad else 0.0 for f in FAMILIES}
+
+
+def capped(p: float, f: dict[str, float], caps: dict[str, float]) -> float:
+    """`p` held at or below the cap of every family whose check failed in recorded features `f`."""
+    limits = [caps[name] for name in FAMILIES if f.get(f"failed_{name}") and name in caps]
+    return min([p, *limits])
