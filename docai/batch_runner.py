@@ -108,7 +108,11 @@ class _Batch:
 
     def run_threads(self) -> None:
         engine = self.service.engine(self.options)
-        pool = ThreadPoolExecutor(max_workers=self.options.concurrency, thread_name_prefix="docai-batch")
+        # twice the requests in flight: while `concurrency` requests wait on the server, as many files are
+        # loaded, rendered and encoded (or stored), so a freed slot is filled at once; the engine's
+        # semaphore still caps requests in flight at `concurrency`
+        threads = 2 * self.options.concurrency
+        pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="docai-batch")
         try:
             for indices, wait in self._rounds():
                 futures = {

@@ -6,13 +6,15 @@ What differs per server (the thinking switch, where reasoning comes back, gramma
 log-probabilities) is in a `ServerProfile` (vlm/servers.py), detected from `/models`. Calls retry
 with exponential backoff on 429, 5xx, connection errors and timeouts. One semaphore per engine caps
 requests in flight, so threads running many documents (`extract_many`) keep a server busy without
-flooding it. The engine is thread-safe.
+flooding it (a batch runs twice as many files as slots, so the next files are rendered and encoded
+while `concurrency` requests are in flight). The engine is thread-safe.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import json
 import logging
 import re
 import threading
@@ -48,6 +50,7 @@ BACKOFF_S = 0.5
 MAX_BACKOFF_S = 8.0
 _IMAGE_LIMIT_RE = re.compile(r"at most (\d+) image", re.IGNORECASE)
 _SCHEMA_WORDS = ("response_format", "json_schema", "guided", "structured", "grammar", "schema")
+_JSON = {"Content-Type": "application/json"}
 
 
 def encode_image(image: Image, fmt: str = "png") -> str:
@@ -164,6 +167,7 @@ class OpenAIEngine(VLMEngine):
         """Run `fn` over items on threads; the semaphore, not the pool size, bounds requests in flight."""
         if len(items) <= 1:
             return [fn(x) for x in items]
+        # page groups of one document: no more threads than slots, each holds its pages' images
         with ThreadPoolExecutor(max_workers=min(len(items), max(1, self.options.concurrency))) as pool:
             return list(pool.map(fn, items))
 
@@ -239,6 +243,8 @@ class OpenAIEngine(VLMEngine):
     def _post(self, payload: dict[str, Any]) -> dict[str, Any] | None:
         """The response JSON; None when a 400 blames response_format (caller retries without it)."""
         attempts = max(0, self.options.retries) + 1
+        # encoded once, before taking a slot (the slot is for the server's time); as httpx's json= does
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
         why = ""
         unreachable = False  # every attempt failed to connect: the server is not there (exit 6)
         for attempt in range(attempts):
@@ -246,7 +252,7 @@ class OpenAIEngine(VLMEngine):
                 time.sleep(min(MAX_BACKOFF_S, BACKOFF_S * 2 ** (attempt - 1)))
             try:
                 with self._slots:
-                    r = self._client.post("/chat/completions", json=payload)
+                    r = self._client.post("/chat/completions", content=data, headers=_JSON)
             except httpx.TimeoutException:
                 why = f"no answer within {self.options.timeout_s:g} s"
                 _log.warning("%s: %s (attempt %d/%d)", self.base_url, why, attempt + 1, attempts)
