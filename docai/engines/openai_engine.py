@@ -94,6 +94,8 @@ class OpenAIEngine(VLMEngine):
             base_url=self.base_url, headers=headers, timeout=timeout, limits=limits, verify=verify
         )
         self._slots = threading.BoundedSemaphore(n)
+        self._sent = 0  # requests that took a slot, for wait_for_requests
+        self._sent_cond = threading.Condition()
         self._lock = threading.Lock()
         # options.extra["response_format"] = false: never send the schema as response_format (servers
         # without a reasoning parser otherwise constrain the thinking part too)
@@ -144,6 +146,16 @@ class OpenAIEngine(VLMEngine):
 
     def close(self) -> None:
         self._client.close()
+
+    def requests_sent(self) -> int:
+        """Requests that have taken a slot since the engine was made (retries included)."""
+        with self._sent_cond:
+            return self._sent
+
+    def wait_for_requests(self, n: int, timeout: float) -> bool:
+        """Block until `n` requests have taken a slot (see requests_sent) or `timeout` s have passed."""
+        with self._sent_cond:
+            return self._sent_cond.wait_for(lambda: self._sent >= n, timeout)
 
     @classmethod
     def availability(cls, options: Options) -> tuple[bool, str]:
@@ -256,6 +268,9 @@ class OpenAIEngine(VLMEngine):
                 time.sleep(min(MAX_BACKOFF_S, BACKOFF_S * 2 ** (attempt - 1)))
             try:
                 with self._slots:
+                    with self._sent_cond:
+                        self._sent += 1
+                        self._sent_cond.notify_all()
                     r = self._client.post("/chat/completions", content=data, headers=_JSON)
             except httpx.TimeoutException:
                 why = f"no answer within {self.options.timeout_s:g} s"
