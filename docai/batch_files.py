@@ -40,17 +40,22 @@ def collect_files(folder: Path, glob: str | None) -> list[Path]:
 
 
 class JsonlOut:
-    """The --out file: one JSON line per file result, each (file, sha256) written once, across reruns and
-    across batches writing the same file at once (an exclusive lock around each read-and-append)."""
+    """The --out file: one JSON line per file, the newest result of each, across reruns and across
+    batches writing the same file at once (an exclusive lock around each read-and-write).
+
+    A file's line is replaced when a later run of it comes (`--retry-failed`, `--force`, a changed
+    file); the same run seen again (a resume, a concurrent batch served from the cache) is not
+    written twice."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.seen: set[tuple[str, str | None]] = set()
+        self.seen: dict[str, int | None] = {}  # file -> the run id of its line
         path.parent.mkdir(parents=True, exist_ok=True)
         self._f = path.open("a+b")
         self._pos = 0
+        self._tail = b""
         with self._locked():
-            self._repair()
+            self._load(rewrite_if_damaged=True)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -64,61 +69,91 @@ class JsonlOut:
             fcntl.flock(self._f.fileno(), fcntl.LOCK_UN)
 
     @staticmethod
-    def _key(line: bytes) -> tuple[str, str | None] | None:
+    def _entry(line: bytes) -> tuple[str, int | None] | None:
+        """(file, run id) of a result line, None for a damaged one."""
         try:
             obj = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError):
             return None
-        if not isinstance(obj, dict) or obj.get("status") is None:
+        if not isinstance(obj, dict) or obj.get("status") is None or not isinstance(obj.get("file"), str):
             return None
-        return (obj.get("file"), obj.get("sha256"))
+        return obj["file"], obj.get("run_id")
 
-    def _repair(self) -> None:
-        """Drop lines cut short by a killed run and repeated lines, keeping the first of each file."""
+    def _load(self, rewrite_if_damaged: bool) -> dict[str, bytes]:
+        """Read every line: the newest of each file is kept; lines cut short by a killed run and older
+        lines of a file are dropped (and the file rewritten without them when asked)."""
         self._f.seek(0)
-        kept: list[bytes] = []
+        newest: dict[str, tuple[int | None, bytes]] = {}
         damaged = False
         for line in self._f.read().splitlines():
-            key = self._key(line)
-            if key is None or key in self.seen:
+            entry = self._entry(line)
+            if entry is None or entry[0] in newest:
                 damaged = True
-                continue
-            self.seen.add(key)
-            kept.append(line)
-        if damaged:
-            self._f.truncate(0)
-            self._f.write(b"".join(k + b"\n" for k in kept))
-            self._f.flush()
+            if entry is not None:
+                newest.pop(entry[0], None)  # re-inserted last: lines keep the order they were written
+                newest[entry[0]] = (entry[1], line)
+        if damaged and rewrite_if_damaged:
+            self._rewrite([line for _, line in newest.values()])
+        self.seen = {f: run_id for f, (run_id, _) in newest.items()}
+        self._mark_end()
+        return {f: line for f, (_, line) in newest.items()}
+
+    def _rewrite(self, lines: list[bytes]) -> None:
+        self._f.truncate(0)
+        self._f.write(b"".join(k + b"\n" for k in lines))
+        self._f.flush()
+
+    def _mark_end(self) -> None:
         self._f.seek(0, os.SEEK_END)
         self._pos = self._f.tell()
+        self._f.seek(max(0, self._pos - 64))
+        self._tail = self._f.read(64)
 
     def _read_new(self) -> None:
-        """Lines other processes appended since we last looked."""
+        """Lines other processes appended since we last looked; everything again when one of them
+        rewrote the file (the bytes before where we stopped are no longer the ones we saw)."""
+        self._f.seek(max(0, self._pos - len(self._tail)))
+        if self._f.read(len(self._tail)) != self._tail:
+            self._load(rewrite_if_damaged=False)
+            return
         self._f.seek(self._pos)
         for line in self._f.read().splitlines():
-            key = self._key(line)
-            if key is not None:
-                self.seen.add(key)
-        self._pos = self._f.tell()
+            entry = self._entry(line)
+            if entry is not None:
+                self.seen[entry[0]] = entry[1]
+        self._mark_end()
+
+    def _current(self, result: FileResult) -> bool:
+        """The file's line is already this run's."""
+        return (
+            result.file in self.seen and result.run_id is not None and self.seen[result.file] == result.run_id
+        )
 
     def write(self, result: FileResult) -> None:
-        key = (result.file, result.sha256)
-        if key in self.seen:
+        if self._current(result):
             return
-        line = json.dumps(result.to_json(), ensure_ascii=False, default=str).encode("utf-8") + b"\n"
+        line = json.dumps(result.to_json(), ensure_ascii=False, default=str).encode("utf-8")
         with self._locked():
             self._read_new()
-            if key in self.seen:
+            if self._current(result):
                 return
-            self._f.seek(0, os.SEEK_END)
-            if self._f.tell() > 0:
-                self._f.seek(-1, os.SEEK_END)
-                if self._f.read(1) != b"\n":  # a line left unfinished by a killed process
-                    self._f.write(b"\n")
-            self._f.write(line)
-            self._f.flush()
-            self._pos = self._f.tell()
-            self.seen.add(key)
+            if result.file in self.seen:  # a newer run of a file already written: replace its line
+                lines = self._load(rewrite_if_damaged=False)
+                lines.pop(result.file, None)
+                self._rewrite([*lines.values(), line])
+            else:
+                self._append(line)
+            self.seen[result.file] = result.run_id
+            self._mark_end()
+
+    def _append(self, line: bytes) -> None:
+        self._f.seek(0, os.SEEK_END)
+        if self._f.tell() > 0:
+            self._f.seek(-1, os.SEEK_END)
+            if self._f.read(1) != b"\n":  # a line left unfinished by a killed process
+                self._f.write(b"\n")
+        self._f.write(line + b"\n")
+        self._f.flush()
 
     def close(self) -> None:
         self._f.close()

@@ -14,7 +14,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from docai.options import Options
+from docai.options import Options, option_specs
 
 ENGINE_VERSIONS: dict[str, str] = {"text": "1", "openai": "1", "transformers": "1"}
 """Bumped by hand with a change of rules, prompts or model handling the source hash cannot see."""
@@ -64,15 +64,13 @@ def engine_version(engine: str, engine_obj: object | None = None) -> str:
 
 
 def options_key(options: Options, version: str = "") -> str:
-    """Hash of the result-changing options and the engine version: part of the cache key."""
+    """Hash of the result-changing options (all but those declared `neutral`, docai/options.py) and the
+    engine version: part of the cache key."""
     canon = json.dumps({"options": options.result_key(), "version": version}, sort_keys=True, default=str)
     return hashlib.sha256(canon.encode()).hexdigest()[:32]
 
 
 def engine_key(options: Options) -> str:
-    """Which engine instance serves these options: everything but per-call and per-file options."""
-    d = options.public_dict()
-    for k in ("pages", "force", "workers", "db", "password"):
-        d.pop(k, None)
-    d["api_key"] = options.api_key
+    """Which engine instance serves these options: everything but the options declared `per_call`."""
+    d = {n: getattr(options, n) for n, spec in option_specs().items() if not spec.per_call}
     return json.dumps(d, sort_keys=True, default=str)

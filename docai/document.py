@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 BBox = tuple[float, float, float, float]
 TextSource = Literal["layer", "ocr", "none"]
+PageRecord = tuple[int, float, float, str, str]
+"""(page_no, width, height, text source, text) of a page that was loaded, as a run record keeps it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,18 +101,24 @@ class Document:
     metadata: dict[str, str]
     load_page: Callable[[int], Page] = field(repr=False, compare=False)
     closer: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+    loaded: dict[int, PageRecord] = field(default_factory=dict, repr=False, compare=False)
+    """Every page built so far through `page` or `pages`, by page number (a copy made with
+    `dataclasses.replace` shares it, so pages read through the copy count too)."""
 
     @property
     def name(self) -> str:
         return self.path.name
 
     def page(self, page_no: int) -> Page:
-        return self.load_page(page_no)
+        page = self.load_page(page_no)
+        if page_no not in self.loaded:
+            self.loaded[page_no] = (page.page_no, page.width, page.height, page.text_source, page.text)
+        return page
 
     def pages(self) -> Iterator[Page]:
         """The selected pages, in order, each built when reached."""
         for n in self.page_numbers:
-            yield self.load_page(n)
+            yield self.page(n)
 
     def close(self) -> None:
         if self.closer is not None:

@@ -51,14 +51,16 @@ class FileResult:
 
     @classmethod
     def from_run(cls, run: Any, file: str, duration_s: float, *, cached: bool = False) -> FileResult:
-        """The result a stored run (a `docai.storage.RunRecord`) gives, shown under the name `file`."""
+        """The result a stored run (a `docai.storage.RunRecord`) gives, shown under the name `file`: a
+        stored failure reads as the fresh one did (no data, its error's exit code)."""
         ex = run.extraction
+        failed = run.status == "failed"
         return cls(
             file=file,
             sha256=run.sha256,
             run_id=run.id,
             status=run.status,
-            data=ex.data if ex else None,
+            data=ex.data if ex and not failed else None,
             evidence=ex.evidence if ex else {},
             engine=run.engine,
             model=run.model,
@@ -67,6 +69,7 @@ class FileResult:
             error=run.error,
             extraction=ex,
             page_count=getattr(run, "page_count", None),
+            error_code=getattr(run, "error_code", None) if failed else None,
         )
 
     @classmethod
@@ -94,22 +97,28 @@ class AskResult:
     answer_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        a = self.answer
         return {
-            "question": a.question,
-            "answer": a.text,
-            "found": a.found,
-            "score": a.score,
-            "citations": [c.to_dict() for c in a.citations],
-            "also_retrieved": [c.to_dict() for c in a.also_retrieved],
-            "reasoning": a.reasoning,
-            "engine": a.engine,
-            "model": a.model,
-            "notes": a.notes,
+            **answer_fields(self.answer),
             "files": self.files,
             "answer_id": self.answer_id,
             "duration_s": round(self.duration_s, 4),
         }
+
+
+def answer_fields(a: Answer) -> dict[str, Any]:
+    """An answer's own keys in the shape `docai ask --json` prints (a stored answer adds its id and files)."""
+    return {
+        "question": a.question,
+        "answer": a.text,
+        "found": a.found,
+        "score": a.score,
+        "citations": [c.to_dict() for c in a.citations],
+        "also_retrieved": [c.to_dict() for c in a.also_retrieved],
+        "reasoning": a.reasoning,
+        "engine": a.engine,
+        "model": a.model,
+        "notes": list(a.notes),
+    }
 
 
 @dataclass

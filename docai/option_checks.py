@@ -7,26 +7,19 @@ import os
 from pathlib import Path
 
 from docai.errors import InputError, OptionError
-from docai.options import Options
+from docai.option_spec import check_value
+from docai.options import Options, option_specs
 
-_CHOICES = {
-    "ocr": ("auto", "always", "never"),
-    "rasterizer": ("pymupdf", "pdf2image"),
-    "slicing": ("server", "client"),
-}
-_AT_LEAST = {"workers": 1, "concurrency": 1, "max_tokens": 1, "max_pages": 0, "time_budget_s": 0}
+
+def check_values(options: Options) -> None:
+    """OptionError naming the first option outside its choices (its `Literal` type) or its range."""
+    for name, spec in option_specs().items():
+        check_value(spec, getattr(options, name))
 
 
 def check_options(options: Options) -> None:
     """OptionError naming the first option that can never work."""
-    for name, allowed in _CHOICES.items():
-        value = getattr(options, name)
-        if value not in allowed:
-            flag = name.replace("_", "-")
-            raise OptionError(f"--{flag} must be one of {', '.join(allowed)}, not {value!r}")
-    for name, low in _AT_LEAST.items():
-        if getattr(options, name) < low:
-            raise OptionError(f"{name.replace('_', '-')} must be at least {low}")
+    check_values(options)
     _check_pages(options.pages)
     if options.ocr != "never" and not (options.ocr == "auto" and _reads_page_images(options.engine)):
         _check_lang(options.lang)

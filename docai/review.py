@@ -196,14 +196,12 @@ class Reviews:
         self, schema: str | None = None, batch: str | Path | None = None, limit: int = 0
     ) -> list[QueueItem]:
         """Runs waiting for review, riskiest first: status review, then partial, invalid, flagged ok."""
-        runs = self.db.runs_for_schema(schema) if schema else _latest(self.db.list_runs(limit=0))
-        if batch is not None:
-            run_ids, shas = batch_members(Path(batch))
-            runs = [r for r in runs if r.id in run_ids or r.sha256 in shas]
+        members = batch_members(Path(batch)) if batch is not None else None
+        runs = self.db.review_candidates(QUEUE_STATUSES, schema=schema, batch=members)  # filtered in SQL
         items = []
         for run in runs:
             engine_status = run.review.engine_status if run.review else run.status
-            if run.status == "reviewed" or engine_status not in QUEUE_STATUSES or run.extraction is None:
+            if run.extraction is None:
                 continue
             views = self.fields(run)
             open_views = [v for v in views if v.state == "needs_review"]
@@ -298,18 +296,6 @@ def _reasons(run: RunRecord, open_views: list[FieldView]) -> list[str]:
         if v.reasons and not any(line.startswith(f"{v.path}:") for line in lines):
             lines.append(f"{v.path}: {'; '.join(v.reasons)}")
     return lines
-
-
-def _latest(runs: list[RunRecord]) -> list[RunRecord]:
-    """The newest run of each (document, schema)."""
-    seen: set[tuple[int, int]] = set()
-    out = []
-    for r in runs:
-        key = (r.document_id, r.schema_id)
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
-    return out
 
 
 def batch_members(path: Path) -> tuple[set[int], set[str]]:

@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docai.cache_key import engine_key, engine_version, options_key
-from docai.document import Document, Page
+from docai.document import Document
 from docai.engines import Engine, create_engine, engine_capabilities
-from docai.errors import DocaiError, InputError, OptionError
+from docai.errors import DocaiError, InputError
 from docai.file_result import AskResult, BatchSummary, FileResult, ProgressEvent
 from docai.option_checks import check_options, check_out_path
-from docai.options import Options, load_options
+from docai.options import Options, load_options, typed_values
 from docai.parsers import detect_mime, file_sha256, load_document
 from docai.parsers.page_ranges import parse_page_ranges
 from docai.parsers.pdf import check_access
 from docai.results import Answer
-from docai.schema import ResolvedSchema, resolve_schema
+from docai.schema import ResolvedSchema, refuse_bundled_name, resolve_schema
 from docai.verify import check_extraction, remember_pages
 
 if TYPE_CHECKING:
@@ -122,10 +122,7 @@ class Service:
         return self._db
 
     def _options(self, overrides: dict[str, Any]) -> Options:
-        unknown = set(overrides) - set(Options.__dataclass_fields__)
-        if unknown:
-            raise OptionError(f"unknown option(s): {', '.join(sorted(unknown))}")
-        given = {k: v for k, v in overrides.items() if v is not None}
+        given = typed_values({k: v for k, v in overrides.items() if v is not None}, "arguments")
         options = self.options.replace(**given) if given else self.options
         check_options(options)  # a value that would fail every file fails once, before any work
         return options
@@ -168,6 +165,9 @@ class Service:
         return self.db.list_schemas()
 
     def save_schema(self, name: str, schema: Any) -> ResolvedSchema:
+        """Save `schema` under `name`; a bundled example's name is refused (it would never be found:
+        bundled names are looked up first, see `docai.schema`)."""
+        refuse_bundled_name(name)
         resolved = self.resolve_schema(schema)
         self.db.save_schema(resolved.schema, name)
         return ResolvedSchema(name, resolved.schema, resolved.hash)
@@ -253,7 +253,8 @@ class Service:
         if hit is None:
             return None
         try:
-            check_access(job.path, o.password)
+            if hit.status != "failed":  # a stored failure holds no content to protect: served as it is
+                check_access(job.path, o.password)
         except InputError as e:
             return FileResult.failed(str(job.path), str(e), o.engine, o.model, sha256=job.sha, error_code=3)
         result = self._from_record(str(job.path), hit, cached=True, started=started)
@@ -294,8 +295,8 @@ class Service:
             if load_error is not None or document is None:
                 elapsed = time.perf_counter() - started
                 message = str(load_error)
-                self.db.fail_run(run_id, message, elapsed)
                 code = load_error.exit_code if load_error else 1
+                self.db.fail_run(run_id, message, elapsed, code)
                 return FileResult.failed(
                     name, message, o.engine, o.model, sha256=job.sha, run_id=run_id, duration_s=elapsed,
                     error_code=code,
@@ -330,7 +331,6 @@ class Service:
         started: float,
     ) -> FileResult:
         o, name, resolved = job.options, str(job.path), job.resolved
-        seen_pages = _record_pages(document)
         remember_pages(document)  # the verification stage reads the engine's pages, not OCR again
         pages_total = len(document.page_numbers)
 
@@ -355,12 +355,12 @@ class Service:
             error = f"internal error in engine {o.engine}: {type(e).__name__}: {e}"
         elapsed = time.perf_counter() - started
         if error is not None:
-            self.db.fail_run(run_id, error, elapsed)
+            self.db.fail_run(run_id, error, elapsed, code)
             return FileResult.failed(
                 name, error, o.engine, o.model, sha256=job.sha, run_id=run_id, duration_s=elapsed,
                 page_count=pages_total, error_code=code,
             )  # fmt: skip
-        self.db.finish_run(run_id, extraction, elapsed, pages=sorted(seen_pages.values()) or None)
+        self.db.finish_run(run_id, extraction, elapsed, pages=sorted(document.loaded.values()) or None)
         if progress:
             progress(ProgressEvent(name, index, total, pages_total, pages_total, "done"))
         return FileResult(
@@ -532,20 +532,6 @@ def _ingest_options(options: Options) -> Options:
     ):
         return options.replace(ocr="never")
     return options
-
-
-def _record_pages(document: Document) -> dict[int, tuple[int, float, float, str, str]]:
-    """Note each page's size, text source and text as the engine loads it, to store without reading twice."""
-    seen: dict[int, tuple[int, float, float, str, str]] = {}
-    load = document.load_page
-
-    def recording_load(page_no: int) -> Page:
-        page = load(page_no)
-        seen[page_no] = (page.page_no, page.width, page.height, page.text_source, page.text)
-        return page
-
-    document.load_page = recording_load
-    return seen
 
 
 _FOLLOW_UP_STARTS = {"and", "also", "then", "or", "but"}

@@ -1,14 +1,15 @@
 """Fit the verification stage's confidence model on the development parts of eval reports.
 
     docai eval sroie --engine text --out sroie.json     # and the other sets (BENCHMARKS.md, Verification)
-    python -m docai.evals.calibrate sroie.json kleister.json invoice_5.json ... > weights.txt
+    python -m docai.evals.calibrate sroie.json kleister.json invoice_5.json ... [--write]
 
 Each report's per-document `signals` (the features of every filled field, and whether its top-level
-field was right) are split into development and held-out documents by `is_development`; a logistic
-regression is fitted on the development fields only, once with the engine's own score and once without
-it (for engines that give none, such as VLMs); synthetic fields weigh SYNTHETIC_WEIGHT. It prints
-the weights for docai/verify/calibration.py,
-the threshold for `ok`, and per set and part: precision of `ok`, coverage and ECE under the new weights.
+field was right) are split into development and held-out documents by `is_development`; one logistic
+regression per kind of field (money and other numbers, dates, party names, addresses, other text) is
+fitted on the development fields only, once with the engine's own score and once without it (for
+engines that give none, such as VLMs); synthetic fields weigh SYNTHETIC_WEIGHT. It prints the threshold
+for `ok` and, per set and part, precision of `ok`, coverage and ECE under the new models; `--write`
+stores the models and the threshold in docai/verify/calibration.json.
 """
 
 from __future__ import annotations
@@ -22,11 +23,22 @@ from pathlib import Path
 from typing import Any
 
 from docai.evals.metrics import expected_calibration_error, ok_precision
-from docai.verify.confidence import INPUTS, model_inputs
+from docai.verify import calibration
+from docai.verify.confidence import INPUTS, KINDS, kind_of_features, model_inputs, probability
 
 ENGINE_FEATURES = ("engine_conf", "no_engine_conf", "party_engine_conf")
 THRESHOLDS = [round(0.5 + 0.01 * i, 2) for i in range(50)]
 TARGET_PRECISION = 0.98
+C_CHOICES = (0.25, 1.0, 4.0, 16.0)
+"""Inverse L2 strengths tried; the one with the least cross-validated log loss on development is used."""
+FOLDS = 5
+TARGET_FIELD_ACCURACY = 0.97
+"""The `ok` threshold must also keep development fields at or above it this often right (pooled), so
+that a handful of `ok` files per development part is not all that decides it."""
+MIN_KIND_FIELDS = 20
+"""A kind with fewer development fields (or only right or only wrong ones) uses the model of all kinds."""
+
+Models = dict[str, dict[str, float]]
 
 
 def is_development(dataset: str, doc: str) -> bool:
@@ -58,10 +70,13 @@ def is_synthetic(dataset: str) -> bool:
 
 def samples(
     reports: list[dict[str, Any]], development: bool
-) -> tuple[list[list[float]], list[int], list[float]]:
+) -> tuple[list[list[float]], list[int], list[float], list[str], list[int]]:
+    """(inputs, right, sample weight, kind, document number) of every labelled field of one part."""
     X: list[list[float]] = []
     y: list[int] = []
     weights: list[float] = []
+    kinds: list[str] = []
+    groups: list[int] = []
     for rep in reports:
         for doc in _docs(rep):
             if is_development(rep["dataset"], doc["doc"]) != development:
@@ -73,32 +88,94 @@ def samples(
                 X.append([inputs[f] for f in INPUTS])
                 y.append(1 if sig["right"] else 0)
                 weights.append(SYNTHETIC_WEIGHT if is_synthetic(rep["dataset"]) else 1.0)
-    return X, y, weights
+                kinds.append(kind_of_features(sig))
+                groups.append(zlib.crc32(f"{rep['dataset']}/{doc['doc']}".encode()))
+    return X, y, weights, kinds, groups
 
 
 def fit(
-    X: list[list[float]], y: list[int], sample_weight: list[float], drop: tuple[str, ...] = ()
+    X: list[list[float]], y: list[int], sample_weight: list[float], drop: tuple[str, ...] = (), c: float = 1.0
 ) -> dict[str, float]:
-    """Logistic regression (L2, C=1) over INPUTS less `drop`; returns name -> weight, bias included."""
+    """Logistic regression (L2, inverse strength `c`) over INPUTS less `drop`: name -> weight, with bias."""
     from sklearn.linear_model import LogisticRegression
 
     keep = [i for i, f in enumerate(INPUTS) if f != "bias" and f not in drop]
-    model = LogisticRegression(C=1.0, max_iter=2000)
+    model = LogisticRegression(C=c, max_iter=2000)
     model.fit([[row[i] for i in keep] for row in X], y, sample_weight=sample_weight)
     weights = {"bias": round(float(model.intercept_[0]), 4)}
     for i, w in zip(keep, model.coef_[0], strict=True):
-        weights[INPUTS[i]] = round(float(w), 4)
+        if round(float(w), 4):
+            weights[INPUTS[i]] = round(float(w), 4)
     return weights
 
 
-def _conf(sig: dict[str, Any], w: dict[str, float]) -> float:
+def fit_kinds(
+    X: list[list[float]],
+    y: list[int],
+    sw: list[float],
+    kinds: list[str],
+    drop: tuple[str, ...] = (),
+    c: float = 1.0,
+) -> Models:
+    """One model per kind with enough development fields of both labels, and `all` over every kind. A
+    kind with too few (or only right ones) gets the `all` model with its intercept moved so that its mean
+    confidence is its smoothed share right, (right + 1) / (fields + 2)."""
+    models = {"all": fit(X, y, sw, drop, c)}
+    for kind in KINDS:
+        rows = [i for i, k in enumerate(kinds) if k == kind]
+        if not rows:
+            continue
+        xs, ys, ws = [X[i] for i in rows], [y[i] for i in rows], [sw[i] for i in rows]
+        if len(rows) >= MIN_KIND_FIELDS and len(set(ys)) == 2:
+            models[kind] = fit(xs, ys, ws, drop, c)
+        else:
+            rate = (sum(w for w, v in zip(ws, ys, strict=True) if v) + 1) / (sum(ws) + 2)
+            models[kind] = shift_bias(models["all"], xs, ws, rate)
+    return models
+
+
+def shift_bias(w: dict[str, float], X: list[list[float]], sw: list[float], rate: float) -> dict[str, float]:
+    """`w` with its bias moved (bisection) so that its weighted mean probability over X is `rate`."""
+
+    def mean_p(bias: float) -> float:
+        moved = w | {"bias": bias}
+        ps = [probability(dict(zip(INPUTS, row, strict=True)), moved) for row in X]
+        return sum(p * s for p, s in zip(ps, sw, strict=True)) / sum(sw)
+
+    lo, hi = w["bias"] - 10.0, w["bias"] + 10.0
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if mean_p(mid) < rate else (lo, mid)
+    return w | {"bias": round((lo + hi) / 2, 4)}
+
+
+def choose_c(
+    X: list[list[float]], y: list[int], sw: list[float], kinds: list[str], groups: list[int]
+) -> float:
+    """The C_CHOICES value with the least weighted log loss over FOLDS folds of whole documents."""
     import math
 
-    z = sum(w.get(f, 0.0) * v for f, v in model_inputs(sig).items())
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    losses: dict[float, float] = {}
+    for c in C_CHOICES:
+        total = 0.0
+        for fold in range(FOLDS):
+            train = [i for i, g in enumerate(groups) if g % FOLDS != fold]
+            test = [i for i, g in enumerate(groups) if g % FOLDS == fold]
+            pick = lambda rows, seq: [seq[i] for i in rows]  # noqa: E731
+            models = fit_kinds(pick(train, X), pick(train, y), pick(train, sw), pick(train, kinds), c=c)
+            for i in test:
+                p = probability(dict(zip(INPUTS, X[i], strict=True)), models.get(kinds[i]) or models["all"])
+                p = min(max(p, 1e-6), 1 - 1e-6)
+                total -= sw[i] * math.log(p if y[i] else 1 - p)
+        losses[c] = total
+    return min(losses, key=lambda c: losses[c])
 
 
-def evaluate(rep: dict[str, Any], w: dict[str, float], threshold: float, development: bool) -> dict[str, Any]:
+def _conf(sig: dict[str, Any], models: Models) -> float:
+    return probability(model_inputs(sig), models.get(kind_of_features(sig)) or models["all"])
+
+
+def evaluate(rep: dict[str, Any], w: Models, threshold: float, development: bool) -> dict[str, Any]:
     """Precision of ok, coverage and ECE of one part of a report under weights `w`."""
     pairs: list[tuple[float, bool]] = []
     statuses: list[tuple[str, bool]] = []
@@ -129,9 +206,22 @@ def _status(doc: dict[str, Any], key_conf: dict[str, float], threshold: float) -
     return "ok"
 
 
-def choose_threshold(reports: list[dict[str, Any]], w: dict[str, float]) -> float:
-    """The least threshold at which every development part reaches TARGET_PRECISION (or has no ok)."""
+def choose_threshold(
+    reports: list[dict[str, Any]],
+    w: Models,
+    fields: tuple[list[list[float]], list[int], list[float], list[str]],
+) -> float:
+    """The least threshold at which every development part reaches TARGET_PRECISION (or has no ok) and
+    the development fields at or above it are right TARGET_FIELD_ACCURACY of the time (weighted)."""
+    X, y, sw, kinds = fields
+    conf = [
+        probability(dict(zip(INPUTS, x, strict=True)), w.get(k) or w["all"])
+        for x, k in zip(X, kinds, strict=True)
+    ]
     for t in THRESHOLDS:
+        above = [(v, s) for p, v, s in zip(conf, y, sw, strict=True) if p >= t]
+        if above and sum(v * s for v, s in above) / sum(s for _, s in above) < TARGET_FIELD_ACCURACY:
+            continue
         parts = [evaluate(r, w, t, True) for r in reports]
         if all(p["precision_of_ok"] is None or p["precision_of_ok"] >= TARGET_PRECISION for p in parts):
             return t
@@ -141,30 +231,54 @@ def choose_threshold(reports: list[dict[str, Any]], w: dict[str, float]) -> floa
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("reports", nargs="+", type=Path)
+    ap.add_argument("--write", action="store_true", help="store the models in docai/verify/calibration.json")
     args = ap.parse_args(argv)
     reports = [json.loads(p.read_text(encoding="utf-8")) for p in args.reports]
-    X, y, sw = samples(reports, development=True)
+    X, y, sw, kinds, groups = samples(reports, development=True)
     if not X:
         sys.stderr.write("no development fields in these reports\n")
         return 1
-    weights = fit(X, y, sw)
-    agnostic = fit(X, y, sw, drop=ENGINE_FEATURES)
-    threshold = choose_threshold(reports, weights)
-    print(f"# fitted on {len(y)} development fields ({sum(y)} right) from {len(reports)} reports")
-    print(f"WEIGHTS = {json.dumps(weights, indent=4)}")
-    print(f"WEIGHTS_WITHOUT_ENGINE_SCORE = {json.dumps(agnostic, indent=4)}")
+    c = choose_c(X, y, sw, kinds, groups)
+    models = fit_kinds(X, y, sw, kinds, c=c)
+    agnostic = fit_kinds(X, y, sw, kinds, drop=ENGINE_FEATURES, c=c)
+    threshold = choose_threshold(reports, models, (X, y, sw, kinds))
+    counts = ", ".join(f"{k} {kinds.count(k)}" for k in KINDS)
+    dev = sorted(
+        {r["dataset"] for r in reports if any(is_development(r["dataset"], d["doc"]) for d in _docs(r))}
+    )
+    note = (
+        f"{len(y)} development fields ({sum(y)} right; {counts}) of the development parts of {', '.join(dev)}"
+    )
+    print(f"# fitted on {note}")
+    print(f"# models per kind: {', '.join(sorted(models))}; C = {c} (cross-validated over {FOLDS} folds)")
     print(f"MIN_CONFIDENCE = {threshold}")
     print("| set | part | documents | ok | precision of ok | coverage | ECE | fields |")
     for rep in reports:
         for dev in (True, False):
-            r = evaluate(rep, weights, threshold, dev)
+            r = evaluate(rep, models, threshold, dev)
             if not r["documents"]:
                 continue
             print(
                 f"| {rep['dataset']} | {'dev' if dev else 'held out'} | {r['documents']} | {r['ok']} | "
                 f"{_pct(r['precision_of_ok'])} | {_pct(r['coverage'])} | {r['ece']} | {r['fields']} |"
             )
+    if args.write:
+        write_calibration(note, models, agnostic, threshold, c)
     return 0
+
+
+def write_calibration(note: str, models: Models, agnostic: Models, threshold: float, c: float) -> None:
+    """Store the fitted models and threshold where docai.verify.calibration reads them."""
+    data = {
+        "fitted_on": f"{note}; text engine",
+        "min_confidence": threshold,
+        "regularization_c": c,
+        "ungrounded_without_engine_score": calibration.UNGROUNDED_WITHOUT_ENGINE_SCORE,
+        "models": {"with_engine_score": models, "without_engine_score": agnostic},
+    }
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    calibration.CALIBRATION_FILE.write_text(text + "\n", encoding="utf-8")
+    sys.stderr.write(f"wrote {calibration.CALIBRATION_FILE}\n")
 
 
 def _pct(x: float | None) -> str:

@@ -34,7 +34,12 @@ class Suite:
     scores: tuple[str, ...]  # dotted paths into the eval report
 
 
-_INVOICE_SCORES = ("extraction.overall.accuracy", "qa.accuracy")
+_INVOICE_SCORES = (
+    "extraction.overall.accuracy",
+    "qa.accuracy",
+    "extraction.verification.precision_of_ok",  # verified files all right, and as many verified
+    "extraction.verification.coverage",
+)
 
 SUITES: tuple[Suite, ...] = (
     Suite("sroie-20", "sroie", 20, ("extraction.overall.accuracy",)),

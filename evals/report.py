@@ -37,120 +37,137 @@ def _pct(x: float | None) -> str:
 
 def render_report(report: dict[str, Any], console: Any, worst: int = 5) -> None:
     """Per-field and overall table, worst documents with expected vs got, QA and table summaries."""
-    from rich.table import Table
-
     title = f"{report['dataset']} · engine {report['engine']}" + (
         f" ({report['model']})" if report.get("model") else ""
     )
-    ex = report.get("extraction")
-    if ex:
-        t = Table(title=f"{title} · {ex['documents']} documents ({ex['scoring']} scoring)")
-        for col in ("field", "accuracy %", "P %", "R %", "F1 %", "TP", "FP", "FN"):
-            t.add_column(col, justify="left" if col == "field" else "right")
-        for path, d in ex["fields"].items():
-            t.add_row(
-                path,
-                _pct(d.get("accuracy")),
-                _pct(d["precision"]),
-                _pct(d["recall"]),
-                _pct(d["f1"]),
-                str(d["tp"]),
-                str(d["fp"]),
-                str(d["fn"]),
-            )
-        o = ex["overall"]
-        t.add_section()
-        t.add_row(
-            "[b]overall[/b]",
-            _pct(o.get("accuracy")),
-            _pct(o["precision"]),
-            _pct(o["recall"]),
-            _pct(o["f1"]),
-            str(o["tp"]),
-            str(o["fp"]),
-            str(o["fn"]),
-        )
-        console.print(t)
-        spp = ex.get("seconds_per_page")
-        if o.get("evidence_page_accuracy") is not None:
-            console.print(
-                f"evidence on the right page: {_pct(o['evidence_page_accuracy'])}% of filled fields"
-            )
-        console.print(
-            f"documents fully right: {_pct(o.get('documents_exact'))}% · failed: {o.get('failed', 0)} · "
-            f"{ex['pages']} pages in {ex['seconds']:.2f} s" + (f" ({spp:.3f} s/page)" if spp else "")
-        )
-        if ex.get("verification"):
-            render_verification(ex["verification"], console)
-        bad = sorted((r for r in ex["per_document"] if r["wrong"]), key=lambda r: r["f1"])[:worst]
-        if bad:
-            w = Table(title=f"worst {len(bad)} documents")
-            for col in ("document", "F1 %", "field", "expected", "got"):
-                w.add_column(col)
-            for r in bad:
-                first = True
-                for miss in r["wrong"][:4] or [{"field": "", "expected": "", "got": r.get("error")}]:
-                    w.add_row(
-                        r["doc"] if first else "",
-                        _pct(r["f1"]) if first else "",
-                        miss["field"],
-                        _short(miss["expected"]),
-                        _short(miss["got"]),
-                    )
-                    first = False
-                if r.get("error"):
-                    w.add_row("", "", "error", "", _short(r["error"], 60))
-            console.print(w)
-    qa = report.get("qa")
-    if qa:
-        t = Table(title=f"{title} · {qa['questions']} questions")
-        cols = ("accuracy %", "ANLS %", "numeric acc %", "found %", "hit@1 %", "hit@3 %", "hit@5 %")
-        for col in (*cols, "retrieved@3 %", "citation prec. %", "s"):
-            t.add_column(col, justify="right")
-        t.add_row(
-            _pct(qa["accuracy"]),
-            _pct(qa["anls"]),
-            _pct(qa["numeric_accuracy"]),
-            _pct(qa["found_rate"]),
-            _pct(qa["hit@1"]),
-            _pct(qa["hit@3"]),
-            _pct(qa["hit@5"]),
-            _pct(qa.get("retrieved@3")),
-            _pct(qa.get("cited_passages_holding")),
-            f"{qa['seconds']:.1f}",
-        )
-        console.print(t)
-        bad = [r for r in qa["per_question"] if not r["correct"]][:worst]
-        if bad:
-            w = Table(title="wrong answers")
-            for col in ("question", "expected", "got", "pages", "cited"):
-                w.add_column(col)
-            for r in bad:
-                w.add_row(
-                    _short(r["question"], 50),
-                    _short(r["expected"]),
-                    _short(r["got"] or r.get("error") or ""),
-                    _short(r["pages"], 12),
-                    _short(r["cited_pages"], 12),
-                )
-            console.print(w)
-    tb = report.get("tables")
-    if tb:
-        t = Table(title=f"{report['dataset']} · tables by {tb['finder']}")
-        for col in ("pages", "detect P %", "detect R %", "structure F1 %", "cell acc %", "pages/s"):
-            t.add_column(col, justify="right")
-        d, s = tb["detection"], tb["structure"]
-        t.add_row(
-            str(tb["pages"]),
-            _pct(d["precision"]),
-            _pct(d["recall"]),
-            _pct(s["f1"]),
-            _pct(tb["cell_accuracy"]),
-            str(tb["pages_per_s"]),
-        )
-        console.print(t)
+    if report.get("extraction"):
+        _render_extraction(report["extraction"], title, console, worst)
+    if report.get("qa"):
+        _render_qa(report["qa"], title, console, worst)
+    if report.get("tables"):
+        _render_tables(report["tables"], report["dataset"], console)
     for note in report.get("notes") or []:
         console.print(f"[dim]note: {note}[/dim]")
+
+
+def _render_extraction(ex: dict[str, Any], title: str, console: Any, worst: int) -> None:
+    from rich.table import Table
+
+    t = Table(title=f"{title} · {ex['documents']} documents ({ex['scoring']} scoring)")
+    for col in ("field", "accuracy %", "P %", "R %", "F1 %", "TP", "FP", "FN"):
+        t.add_column(col, justify="left" if col == "field" else "right")
+    for path, d in ex["fields"].items():
+        t.add_row(
+            path,
+            _pct(d.get("accuracy")),
+            _pct(d["precision"]),
+            _pct(d["recall"]),
+            _pct(d["f1"]),
+            str(d["tp"]),
+            str(d["fp"]),
+            str(d["fn"]),
+        )
+    o = ex["overall"]
+    t.add_section()
+    t.add_row(
+        "[b]overall[/b]",
+        _pct(o.get("accuracy")),
+        _pct(o["precision"]),
+        _pct(o["recall"]),
+        _pct(o["f1"]),
+        str(o["tp"]),
+        str(o["fp"]),
+        str(o["fn"]),
+    )
+    console.print(t)
+    spp = ex.get("seconds_per_page")
+    if o.get("evidence_page_accuracy") is not None:
+        console.print(f"evidence on the right page: {_pct(o['evidence_page_accuracy'])}% of filled fields")
+    console.print(
+        f"documents fully right: {_pct(o.get('documents_exact'))}% · failed: {o.get('failed', 0)} · "
+        f"{ex['pages']} pages in {ex['seconds']:.2f} s" + (f" ({spp:.3f} s/page)" if spp else "")
+    )
+    if ex.get("verification"):
+        render_verification(ex["verification"], console)
+    _render_worst_documents(ex, console, worst)
+
+
+def _render_worst_documents(ex: dict[str, Any], console: Any, worst: int) -> None:
+    from rich.table import Table
+
+    bad = sorted((r for r in ex["per_document"] if r["wrong"]), key=lambda r: r["f1"])[:worst]
+    if bad:
+        w = Table(title=f"worst {len(bad)} documents")
+        for col in ("document", "F1 %", "field", "expected", "got"):
+            w.add_column(col)
+        for r in bad:
+            first = True
+            for miss in r["wrong"][:4] or [{"field": "", "expected": "", "got": r.get("error")}]:
+                w.add_row(
+                    r["doc"] if first else "",
+                    _pct(r["f1"]) if first else "",
+                    miss["field"],
+                    _short(miss["expected"]),
+                    _short(miss["got"]),
+                )
+                first = False
+            if r.get("error"):
+                w.add_row("", "", "error", "", _short(r["error"], 60))
+        console.print(w)
+
+
+def _render_qa(qa: dict[str, Any], title: str, console: Any, worst: int) -> None:
+    from rich.table import Table
+
+    t = Table(title=f"{title} · {qa['questions']} questions")
+    cols = ("accuracy %", "ANLS %", "numeric acc %", "found %", "hit@1 %", "hit@3 %", "hit@5 %")
+    for col in (*cols, "retrieved@3 %", "citation prec. %", "s"):
+        t.add_column(col, justify="right")
+    t.add_row(
+        _pct(qa["accuracy"]),
+        _pct(qa["anls"]),
+        _pct(qa["numeric_accuracy"]),
+        _pct(qa["found_rate"]),
+        _pct(qa["hit@1"]),
+        _pct(qa["hit@3"]),
+        _pct(qa["hit@5"]),
+        _pct(qa.get("retrieved@3")),
+        _pct(qa.get("cited_passages_holding")),
+        f"{qa['seconds']:.1f}",
+    )
+    console.print(t)
+    bad = [r for r in qa["per_question"] if not r["correct"]][:worst]
+    if bad:
+        w = Table(title="wrong answers")
+        for col in ("question", "expected", "got", "pages", "cited"):
+            w.add_column(col)
+        for r in bad:
+            w.add_row(
+                _short(r["question"], 50),
+                _short(r["expected"]),
+                _short(r["got"] or r.get("error") or ""),
+                _short(r["pages"], 12),
+                _short(r["cited_pages"], 12),
+            )
+        console.print(w)
+
+
+def _render_tables(tb: dict[str, Any], dataset: str, console: Any) -> None:
+    from rich.table import Table
+
+    t = Table(title=f"{dataset} · tables by {tb['finder']}")
+    for col in ("pages", "detect P %", "detect R %", "structure F1 %", "cell acc %", "pages/s"):
+        t.add_column(col, justify="right")
+    d, s = tb["detection"], tb["structure"]
+    t.add_row(
+        str(tb["pages"]),
+        _pct(d["precision"]),
+        _pct(d["recall"]),
+        _pct(s["f1"]),
+        _pct(tb["cell_accuracy"]),
+        str(tb["pages_per_s"]),
+    )
+    console.print(t)
 
 
 def render_verification(v: dict[str, Any], console: Any) -> None:

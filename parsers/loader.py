@@ -168,7 +168,7 @@ def _check_page_cap(p: Path, pages: int, cap: int) -> None:
     if cap and pages > cap:
         raise InputError(
             f"{p.name}: {pages} pages, over the limit of {cap} per document "
-            "(raise max_pages in the config or DOCAI_MAX_PAGES, or pick pages with --pages)"
+            "(raise --max-pages, max_pages in the config or DOCAI_MAX_PAGES, or pick pages with --pages)"
         )
 
 

@@ -81,6 +81,7 @@ class AnswersMixin(DatabaseBase):
                 score=answer.score,
                 notes=list(answer.notes),
                 usage=dict(answer.usage) if answer.usage else None,
+                also_retrieved=[c.to_dict() for c in answer.also_retrieved],
             )
             row.links = [AnswerDocument(document_id=d, position=i) for i, d in enumerate(ids)]
             s.add(row)

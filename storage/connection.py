@@ -1,9 +1,11 @@
 """Where the database is and how to connect to it safely from several processes.
 
 SQLite gets WAL, foreign keys, a 30 s busy timeout and `BEGIN IMMEDIATE` for write transactions: a
-writer takes the write lock when its transaction starts (waiting through the busy handler), so two
-processes never both hold a read snapshot and then fight to upgrade it ("database is locked" with no
-wait). Reads use a plain deferred BEGIN and never block writers under WAL.
+writer takes the write lock when its transaction starts, so two processes never both hold a read
+snapshot and then fight to upgrade it ("database is locked" with no wait). Before that, a writer
+queues on the database's lock file (write_lock.py), so it wakes when the other writer commits instead
+of in SQLite's sleeping busy handler. Reads use a plain deferred BEGIN and never block writers under
+WAL.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from docai.errors import StorageError
+from docai.storage.write_lock import LockingConnection
 
 _log = logging.getLogger(__name__)
 
@@ -107,8 +110,19 @@ def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
 
 
 def _on_sqlite_begin(conn: Any) -> None:
-    write = conn.get_execution_options().get(WRITE_OPTION, False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    if not conn.get_execution_options().get(WRITE_OPTION, False):
+        conn.exec_driver_sql("BEGIN")
+        return
+    raw = conn.connection.dbapi_connection
+    acquire = getattr(raw, "acquire_write_lock", None)
+    if acquire is not None:
+        acquire()  # writers queue on the lock file instead of SQLite's sleeping busy handler
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        if acquire is not None:
+            raw.release_write_lock()
+        raise
 
 
 def make_engine(url: str) -> Engine:
@@ -123,7 +137,11 @@ def make_engine(url: str) -> Engine:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as e:
                 raise StorageError(f"cannot create the database folder {path.parent}: {e.strerror}") from None
-        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
+        kwargs["connect_args"] = {
+            "timeout": BUSY_TIMEOUT_S,
+            "check_same_thread": False,
+            "factory": LockingConnection,
+        }
     else:
         kwargs["pool_pre_ping"] = True
     try:

@@ -79,6 +79,7 @@ class WebhookDeliveryRow(Base):
     delivered: Mapped[bool] = mapped_column(Boolean, default=False)
     duration_s: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivery_id: Mapped[str | None] = mapped_column(String(200), index=True)  # migration 0007
 
 
 class ApiKeyRow(Base):

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from docai.errors import InputError
 from docai.storage.base import DatabaseBase
 from docai.storage.deliveries import DeliveryLog
-from docai.storage.job_models import JobFileRow, JobRow
+from docai.storage.job_models import JobFileRow, JobRow, WebhookDeliveryRow
 from docai.storage.models import utcnow
 
 
@@ -394,3 +394,30 @@ class JobStore(DeliveryLog):
             return s.scalar(q.limit(1))
 
         return self.db._read(work, "finding a document")
+
+    def delete_finished_before(self, cutoff: datetime) -> int:
+        """Forget jobs that ended (done or cancelled) before `cutoff`, with their files and webhook
+        deliveries; returns how many jobs. Runs and results stay (they are the history)."""
+
+        def work(s: Session) -> int:
+            old = list(
+                s.scalars(
+                    select(JobRow.id).where(
+                        JobRow.state.in_(("done", "cancelled")), JobRow.finished_at < cutoff
+                    )
+                )
+            )
+            for i in range(0, len(old), 500):
+                part = old[i : i + 500]
+                s.execute(delete(WebhookDeliveryRow).where(WebhookDeliveryRow.job_id.in_(part)))
+                s.execute(delete(JobFileRow).where(JobFileRow.job_id.in_(part)))
+                s.execute(delete(JobRow).where(JobRow.id.in_(part)))
+            return len(old)
+
+        return self.db._write(work, "deleting old jobs")
+
+    def upload_paths_in_use(self) -> set[str]:
+        """Paths the jobs still kept read their files from."""
+        return self.db._read(
+            lambda s: set(s.scalars(select(JobFileRow.path).distinct())), "listing job files"
+        )

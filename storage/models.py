@@ -110,6 +110,7 @@ class RunRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column()
     duration_s: Mapped[float | None] = mapped_column(Float)
     usage: Mapped[dict[str, Any] | None] = mapped_column()
+    error_code: Mapped[int | None] = mapped_column(Integer)  # a failure's exit code (migration 0007)
 
     document: Mapped[DocumentRow] = relationship(back_populates="runs")
     schema: Mapped[SchemaRow] = relationship()
@@ -202,6 +203,7 @@ class AnswerRow(Base):
     score: Mapped[float | None] = mapped_column(Float)
     notes: Mapped[list[Any] | None] = mapped_column()
     usage: Mapped[dict[str, Any] | None] = mapped_column()
+    also_retrieved: Mapped[list[Any] | None] = mapped_column()  # migration 0006
 
     links: Mapped[list[AnswerDocument]] = relationship(cascade="all, delete-orphan")
 

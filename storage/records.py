@@ -48,6 +48,8 @@ class RunRecord:
     original: Extraction | None = None
     field_states: dict[str, str] = field(default_factory=dict)
     """Per field path: corrected, accepted, needs_review or engine (filled by docai.review for exports)."""
+    error_code: int | None = None
+    """A failed run's exit code (3 bad input, 5 engine error, ...), where it was recorded."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (times as ISO strings)."""
@@ -166,6 +168,7 @@ def run_record(run: RunRow, file_name: str, schema_name: str | None, with_result
         usage=run.usage,
         extraction=extraction_from(run, run.result) if with_result else None,
         page_count=run.document.page_count,
+        error_code=run.error_code,
     )
 
 
@@ -176,6 +179,7 @@ def answer_record(row: AnswerRow, docs: list[tuple[int, str, str]]) -> AnswerRec
         text=row.text,
         found=row.found,
         citations=[Citation.from_dict(c) for c in row.citations or []],
+        also_retrieved=[Citation.from_dict(c) for c in row.also_retrieved or []],
         score=row.score,
         reasoning=row.reasoning,
         raw_output=row.raw_output,

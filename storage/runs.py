@@ -31,6 +31,7 @@ from docai.storage.models import (
     utcnow,
 )
 from docai.storage.records import RunRecord, run_record
+from docai.storage.review_queue import queue_run_rows
 
 _log = logging.getLogger(__name__)
 
@@ -121,8 +122,9 @@ class RunsMixin(DatabaseBase):
 
         self._write(work, "saving a result")
 
-    def fail_run(self, run_id: int, error: str, duration_s: float) -> None:
-        """Mark a run failed (no result row)."""
+    def fail_run(self, run_id: int, error: str, duration_s: float, error_code: int | None = None) -> None:
+        """Mark a run failed (no result row); `error_code` is its error's exit code (3 bad input, 5
+        engine, ...), kept so a cached failure exits like the fresh one."""
 
         def work(s: Session) -> None:
             run = s.get(RunRow, run_id)
@@ -132,6 +134,7 @@ class RunsMixin(DatabaseBase):
             release_claim(s, run_id)
             run.status = "failed"
             run.error = error
+            run.error_code = error_code
             run.finished_at = utcnow()
             run.duration_s = float(duration_s)
 
@@ -237,6 +240,37 @@ class RunsMixin(DatabaseBase):
                 seen: set[int] = set()
                 runs = [r for r in runs if not (r.document_id in seen or seen.add(r.document_id))]
             return self._records(s, runs)
+
+        return self._read(work)
+
+    def review_candidates(
+        self,
+        statuses: tuple[str, ...],
+        schema: str | None = None,
+        batch: tuple[set[int], set[str]] | None = None,
+    ) -> list[RunRecord]:
+        """The newest finished run of each document (per schema) with one of `statuses`; `schema`: a
+        name (every version) or hash prefix; `batch`: (run ids, document sha256s) of a batch."""
+
+        def work(s: Session) -> list[RunRecord]:
+            schema_ids = None
+            if schema:
+                schema_ids = list(self._schema_ids(s, schema))
+                if not schema_ids:
+                    raise InputError(f"no schema named {schema!r}")
+            rows = queue_run_rows(s, _run_query(), statuses, schema_ids, batch)
+            return self._records(s, rows)
+
+        return self._read(work)
+
+    def documents_awaiting_review(
+        self, statuses: tuple[str, ...] = ("review", "partial", "invalid")
+    ) -> set[str]:
+        """sha256 of the documents with a run a person still has to look at (their files are kept)."""
+
+        def work(s: Session) -> set[str]:
+            q = select(DocumentRow.sha256).join(RunRow, RunRow.document_id == DocumentRow.id)
+            return set(s.scalars(q.where(RunRow.status.in_(statuses)).distinct()))
 
         return self._read(work)
 

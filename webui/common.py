@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from docai.errors import DocaiError, InputError
+from docai.webui.engine_inputs import ENGINE_INPUT_OPTIONS, overrides_from_inputs
 from docai.webui.schema_builder import schema_from_table
 from docai.webui.uploads import StoredUpload, store_upload
 
@@ -36,23 +37,10 @@ def engine_overrides(
     force: bool,
     lang: str | None = None,
 ) -> dict[str, Any]:
-    """Service overrides from the engine widgets; blanks mean 'use the configured default'."""
-    out: dict[str, Any] = {}
-    if engine:
-        out["engine"] = engine
-    if model and model.strip():
-        out["model"] = model.strip()
-    if base_url and base_url.strip():
-        out["base_url"] = base_url.strip()
-    if think is not None:
-        out["think"] = bool(think)
-    if pages and pages.strip():
-        out["pages"] = pages.strip()
-    if force:
-        out["force"] = True
-    if lang and lang.strip():
-        out["lang"] = lang.strip()
-    return out
+    """Service overrides from the engine widgets (ENGINE_INPUT_OPTIONS order); blanks mean 'use the
+    configured default'."""
+    values = (engine, model, base_url, think, pages, force, lang)
+    return overrides_from_inputs(dict(zip(ENGINE_INPUT_OPTIONS, values, strict=True)))
 
 
 def table_rows(value: Any) -> list[list[Any]]:

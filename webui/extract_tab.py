@@ -10,10 +10,10 @@ from typing import Any
 
 import gradio as gr
 
-from docai.engines import engine_names
 from docai.errors import DocaiError
 from docai.webui.cards import FIELD_HEADERS, cards_html, field_rows
 from docai.webui.common import SCHEMA_MODES, engine_overrides, schema_input, store_files, ui_error
+from docai.webui.engine_inputs import EngineInputs, build_engine_inputs
 from docai.webui.home import example_invoice, welcome_html
 from docai.webui.schema_builder import TABLE_HEADERS
 from docai.webui.tables import FILE_META_HEADERS, file_rows, item_rows
@@ -22,21 +22,6 @@ from docai.webui.viewer import Viewer, build_viewer, item_from_result, refresh
 _log = logging.getLogger(__name__)
 
 DEFAULT_TABLE = [["invoice_number", "text", ""], ["issue_date", "date", ""], ["total", "number", ""]]
-
-
-@dataclass
-class EngineInputs:
-    engine: gr.Dropdown
-    model: gr.Textbox
-    base_url: gr.Textbox
-    think: gr.Checkbox
-    pages: gr.Textbox
-    force: gr.Checkbox
-    lang: gr.Textbox
-
-    @property
-    def all(self) -> list[Any]:
-        return [self.engine, self.model, self.base_url, self.think, self.pages, self.force, self.lang]
 
 
 @dataclass
@@ -105,23 +90,6 @@ def build_schema_inputs(service: Any) -> SchemaInputs:
         api_name=False,
     )
     return SchemaInputs(mode, name, text, table)
-
-
-def build_engine_inputs(service: Any) -> EngineInputs:
-    opts = service.options
-    with gr.Accordion("Engine and options", open=False):
-        engine = gr.Dropdown(engine_names(), value=opts.engine, label="Engine", elem_id="engine")
-        model = gr.Textbox(value=opts.model or "", label="Model (blank: engine default)", elem_id="model")
-        base_url = gr.Textbox(value=opts.base_url or "", label="Base URL (openai engine)", elem_id="base-url")
-        think = gr.Checkbox(value=opts.think, label="Thinking (reasoning trace)", elem_id="think")
-        pages = gr.Textbox(value="", label="Pages (e.g. 1-3,5; blank: all)", elem_id="pages")
-        force = gr.Checkbox(value=False, label="Ignore cached results", elem_id="force")
-        lang = gr.Textbox(
-            value="",
-            label="OCR languages for scans (eng, chi_sim, eng+chi_sim; blank: auto, by each page's script)",
-            elem_id="lang",
-        )
-    return EngineInputs(engine, model, base_url, think, pages, force, lang)
 
 
 @dataclass

@@ -9,9 +9,11 @@ from typing import Annotated, Any
 
 import typer
 
+from docai.cli import flags
 from docai.cli.common import build_options, print_json
 from docai.errors import DocaiError
 from docai.option_checks import check_options
+from docai.options import IngestOptions
 
 _log = logging.getLogger(__name__)
 
@@ -45,30 +47,23 @@ def _print_human(report: dict[str, Any]) -> None:
     console.print(f"  total image tokens: {report['tokens']}")
 
 
+@flags.with_option_flags(IngestOptions)
 def inspect(
     files: Annotated[list[Path], typer.Argument(help="PDFs or images to inspect.")],
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
-    pages: str = typer.Option(None, "--pages", help="Page ranges like 1-3,7,10-."),
-    password: str = typer.Option(None, "--password", help="Password of encrypted PDFs."),
-    ocr: str = typer.Option(None, "--ocr", help="auto (default), always or never."),
-    lang: str = typer.Option(
-        None, "--lang", help="OCR languages, e.g. eng+chi_sim; auto (default) adds a weak page's script."
-    ),
-    rasterizer: str = typer.Option(None, "--rasterizer", help="pymupdf (default) or pdf2image."),
-    osd: bool = typer.Option(None, "--osd/--no-osd", help="Detect turned scans before OCR (default on)."),
+    *,
+    options: dict[str, Any],
 ) -> None:
     """Page count, hash, encryption, and per page: size, text source, words, slice grid, tokens."""
     from docai.parsers.summary import summarize_document
 
-    options = build_options(
-        pages=pages, password=password, ocr=ocr, lang=lang, rasterizer=rasterizer, osd=osd
-    )
-    check_options(options)  # --pages abc, --lang klingon: one usage error, not one per file
+    opts = build_options(**options)
+    check_options(opts)  # --pages abc, --lang klingon: one usage error, not one per file
     reports: list[dict[str, Any]] = []
     failed: DocaiError | None = None
     for f in files:
         try:
-            report = summarize_document(f, options)
+            report = summarize_document(f, opts)
         except DocaiError as e:
             failed = e
             sys.stderr.write(f"docai: error: {e}\n")

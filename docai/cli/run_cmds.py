@@ -15,28 +15,32 @@ from docai.cli import exit_codes, flags
 from docai.cli.common import STATE, build_options, info, print_json
 from docai.errors import InputError, SchemaError
 from docai.option_checks import check_out_path
+from docai.options import (
+    BatchOptions,
+    IngestOptions,
+    OpenAIOptions,
+    RunOptions,
+    TransformersOptions,
+    VerifyOptions,
+)
 
 if TYPE_CHECKING:
     from docai.file_result import BatchSummary, FileResult
     from docai.service import Service
 
 
-# Command parameters that are Options fields: each command passes its locals() and only these are read.
-_OPTION_FLAGS = (
-    "engine", "model", "base_url", "api_key", "server", "think", "pages", "password", "ocr", "lang",
-    "rasterizer", "concurrency", "slicing", "max_tokens", "pages_per_request", "max_context", "device",
-    "dtype", "load_in_4bit", "workers", "verify_with", "min_confidence",
-)  # fmt: skip
+# Which options each command has a flag for (every one is also reachable by --set KEY=VALUE).
+_ENGINE_GROUPS = (RunOptions, IngestOptions, OpenAIOptions, TransformersOptions)
+EXTRACT_OPTIONS = (*_ENGINE_GROUPS, VerifyOptions)
+ASK_OPTIONS = _ENGINE_GROUPS
+BATCH_OPTIONS = (*_ENGINE_GROUPS, VerifyOptions, BatchOptions)
 
 
-def _service(params: dict[str, Any]) -> Service:
-    """A service whose options are config + env, overridden by the flags the user gave."""
+def _service(options: dict[str, Any]) -> Service:
+    """A service whose options are config + env, overridden by the options the user gave."""
     from docai.service import Service
 
-    given = {k: params[k] for k in _OPTION_FLAGS if k in params}
-    if params.get("force"):
-        given["force"] = True
-    return Service(build_options(**given))
+    return Service(build_options(**options))
 
 
 def _schema_spec(schema: str | None, fields: str | None) -> str:
@@ -89,45 +93,23 @@ def format_results(results: list[FileResult], fmt: str, data_only: bool) -> str:
     return buf.getvalue()
 
 
+@flags.with_option_flags(*EXTRACT_OPTIONS)
 def extract(
     files: Annotated[list[Path], typer.Argument(help="PDFs or images.")],
     schema: flags.Schema = None,
     fields: flags.Fields = None,
-    engine: flags.Engine = None,
-    model: flags.Model = None,
-    base_url: flags.BaseUrl = None,
-    api_key: flags.ApiKey = None,
-    server: flags.Server = None,
-    think: flags.Think = None,
-    pages: flags.Pages = None,
-    password: flags.Password = None,
-    ocr: flags.Ocr = None,
-    lang: flags.Lang = None,
-    rasterizer: flags.Rasterizer = None,
-    concurrency: flags.Concurrency = None,
-    slicing: flags.Slicing = None,
-    max_tokens: flags.MaxTokens = None,
-    pages_per_request: flags.PagesPerRequest = None,
-    max_context: flags.MaxContext = None,
-    device: flags.Device = None,
-    dtype: flags.Dtype = None,
-    load_in_4bit: flags.LoadIn4bit = None,
-    verify_with: flags.VerifyWith = None,
-    min_confidence: flags.MinConfidence = None,
-    force: flags.Force = False,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write results to this file.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv")] = "json",
     data_only: Annotated[bool, typer.Option("--data-only", help="Print only the extracted data.")] = False,
+    *,
+    options: dict[str, Any],
 ) -> int:
     """Extract structured data that follows a JSON Schema. Exit 0 only when every file is ok."""
-    flags.check_choices(
-        ocr=ocr, rasterizer=rasterizer, slicing=slicing, verify_with=verify_with, server=server
-    )
     if fmt not in ("json", "jsonl", "csv"):
         raise typer.BadParameter("must be json, jsonl or csv", param_hint="--format")
     spec = _schema_spec(schema, fields)
     check_out_path(out)
-    with _service(locals()) as service:
+    with _service(options) as service:
         results = service.extract(files, spec)
     text = format_results(results, fmt, data_only)
     if out:
@@ -141,32 +123,18 @@ def extract(
     return exit_codes.for_results(results)
 
 
+@flags.with_option_flags(*ASK_OPTIONS, exclude=("force",))
 def ask(
     args: Annotated[list[str], typer.Argument(help="FILE... QUESTION", metavar="FILE... QUESTION")],
-    engine: flags.Engine = None,
-    model: flags.Model = None,
-    base_url: flags.BaseUrl = None,
-    api_key: flags.ApiKey = None,
-    server: flags.Server = None,
-    think: flags.Think = None,
-    pages: flags.Pages = None,
-    password: flags.Password = None,
-    ocr: flags.Ocr = None,
-    lang: flags.Lang = None,
-    max_tokens: flags.MaxTokens = None,
-    pages_per_request: flags.PagesPerRequest = None,
-    max_context: flags.MaxContext = None,
-    device: flags.Device = None,
-    dtype: flags.Dtype = None,
-    load_in_4bit: flags.LoadIn4bit = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    *,
+    options: dict[str, Any],
 ) -> int:
     """Answer a question from one or more documents (one corpus), citing pages."""
-    flags.check_choices(ocr=ocr, server=server)
     if len(args) < 2:
         raise InputError('give at least one file and a question: docai ask FILE... "QUESTION"')
     *files, question = args
-    with _service(locals()) as service:
+    with _service(options) as service:
         result = service.ask([Path(f) for f in files], question)
     if as_json:
         print_json(result.to_json())
@@ -186,52 +154,30 @@ def ask(
     return exit_codes.for_answer(result.answer.found)
 
 
+@flags.with_option_flags(*BATCH_OPTIONS)
 def batch(
     folder: Annotated[Path, typer.Argument(help="Folder of documents.")],
     schema: flags.Schema = None,
     fields: flags.Fields = None,
     glob: Annotated[str | None, typer.Option("--glob", help='Which files, e.g. "**/*.pdf".')] = None,
-    workers: Annotated[
-        int | None, typer.Option("--workers", "-w", help="Worker processes (CPU engines).")
-    ] = None,
-    concurrency: flags.Concurrency = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Append results as JSON lines.")] = None,
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="Run files that failed before.")
     ] = False,
-    engine: flags.Engine = None,
-    model: flags.Model = None,
-    base_url: flags.BaseUrl = None,
-    api_key: flags.ApiKey = None,
-    server: flags.Server = None,
-    think: flags.Think = None,
-    pages: flags.Pages = None,
-    ocr: flags.Ocr = None,
-    lang: flags.Lang = None,
-    max_tokens: flags.MaxTokens = None,
-    pages_per_request: flags.PagesPerRequest = None,
-    max_context: flags.MaxContext = None,
-    device: flags.Device = None,
-    dtype: flags.Dtype = None,
-    load_in_4bit: flags.LoadIn4bit = None,
-    verify_with: flags.VerifyWith = None,
-    min_confidence: flags.MinConfidence = None,
-    force: flags.Force = False,
     executor: Annotated[str, typer.Option("--executor", help="local (processes here) or ray.")] = "local",
     ray_address: Annotated[
         str | None, typer.Option("--ray-address", help="Ray cluster address (default: start one here).")
     ] = None,
+    *,
+    options: dict[str, Any],
 ) -> int:
     """Extract every document in a folder: progress bar, resumable, one bad file never stops the run."""
-    flags.check_choices(ocr=ocr, verify_with=verify_with, server=server)
     if executor not in ("local", "ray"):
         raise typer.BadParameter("must be local or ray", param_hint="--executor")
-    if workers is not None and workers < 1:
-        raise typer.BadParameter("must be at least 1", param_hint="--workers")
     spec = _schema_spec(schema, fields)
     from docai.cli.batch_view import BatchView
 
-    with _service(locals()) as service:
+    with _service(options) as service:
         with BatchView(enabled=not STATE.quiet) as view:
             summary = service.batch(
                 folder,

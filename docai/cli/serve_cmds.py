@@ -38,6 +38,13 @@ def serve(
         float, typer.Option("--lease-s", help="Seconds before a dead server's files are taken over.")
     ] = 30.0,
     no_ui: Annotated[bool, typer.Option("--no-ui", help="Do not mount the web app at /ui.")] = False,
+    public_docs: Annotated[
+        bool, typer.Option("--public-docs", help="Serve /docs and /openapi.json without a key.")
+    ] = False,
+    retention_days: Annotated[
+        float,
+        typer.Option("--retention-days", help="Remove ended jobs and unused uploads this old (0: keep all)."),
+    ] = 30.0,
     engine: Annotated[str | None, typer.Option("--engine", help="Default engine.")] = None,
     model: Annotated[str | None, typer.Option("--model", help="Default model.")] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
@@ -55,7 +62,7 @@ def serve(
         host=host, port=port, auth=not no_auth, options=options, db=options.db,
         allowed_paths=[p.expanduser().resolve() for p in allow_path or []], upload_dir=upload_dir,
         max_upload_mb=max_upload_mb, workers=workers, executor=executor, ray_address=ray_address,
-        lease_s=lease_s, ui=not no_ui,
+        lease_s=lease_s, ui=not no_ui, public_docs=public_docs, retention_days=retention_days,
     )  # fmt: skip
     config.check()
     app = create_app(config)

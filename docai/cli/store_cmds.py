@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from docai.cli.common import build_options, info, print_json
-from docai.errors import InputError
+from docai.errors import InputError, OptionError
 
 if TYPE_CHECKING:
     from docai.service import Service
@@ -58,8 +58,15 @@ def history(
     schema: str = typer.Option(None, "--schema", help="Only runs of this schema (name or hash prefix)."),
     status: str = typer.Option(None, "--status", help="running, ok, partial, invalid or failed."),
     query: str = typer.Option(None, "--query", help="Only files whose name contains this text."),
+    answers: bool = typer.Option(False, "--answers", help="List stored answers (docai ask) instead."),
 ) -> None:
-    """List extraction runs, newest first."""
+    """List extraction runs (or, with --answers, answers to questions), newest first."""
+    if answers:
+        from docai.cli.answer_views import print_answer_list
+
+        with _open() as service:
+            print_answer_list(service.db.list_answers(limit=limit), as_json)
+        return
     with _open() as service:
         runs = service.history(limit=limit, schema=schema, status=status, query=query)
     if as_json:
@@ -91,10 +98,14 @@ def history(
 
 
 def show(
-    run_id: int = typer.Argument(..., help="A run id from `docai history`."),
+    run_id: int = typer.Argument(None, help="A run id from `docai history`."),
     as_json: bool = typer.Option(False, "--json", help="Print the whole run as JSON."),
+    answer: int = typer.Option(None, "--answer", help="Show this answer (`docai history --answers`)."),
 ) -> None:
-    """One run: data, evidence, reasoning, errors and timings."""
+    """One run: data, evidence, reasoning, errors and timings; or one stored answer with --answer."""
+    if answer is not None or run_id is None:
+        _show_answer(answer, as_json)
+        return
     with _open() as service:
         run = service.get_run(run_id)
     if run is None:
@@ -137,14 +148,38 @@ def show(
         out.write("reasoning:\n" + ext.reasoning.strip() + "\n")
 
 
+def _show_answer(answer_id: int | None, as_json: bool) -> None:
+    from docai.cli.answer_views import answer_json, print_answer
+
+    if answer_id is None:
+        raise OptionError("give a run id, or --answer ID for a stored answer")
+    with _open() as service:
+        record = service.db.get_answer(answer_id)
+    if as_json:
+        print_json(answer_json(record))
+    else:
+        print_answer(record)
+
+
 def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
-    schema: str = typer.Option(..., "--schema", help="Schema name or hash prefix whose runs to export."),
+    schema: str = typer.Option(None, "--schema", help="Schema name or hash prefix whose runs to export."),
     fmt: str = typer.Option(None, "--format", "-f", help="csv, jsonl, parquet or xlsx (default: from -o)."),
     all_runs: bool = typer.Option(False, "--all-runs", help="Every run, not just each document's latest."),
+    answers: bool = typer.Option(False, "--answers", help="Export the stored answers instead of runs."),
 ) -> None:
-    """Export a schema's results as a table (arrays of objects go to a second `items` table)."""
+    """Export a schema's results as a table (arrays of objects go to a second `items` table), or with
+    --answers every stored answer with its cited and also-retrieved pages."""
     fmt = (fmt or output.suffix.lstrip(".")).lower()
+    if answers:
+        from docai.storage.export_answers import export_answers
+
+        with _open() as service:
+            written = export_answers(service.db.list_answers(limit=0), fmt, output)
+        sys.stdout.write(f"{written[0]}\n")
+        return
+    if not schema:
+        raise OptionError("give --schema NAME (whose runs to export) or --answers")
     with _open() as service:
         written = service.export(schema, fmt, output, all_runs=all_runs)
     for p in written:

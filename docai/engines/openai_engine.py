@@ -97,9 +97,9 @@ class OpenAIEngine(VLMEngine):
         self._sent = 0  # requests that took a slot, for wait_for_requests
         self._sent_cond = threading.Condition()
         self._lock = threading.Lock()
-        # options.extra["response_format"] = false: never send the schema as response_format (servers
-        # without a reasoning parser otherwise constrain the thinking part too)
-        self._schema_ok = str(options.extra.get("response_format", True)).lower() not in ("false", "off", "0")
+        # response_format = false: never send the schema as response_format (servers without a
+        # reasoning parser otherwise constrain the thinking part too)
+        self._schema_ok = options.response_format
         self._model: str | None = options.model
         self._models_body: dict[str, Any] | None = None
         explicit = options.server != "auto"
@@ -224,7 +224,7 @@ class OpenAIEngine(VLMEngine):
     # ------------------------------------------------------------------ internals
 
     def _payload(self, request: Request) -> dict[str, Any]:
-        fmt = str(self.options.extra.get("image_format", "png"))
+        fmt = self.options.image_format
         content: list[dict[str, Any]] = []
         for part in request.parts:
             if isinstance(part, str):

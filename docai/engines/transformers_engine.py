@@ -192,8 +192,8 @@ class TransformersEngine(VLMEngine):
     """MiniCPM-V (4.5 via remote code, 4.6+ natively) in-process.
 
     `processor`: a ready processor for a model folder whose own cannot be loaded here (tests build the
-    MiniCPM-V 4.6 processor in memory because loading it from disk needs torchvision). `options.extra`
-    may hold `min_new_tokens` (generation keeps going past an early end-of-sequence).
+    MiniCPM-V 4.6 processor in memory because loading it from disk needs torchvision).
+    `options.min_new_tokens`: generation keeps going past an early end-of-sequence.
     """
 
     name = "transformers"
@@ -285,8 +285,8 @@ class TransformersEngine(VLMEngine):
         }
         if self.options.temperature > 0:
             gen["temperature"] = self.options.temperature
-        if self.options.extra.get("min_new_tokens"):
-            gen["min_new_tokens"] = int(self.options.extra["min_new_tokens"])
+        if self.options.min_new_tokens:
+            gen["min_new_tokens"] = self.options.min_new_tokens
         tokenizer = processor.tokenizer
         with torch.inference_mode():
             out = loaded.model.generate(

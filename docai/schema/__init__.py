@@ -1,5 +1,9 @@
 """Schemas: a JSON Schema file, a JSON literal, a saved name, a bundled example, `--fields` shorthand, or a
-pydantic model (`module:Class`). Everything resolves to a checked, $ref-free JSON Schema."""
+pydantic model (`module:Class`). Everything resolves to a checked, $ref-free JSON Schema.
+
+A text spec is looked up in this order: a JSON object literal, `fields:` shorthand, an existing file,
+a bundled example name, a saved name, `module:Class`. Bundled names come before saved ones (no
+database is opened for them), so a bundled name cannot be saved (`refuse_bundled_name`)."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from docai.errors import SchemaError
+from docai.errors import OptionError, SchemaError
 from docai.schema.check import MAX_NESTING, check_schema, schema_hash
 from docai.schema.shorthand import compile_fields
 
@@ -22,6 +26,7 @@ __all__ = [
     "compile_fields",
     "example_schema",
     "example_schema_names",
+    "refuse_bundled_name",
     "resolve_schema",
     "schema_hash",
 ]
@@ -49,6 +54,16 @@ def example_schema(name: str) -> dict[str, Any] | None:
     return json.loads(f.read_text(encoding="utf-8"))
 
 
+def refuse_bundled_name(name: str) -> None:
+    """OptionError (exit 2) for a name that a bundled example holds: a saved schema under it would be
+    shadowed by the example on every lookup."""
+    if name.strip() in example_schema_names():
+        raise OptionError(
+            f"{name.strip()!r} is the name of a bundled example schema, which is always looked up first: "
+            "save yours under another name"
+        )
+
+
 def _where(e: json.JSONDecodeError) -> str:
     return f"{e.msg} at line {e.lineno} column {e.colno}"
 
@@ -72,11 +87,12 @@ def _import_model(spec: str) -> dict[str, Any]:
     return _from_model(cls)
 
 
-def _resolve(spec: Any, saved: SavedLookup | None) -> tuple[str | None, Any]:
+def _resolve(spec: Any, saved: SavedLookup | None) -> tuple[str | None, Any, bool]:
+    """The schema's name, its raw JSON, and whether docai made it (a bundled example, `fields:`)."""
     if isinstance(spec, dict):
-        return spec.get("title") if isinstance(spec.get("title"), str) else None, spec
+        return spec.get("title") if isinstance(spec.get("title"), str) else None, spec, False
     if isinstance(spec, type):
-        return spec.__name__, _from_model(spec)
+        return spec.__name__, _from_model(spec), False
     if isinstance(spec, Path):
         spec = str(spec)
     if not isinstance(spec, str) or not spec.strip():
@@ -84,17 +100,17 @@ def _resolve(spec: Any, saved: SavedLookup | None) -> tuple[str | None, Any]:
     text = spec.strip()
     if text.startswith("{"):
         try:
-            return None, json.loads(text)
+            return None, json.loads(text), False
         except json.JSONDecodeError as e:
             raise SchemaError(
                 f"schema JSON is malformed: {e.msg} at line {e.lineno} column {e.colno}"
             ) from None
     if text.startswith("fields:"):
-        return None, compile_fields(text[len("fields:") :])
+        return None, compile_fields(text[len("fields:") :]), True
     path = Path(text).expanduser()
     if path.is_file():
         try:
-            return path.stem, json.loads(path.read_text(encoding="utf-8"))
+            return path.stem, json.loads(path.read_text(encoding="utf-8")), False
         except json.JSONDecodeError as e:
             raise SchemaError(
                 f"{path.name}: malformed JSON: {e.msg} at line {e.lineno} column {e.colno}"
@@ -105,13 +121,13 @@ def _resolve(spec: Any, saved: SavedLookup | None) -> tuple[str | None, Any]:
     # than the rest of a cold start); bundled names therefore win over saved ones.
     example = example_schema(text)
     if example is not None:
-        return text, example
+        return text, example, True
     if saved is not None:
         found = saved(text)
         if found is not None:
-            return text, found
+            return text, found, False
     if re.fullmatch(r"[\w.]+:[A-Za-z_]\w*", text):
-        return text.rsplit(":", 1)[1], _import_model(text)
+        return text.rsplit(":", 1)[1], _import_model(text), False
     if path.suffix.lower() == ".json" or "/" in text:
         raise SchemaError(f"schema file {text!r} not found")
     names = ", ".join(example_schema_names())
@@ -121,8 +137,11 @@ def _resolve(spec: Any, saved: SavedLookup | None) -> tuple[str | None, Any]:
 def resolve_schema(spec: Any, saved: SavedLookup | None = None) -> ResolvedSchema:
     """Resolve and check `spec`; raises SchemaError with a one-line reason."""
     try:
-        name, raw = _resolve(spec, saved)
-        schema = check_schema(raw)
+        name, raw, own = _resolve(spec, saved)
+        # docai's own schemas skip the JSON Schema metaschema pass (importing jsonschema costs about
+        # a twentieth of a cold one-page extract); tests/service/test_schema_lookup.py checks that
+        # they pass it.
+        schema = check_schema(raw, metaschema=not own)
     except RecursionError:  # json.loads of a schema nested thousands deep
         raise SchemaError(f"schema nests deeper than {MAX_NESTING} levels") from None
     return ResolvedSchema(name, schema, schema_hash(schema))

@@ -90,6 +90,17 @@ def _type_of(prop: dict[str, Any]) -> str | None:
     return t if isinstance(t, str) else None
 
 
+def _check_metaschema(schema: dict[str, Any]) -> None:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError as JsSchemaError
+
+    try:
+        Draft202012Validator.check_schema(schema)
+    except JsSchemaError as e:
+        where = "/".join(str(p) for p in e.absolute_path) or "(root)"
+        raise SchemaError(f"invalid JSON Schema at {where}: {e.message}") from None
+
+
 def _check_props(props: Any, where: str, depth: int) -> None:
     if depth > _MAX_DEPTH:
         raise SchemaError(f"schema nests deeper than {_MAX_DEPTH} levels at {where}")
@@ -117,19 +128,15 @@ def _check_props(props: Any, where: str, depth: int) -> None:
             raise SchemaError(f"field {path!r} has unsupported type {t!r}")
 
 
-def check_schema(schema: Any) -> dict[str, Any]:
-    """A validated, $ref-free copy of `schema`, or SchemaError naming the problem in one line."""
+def check_schema(schema: Any, *, metaschema: bool = True) -> dict[str, Any]:
+    """A validated, $ref-free copy of `schema`, or SchemaError naming the problem in one line.
+
+    `metaschema=False` skips validating against the JSON Schema metaschema (for schemas docai made)."""
     if not isinstance(schema, dict):
         raise SchemaError("a schema must be a JSON object")
     check_size(schema)
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError as JsSchemaError
-
-    try:
-        Draft202012Validator.check_schema(schema)
-    except JsSchemaError as e:
-        where = "/".join(str(p) for p in e.absolute_path) or "(root)"
-        raise SchemaError(f"invalid JSON Schema at {where}: {e.message}") from None
+    if metaschema:
+        _check_metaschema(schema)
     flat = inline_refs(schema)
     check_size(flat)
     if flat.get("type", "object") != "object":

@@ -18,6 +18,7 @@ from docai.server.auth import KeyGate
 from docai.server.config import ServerConfig
 from docai.server.errors import error_response, install_error_handlers
 from docai.server.metrics import server_metrics
+from docai.server.retention import Janitor
 from docai.server.runner import JobRunner
 from docai.server.state import ServerState
 from docai.server.uploads import UploadStore
@@ -92,14 +93,18 @@ def create_app(config: ServerConfig | None = None, service: Any | None = None) -
     config = config or ServerConfig()
     st = build_state(config, service)
 
+    janitor = Janitor(st.jobs, st.uploads, config.retention_days)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        st.runner.start()
+        st.runner.start()  # also sends the webhooks a stopped server left pending
+        janitor.start()
         try:
             yield
         finally:
+            janitor.stop()
             st.runner.stop()
-            st.webhooks.close(wait=False)
+            st.webhooks.close(wait=False)  # what is left is sent by the next server to start
 
     app = FastAPI(
         title="docai",
@@ -109,7 +114,9 @@ def create_app(config: ServerConfig | None = None, service: Any | None = None) -
     )
     app.state.docai = st
     install_error_handlers(app)
-    gate = KeyGate(st.keys, auth=config.auth, max_upload_bytes=config.max_upload_bytes)
+    gate = KeyGate(
+        st.keys, auth=config.auth, max_upload_bytes=config.max_upload_bytes, public_docs=config.public_docs
+    )
     app.middleware("http")(gate)
     app.middleware("http")(_metered(st))  # added last: runs first, so refusals are counted too
 

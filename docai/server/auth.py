@@ -1,8 +1,9 @@
 """Bearer keys, per-key rate limits and request size limits, checked before any route runs.
 
 Every path but /healthz needs a key unless the server runs with `--no-auth` on loopback. The API
-docs (/docs, /openapi.json) are open too: they describe the routes and hold no data. A browser
-opens the web app once as /ui?key=TOKEN; the key then travels in an HttpOnly cookie.
+docs (/docs, /openapi.json) need one too (they list every route a caller could try), unless the server
+runs with `--public-docs`. A browser opens the web app once as /ui?key=TOKEN, or the docs as
+/docs?key=TOKEN; the key then travels in an HttpOnly cookie (so the docs page can fetch /openapi.json).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from starlette.responses import Response
 from docai.server.errors import error_response
 from docai.storage.keys import ApiKey, KeyStore
 
-OPEN_PATHS = {"/healthz", "/docs", "/openapi.json", "/docs/oauth2-redirect"}
+OPEN_PATHS = {"/healthz"}
+DOC_PATHS = {"/docs", "/openapi.json", "/docs/oauth2-redirect", "/redoc"}
 KEY_CACHE_S = 5.0
 UI_PREFIX = "/ui"
 COOKIE = "docai_key"
@@ -54,9 +56,12 @@ class RateLimiter:
 class KeyGate:
     """The ASGI-level check run for every request (a Starlette http middleware function)."""
 
-    def __init__(self, keys: KeyStore, *, auth: bool, max_upload_bytes: int) -> None:
+    def __init__(
+        self, keys: KeyStore, *, auth: bool, max_upload_bytes: int, public_docs: bool = False
+    ) -> None:
         self.keys = keys
         self.auth = auth
+        self.open_paths = OPEN_PATHS | DOC_PATHS if public_docs else OPEN_PATHS
         self.max_upload_bytes = max_upload_bytes
         self.limiter = RateLimiter()
         self._cache: dict[str, tuple[float, ApiKey | None]] = {}
@@ -96,7 +101,7 @@ class KeyGate:
     async def __call__(
         self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        if request.url.path in OPEN_PATHS:
+        if request.url.path in self.open_paths:
             return await call_next(request)
         found = self.caller(request)
         if isinstance(found, Response):
@@ -106,8 +111,9 @@ class KeyGate:
             return error_response(413, f"the request is larger than the {_mb(found.max_upload_bytes)} limit")
         request.state.caller = found
         response = await call_next(request)
-        if request.url.path.startswith(UI_PREFIX) and request.query_params.get("key"):
-            # a browser opened /ui?key=TOKEN: keep the key in a cookie so the app's own requests carry it
+        if _takes_key_param(request.url.path) and request.query_params.get("key"):
+            # a browser opened /ui?key=TOKEN (or /docs?key=): keep the key in a cookie so the page's own
+            # requests carry it
             response.set_cookie(COOKIE, request.query_params["key"], httponly=True, samesite="strict")
         return response
 
@@ -119,9 +125,14 @@ def _token(request: Request) -> str:
         return token.strip()
     if request.cookies.get(COOKIE):
         return request.cookies[COOKIE]
-    if request.url.path.startswith(UI_PREFIX):
+    if _takes_key_param(request.url.path):
         return request.query_params.get("key", "")
     return ""
+
+
+def _takes_key_param(path: str) -> bool:
+    """Pages a browser opens by hand, which cannot send a header: the web app and the API docs."""
+    return path.startswith(UI_PREFIX) or path in DOC_PATHS
 
 
 def _mb(n: int) -> str:

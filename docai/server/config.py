@@ -50,6 +50,8 @@ class ServerConfig:
     ray_address: str | None = None
     lease_s: float = 30.0
     ui: bool = True
+    public_docs: bool = False  # /docs and /openapi.json without a key (`--public-docs`)
+    retention_days: float = 30.0  # ended jobs and unused uploads older than this are removed; 0 keeps all
     webhook_attempts: int = 5
     webhook_backoff_s: float = 0.5
     webhook_timeout_s: float = 10.0
@@ -64,6 +66,8 @@ class ServerConfig:
             raise InputError("--workers must be at least 1")
         if self.max_upload_mb <= 0:
             raise InputError("--max-upload-mb must be above 0")
+        if self.retention_days < 0:
+            raise InputError("--retention-days must be 0 (keep everything) or more")
         for p in self.allowed_paths:
             if not p.is_dir():
                 raise InputError(f"--allow-path {p}: not a folder")

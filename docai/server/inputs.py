@@ -42,7 +42,7 @@ def pick_schema(service: Any, schema: Any, fields: str | None) -> ResolvedSchema
         return resolve_schema(text)
     if not schema_name_ok(text):
         raise SchemaError(f"schema {text!r}: not a saved schema name, an example name or JSON")
-    found = service.get_schema(text) or example_schema(text)
+    found = example_schema(text) or service.get_schema(text)  # the CLI's order: bundled names first
     if found is None:
         raise SchemaError(f"unknown schema {text!r}: not a saved schema or an example")
     resolved = resolve_schema(found)

@@ -21,6 +21,7 @@ from docai.options import Options
 from docai.schema import ResolvedSchema, resolve_schema
 from docai.server.metrics import Metrics
 from docai.server.webhooks import WebhookSender
+from docai.storage.deliveries import end_delivery_id, file_delivery_id
 from docai.storage.jobs import Job, JobFile, JobStore
 
 _log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ class JobRunner:
     # -- life -------------------------------------------------------------------------------------------
     def start(self) -> None:
         self.store.requeue_expired()
-        self._resend_lost_ends()
+        self._resend_pending()
         for i in range(self.workers):
             t = threading.Thread(target=self._work_loop, name=f"docai-job-{i}", daemon=True)
             t.start()
@@ -189,11 +190,7 @@ class JobRunner:
         if result.status == "failed":
             self.metrics.inc("docai_errors_total", kind="file_failed")
         if job.webhook_url and job.webhook_per_file:
-            body = {"job_id": job.id, "position": f.position, "result": payload}
-            secret = job.webhook_secret or ""
-            self.webhooks.send(
-                job.id, job.webhook_url, secret, "file.done", body, f"{job.id}.file.{f.position}"
-            )
+            self._announce_file(job, f.position, payload)
         self.notifier.notify(job.id)
         self._close(job.id)
 
@@ -206,16 +203,36 @@ class JobRunner:
         self.metrics.inc("docai_jobs_total", state=final)
         self._announce_end(job_id, final)
 
-    def _resend_lost_ends(self) -> None:
-        """Jobs that ended while a server died before its end webhook was recorded: send it now."""
-        for job_id, state in self.store.ended_without_end_delivery():
-            _log.info("job %s: sending the end webhook a stopped server did not", job_id)
-            self._announce_end(job_id, state)
+    def _resend_pending(self) -> None:
+        """Webhook events a stopped server left undelivered (never tried, or cut off between retries):
+        send them now, going on from the attempt it reached."""
+        results: dict[str, dict[int, dict[str, Any]]] = {}  # a job's file results, read once per job
+        for p in self.store.pending_deliveries(self.webhooks.attempts):
+            job = self.store.get(p.job_id)
+            if job is None or not job.webhook_url:
+                continue
+            _log.info("job %s: sending the %s webhook a stopped server did not deliver", p.job_id, p.event)
+            if p.position is not None:
+                if job.id not in results:
+                    results[job.id] = {f.position: f.result or {} for f in self.store.files(job.id)}
+                self._announce_file(job, p.position, results[job.id].get(p.position, {}), p.next_attempt)
+            else:
+                self._announce_end(p.job_id, p.event.removeprefix("job."), p.next_attempt)
 
-    def _announce_end(self, job_id: str, final: str) -> None:
+    def _announce_file(
+        self, job: Job, position: int, payload: dict[str, Any], first_attempt: int = 1
+    ) -> None:
+        body = {"job_id": job.id, "position": position, "result": payload}
+        self.webhooks.send(
+            job.id, job.webhook_url or "", job.webhook_secret or "", "file.done", body,
+            file_delivery_id(job.id, position), first_attempt,
+        )  # fmt: skip
+
+    def _announce_end(self, job_id: str, final: str, first_attempt: int = 1) -> None:
         job = self.store.get(job_id)
         if job is not None and job.webhook_url:
             results = [x.to_dict() for x in self.store.files(job_id)]
             self.webhooks.send(job.id, job.webhook_url, job.webhook_secret or "", f"job.{final}",
-                               {"job": job.to_dict(), "files": results})  # fmt: skip
+                               {"job": job.to_dict(), "files": results}, end_delivery_id(job_id, final),
+                               first_attempt)  # fmt: skip
         self.notifier.notify(job_id)

@@ -49,6 +49,7 @@ class UploadStore:
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
                 os.unlink(tmp)
+                os.utime(target)  # uploaded again: its retention starts over
             else:
                 os.replace(tmp, target)
             return target, sha
@@ -56,6 +57,26 @@ class UploadStore:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+
+    def delete_older_than(self, cutoff: float, keep: set[Path], keep_shas: set[str]) -> int:
+        """Delete stored uploads (`root/ab/<sha256>.ext`, and temp files a crash left) last written
+        before `cutoff` (a timestamp), except the paths in `keep` and the documents in `keep_shas`.
+        Anything else under the root (the web app's own uploads) is left alone."""
+        removed = 0
+        for path in [*self.root.glob(".upload-*"), *self.root.glob("[0-9a-f][0-9a-f]/*")]:
+            sha = path.name.split(".")[0]
+            ours = path.name.startswith(".upload-") or (
+                re.fullmatch(r"[0-9a-f]{64}", sha) is not None and path.parent.name == sha[:2]
+            )
+            if not ours or not path.is_file() or path in keep or sha in keep_shas:
+                continue
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue  # gone already, or not ours to delete
+        return removed
 
     def path_for(self, sha: str, suffix: str = "") -> Path:
         return self.root / sha[:2] / f"{sha}{suffix}"

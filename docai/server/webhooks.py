@@ -52,22 +52,32 @@ class WebhookSender:
         self._closed = False
 
     def send(
-        self, job_id: str, url: str, secret: str, event: str, payload: dict[str, Any], delivery_id: str = ""
+        self,
+        job_id: str,
+        url: str,
+        secret: str,
+        event: str,
+        payload: dict[str, Any],
+        delivery_id: str = "",
+        first_attempt: int = 1,
     ) -> Future[bool]:
         """Queue one event. `delivery_id` is the same for every attempt and any resend of the event, so a
-        receiver can drop repeats (delivery is at least once)."""
+        receiver can drop repeats (delivery is at least once); every attempt is recorded under it, so a
+        restarted server sends what a stopped one left pending (`first_attempt`: where it goes on)."""
         body = json.dumps({"event": event, **payload}, ensure_ascii=False, default=str).encode()
         did = delivery_id or f"{job_id}.{event}"
-        return self._pool.submit(self._deliver, job_id, url, secret, event, body, did)
+        return self._pool.submit(self._deliver, job_id, url, secret, event, body, did, first_attempt)
 
-    def _deliver(self, job_id: str, url: str, secret: str, event: str, body: bytes, delivery_id: str) -> bool:
+    def _deliver(
+        self, job_id: str, url: str, secret: str, event: str, body: bytes, delivery_id: str, first: int
+    ) -> bool:
         headers = {
             "Content-Type": "application/json",
             SIGNATURE_HEADER: sign(secret, body),
             "X-Docai-Event": event,
             "X-Docai-Delivery": delivery_id,
         }
-        for attempt in range(1, self.attempts + 1):
+        for attempt in range(max(1, first), self.attempts + 1):
             if self._closed:
                 return False
             started = time.perf_counter()
@@ -82,7 +92,7 @@ class WebhookSender:
             ok = error is None
             self.store.record_delivery(
                 job_id, event, url, attempt, status_code=code, error=error, delivered=ok,
-                duration_s=time.perf_counter() - started,
+                duration_s=time.perf_counter() - started, delivery_id=delivery_id,
             )  # fmt: skip
             self.metrics.inc("docai_webhook_deliveries_total", outcome="delivered" if ok else "failed")
             if ok:

@@ -1,15 +1,17 @@
-"""Per-field confidence: a logistic model over the signals the stage has, fitted by evals/calibrate.py.
+"""Per-field confidence: one logistic model per kind of field over the signals the stage has.
 
-The weights live in `calibration.WEIGHTS` with a note of what they were fitted on; this module only
-turns a field's signals into the model's features and applies it.
+The models are fitted by evals/calibrate.py and stored in `calibration.json` (read by
+docai.verify.calibration) with a note of what they were fitted on; this module only turns a field's
+signals into the model's inputs and applies the model of its kind.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from docai.verify import calibration
+from docai.verify.party import PARTY_FEATURES
 
 FEATURES: tuple[str, ...] = (
     "bias",
@@ -34,10 +36,22 @@ FEATURES: tuple[str, ...] = (
     "ambiguous",
     "elsewhere",
     "logprob",
+    "many_values",
+    "odd_chars",
+    "odd_case",
+    "keyed",
+    "largest_amount",
+    "seen_twice",
+    "money",
+    "identifier",
+    "code",
+    *PARTY_FEATURES,
 )
 
 
-KINDS = ("number", "date", "party", "address", "string")
+KINDS = ("money", "number", "date", "party", "address", "identifier", "code", "text")
+"""The kinds of field that get a model each (roles.field_type): money, other numbers, dates, party names
+(issuer, recipient, contract party), addresses, identifiers, codes (currency) and other text."""
 INPUTS: tuple[str, ...] = (
     *FEATURES,
     *(f"{k}_{src}" for k in KINDS for src in ("layer", "ocr")),
@@ -67,6 +81,13 @@ class Signals:
     matches: int = 0
     elsewhere: bool = False  # found, but not on the page the engine named
     logprob: float | None = None  # mean token probability where a server returned log-probabilities
+    odd_chars: bool = False  # docai.verify.textform: signs of an OCR slip in a text value
+    odd_case: bool = False
+    ftype: str = ""  # roles.field_type: which model weighs the field
+    keyed: bool = False  # docai.verify.layout: after a 'Key:' label
+    largest_amount: bool = False
+    siblings: int = 1  # filled values under the same top-level field (a list of parties, line items)
+    party: dict[str, float] = field(default_factory=dict)  # docai.verify.party signals of a name
 
 
 def features(s: Signals) -> dict[str, float]:
@@ -93,30 +114,48 @@ def features(s: Signals) -> dict[str, float]:
         "ambiguous": 1.0 if s.matches >= 3 else 0.0,
         "elsewhere": 1.0 if s.elsewhere else 0.0,
         "logprob": (s.logprob - 0.5) if s.logprob is not None else 0.0,
-    }
+        "many_values": min(max(s.siblings - 1, 0), 5) / 5.0,
+        "odd_chars": 1.0 if s.odd_chars else 0.0,
+        "odd_case": 1.0 if s.odd_case else 0.0,
+        "keyed": 1.0 if s.keyed else 0.0,
+        "largest_amount": 1.0 if s.largest_amount else 0.0,
+        "seen_twice": 1.0 if s.matches >= 2 else 0.0,
+        "money": 1.0 if s.ftype == "money" else 0.0,
+        "identifier": 1.0 if s.ftype == "identifier" else 0.0,
+        "code": 1.0 if s.ftype == "code" else 0.0,
+    } | {name: float(s.party.get(name, 0.0)) for name in PARTY_FEATURES}
+
+
+def kind_of_features(f: dict[str, float]) -> str:
+    """Which model (KINDS) a field's recorded features go to."""
+    order = ("party", "address", "money", "number", "date", "identifier", "code")
+    return next((k for k in order if f.get(k)), "text")
 
 
 def model_inputs(f: dict[str, float]) -> dict[str, float]:
     """The model's inputs from a field's recorded features."""
-    kind = next((k for k in ("party", "address", "number", "date") if f.get(k)), "string")
+    kind = kind_of_features(f)
     src = "ocr" if f.get("ocr") else "layer"
     out = {name: float(f.get(name, 0.0)) for name in FEATURES}
+    out["bias"] = 1.0
     out.update({f"{k}_{s}": 0.0 for k in KINDS for s in ("layer", "ocr")})
     out[f"{kind}_{src}"] = 1.0
     out["party_engine_conf"] = float(f.get("engine_conf", 0.0)) if kind == "party" else 0.0
     return out
 
 
+def probability(inputs: dict[str, float], w: dict[str, float]) -> float:
+    """The logistic model `w` applied to `inputs` (names missing from `w` weigh 0)."""
+    z = sum(w.get(name, 0.0) * value for name, value in inputs.items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 def confidence(s: Signals, weights: dict[str, float] | None = None) -> float:
-    """P(the value is right) under the fitted model, rounded to 3 places."""
-    if weights is not None:
-        w = weights
-    elif s.engine_conf is None:  # a VLM: grounding and checks only
-        w = calibration.WEIGHTS_WITHOUT_ENGINE_SCORE
-    else:
-        w = calibration.WEIGHTS
-    z = sum(w.get(name, 0.0) * value for name, value in model_inputs(features(s)).items())
-    p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    """P(the value is right) under the fitted model of its kind, rounded to 3 places."""
+    f = features(s)
+    if weights is None:  # a VLM gives no score of its own: the model without it
+        weights = calibration.weights_for(kind_of_features(f), engine_score=s.engine_conf is not None)
+    p = probability(model_inputs(f), weights)
     if s.grounded is False and s.engine_conf is None:
         p = min(p, calibration.UNGROUNDED_WITHOUT_ENGINE_SCORE)
     return round(p, 3)

@@ -38,11 +38,15 @@ class PageIndex:
     page_no: int
     source: str  # layer, ocr, none
     lines: list[list[Word]]
+    width: float = 0.0
+    height: float = 0.0
     numbers: list[NumberToken] = field(default_factory=list)
     text: str = ""  # normalized running text of the whole page
     owner: list[tuple[int, int]] = field(default_factory=list)  # (line, word) of each char of `text`
     _dates: dict[str, list[tuple[str, Span, str]]] = field(default_factory=dict)
     _currencies: dict[str, list[Span]] | None = None
+    _line_boxes: list[BBox] | None = None
+    _median_height: float | None = None
 
     def words_of(self, span: Span) -> list[Word]:
         return self.lines[span.line][span.start : span.end + 1]
@@ -72,6 +76,22 @@ class PageIndex:
             lines = [(li, ln) for li, ln in enumerate(self.lines) if any(year[2:] in w.text for w in ln)]
             self._dates[year] = _find_dates(lines)
         return self._dates[year]
+
+    @property
+    def line_boxes(self) -> list[BBox]:
+        """The box of each line (built on first use)."""
+        if self._line_boxes is None:
+            empty = (0.0, 0.0, 0.0, 0.0)
+            self._line_boxes = [union([w.bbox for w in ln]) if ln else empty for ln in self.lines]
+        return self._line_boxes
+
+    @property
+    def median_height(self) -> float:
+        """The median height of the page's words: the body text's size, to compare a name's size with."""
+        if self._median_height is None:
+            hs = sorted(w.bbox[3] - w.bbox[1] for ln in self.lines for w in ln if w.bbox[3] > w.bbox[1])
+            self._median_height = hs[len(hs) // 2] if hs else 0.0
+        return self._median_height
 
     @property
     def currencies(self) -> dict[str, list[Span]]:
@@ -117,7 +137,7 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 def index_page(page: Page) -> PageIndex:
     lines = _lines(page.words)
-    idx = PageIndex(page.page_no, page.text_source, lines)
+    idx = PageIndex(page.page_no, page.text_source, lines, float(page.width or 0), float(page.height or 0))
     chars: list[str] = []
     for li, line in enumerate(lines):
         for wi, w in enumerate(line):

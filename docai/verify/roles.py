@@ -56,3 +56,24 @@ def _role(path: str, kind: str) -> str | None:
         if words == {"issuer"} or words == {"from"}:
             return "issuer"
     return None
+
+
+_ID_WORDS = {"number", "no", "nr", "id", "code", "ref", "reference", "iban", "account", "vat", "tin"}
+
+
+def field_type(leaf: Leaf, role_kind: str) -> str:
+    """The kind of field the confidence model has a model for: party, address, money, number, date,
+    identifier, code (currency and other short codes) or text."""
+    if role_kind in ("party", "address"):
+        return role_kind
+    if leaf.kind == "number":
+        return "money" if leaf.is_money else "number"
+    if leaf.kind == "date":
+        return "date"
+    words = set(path_words(leaf.path))
+    value = str(leaf.value).strip()
+    if "currency" in words or (len(value) <= 3 and value.isalpha()):
+        return "code"
+    if words & _ID_WORDS or (" " not in value and any(ch.isdigit() for ch in value)):
+        return "identifier"
+    return "text"

@@ -31,7 +31,7 @@ def in_identifier(match: Match, index: PageIndex) -> str | None:
     before = " ".join(w.text for w in line[max(0, span.start - 6) : span.start])
     label = _last(IDENTIFIER_LABEL, before)
     amount = _last(AMOUNT_LABEL, before)
-    if label is not None and (amount is None or amount < label[0]):
+    if label is not None and (amount is None or amount[0] < label[0]):
         return f"it follows the identifier label {label[1]!r} on the line {_line_text(index, span.line)!r}"
     text = match.text.strip()
     if re.search(r"\d[.,]\d{1,2}$", text):

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import logging
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from docai.document import BBox, Page
 from docai.results import Check, Evidence, Extraction, FieldReport
+from docai.values import parse_number
 from docai.verify import calibration
 from docai.verify.agreement import agreement_check
 from docai.verify.arithmetic import arithmetic_checks
 from docai.verify.confidence import Signals, confidence
 from docai.verify.fields import Leaf, leaves, missing_required
 from docai.verify.grounding import Match, ground
+from docai.verify.layout import keyed, largest_amount
 from docai.verify.pageindex import PageIndex, index_page, normalize
-from docai.verify.roles import path_words, role_of
+from docai.verify.party import party_signals
+from docai.verify.roles import field_type, path_words, role_of
 from docai.verify.sanity import (
     amount_check,
     date_checks,
@@ -34,6 +38,7 @@ from docai.verify.sanity import (
 )
 from docai.verify.schema_checks import schema_checks
 from docai.verify.status import decide
+from docai.verify.textform import odd_case, odd_chars
 
 _log = logging.getLogger(__name__)
 
@@ -101,10 +106,12 @@ def verify(
         for p in paths:
             checks.setdefault(p, []).append(check)
     reports: dict[str, FieldReport] = {}
+    siblings = Counter(x.top for x in filled)
     for leaf in filled:
         loc = located[leaf.path]
         ev = extraction.evidence.get(leaf.path)
         signals = _signals(leaf, loc, checks[leaf.path], ev)
+        _place_signals(signals, leaf, loc, pages, siblings[leaf.top])
         if leaf.path in extraction.field_logprobs:  # the least likely token that wrote the value
             signals.logprob = math.exp(min(0.0, extraction.field_logprobs[leaf.path]))
         if trace is not None:
@@ -166,10 +173,25 @@ def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None)
         sum_ok=any(c.passed and c.name in ("sum_of_parts", "quantity_x_price", "lines_sum") for c in checks),
         agree=next((1 if c.passed else -1 for c in checks if c.name.startswith("agrees_with")), 0),
         engine_conf=ev.confidence if ev is not None else None,
+        odd_chars=leaf.kind == "string" and odd_chars(str(leaf.value)),
+        odd_case=leaf.kind == "string" and odd_case(str(leaf.value)),
         length=len(normalize(str(leaf.value))) if leaf.kind == "string" else 0,
         matches=loc.count,
         elsewhere=loc.elsewhere,
     )
+
+
+def _place_signals(signals: Signals, leaf: Leaf, loc: Located, pages: Pages, siblings: int) -> None:
+    """The signals read from where the value sits on its page (layout, party), and its field type."""
+    signals.siblings = siblings
+    signals.ftype = field_type(leaf, signals.role)
+    if loc.match is not None and loc.index is not None:
+        signals.keyed = keyed(loc.match, loc.index)
+        amount = parse_number(str(leaf.value)) if leaf.is_money else None  # engines may send "1.234,56"
+        signals.largest_amount = amount is not None and largest_amount(amount, loc.index)
+    if signals.role == "party" and isinstance(leaf.value, str):
+        first = loc.index is not None and bool(pages.numbers) and loc.index.page_no == pages.numbers[0]
+        signals.party = party_signals(leaf.value, role_of(leaf), loc.match, loc.index, first, loc.count)
 
 
 def _role_kind(leaf: Leaf) -> str:

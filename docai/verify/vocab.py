@@ -68,3 +68,22 @@ AMOUNT_LABEL = re.compile(
     re.IGNORECASE,
 )
 """A label that starts an amount again after an identifier on the same line."""
+
+ISSUER_LABEL = re.compile(
+    r"\b(from|seller|supplier|vendor|sold\s*by|issued\s*by|bill(ed)?\s*from|remit(tance)?\s*to|payee"
+    r"|merchant|lieferant|verk[äa]ufer|absender|fournisseur|[ée]metteur|vendeur|leverancier|afzender"
+    r"|proveedor|fornitore)\b|销售方|销方|卖方|开票方|收款方",
+    re.IGNORECASE,
+)
+"""A label that starts the issuer's block (English, German, French, Dutch, Spanish, Italian, Chinese)."""
+
+COMPANY_SUFFIX = re.compile(
+    r"\b(ltd|limited|inc|incorporated|llc|l\.l\.c|llp|lp|plc|corp|corporation|co|company|gmbh|ag|kg"
+    r"|ug|s\.?a|s\.?a\.?s|sarl|s\.?r\.?l|s\.?p\.?a|b\.?v|n\.?v|oy|ab|as|a/s|aps|pty|pte|sdn\.?\s*bhd|bhd"
+    r"|berhad|enterprise|enterprises|trading|holdings|group|industries|restaurant|hotel|services"
+    r"|technologies|store|mart|supermarket|pharmacy|bakery|cafe|kedai|syarikat)\b\.?"
+    r"|有限公司|公司|商店|超市|集团|股份",
+    re.IGNORECASE,
+)
+"""The legal-form or trade words a business name carries (Ltd, Inc, GmbH, Sdn Bhd, 有限公司, ...): public
+lists of company forms, plus the shop words of Malaysian receipts (SROIE)."""

@@ -1,7 +1,8 @@
 """ICDAR 2013 table competition: loader, a table finder, and table detection/structure scoring.
 
-Tables are found with `docai.engines.text.tables.find_tables(page)` when the text engine provides
-it, else with PyMuPDF's own `page.find_tables()`; the report says which one ran.
+Tables are found with `docai.engines.text.tables.find_tables(page, pdf)` when the text engine provides
+it (given the PDF, so its layout model runs), else with PyMuPDF's own `page.find_tables()`; the report
+says which one ran.
 """
 
 from __future__ import annotations
@@ -138,14 +139,15 @@ def table_finder_name() -> str:
 
 
 def find_page_tables(path: Path, page_no: int) -> list[FoundTable]:
-    """Tables on one page (1-based) with the engine's finder, or PyMuPDF's when there is none."""
+    """Tables on one page (1-based) with the engine's finder (passed the file, for the layout model), or
+    PyMuPDF's when there is none."""
     finder = _engine_finder()
     if finder is not None:
         from docai.options import Options
         from docai.parsers.loader import load_document
 
         with load_document(path, Options(pages=str(page_no))) as doc:
-            found = finder(doc.page(page_no))
+            found = finder(doc.page(page_no), path)
         return [FoundTable(tuple(t.bbox), [[str(c or "") for c in row] for row in t.cells]) for t in found]
     import pymupdf
 

@@ -33,3 +33,49 @@ def test_quiet_root_logger_silences(caplog) -> None:
     finally:
         root.setLevel(before)
     assert not [r for r in caplog.records if r.name == "docai.progress"]
+
+
+def _messages(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "docai.progress"]
+
+
+def test_short_quick_work_logs_nothing(caplog) -> None:
+    caplog.set_level(logging.INFO, logger="docai.progress")
+    p = ProgressLog("reading short.pdf", 8, "pages", every=50)
+    for _ in range(8):
+        p.step()
+    assert _messages(caplog) == []
+
+
+def test_short_work_that_runs_long_logs_from_then_on(caplog) -> None:
+    import time
+
+    caplog.set_level(logging.INFO, logger="docai.progress")
+    p = ProgressLog("reading scan.pdf", 8, "pages", every=50, seconds=1e9, started=time.perf_counter() - 5)
+    for _ in range(8):
+        p.step()
+    lines = [line.split(",")[0] for line in _messages(caplog)]
+    assert lines == ["reading scan.pdf: 1/8 pages (12%)", "reading scan.pdf: 8/8 pages (100%)"]
+
+
+def test_ask_on_a_short_document_prints_no_progress(tmp_path) -> None:
+    """A real `docai ask` over an 8-page PDF: quick, short work, so stderr holds no progress line."""
+    import os
+    import subprocess
+    import sys
+
+    import pymupdf
+
+    pdf = tmp_path / "short.pdf"
+    doc = pymupdf.open()
+    for i in range(8):
+        page = doc.new_page()
+        page.insert_text((72, 72), f"Section {i + 1}. Revenue for region {i} was {100 + i} million.")
+    doc.save(pdf)
+    env = {**os.environ, "DOCAI_DB": str(tmp_path / "a.db")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "docai", "ask", str(pdf), "What was revenue for region 3?"],
+        capture_output=True, text=True, env=env, timeout=180,
+    )  # fmt: skip
+    assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr
+    assert "docai.progress" not in proc.stderr, proc.stderr

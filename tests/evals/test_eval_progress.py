@@ -9,8 +9,14 @@ from docai.cli.main import main
 
 
 def test_eval_logs_progress_lines_off_a_terminal(
-    fake_engine, generic_dataset: Path, tmp_path: Path, caplog
+    fake_engine, generic_dataset: Path, tmp_path: Path, caplog, monkeypatch
 ) -> None:
+    import time
+
+    from docai.cli import eval_cmd
+
+    # an eval running for a minute is long work, whatever its size (docai.progress.LONG_AFTER_S)
+    monkeypatch.setattr(eval_cmd, "_STARTED", time.perf_counter() - 60)
     caplog.set_level(logging.INFO, logger="docai.progress")
     assert main(["eval", str(generic_dataset), "--engine", "fake", "--out", str(tmp_path / "r.json")]) == 0
     lines = [r.getMessage() for r in caplog.records if r.name == "docai.progress"]

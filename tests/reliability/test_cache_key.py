@@ -24,8 +24,8 @@ def service(tmp_path: Path, fake_engine: type) -> Service:
 @pytest.mark.parametrize(
     "change",
     [
-        {"extra": {"semantic": False}},
-        {"extra": {"response_format": False}},
+        {"semantic": False},
+        {"response_format": False},
         {"max_context": 8192},
         {"max_pages": 10},
         {"dtype": "float16"},
@@ -75,14 +75,14 @@ def test_engine_version_bump_misses_the_cache(service: Service, text_pdf, fake_e
         assert service.extract([pdf], SCHEMA)[0].cached is False
     finally:
         del fake_engine.version
-    assert service.extract([pdf], SCHEMA, extra={"x": 1})[0].cached is False
+    assert service.extract([pdf], SCHEMA, semantic=False)[0].cached is False
 
 
-def test_engine_key_keeps_extra(service: Service) -> None:
-    a = service.engine(service.options.replace(extra={"semantic": True}))
-    b = service.engine(service.options.replace(extra={"semantic": False}))
+def test_engine_key_keeps_engine_options(service: Service) -> None:
+    a = service.engine(service.options.replace(semantic=True))
+    b = service.engine(service.options.replace(semantic=False))
     assert a is not b
-    assert service.engine(service.options.replace(extra={"semantic": True})) is a
+    assert service.engine(service.options.replace(semantic=True)) is a
 
 
 def test_cached_failure_names_the_file_at_hand(service: Service, tmp_path: Path) -> None:

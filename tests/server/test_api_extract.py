@@ -92,6 +92,7 @@ def test_saved_schema_round_trip_and_export(live: LiveServer, docs_dir: Path) ->
     files = make_invoices(docs_dir, 2)
     with live.client() as c:
         put = c.put("/v1/schemas/inv", json=SCHEMA)
+        bundled = c.put("/v1/schemas/invoice", json=SCHEMA)  # a bundled name is looked up first
         got = c.get("/v1/schemas/inv")
         r = c.post(
             "/v1/extract", params={"wait": 60}, json={"paths": [str(p) for p in files], "schema": "inv"}
@@ -101,6 +102,7 @@ def test_saved_schema_round_trip_and_export(live: LiveServer, docs_dir: Path) ->
         bad = c.get("/v1/export", params={"schema": "inv", "format": "doc"})
         runs = c.get("/v1/runs", params={"schema": "inv"}).json()["runs"]
     assert put.status_code == 200 and got.json()["schema"]["properties"]["total"] == {"type": "number"}
+    assert bundled.status_code == 400 and "bundled example" in bundled.json()["error"]
     assert r.status_code == 200 and [x["status"] for x in r.json()["results"]] == ["ok", "ok"]
     lines = csv.text.strip().splitlines()
     assert csv.status_code == 200 and len(lines) == 3 and "invoice_number" in lines[0]

@@ -27,4 +27,4 @@ def test_ui_is_served_with_a_key(server_config: ServerConfig) -> None:
     assert refused.status_code == 401
     assert opened.status_code == 200 and "gradio" in opened.text.lower()
     assert cookie == token and again.status_code == 200
-    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    assert docs.status_code == 401  # the API docs need a key too, unless --public-docs

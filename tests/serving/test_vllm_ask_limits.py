@@ -18,7 +18,7 @@ def test_question_with_page_citations(vllm, tmp_path):
         tmp_path / "two.pdf", [[(72, 72, "INVOICE INV-0042")], [(72, 72, "TOTAL 12.00 EUR")]], size=(420, 560)
     )
     # a short answer bound keeps random weights inside the token cap (the default bound is 1,000)
-    options = vllm_options(vllm, pages_per_request=2, extra={"answer_max_chars": 12})
+    options = vllm_options(vllm, pages_per_request=2, answer_max_chars=12)
     with load_document(pdf, options) as doc:
         answer = create_engine(options).ask([doc], "What is the total?")
     reply = reply_json(answer.raw_output.split("\n", 1)[1])

@@ -90,13 +90,18 @@ def test_schemas_commands(filled: dict[str, Any], tmp_path: Path, capsys: pytest
     url = filled["url"]
     good = tmp_path / "receipt.json"
     good.write_text(json.dumps({"type": "object", "properties": {"shop": {"type": "string"}}}))
-    assert run_cli(url, "schemas", "save", "receipt", str(good)) == 0
+    # a bundled example's name is looked up before saved names: saving under it is refused, one line
+    assert run_cli(url, "schemas", "save", "receipt", str(good)) == 2
+    err = capsys.readouterr().err
+    assert "bundled example" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert filled["db"].get_schema("receipt") is None
+    assert run_cli(url, "schemas", "save", "shop_receipt", str(good)) == 0
     assert run_cli(url, "schemas", "list", "--json") == 0
     listed = json.loads(capsys.readouterr().out)
-    assert {(s["name"], tuple(s["field_names"])) for s in listed} >= {("receipt", ("shop",))}
+    assert {(s["name"], tuple(s["field_names"])) for s in listed} >= {("shop_receipt", ("shop",))}
     assert run_cli(url, "schemas", "list") == 0
-    assert "receipt" in capsys.readouterr().out
-    assert run_cli(url, "schemas", "show", "receipt") == 0
+    assert "shop_receipt" in capsys.readouterr().out
+    assert run_cli(url, "schemas", "show", "shop_receipt") == 0
     assert json.loads(capsys.readouterr().out)["properties"] == {"shop": {"type": "string"}}
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
@@ -104,8 +109,8 @@ def test_schemas_commands(filled: dict[str, Any], tmp_path: Path, capsys: pytest
     bad.write_text('{"type": "object"}')
     assert run_cli(url, "schemas", "save", "x", str(bad)) == 4
     assert run_cli(url, "schemas", "save", "x", str(tmp_path / "missing.json")) == 3
-    assert run_cli(url, "schemas", "rm", "receipt") == 0
-    assert run_cli(url, "schemas", "show", "receipt") == 3
+    assert run_cli(url, "schemas", "rm", "shop_receipt") == 0
+    assert run_cli(url, "schemas", "show", "shop_receipt") == 3
     assert filled["db"].get_schema("invoice") is not None
 
 

@@ -15,38 +15,23 @@ from dataclasses import dataclass
 from docai import values
 from docai.document import BBox, Word
 from docai.engines.text.layout import Line, union
+from docai.engines.text.vocab import agreements
 
 _log = logging.getLogger(__name__)
 
 OPENING_CHARS = 6000  # the opening clause sits on the first page or two
-_SUFFIX = (
-    r"Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|L\.P|LP|LLP|L\.L\.P|Corp|Corporation|Co|Company|N\.V|S\.A|"
-    r"AG|GmbH|PLC|plc|B\.V|S\.A\.S|SA|SAS|SE|Pty|Pte|Bancorp|Trust|Partners|Group|Holdings"
-)
+_SUFFIX = agreements.PARTY_FORMS
 _SUFFIX_RE = re.compile(rf"\b({_SUFFIX})\.?$", re.I)
 # ', Inc.' belongs to the name before it; the comma would otherwise split the party list there
 _COMMA_SUFFIX = re.compile(rf"[,.]\s+(?=(?:{_SUFFIX}|Jr|Sr|II|III|IV)\b\.?(?:[,;)\s(]|$))", re.I)
 _NAME_WORD = re.compile(r"^(?:[A-Z0-9][\w.&'’\-/]*|[a-z]+[A-Z][\w.&'’\-/]*|&|of|the|de|du|la|van|von|der)$")
 _CONNECTORS = {"of", "the", "de", "du", "la", "van", "von", "der", "&"}
-_NOT_NAMES = {
-    "the", "this", "that", "each", "such", "any", "company", "party", "parties", "agreement", "employee",
-    "recipient", "discloser", "executive", "a", "an", "you", "us", "we", "it", "its", "his", "her",
-    "whereas", "recitals", "witnesseth", "section", "exhibit", "schedule", "dated", "effective", "between",
-    "ladies", "gentlemen", "dear", "sirs", "i", "me", "my", "your", "their", "undersigned", "employer",
-}  # fmt: skip
+_NOT_NAMES = agreements.NOT_NAMES
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30, "thirty-six": 36, "sixty": 60,
 }  # fmt: skip
-_US_STATES = (
-    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
-    "Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|"
-    "Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|"
-    "North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|"
-    "South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|"
-    "District of Columbia"
-)
 
 
 @dataclass
@@ -203,8 +188,7 @@ def find_parties(text: Text) -> list[Found]:
 
 _LAW = re.compile(
     r"\blaws?\s+of\s+(?:the\s+)?(?:(?:State|Commonwealth|Province)\s+of\s+)?"
-    rf"({_US_STATES}|England(?: and Wales)?|Ontario|Scotland|Ireland|Israel|Singapore|Hong Kong|"
-    r"Switzerland|Germany|France|the Netherlands|Japan|Canada)\b"
+    rf"({agreements.US_STATES}|{agreements.JURISDICTIONS})\b"
 )
 _GOVERN = re.compile(r"govern|constru|interpret|enforce", re.I)
 _FORMED = re.compile(r"organi[sz]ed|existing|incorporated|formed", re.I)
@@ -221,7 +205,7 @@ def find_governing_law(text: Text) -> Found | None:
             return Found(place, page, box, 0.7)
         if fallback is None and not _FORMED.search(before[-80:]):
             fallback = Found(place, page, box, 0.4)
-    m = re.search(rf"\b({_US_STATES})\s+law\s+(?:shall\s+)?govern", text.text)
+    m = re.search(rf"\b({agreements.US_STATES})\s+law\s+(?:shall\s+)?govern", text.text)
     if m:
         page, box = text.box_of(m.start(1), m.end(1))
         return Found(m.group(1), page, box, 0.6)

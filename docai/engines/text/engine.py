@@ -28,7 +28,7 @@ class TextEngine(Engine):
 
     def __init__(self, options: Options) -> None:
         super().__init__(options)
-        self._semantic = None if options.extra.get("semantic") is False else shared_matcher()
+        self._semantic = shared_matcher() if options.semantic else None
 
     @property
     def model(self) -> str | None:

@@ -13,27 +13,20 @@ from docai import values
 from docai.document import BBox
 from docai.engines.text import receipt_header
 from docai.engines.text.layout import Line, Run, group_blocks, union
+from docai.engines.text.vocab import TITLE_WORDS, my_sg
+from docai.engines.text.vocab.legal_forms import COMPANY_SUFFIX, SUFFIX_ONLY
 
 _log = logging.getLogger(__name__)
 
-_TITLE_WORDS = {
-    "invoice", "tax", "receipt", "bill", "statement", "quotation", "quote", "order", "simplified", "cash",
-    "original", "copy", "duplicate", "page", "credit", "note", "delivery", "welcome", "to", "official",
-    "sales", "purchase", "proforma", "pro", "forma", "account", "发票", "收据",
-}  # fmt: skip
-_COMPANY_SUFFIX = re.compile(
-    r"\b(SDN\.?\s*BHD|BHD|LTD|LIMITED|INC|LLC|LLP|PLC|GMBH|CORP(ORATION)?|COMPANY|ENTERPRISE|TRADING|"
-    r"SA|S\.?A\.?S|AG|BV|PTE|PTY|SRL|SPA|KG)\b|\b(CO|S\.A|B\.V)\.(?!\w)|有限公司|公司",
-    re.IGNORECASE,
-)  # a final dot ('Foods Co.', 'S.A.') ends the name: no word boundary after it
 _CONTACT = re.compile(
     r"\b(tel|phone|fax|email|e-mail|gst|vat|reg|co\.?\s*no|company\s*no|www|http|invoice|receipt|date|"
-    r"cashier|table|order|ssm|sst|tin|abn|siret|website|mobile|hp|h/p|roc)\b|@|\d{1,2}[:/.-]\d{1,2}[:/.-]\d{2}",
+    rf"cashier|table|order|tin|abn|siret|website|mobile|{my_sg.REGISTRY_WORDS})\b|@|\d{{1,2}}[:/.-]\d{{1,2}}[:/.-]\d{{2}}",
     re.IGNORECASE,
 )
 _ADDRESS_HINT = re.compile(
-    r"\d|\b(jalan|jln|road|rd|street|st|avenue|ave|lane|drive|blvd|floor|suite|taman|lot|no\.?|box|"
-    r"city|county|state|district|building|block|plaza|park|way|court|place|square|industrial)\b|路|街|号|省|市|区",
+    r"\d|\b(road|rd|street|st|avenue|ave|lane|drive|blvd|floor|suite|lot|no\.?|box|"
+    rf"city|county|state|district|building|block|plaza|park|way|court|place|square|industrial|{my_sg.STREET_WORDS})\b"
+    r"|路|街|号|省|市|区",
     re.IGNORECASE,
 )
 
@@ -64,7 +57,7 @@ def _is_noise(text: str) -> bool:
     if letters.isascii() and letters.islower():
         return True  # printed names carry capitals; all lower case is handwriting or a stamp read by OCR
     words = set(re.findall(r"[a-z\u4e00-\u9fff]+", text.lower()))
-    return bool(words) and words <= _TITLE_WORDS
+    return bool(words) and words <= TITLE_WORDS
 
 
 def header_runs(lines: Sequence[Line]) -> list[list[Run]]:
@@ -84,7 +77,7 @@ def _company_in(blocks: list[list[Run]], page_height: float) -> tuple[int, int, 
         return None
     for bi, ri in top:
         r = blocks[bi][ri]
-        if _COMPANY_SUFFIX.search(r.text) and not _CONTACT.search(r.text):
+        if COMPANY_SUFFIX.search(r.text) and not _CONTACT.search(r.text):
             # a suffix alone on its line continues the name above ('ACME TRADING' / 'SDN BHD')
             above = blocks[bi][ri - 1].text if ri > 0 else ""
             if ri > 0 and len(r.words) <= 2 and not _CONTACT.search(above) and not _is_noise(above):
@@ -107,13 +100,6 @@ def _found(runs: list[Run], quality: float) -> Found:
     )  # fmt: skip
 
 
-_SUFFIX_ONLY = re.compile(
-    r"\W*(S[DO0]N\.?,?\s*BH?D\.?|BHD|LTD\.?|LIMITED|INC\.?|LLC|CO\.|PLC)\W*", re.IGNORECASE
-)
-# OCR reads the 'D' of the Malaysian 'SDN BHD' as O or 0; only inside that legal form is it corrected
-_SDN_OCR = re.compile(r"\bS[O0]N(\.?,?\s*BH?D)\b")
-
-
 def find_company(lines: Sequence[Line], page_no: int, page_height: float) -> Found | None:
     """The issuer's name: a company suffix above the address, else the name line printed just above the
     address, else the most prominent of the first lines."""
@@ -123,7 +109,7 @@ def find_company(lines: Sequence[Line], page_no: int, page_height: float) -> Fou
     span = receipt_header.address_span(lines, page_height)
     if span is not None:
         addr_top = lines[span[0]].bbox[1]
-        suffixed = bool(runs) and bool(_COMPANY_SUFFIX.search(" ".join(r.text for r in runs)))
+        suffixed = bool(runs) and bool(COMPANY_SUFFIX.search(" ".join(r.text for r in runs)))
         if not (suffixed and runs[-1].bbox[3] <= addr_top + 1):
             k = receipt_header.name_above(lines, span[0])
             if k is not None:
@@ -141,27 +127,24 @@ def find_company(lines: Sequence[Line], page_no: int, page_height: float) -> Fou
         if below:
             ln = min(below, key=lambda x: x.bbox[1])
             runs = [*runs, Run(ln.page_no, ln.words)]
-    found = _found(runs, 0.7 if _COMPANY_SUFFIX.search(" ".join(r.text for r in runs)) else 0.5)
-    found.value = _SDN_OCR.sub(r"SDN\1", _REG_TAIL.sub("", found.value)).strip()
+    found = _found(runs, 0.7 if COMPANY_SUFFIX.search(" ".join(r.text for r in runs)) else 0.5)
+    found.value = my_sg.SDN_OCR.sub(my_sg.SDN_FIXED, _REG_TAIL.sub("", found.value)).strip()
     return found
 
 
 # '(126926-H)', '(519537-X)', '(126' - a registration number printed after the name
 _REG_TAIL = re.compile(r"\s*[(\[]\s*[A-Z]{0,3}\d[^()\[\]]*[)\]]?\s*$", re.IGNORECASE)
-_CONTINUES = re.compile(
-    r"^\W*(CO\.|\(M\)|S[DO0]N\b|BHD\b|S/B\b|ENTERPRISE\b|TRADING\b|LIMITED\b|LTD\b)", re.IGNORECASE
-)  # a name does not start with its legal form: 'ENTERPRISE (SETIA' continues 'AIK HUAT HARDWARE'
 
 
 def _name_lines_above(runs: list[Run], lines: Sequence[Line]) -> list[Run]:
     """A name whose first line only continues it ('SDN BHD', 'CO. (M) SDN BHD', 'RESTAURANT SDN BHD'
     under 'LIAN CHI PU TIAN VEGETARIAN'): the capitalised lines just above belong to it (two at most)."""
     first = " ".join(r.text for r in runs)
-    short_tail = len(first.split()) <= 3 and _COMPANY_SUFFIX.search(first)
+    short_tail = len(first.split()) <= 3 and COMPANY_SUFFIX.search(first)
     top, h = runs[0].bbox[1], runs[0].height
     amp = [ln for ln in lines if ln.bbox[1] < top - 0.5 * h and top - ln.bbox[3] < 1.5 * h]
     ends_amp = bool(amp) and max(amp, key=lambda x: x.bbox[3]).text.rstrip().endswith("&")
-    if not (_SUFFIX_ONLY.fullmatch(first) or _CONTINUES.match(first) or short_tail or ends_amp):
+    if not (SUFFIX_ONLY.fullmatch(first) or my_sg.CONTINUES.match(first) or short_tail or ends_amp):
         return runs
     out = list(runs)
     for _ in range(2):
@@ -184,7 +167,7 @@ def _name_lines_above(runs: list[Run], lines: Sequence[Line]) -> list[Run]:
         ):
             break
         out.insert(0, Run(ln.page_no, ln.words))
-        if not _CONTINUES.match(" ".join(r.text for r in out)):
+        if not my_sg.CONTINUES.match(" ".join(r.text for r in out)):
             break  # one line of name above a 'SDN BHD' line is enough unless it still continues
     return out
 

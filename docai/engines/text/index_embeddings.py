@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from docai.options import TextOptions
 from docai.progress import ProgressLog
 
 if TYPE_CHECKING:
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 
-EMBED_ALL_MAX_PASSAGES = 500
-"""Above this many passages (`options.extra["embed_max_passages"]`) only BM25 candidates are embedded."""
+EMBED_ALL_MAX_PASSAGES = TextOptions.embed_max_passages
+"""Above this many passages (`options.embed_max_passages`) only BM25 candidates are embedded."""
 CANDIDATES = 200
 """Passages per document embedded for one question on the candidates-only path."""
 BATCH = 128

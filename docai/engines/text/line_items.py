@@ -6,24 +6,22 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from docai.document import Document, Word
+from docai.document import Word
+from docai.engines.text.arithmetic import same_amount
+from docai.engines.text.fields.totals import summary_label, summary_row
 from docai.engines.text.label_score import MIN_SCORE, match_score
 from docai.engines.text.layout import level, skew, tidy_cjk
-from docai.engines.text.matching import concept_score, tokens
+from docai.engines.text.matching import field_concepts
 from docai.engines.text.tables import Table, aligned_tables
 from docai.engines.text.typing_rules import coerce
 from docai.results import Evidence
 
 if TYPE_CHECKING:
-    from docai.engines.text.extractor import Context, PageView
+    from docai.engines.text.fields.context import Context, PageView
     from docai.engines.text.typing_rules import FieldSpec
 
 _log = logging.getLogger(__name__)
 
-_SUMMARY = {
-    "total", "subtotal", "sub", "tax", "balance", "due", "discount", "shipping", "rounding",
-    "小计", "合计", "总计", "税额", "税金", "价税合计", "折扣", "运费",
-}  # fmt: skip
 HEADER_ROWS = 6  # a table region may start with the key/value lines set above its header row
 
 
@@ -56,24 +54,22 @@ def _header(table: Table, items: list[FieldSpec], ctx: Context) -> tuple[int, di
     return best_row, best_map
 
 
-def _is_summary(row: list[str], mapping: dict[str, int]) -> bool:
-    """'Subtotal', 'Total', 'Tax' rows under the items belong to the document's totals, not to the items."""
-    first = next((c for c in row if c.strip()), "")
-    return (
-        bool(set(tokens(tidy_cjk(first))) & _SUMMARY)
-        and sum(1 for c in mapping.values() if row[c].strip()) <= 2
-    )
+def item_roles(items: list[FieldSpec]) -> dict[str, FieldSpec]:
+    """Each item property by the concept its name says first ('quantity', 'unit_price', 'amount')."""
+    return {c: it for it in items for c in field_concepts(it)[:1]}
 
 
 def _repair_quantity(
-    items: list[FieldSpec], obj: dict[str, Any], row: list[str], mapping: dict[str, int]
+    items: list[FieldSpec],
+    obj: dict[str, Any],
+    row: list[str],
+    mapping: dict[str, int],
+    roles: dict[str, FieldSpec] | None = None,
 ) -> None:
     """A quantity cell OCR misread on a scan, put right by the row's own arithmetic (quantity x unit
     price = amount, the multiple a whole number): letters for a small digit ('Z', '了'), or a digit
     lost from a number ('1' for '11', the read digits in order inside the multiple)."""
-    from docai.engines.text.matching import field_concepts
-
-    by = {c: it for it in items for c in field_concepts(it)[:1]}
+    by = roles if roles is not None else item_roles(items)
     qty, price, amount = by.get("quantity"), by.get("unit_price"), by.get("amount")
     if qty is None or price is None or amount is None:
         return
@@ -85,7 +81,7 @@ def _repair_quantity(
     if not text or len(text) > 3 or p <= 0:
         return  # nothing printed there
     n = round(a / p)
-    if n < 1 or abs(n * p - a) > 0.011:
+    if n < 1 or not same_amount(n * p, a):
         return
     unread = q is None and not re.search(r"\d", text)
     short = isinstance(q, (int, float)) and q != n and q == int(q) and _dropped_digits(str(int(q)), str(n))
@@ -129,14 +125,6 @@ def _spill_columns(
     return out
 
 
-def _summary_label(text: str) -> bool:
-    """'Subtotal', 'Net Amount:', 'Tax 10%', '合计': the label of a totals row, in any language known."""
-    text = tidy_cjk(text)
-    if set(tokens(text)) & _SUMMARY:
-        return True
-    return max(concept_score(c, text.strip(" :：")) for c in ("total", "subtotal", "tax")) >= 0.85
-
-
 def _item_words(view: PageView) -> tuple[list[Word], float]:
     """The page's words for finding item tables, levelled by the page's skew, and that skew.
 
@@ -150,18 +138,17 @@ def _item_words(view: PageView) -> tuple[list[Word], float]:
         segs = ln.segments
         if not 2 <= len(segs) <= 3 or not re.search(r"\d", segs[-1].text):
             continue
-        if _summary_label(segs[0].text) and not re.search(r"\d", segs[0].words[0].text):
+        if summary_label(segs[0].text) and not re.search(r"\d", segs[0].words[0].text):
             drop.update(id(w) for w in ln.words)
     slope = skew(view.page.words)
     kept = [w for w in view.page.words if id(w) not in drop]
     return [Word(w.text, level(w.bbox, slope), w.conf, w.block, w.line) for w in kept], slope
 
 
-def fill_items(
-    document: Document, spec: FieldSpec, ctx: Context
-) -> tuple[list[dict[str, Any]], dict[str, Evidence]]:
+def fill_items(spec: FieldSpec, ctx: Context) -> tuple[list[dict[str, Any]], dict[str, Evidence]]:
     """Rows of the best-matching tables as objects; evidence per cell as `items[i].prop`."""
     need = 2 if len(spec.items) >= 2 else 1
+    roles = item_roles(spec.items)
     rows: list[dict[str, Any]] = []
     evidence: dict[str, Evidence] = {}
     for view in ctx.views:
@@ -174,7 +161,7 @@ def fill_items(
             spill = _spill_columns(cells, head, mapping, spec.items)
             for r in range(head + 1, len(cells)):
                 row = cells[r]
-                if _is_summary(row, mapping):
+                if summary_row(row, mapping):
                     continue
                 obj: dict[str, Any] = {}
                 ev: dict[str, Evidence] = {}
@@ -191,7 +178,7 @@ def fill_items(
                         box = table.cell_boxes[r][col] if r < len(table.cell_boxes) else None
                         box = level(box, -slope) if box is not None else None
                         ev[item.name] = Evidence(view.page.page_no, box, text, 0.8)
-                _repair_quantity(spec.items, obj, row, mapping)
+                _repair_quantity(spec.items, obj, row, mapping, roles)
                 if sum(v is not None for v in obj.values()) < min(need, len(mapping)):
                     continue
                 if not any(re.search(r"\w", str(v)) for v in obj.values() if v is not None):

@@ -1,6 +1,6 @@
 """How well a printed label names a schema field: lexical (tokens, abbreviations, synonyms) and semantic.
 
-Synonym tables are keyed by language so they can grow without touching the scoring.
+The synonym tables are per language in `docai.engines.text.vocab`, so they grow without touching the scoring.
 """
 
 from __future__ import annotations
@@ -12,133 +12,18 @@ from functools import lru_cache
 from typing import Any
 
 from docai.engines.text.typing_rules import FieldSpec, split_name
+from docai.engines.text.vocab import ABBREVIATIONS, SYNONYM_TEXT, en
 
 _log = logging.getLogger(__name__)
 
-# concept -> label phrases people print for it, per language
-_SYNONYM_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "total": (
-            "total|grand total|amount due|balance due|total due|total amount|amount payable|"
-            "total payable|net total|nett total|rounded total|total including tax|"
-            "invoice total|total to pay|amount to pay|total incl|please pay|"
-            "total sales inclusive|total value"
-        ),
-        "subtotal": (
-            "subtotal|sub total|net amount|amount before tax|total excluding tax|"
-            "untaxed amount|total excl|total before tax|net|amount untaxed|total excluding"
-        ),
-        "tax": "tax|vat|gst|sales tax|tax amount|total tax|total gst|total vat|amount tax",
-        "invoice_number": (
-            "invoice number|invoice no|invoice|invoice id|bill number|receipt number|"
-            "document number|doc number|inv number|tax invoice number|invoice reference"
-        ),
-        "date": (
-            "date|invoice date|date of issue|issue date|issued|bill date|receipt date|dated|"
-            "issued on|date issued|transaction date|order date"
-        ),
-        "due_date": "due date|payment due|due|pay by|date due|payment due date",
-        "customer": "bill to|billed to|sold to|customer|client|buyer|invoice to|recipient",
-        "vendor": "vendor|seller|supplier|from|issuer|merchant|company|sold by|store",
-        "currency": "currency",
-        "quantity": "quantity|qty|units|pcs|count|hours|hrs",
-        "unit_price": "unit price|price|rate|unit cost|price per unit|each|unit amount",
-        "amount": "amount|line total|total|ext price|extended price|value|net amount",
-        "description": "description|item|product|service|details|article|name|particulars",
-        "email": "email|e mail|mail",
-        "phone": "phone|telephone|mobile|contact number|phone number",
-        "address": "address",
-        "order_number": "order number|purchase order|po number|order id|order",
-        "reference": "reference|ref|your reference|our reference",
-    },
-    "zh": {
-        "invoice_number": "发票号码|发票号|单号|票据号码|编号",
-        "total": "合计|总计|价税合计|应付金额|总金额|实付金额|应收",
-        "amount": "金额",
-        "subtotal": "小计|不含税金额",
-        "date": "日期|开票日期",
-        "tax": "税额|税金",
-        "quantity": "数量",
-        "unit_price": "单价",
-        "description": "名称|货物或应税劳务名称|项目|商品名称",
-        "customer": "购买方|客户|购方",
-        "vendor": "销售方|卖方|销方",
-        "due_date": "付款期限|到期日|截止日期",
-        "phone": "电话",
-        "address": "地址",
-    },
-}
-_SYNONYM_TEXT.update(
-    {
-        "fr": {
-            "invoice_number": "facture n°|facture numéro|numéro de facture|n° de facture|facture",
-            "date": "date de facture|date d'émission|date facture|facture du",
-            "total": (
-                "total ttc|montant ttc|somme à payer|net à payer|total à payer|montant total|total facture"
-            ),
-            "subtotal": "total ht|montant ht|sous total",
-            "tax": "tva|montant tva|total tva",
-            "due_date": "date d'échéance|échéance|date limite de paiement",
-            "quantity": "quantité|qté|nombre",
-            "unit_price": "prix unitaire|p.u. ht|pu ht|prix",
-            "description": "désignation|description|libellé",
-        },
-        "de": {
-            "invoice_number": "rechnungsnr|rechnungsnummer|rechnung nr|belegnummer|rechnung",
-            "date": "rechnungsdatum|datum|belegdatum",
-            "total": "gesamtbetrag|rechnungsbetrag|endbetrag|summe|gesamt|zu zahlen|gesamtsumme",
-            "subtotal": "zwischensumme|nettobetrag|netto",
-            "tax": "mwst|ust|mehrwertsteuer|umsatzsteuer",
-            "due_date": "fällig am|fälligkeitsdatum|zahlbar bis",
-            "quantity": "menge|anzahl",
-            "unit_price": "einzelpreis|preis",
-            "description": "bezeichnung|beschreibung|artikel",
-        },
-        "nl": {
-            "invoice_number": "factuurnummer|factuurnr|factuur nummer|factuur",
-            "date": "factuurdatum|factuur datum|datum",
-            "total": "totaal|factuur totaal|te betalen|totaalbedrag|totaal incl btw",
-            "subtotal": "subtotaal|exclusief btw|totaal excl btw",
-            "tax": "btw|btw bedrag",
-            "due_date": "vervaldatum",
-            "quantity": "aantal|hoeveelheid",
-            "unit_price": "prijs|stukprijs",
-            "description": "omschrijving|artikel",
-        },
-    }
-)
 SYNONYMS: dict[str, dict[str, list[str]]] = {
     lang: {concept: text.split("|") for concept, text in table.items()}
-    for lang, table in _SYNONYM_TEXT.items()
+    for lang, table in SYNONYM_TEXT.items()
 }
 
-# field words that evoke a concept even where the field is not named exactly like it
-_CONCEPT_CUES: dict[str, set[str]] = {
-    "total": {"total", "grand", "payable", "due"},
-    "vendor": {"vendor", "seller", "supplier", "issuer", "merchant", "company", "store", "shop"},
-    "customer": {"customer", "client", "buyer", "billed", "recipient", "partner"},
-    "invoice_number": {"invoice", "bill", "receipt"},
-}
-
-_ABBREV = {
-    "no": "number", "nr": "number", "num": "number", "#": "number", "nbr": "number", "n°": "number",
-    "amt": "amount", "qty": "quantity", "ref": "reference", "inv": "invoice", "tel": "phone",
-    "ph": "phone", "dt": "date", "desc": "description", "incl": "including", "excl": "excluding",
-    "inclusive": "including", "exclusive": "excluding", "pcs": "quantity", "cust": "customer",
-    "addr": "address", "tot": "total", "vat": "tax", "gst": "tax", "sst": "tax", "ttl": "total",
-    "e-mail": "email", "telephone": "phone", "mobile": "phone", "nett": "net", "ttc": "including",
-    "ht": "excluding", "nummer": "number",
-}  # fmt: skip
-
-# words that change what a total-like label means; a label carrying one the field lacks is another field
-_DISCRIMINATORS = {
-    "sub", "subtotal", "tax", "quantity", "change", "cash", "tendered", "discount", "rounding", "adjustment",
-    "adj", "excluding", "before", "saving", "savings", "paid", "deposit", "items", "item", "service",
-    "charge", "tip", "credit", "card", "balance", "previous", "unit", "due", "shipping", "freight",
-    "number", "date", "code", "id", "points", "qty",
-}  # fmt: skip
-
-_STOP = {"the", "of", "a", "an", "in", "on", "at", "and", "or", "your", "our", "is", "this", "as"}
+_CONCEPT_CUES = en.CONCEPT_CUES
+_DISCRIMINATORS = en.DISCRIMINATORS
+_STOP = en.STOP_WORDS
 
 
 @lru_cache(maxsize=65536)
@@ -150,7 +35,7 @@ def tokens(text: str) -> tuple[str, ...]:
         parts = split_name(raw) if re.search(r"[a-z][A-Z]", raw) else [raw.lower()]
         for t in parts:
             t = t.strip("'")
-            t = _ABBREV.get(t, t)
+            t = ABBREVIATIONS.get(t, t)
             if len(t) > 3 and t.endswith("s") and not t.endswith("ss") and t.isascii() and t != "totaal":
                 t = t[:-1]
             if t and t not in _STOP:

@@ -156,7 +156,7 @@ def answer_question(
 
 
 def _embedder(options: Options, notes: list[str]) -> emb.Embedder | None:
-    if not options.extra.get("embeddings", True):
+    if not options.embeddings:
         notes.append("embeddings turned off: ranked with BM25 only")
         return None
     embedder = emb.get_embedder()
@@ -306,7 +306,7 @@ def _field_pages(documents: list[Document], pages: list[tuple[Hit, float]]) -> l
 
 
 def _matcher(options: Options) -> SemanticMatcher | None:
-    if options.extra.get("semantic") is False or options.extra.get("embeddings", True) is False:
+    if not options.semantic or not options.embeddings:
         return None
     from docai.engines.text.shared_matcher import shared_matcher
 

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 from docai.document import Word
 from docai.engines.text.layout import Line
+from docai.engines.text.vocab import my_sg
+from docai.engines.text.vocab.legal_forms import HEADER_SUFFIX
 
 _log = logging.getLogger(__name__)
 
@@ -21,26 +23,19 @@ _log = logging.getLogger(__name__)
 _POSTCODE = re.compile(r"(?<![\d-])\d{5,6}(?![\d-])\s*[,.]?\s*[A-Za-z]{2,}")
 _POSTCODE_LAST = re.compile(r"[A-Za-z]{2,}[\s,]+\d{5,6}\s*[,.]?\s*$")  # 'BANDAR BUKIT RAJA, 41050'
 _STREET = re.compile(
-    r"\b(jalan|jln|jl|lorong|lrg|taman|tmn|bandar|kawasan|persiaran|lebuh(raya)?|kampung|kg|seksyen|batu|pusat|"
-    r"perindustrian|plaza|lot|no|level|lvl|floor|flr|tingkat|blok|block|unit|wisma|menara|kompleks|complex|"
-    r"mall|centre|center|bangunan|building|city|road|rd|street|st|avenue|ave|lane|drive|highway|estate|park|way|close|crescent|terrace|place|square|"
-    r"boulevard|blvd|parkway|row|strasse|straße|str|rue|via|calle|suite)\b",
+    rf"\b({my_sg.STREET_WORDS}|plaza|lot|no|level|lvl|floor|flr|block|unit|complex|"
+    r"mall|centre|center|building|city|road|rd|street|st|avenue|ave|lane|drive|highway|estate|park|way|close|"
+    r"crescent|terrace|place|square|boulevard|blvd|parkway|row|strasse|straße|str|rue|via|calle|suite)\b",
     re.IGNORECASE,
-)  # general street vocabulary of Malay and English addresses
-_REGION = re.compile(
-    r"\b(selangor|johor|kuala\s+lumpur|melaka|malacca|pahang|perak|kedah|kelantan|terengganu|negeri\s+sembilan|"
-    r"penang|pulau\s+pinang|sabah|sarawak|perlis|putrajaya|labuan|darul\s+\w+|wilayah\s+persekutuan|malaysia|"
-    r"singapore)\b",
-    re.IGNORECASE,
-)  # Malaysian states and the countries that end an address line
+)  # street vocabulary: Malay (vocab.my_sg), English, and a few European words
+_REGION = re.compile(rf"\b({my_sg.REGIONS})\b", re.IGNORECASE)  # states and countries ending an address
 _STOP = re.compile(
-    r"\b(tel|phone|fax|email|e-mail|gst|vat|sst|reg|regn|co\.?\s*no|company\s*no|comp\s*no|www|http|invoice|"
-    r"receipt|date|time|cashier|table|order|bill|tin|roc|website|mobile|hp|h/p|tax|id|member|counter|pos)\b|@|"
+    r"\b(tel|phone|fax|email|e-mail|gst|vat|reg|regn|co\.?\s*no|company\s*no|comp\s*no|www|http|invoice|"
+    rf"receipt|date|time|cashier|table|order|bill|tin|website|mobile|tax|id|member|counter|pos|{my_sg.REGISTRY_WORDS})\b|@|"
     r"\b([012]?\d|3[01])[/.-](0?\d|1[0-2])[/.-](\d{2}|\d{4})\b|\b(0?\d|1[0-2])[/.-]([012]?\d|3[01])[/.-]\d{4}\b|"
     r"\d{1,2}:\d{2}",
     re.IGNORECASE,
 )
-_SUFFIX = re.compile(r"\b(S[DO0]N\.?\s*BH?D|BHD|LTD|LIMITED|ENTERPRISE|TRADING|S/B|PLT|INC|CORP)\b", re.I)
 TOP_LINES = 25
 
 
@@ -114,7 +109,7 @@ _POSTCODE_TOWN = re.compile(r"\s*\d{5,6}\s*[,.]?\s*[A-Za-z][A-Za-z .,'-]*")
 def _stop(text: str) -> bool:
     if _POSTCODE_TOWN.fullmatch(text):
         return False
-    return bool(_STOP.search(text)) or is_reg_line(text) or bool(_SUFFIX.search(text))
+    return bool(_STOP.search(text)) or is_reg_line(text) or bool(HEADER_SUFFIX.search(text))
 
 
 def address_span(lines: Sequence[Line], page_height: float) -> tuple[int, int] | None:
@@ -198,7 +193,7 @@ def name_above(lines: Sequence[Line], first: int) -> int | None:
     while k >= 0 and skipped <= 2:
         text = lines[k].text
         core = _REG_TAIL.sub("", text)  # '99 SPEED MART S/B (519537-X)': the name before its number
-        if is_reg_line(core) or (_STOP.search(text) and not _SUFFIX.search(text)) or _letters(core) < 3:
+        if is_reg_line(core) or (_STOP.search(text) and not HEADER_SUFFIX.search(text)) or _letters(core) < 3:
             k -= 1
             skipped += 1
             continue

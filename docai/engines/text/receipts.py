@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from docai.document import BBox
+from docai.engines.text.arithmetic import is_sum_of, money_sum
 from docai.engines.text.heuristics import Found
 from docai.engines.text.layout import Line, union
+from docai.engines.text.vocab import TAX_WORDS, my_sg
 
 _log = logging.getLogger(__name__)
 
@@ -23,23 +25,34 @@ _log = logging.getLogger(__name__)
 _MONEY = re.compile(
     r"(?<![\w.,])-?(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+(?=,\d{2}(?!\d))|\d{1,7})\s?[.,]\s?(\d{2})(?![\d])"
 )  # 1,234.50 / 1.234,50 (European: dots group thousands before a decimal comma) / 64.13 / 64,13
-_TOTAL_WORDS = ("total", "jumlah", "amount due", "balance due", "grand", "nett", "net amount", "payable")
+_TAXES = "|".join(TAX_WORDS)  # gst|tax|vat|sst
+_TOTAL_WORDS = (
+    "total",
+    *my_sg.TOTAL_WORDS,
+    "amount due",
+    "balance due",
+    "grand",
+    "nett",
+    "net amount",
+    "payable",
+)
 _NOT_TOTAL = re.compile(
-    r"\b(qty|quantity|items?|sub|subtotal|excl\w*|ex|exclusive|before|gst|tax|vat|sst|discount|disc|saving\w*|"
+    rf"\b(qty|quantity|items?|sub|subtotal|excl\w*|ex|exclusive|before|{_TAXES}|discount|disc|saving\w*|"
     r"change|cash|tender\w*|paid|deposit|points?|summary|rounding\s*adj\w*|adj\w*|service|tips?)\b",
     re.I,
 )
 _INCL = re.compile(
-    r"\bin[ce]l\w*|inclusive|rounded|round|nett|grand|due|payable|\b(of|with)\s+(gst|tax|vat|sst)\b", re.I
+    rf"\bin[ce]l\w*|inclusive|rounded|round|nett|grand|due|payable|\b(of|with)\s+({_TAXES})\b", re.I
 )
-_TAX_FIRST = re.compile(r"\W*(total\s+)?(gst|tax|vat|sst)\b(?!\s*(incl|inclusive))", re.I)
+_TAX_FIRST = re.compile(rf"\W*(total\s+)?({_TAXES})\b(?!\s*(incl|inclusive))", re.I)
 _AMOUNT_WORD = re.compile(r"\bamount\b", re.I)  # 'Total Amount': a total, but not more final than 'TOTAL'
 _ROUNDING = re.compile(r"\bround\w*\s*(adj\w*)?", re.I)
 _SUBTOTAL = re.compile(r"\bsub[\s-]*tota\w*|\bexcl\w*|\bexclusive\b|\bbefore\b", re.I)
-_TAX = re.compile(r"\b(gst|tax|vat|sst)\b", re.I)
+_TAX = re.compile(rf"\b({_TAXES})\b", re.I)
 _SERVICE = re.compile(r"\bserv\w*\s*(charge|chrg|chg)", re.I)
 # 'RM 64 13': OCR lost the decimal point of an amount after a currency
-_LOST_POINT = re.compile(r"\b(RM|RH|RN|MYR)(\s*)(\d{1,5}) (\d{2})(?![\d.,])")
+_LOST_POINT = re.compile(rf"\b({my_sg.RINGGIT})(\s*)(\d{{1,5}}) (\d{{2}})(?![\d.,])")
+_CURRENCY_MARK = re.compile(rf"\b({my_sg.RINGGIT}|Rs|USD|SGD|EUR)\b\.?|[$€£¥]")  # a currency is no label
 _CASH = re.compile(r"\b(cash|tender\w*|paid|payment|visa|master\w*|card|credit|debit)\b", re.I)
 _CHANGE = re.compile(r"\b(change|chnage|balance)\b", re.I)
 
@@ -115,7 +128,7 @@ def _collect(lines: Sequence[Line]) -> list[Amount]:
         if not found:
             continue
         value, text, box, label = found[-1]
-        bare = re.sub(r"\b(RM|RH|RN|Rs|MYR|USD|SGD|EUR)\b\.?|[$€£¥]", "", label)  # a currency is no label
+        bare = _CURRENCY_MARK.sub("", label)  # a currency is no label
         if not re.search(r"[A-Za-z]{2}", bare) and k > 0:
             above = lines[k - 1]
             if not _amounts(above) and re.search(r"[A-Za-z]{2}", above.text):
@@ -143,7 +156,7 @@ def _score(a: Amount, amounts: list[Amount], paid: dict[float, int], n: int) -> 
         return None
     score = 1.0
     before = [_money_value(m) for m in _MONEY.finditer(a.label)]
-    if before and abs(sum(before) - a.value) > 0.011:
+    if before and not is_sum_of(a.value, before):
         score -= 0.8  # a tax summary row ('TOTAL  52.00  3.12'), unless it reads net + tax = total
     if _TAX_FIRST.match(a.label):
         return None  # 'GST Payable', 'Total GST', 'Tax Due': the tax, however final it sounds
@@ -200,7 +213,7 @@ def _sum_of_parts(amounts: list[Amount]) -> tuple[float, int] | None:
     ]
     if not extras:
         return None
-    return round(sub.value + sum(a.value for a in extras), 2), max(a.line_index for a in extras)
+    return money_sum([sub.value, *(a.value for a in extras)]), max(a.line_index for a in extras)
 
 
 def _by_sum(amounts: list[Amount]) -> Amount | None:
@@ -211,7 +224,7 @@ def _by_sum(amounts: list[Amount]) -> Amount | None:
         return None
     want, last = parts
     for a in amounts:
-        if a.line_index > last and not _CHANGE.search(a.label) and abs(a.value - want) <= 0.021:
+        if a.line_index > last and not _CHANGE.search(a.label) and is_sum_of(a.value, [want]):
             return a
     return None
 
@@ -265,7 +278,7 @@ def find_total(lines: Sequence[Line]) -> Found | None:
                     return Found(f"{v:.2f}", c.page_no, c.bbox, None, 0.4)
     # no total printed (or OCR lost its amount): a small shop's subtotal is what was paid
     subs = [a for a in amounts if a.value > 0 and re.search(r"\bsub[\s-]*total\b", a.label, re.I)]
-    taxed = any(a.value > 0 and re.search(r"\b(gst|tax|vat|sst)\b", a.label, re.I) for a in amounts)
+    taxed = any(a.value > 0 and _TAX.search(a.label) for a in amounts)
     if subs and not taxed:
         a = subs[-1]
         return Found(f"{a.value:.2f}", a.page_no, a.bbox, None, 0.3)

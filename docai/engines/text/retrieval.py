@@ -25,7 +25,6 @@ from docai.document import Document
 from docai.engines.base import BlobCache
 from docai.engines.text.embeddings import Embedder
 from docai.engines.text.index_embeddings import (
-    EMBED_ALL_MAX_PASSAGES,
     dense_scores,
     initial_embeddings,
     passage_index_text,
@@ -288,7 +287,7 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
         page_tokens.append(toks)
     passage_terms = Bm25Table.build([tokenize(passage_index_text(p)) for p in passages])
     page_terms = Bm25Table.build(page_tokens)
-    cap = int(options.extra.get("embed_max_passages", EMBED_ALL_MAX_PASSAGES))
+    cap = options.embed_max_passages
     texts = [passage_index_text(p) for p in passages] if embedder is not None else []
     embeddings, embedded = initial_embeddings(texts, embedder, cap, doc.name)
     elapsed = time.perf_counter() - start

@@ -1,4 +1,5 @@
-"""Tables on a page: from word alignment (works on scans and ruling-free PDFs), or PyMuPDF's ruled tables.
+"""Tables on a page: regions from PyMuPDF's layout model where a PDF text layer allows (`table_layout`,
+combined in `table_vote`), rows and columns from word alignment (which alone also finds tables on scans).
 
 Alignment: consecutive lines with several gap-separated segments form a table region; columns are the
 x-ranges that some word covers with whitespace 'rivers' between them; each word goes to the column holding
@@ -13,12 +14,13 @@ from __future__ import annotations
 
 import logging
 import statistics
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from docai.document import BBox, Page, Word
 from docai.engines.text.layout import Line, group_lines, union
 from docai.engines.text.table_columns import columns_of, is_numeric, line_cells
+from docai.engines.text.table_layout import page_regions
+from docai.engines.text.table_model import Table as Table
 from docai.engines.text.table_regions import (
     find_regions,
     trim_region,
@@ -26,6 +28,7 @@ from docai.engines.text.table_regions import (
     without_prose_column,
 )
 from docai.engines.text.table_rows import header_rows, is_body_row, joins_row, row_pitch, stub_only
+from docai.engines.text.table_vote import voted_tables
 
 _log = logging.getLogger(__name__)
 
@@ -33,39 +36,22 @@ _log = logging.getLogger(__name__)
 TABLE_GAP = 1.0  # a narrower segment gap than for key/value: table cells sit closer than label and value
 
 
-@dataclass
-class Table:
-    """A table: `header` is the first row; `cell_boxes` has one row per header+rows (None: empty cell)."""
-
-    page_no: int
-    bbox: BBox
-    header: list[str]
-    rows: list[list[str]]
-    cell_boxes: list[list[BBox | None]] = field(default_factory=list)
-
-    @property
-    def cells(self) -> list[list[str]]:
-        return [self.header, *self.rows]
-
-    @property
-    def n_cols(self) -> int:
-        return len(self.header)
-
-
 def find_tables(page: Page, pdf: str | Path | None = None) -> list[Table]:
-    """Tables on `page`. With `pdf` (the file the page came from) ruled tables come from PyMuPDF first."""
-    found: list[Table] = []
+    """Tables on `page`.
+
+    With `pdf` (the file a text-layer page came from) PyMuPDF's layout model finds the table regions and
+    word alignment reads each one (`table_vote`); without it, or where the model cannot run (scans),
+    word alignment alone finds them.
+    """
+    regions = None
     if pdf is not None and page.text_source == "layer" and page.rotation == 0:
-        found = _ruled_tables(page, Path(pdf))
-    words = [w for w in page.words if not any(_inside(w.bbox, t.bbox) for t in found)]
-    found.extend(aligned_tables(words, page.page_no))
+        regions = page_regions(Path(pdf), page.page_no)
+    aligned = aligned_tables(page.words, page.page_no)
+    if regions is None:
+        return aligned
+    found = voted_tables(page.words, page.page_no, regions, aligned, aligned_tables)
     found.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
     return found
-
-
-def _inside(b: BBox, outer: BBox) -> bool:
-    cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
-    return outer[0] - 1 <= cx <= outer[2] + 1 and outer[1] - 1 <= cy <= outer[3] + 1
 
 
 def aligned_tables(words: list[Word], page_no: int = 1) -> list[Table]:
@@ -217,26 +203,3 @@ def _reading_order(words: list[Word]) -> list[Word]:
         else:
             lines.append([w])
     return [w for ln in lines for w in sorted(ln, key=lambda w: w.bbox[0])]
-
-
-def _ruled_tables(page: Page, pdf: Path) -> list[Table]:
-    """Tables drawn with rulings, through PyMuPDF (text-layer pages only)."""
-    import pymupdf
-
-    out: list[Table] = []
-    try:
-        with pymupdf.open(pdf) as doc:
-            fitz_page = doc[page.page_no - 1]
-            for t in fitz_page.find_tables().tables:
-                grid = t.extract()
-                if len(grid) < 2 or t.col_count < 2:
-                    continue
-                texts = [[" ".join(str(c or "").split()) for c in row] for row in grid]
-                boxes: list[list[BBox | None]] = [
-                    [tuple(c) if c else None for c in row.cells]  # type: ignore[misc]
-                    for row in t.rows
-                ]
-                out.append(Table(page.page_no, tuple(t.bbox), texts[0], texts[1:], boxes))  # type: ignore[arg-type]
-    except Exception as e:  # a malformed page must not stop extraction; alignment still runs
-        _log.warning("%s page %d: ruled table detection failed: %s", pdf.name, page.page_no, e)
-    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,89 +189,113 @@ def coerce(spec: FieldSpec, text: str, dayfirst: bool | None = None) -> Typed | 
         return None
     kind = spec.kind
     if kind in ("number", "integer", "money_text", "percent"):
-        # OCR's stray space after a decimal separator: '1.461, 64', '39. 80' is one amount
-        s = _SPLIT_CENTS.sub(r"\1\2\3", s) if kind != "integer" else s
-        s = _SEMI_GROUP.sub(",", s)
-        tokens = [_one_decimal(t) for t in _number_tokens(s)]
-        if not tokens:
-            return None
-        # a value cell holds one amount; with several ("2 x 4.50 9.00") the last is the result
-        words = re.sub(r"[\d\s.,$€£¥₹￥()%'’:+-]|\b(RM|Rs|[A-Z]{3}|HT|TTC|incl|excl)\b", "", s)
-        if kind != "integer" and (len(words) > 4 or values.parse_date(s) is not None):
-            return None  # words or a date around the number: not an amount
-        tok = tokens[-1]
-        if kind in ("number", "money_text") and tok.endswith("%"):
-            return None  # 'GST 6%': the rate, not the amount
-        if kind == "percent":
-            pct = [t for t in tokens if t.endswith("%")]
-            tok = pct[-1] if pct else tok
-        num = values.parse_number(tok)
-        if num is None:
-            return None
-        if kind == "integer":
-            if num != int(num):
-                return None
-            return Typed(int(num), tok)
-        if kind == "money_text":
-            return Typed(re.sub(r"^[^\d(-]+", "", tok).strip(), tok)
-        return Typed(num, tok)
+        return _coerce_number(kind, s)
     if kind == "date":
-        if not re.match(r"\s*(\d|[^\W\d_]{3,9}\.?\s+\d)", s):
-            return None  # the date must start the value, not sit somewhere in a sentence
-        parts = _RANGE.split(s, maxsplit=1)
-        if len(parts) == 2 and set(spec.words) & _RANGE_END:
-            # 'period: 1 Jul 2022 to 30 Jul 2022' ends on the 30th
-            end = values.parse_date(parts[1], dayfirst)
-            if end and values.parse_date(parts[0], dayfirst):
-                return Typed(end, parts[1].strip())
-        d = values.parse_date(s, dayfirst)
-        return Typed(d, s) if d else None
+        return _coerce_date(spec, s, dayfirst)
     if kind == "datetime":
-        d = values.parse_date(s, dayfirst)
-        if not d:
-            return None
-        m = re.search(r"\b(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?", s)
-        if not m:
-            return Typed(d, s)
-        hh = int(m.group(1))
-        if m.group(4):
-            hh = hh % 12 + (12 if m.group(4).lower() == "pm" else 0)
-        return Typed(f"{d}T{hh:02d}:{m.group(2)}:{m.group(3) or '00'}", s)
-    if kind == "boolean":
-        b = values.parse_bool(s)
-        return Typed(b, s) if b is not None else None
-    if kind == "email":
-        v = values.parse_email(s)
-        return Typed(v, v) if v else None
-    if kind == "url":
-        v = values.parse_url(s)
-        return Typed(v, v) if v else None
-    if kind == "phone":
-        v = values.parse_phone(s)
-        return Typed(v, v) if v else None
-    if kind == "iban":
-        v = values.parse_iban(s)
-        return Typed(v, s) if v else None
-    if kind == "currency":
-        v = values.detect_currency(s)
-        return Typed(v, s) if v else None
+        return _coerce_datetime(s, dayfirst)
     if kind == "enum":
         return _enum(spec.enum, s)
     if kind == "identifier":
-        toks = s.split()
-        for i, tok in enumerate(toks[:3]):
-            tok = re.sub(r"^(?i:n°|no\.|nr\.|#)", "", tok.strip(":#.,;")).strip(":#.,;")
-            if re.fullmatch(r"\d+[.,]\d{2}", tok):
-                continue  # an amount, not a number that identifies something
-            if re.search(r"\d", tok) and len(tok) >= 2:
-                whole = _grouped(tok, toks[i + 1 :])
-                return Typed(whole, whole)
-        return None
+        return _coerce_identifier(s)
+    parse = _SIMPLE_PARSERS.get(kind)
+    if parse is not None:
+        return parse(s)
     # plain string: the text as printed, without leading punctuation left from the label
     cleaned = re.sub(r"^[\s:#.\-–]+", "", s).strip()
     if not cleaned or not re.search(r"\w", cleaned):
         return None
     return Typed(cleaned, cleaned)
+
+
+def _coerce_number(kind: str, s: str) -> Typed | None:
+    # OCR's stray space after a decimal separator: '1.461, 64', '39. 80' is one amount
+    s = _SPLIT_CENTS.sub(r"\1\2\3", s) if kind != "integer" else s
+    s = _SEMI_GROUP.sub(",", s)
+    tokens = [_one_decimal(t) for t in _number_tokens(s)]
+    if not tokens:
+        return None
+    # a value cell holds one amount; with several ("2 x 4.50 9.00") the last is the result
+    words = re.sub(r"[\d\s.,$€£¥₹￥()%'’:+-]|\b(RM|Rs|[A-Z]{3}|HT|TTC|incl|excl)\b", "", s)
+    if kind != "integer" and (len(words) > 4 or values.parse_date(s) is not None):
+        return None  # words or a date around the number: not an amount
+    tok = tokens[-1]
+    if kind in ("number", "money_text") and tok.endswith("%"):
+        return None  # 'GST 6%': the rate, not the amount
+    if kind == "percent":
+        pct = [t for t in tokens if t.endswith("%")]
+        tok = pct[-1] if pct else tok
+    num = values.parse_number(tok)
+    if num is None:
+        return None
+    if kind == "integer":
+        if num != int(num):
+            return None
+        return Typed(int(num), tok)
+    if kind == "money_text":
+        return Typed(re.sub(r"^[^\d(-]+", "", tok).strip(), tok)
+    return Typed(num, tok)
+
+
+def _coerce_date(spec: FieldSpec, s: str, dayfirst: bool | None) -> Typed | None:
+    if not re.match(r"\s*(\d|[^\W\d_]{3,9}\.?\s+\d)", s):
+        return None  # the date must start the value, not sit somewhere in a sentence
+    parts = _RANGE.split(s, maxsplit=1)
+    if len(parts) == 2 and set(spec.words) & _RANGE_END:
+        # 'period: 1 Jul 2022 to 30 Jul 2022' ends on the 30th
+        end = values.parse_date(parts[1], dayfirst)
+        if end and values.parse_date(parts[0], dayfirst):
+            return Typed(end, parts[1].strip())
+    d = values.parse_date(s, dayfirst)
+    return Typed(d, s) if d else None
+
+
+def _coerce_datetime(s: str, dayfirst: bool | None) -> Typed | None:
+    d = values.parse_date(s, dayfirst)
+    if not d:
+        return None
+    m = re.search(r"\b(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?", s)
+    if not m:
+        return Typed(d, s)
+    hh = int(m.group(1))
+    if m.group(4):
+        hh = hh % 12 + (12 if m.group(4).lower() == "pm" else 0)
+    return Typed(f"{d}T{hh:02d}:{m.group(2)}:{m.group(3) or '00'}", s)
+
+
+def _coerce_identifier(s: str) -> Typed | None:
+    toks = s.split()
+    for i, tok in enumerate(toks[:3]):
+        tok = re.sub(r"^(?i:n°|no\.|nr\.|#)", "", tok.strip(":#.,;")).strip(":#.,;")
+        if re.fullmatch(r"\d+[.,]\d{2}", tok):
+            continue  # an amount, not a number that identifies something
+        if re.search(r"\d", tok) and len(tok) >= 2:
+            whole = _grouped(tok, toks[i + 1 :])
+            return Typed(whole, whole)
+    return None
+
+
+def _parsed(parse: Callable[[str], Any], keep_printed: bool) -> Callable[[str], Typed | None]:
+    """A kind whose value one parser gives (empty or None: no value; False is a boolean's value);
+    `keep_printed`: the evidence is the text as printed, else the parsed value."""
+
+    def coerce_kind(s: str) -> Typed | None:
+        v = parse(s)
+        if v is None or (v is not False and not v):
+            return None
+        return Typed(v, s if keep_printed else v)
+
+    return coerce_kind
+
+
+_SIMPLE_PARSERS: dict[str, Callable[[str], Typed | None]] = {
+    "boolean": _parsed(values.parse_bool, keep_printed=True),
+    "email": _parsed(values.parse_email, keep_printed=False),
+    "url": _parsed(values.parse_url, keep_printed=False),
+    "phone": _parsed(values.parse_phone, keep_printed=False),
+    "iban": _parsed(values.parse_iban, keep_printed=True),
+    "currency": _parsed(values.detect_currency, keep_printed=True),
+}
 
 
 _RANGE = re.compile(r"\s+(?:to|until|till|through|thru|bis|au|至|到)\s+|\s+[-–—]\s+", re.IGNORECASE)

@@ -22,7 +22,7 @@ from docai.engines.vlm.common import (
     parse_reply,
 )
 from docai.engines.vlm.merge import clean_pages
-from docai.engines.vlm.pages import MAX_ASK_PAGES, group_pages, pages_per_request, rank_pages_for_question
+from docai.engines.vlm.pages import group_pages, pages_per_request, rank_pages_for_question
 from docai.errors import SchemaError
 from docai.options import Options
 from docai.results import Answer, Citation
@@ -83,8 +83,8 @@ def run_ask(
     if not question.strip():
         raise SchemaError("the question is empty")
     per = pages_per_request(options, len(prompts.ask_prompt(question)), config)
-    limit = int(options.extra.get("ask_max_pages", MAX_ASK_PAGES))
-    max_chars = int(options.extra.get("answer_max_chars", prompts.MAX_ANSWER_CHARS))
+    limit = options.ask_max_pages
+    max_chars = options.answer_max_chars
     notes: list[str] = []
     to_read: list[tuple[Document, list[int]]] = []
     for doc in documents:

@@ -110,8 +110,6 @@ def iter_group_images(
         yield page_images(document.page(n), config, client_slicing)
 
 
-MAX_ASK_PAGES = 24
-"""`ask` reads at most this many pages of a long document (`options.extra["ask_max_pages"]`)."""
 _STOP = frozenset(
     {
         "the", "and", "for", "with", "what", "was", "were", "which", "that", "this", "from", "how",

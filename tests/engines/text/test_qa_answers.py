@@ -17,7 +17,7 @@ try:
 except ImportError:  # the folder became a package
     from .conftest_qa import annual_report_pages, multipage_pdf
 
-BM25_ONLY = Options(extra={"embeddings": False})
+BM25_ONLY = Options(embeddings=False)
 
 
 @pytest.fixture(scope="module")

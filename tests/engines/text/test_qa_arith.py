@@ -16,7 +16,7 @@ try:
 except ImportError:  # the folder became a package
     from .conftest_qa import annual_report_pages, multipage_pdf, prose, table_row
 
-BM25_ONLY = Options(extra={"embeddings": False})
+BM25_ONLY = Options(embeddings=False)
 
 
 PARSED = [

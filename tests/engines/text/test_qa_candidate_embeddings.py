@@ -43,7 +43,7 @@ def embedded_texts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_candidates_only_then_reused(tmp_path: Path, embedded_texts: list[str], caplog) -> None:
     path = long_pdf(tmp_path / "long.pdf", 60, needle_page=41)
-    opts = Options(extra={"embed_max_passages": 50})
+    opts = Options(embed_max_passages=50)
     cache = DictCache()
     caplog.set_level(logging.INFO, logger="docai.progress")
     with load_document(path, opts) as doc:

@@ -38,7 +38,7 @@ def invoice(text_pdf) -> Path:
 
 
 def _ask(path: Path, question: str, embeddings: bool = False):
-    opts = Options(extra={"embeddings": embeddings})
+    opts = Options(embeddings=embeddings)
     with load_document(path, opts) as doc:
         return answer_question([doc], question, opts, None)
 

@@ -14,7 +14,7 @@ try:
 except ImportError:  # the folder became a package
     from .conftest_qa import multipage_pdf, table_row
 
-BM25_ONLY = Options(extra={"embeddings": False})
+BM25_ONLY = Options(embeddings=False)
 
 
 def test_currency_codes_take_a_space_symbols_do_not() -> None:

@@ -21,7 +21,7 @@ try:
 except ImportError:  # the folder became a package
     from .conftest_qa import DictCache, annual_report_pages, multipage_pdf, prose
 
-BM25_ONLY = Options(extra={"embeddings": False})
+BM25_ONLY = Options(embeddings=False)
 
 
 @pytest.fixture
@@ -169,7 +169,7 @@ def test_embedder_vectors() -> None:
 def test_embedding_cap_embeds_candidates_only(report: Path) -> None:
     if not emb.embedding_status()[0]:
         pytest.skip(emb.embedding_status()[1])
-    opts = Options(extra={"embed_max_passages": 2})
+    opts = Options(embed_max_passages=2)
     with load_document(report, opts) as doc:
         a = answer_question([doc], "What was total revenue in 2022?", opts, DictCache())
     assert a.found and parse_number(a.text) == 1100.0

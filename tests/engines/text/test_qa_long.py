@@ -40,7 +40,7 @@ def long_pdf(path: Path, pages: int, needle_page: int) -> Path:
 
 def test_two_hundred_pages(tmp_path: Path) -> None:
     path = long_pdf(tmp_path / "long.pdf", 200, needle_page=147)
-    opts = Options(extra={"embeddings": False})
+    opts = Options(embeddings=False)
     cache = DictCache()
     with load_document(path, opts) as doc:
         started = time.perf_counter()

@@ -47,7 +47,7 @@ def report(text_pdf) -> Path:
     "question", ["What was revenue in Q3 2024?", "What was revenue in the third quarter of 2024?"]
 )
 def test_quarter_row(report: Path, question: str) -> None:
-    opts = Options(extra={"embeddings": False})
+    opts = Options(embeddings=False)
     with load_document(report, opts) as doc:
         a = answer_question([doc], question, opts, None)
     assert a.found and parse_number(a.text) == 1008.0, a.text

@@ -22,7 +22,7 @@ def test_scanned_income_statement(tmp_path: Path) -> None:
     png = tmp_path / "scan.png"
     with pymupdf.open(pdf) as doc:
         doc[0].get_pixmap(dpi=200).save(png)
-    opts = Options(extra={"embeddings": False})
+    opts = Options(embeddings=False)
     with load_document(png, opts) as doc:
         assert doc.page(1).text_source == "ocr"
         a = answer_question([doc], "What was total revenue in 2022?", opts, None)

@@ -42,7 +42,7 @@ def report(text_pdf) -> Path:
 
 
 def _ask(path: Path, question: str):
-    opts = Options(extra={"embeddings": False})
+    opts = Options(embeddings=False)
     with load_document(path, opts) as doc:
         return answer_question([doc], question, opts, None)
 

@@ -19,7 +19,7 @@ SCHEMA = {"type": "object", "properties": {"company": {"type": "string"}, "addre
 def _extract(tmp_path: Path, items: list[tuple]) -> dict:
     pdf = draw_pdf(tmp_path / "r.pdf", items, font="cour")
     with load_document(pdf) as doc:
-        return TextEngine(Options(extra={"semantic": False})).extract(doc, SCHEMA).data
+        return TextEngine(Options(semantic=False)).extract(doc, SCHEMA).data
 
 
 def test_name_is_the_line_above_the_address_not_a_customer_with_a_suffix_below(tmp_path: Path) -> None:

@@ -14,7 +14,8 @@ from text_docs import scan_of
 
 from docai.document import Word
 from docai.engines.text import TextEngine
-from docai.engines.text.extractor import _yuan_by_script
+from docai.engines.text.fields.strategies import yuan_by_script
+from docai.engines.text.fields.totals import summary_label
 from docai.engines.text.kv import find_pairs
 from docai.engines.text.layout import (
     _keep_phrases_together,
@@ -23,7 +24,7 @@ from docai.engines.text.layout import (
     split_segments,
     tidy_cjk,
 )
-from docai.engines.text.line_items import _repair_quantity, _spill_columns, _summary_label, ocr_ones
+from docai.engines.text.line_items import _repair_quantity, _spill_columns, ocr_ones
 from docai.engines.text.matching import is_label_text, phrase_score
 from docai.engines.text.typing_rules import coerce, fields_from_schema
 from docai.options import Options
@@ -106,13 +107,13 @@ def _scan(tmp: Path, items: list, name: str, angle: float, dpi: int) -> Path:
 def en_scan(tmp_path_factory: pytest.TempPathFactory) -> dict:
     path = _scan(tmp_path_factory.mktemp("en"), EN_INVOICE, "en", 0.5, 200)
     with load_document(path) as doc:
-        return TextEngine(Options(extra={"semantic": False})).extract(doc, ITEMS_SCHEMA).data
+        return TextEngine(Options(semantic=False)).extract(doc, ITEMS_SCHEMA).data
 
 
 @pytest.fixture(scope="module")
 def zh_scan(tmp_path_factory: pytest.TempPathFactory) -> dict:
     path = _scan(tmp_path_factory.mktemp("zh"), ZH_INVOICE, "zh", 0.5, 200)
-    opts = Options(lang="eng+chi_sim", extra={"semantic": False})
+    opts = Options(lang="eng+chi_sim", semantic=False)
     with load_document(path, opts) as doc:
         return TextEngine(opts).extract(doc, ITEMS_SCHEMA).data
 
@@ -235,8 +236,8 @@ def test_chinese_label_with_one_misread_glyph() -> None:
 
 
 def test_yuan_only_for_mostly_chinese_text() -> None:
-    assert _yuan_by_script(["北京华信科技有限公司", "深圳市南山区科技园南路15号", "项目 数量 金额"]) == "CNY"
-    assert _yuan_by_script(["Northwind Trading Ltd", "Invoice No 123", "Total 100.00 北京"]) is None
+    assert yuan_by_script(["北京华信科技有限公司", "深圳市南山区科技园南路15号", "项目 数量 金额"]) == "CNY"
+    assert yuan_by_script(["Northwind Trading Ltd", "Invoice No 123", "Total 100.00 北京"]) is None
 
 
 def test_label_row_with_a_misread_label_keeps_values_below() -> None:
@@ -254,9 +255,9 @@ def test_label_row_with_a_misread_label_keeps_values_below() -> None:
 
 def test_totals_rows_known_by_their_labels() -> None:
     for label in ("Net Amount:", "Subtotal", "Tax 10%:", "合 计", "Total before tax:", "VAT 8%:"):
-        assert _summary_label(label), label
+        assert summary_label(label), label
     for label in ("Office chair", "Software licence (1 yr)", "Network switch 8-port"):
-        assert not _summary_label(label), label
+        assert not summary_label(label), label
 
 
 def test_headerless_text_column_is_the_rest_of_the_description() -> None:

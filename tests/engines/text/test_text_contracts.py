@@ -57,7 +57,7 @@ def _nda(path: Path) -> Path:
 def nda_result(tmp_path_factory: pytest.TempPathFactory) -> dict:
     pdf = _nda(tmp_path_factory.mktemp("nda") / "nda.pdf")
     with load_document(pdf) as doc:
-        result = TextEngine(Options(extra={"semantic": False})).extract(doc, NDA_SCHEMA)
+        result = TextEngine(Options(semantic=False)).extract(doc, NDA_SCHEMA)
     return {"data": result.data, "evidence": result.evidence}
 
 
@@ -117,5 +117,5 @@ def test_no_sentence_no_value(tmp_path: Path) -> None:
     )
     doc.save(tmp_path / "notes.pdf")
     with load_document(tmp_path / "notes.pdf") as d:
-        data = TextEngine(Options(extra={"semantic": False})).extract(d, NDA_SCHEMA).data
+        data = TextEngine(Options(semantic=False)).extract(d, NDA_SCHEMA).data
     assert data == {"effective_date": None, "jurisdiction": None, "party": [], "term": None}

@@ -15,7 +15,7 @@ from docai.results import Extraction
 
 
 def run(path: Path, schema: dict, semantic: bool = False) -> Extraction:
-    engine = TextEngine(Options(extra={} if semantic else {"semantic": False}))
+    engine = TextEngine(Options(semantic=semantic))
     with load_document(path) as doc:
         return engine.extract(doc, schema)
 

@@ -26,7 +26,7 @@ SCHEMA = {
 
 
 def extract(path: Path, semantic: bool = True) -> dict:
-    engine = TextEngine(Options(extra={} if semantic else {"semantic": False}))
+    engine = TextEngine(Options(semantic=semantic))
     with load_document(path) as doc:
         return engine.extract(doc, SCHEMA).data
 

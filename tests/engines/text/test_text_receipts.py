@@ -61,7 +61,7 @@ def test_total_is_the_labelled_total_that_cash_minus_change_confirms(receipt_pdf
 
 def test_receipt_fields_from_text_layer(receipt_pdf: Path) -> None:
     with load_document(receipt_pdf) as doc:
-        r = TextEngine(Options(extra={"semantic": False})).extract(doc, SCHEMA)
+        r = TextEngine(Options(semantic=False)).extract(doc, SCHEMA)
     assert r.data["total"] == 55.1
     assert r.data["company"] == "SINAR JAYA HARDWARE SDN BHD"
     # registration number and the printed date/time above the address are skipped, the phone ends it
@@ -71,7 +71,7 @@ def test_receipt_fields_from_text_layer(receipt_pdf: Path) -> None:
 def test_receipt_total_from_a_scan(receipt_pdf: Path, tmp_path: Path) -> None:
     png = scan_of(receipt_pdf, tmp_path / "receipt.png", dpi=150)
     with load_document(png) as doc:
-        r = TextEngine(Options(extra={"semantic": False})).extract(doc, SCHEMA)
+        r = TextEngine(Options(semantic=False)).extract(doc, SCHEMA)
     assert r.data["total"] == 55.1
 
 
@@ -104,7 +104,7 @@ def test_company_skips_lowercase_scribble_and_joins_a_suffix_line(tmp_path: Path
     ]
     pdf = draw_pdf(tmp_path / "r.pdf", items, font="cour")
     with load_document(pdf) as doc:
-        r = TextEngine(Options(extra={"semantic": False})).extract(doc, SCHEMA)
+        r = TextEngine(Options(semantic=False)).extract(doc, SCHEMA)
     assert r.data["company"] == "LIGHTROOM GALLERY SDN BHD"
     assert r.data["address"] == "NO 28, JALAN ASTANA 1C, 41050 KLANG SELANGOR"
 
@@ -123,7 +123,7 @@ def test_address_keeps_a_lone_postcode_line_and_stops_at_the_roc_number(tmp_path
     ]
     pdf = draw_pdf(tmp_path / "r.pdf", [(150, 40 + 16 * i, t) for i, t in enumerate(lines)], font="cour")
     with load_document(pdf) as doc:
-        r = TextEngine(Options(extra={"semantic": False})).extract(doc, SCHEMA)
+        r = TextEngine(Options(semantic=False)).extract(doc, SCHEMA)
     assert r.data["address"] == (
         "No: 28, JALAN ASTANA 1C, BANDAR BUKIT RAJA, 41050 KLANG SELANGOR D.E, MALAYSIA"
     )
@@ -141,5 +141,5 @@ def test_total_read_through_ocr_letters_in_its_cents(tmp_path: Path, printed: st
     ]  # fmt: skip
     pdf = draw_pdf(tmp_path / "r.pdf", items, font="cour")
     with load_document(pdf) as doc:
-        r = TextEngine(Options(extra={"semantic": False})).extract(doc, SCHEMA)
+        r = TextEngine(Options(semantic=False)).extract(doc, SCHEMA)
     assert r.data["total"] == expected

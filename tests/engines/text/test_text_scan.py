@@ -42,7 +42,7 @@ def test_receipt_scan_fields(receipt_scan: Path) -> None:
             "currency": {"type": "string"},
         },
     }
-    engine = TextEngine(Options(extra={"semantic": False}))
+    engine = TextEngine(Options(semantic=False))
     with load_document(receipt_scan) as doc:
         page = doc.page(1)
         assert page.text_source == "ocr"

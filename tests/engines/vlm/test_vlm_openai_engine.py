@@ -341,7 +341,7 @@ def test_ask_reads_only_matching_pages_of_a_long_document(server, openai_options
     pages[8] = [(72, 72, "Revenue by segment 2024"), (72, 90, "revenue revenue")]
     pdf = text_pdf("long.pdf", pages)
     server.always(completion('{"answer": "5.2 billion", "found": true, "pages": [7]}'))
-    options = openai_options.replace(pages_per_request=8, extra={"ask_max_pages": 2})
+    options = openai_options.replace(pages_per_request=8, ask_max_pages=2)
     with load_document(pdf, options) as doc:
         answer = OpenAIEngine(options).ask([doc], "What was revenue in 2024?")
     assert len(server.requests) == 1
@@ -359,7 +359,7 @@ def test_ask_reads_only_matching_pages_of_a_long_document(server, openai_options
 
 def test_response_format_can_be_switched_off(server, openai_options, invoice_pdf):
     server.reply(completion(json.dumps(GOOD)))
-    options = openai_options.replace(extra={"response_format": False})
+    options = openai_options.replace(response_format=False)
     with load_document(invoice_pdf, options) as doc:
         assert OpenAIEngine(options).extract(doc, INVOICE_SCHEMA).status == "ok"
     assert "response_format" not in server.requests[0]

@@ -27,7 +27,7 @@ def tiny_options(tiny_minicpmv, openai_options):
         base_url=None,
         device="cpu",
         max_tokens=12,
-        extra={"min_new_tokens": 12},
+        min_new_tokens=12,
     )
 
 

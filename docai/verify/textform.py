@@ -1,0 +1,24 @@
+"""How a string value is written: signs of an OCR slip that no grounding can see (the slip is on the page).
+
+A receipt's 'MR D.I.Y.' read as 'MR O.1.¥.' is found on the page exactly as read, so grounding passes;
+a currency sign inside a name, or a word that mixes case like 'SmN', tells that the reading is doubtful.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ODD_PUNCT = set("|~^`_{}[]<>\\=+*«»¢§¬")
+_MIXED = re.compile(r"^[A-Z]?[a-z]+[A-Z]+[a-z]*$|^[A-Z]{2,}[a-z]+$|^[a-z]+[A-Z]")
+
+
+def odd_chars(value: str) -> bool:
+    """A symbol (currency, maths, other) or a stray bracket-like sign inside a text value."""
+    return any(ch in _ODD_PUNCT or unicodedata.category(ch) in ("Sc", "Sm", "Sk", "So") for ch in value)
+
+
+def odd_case(value: str) -> bool:
+    """A word that mixes upper and lower case the way OCR slips do ('SmN', 'pET'); 'McDonald' and
+    'iPhone'-like words count too, which the model weighs against the other signals."""
+    return any(_MIXED.match(w) for w in re.findall(r"[A-Za-z]+", value) if len(w) >= 3)
