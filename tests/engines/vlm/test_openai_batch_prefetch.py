@@ -21,10 +21,13 @@ class _Watched(Service):
         super().__init__(*args, **kw)
         self.server = server
         self.in_flight_at_start: list[int] = []
+        self.sent_at_start: list[int] = []
 
     def extract_file(self, *args: Any, **kw: Any):  # type: ignore[override]
+        engine = args[4]  # batch_runner passes (path, resolved, schema_id, options, engine)
         with self.server.lock:
             self.in_flight_at_start.append(self.server.in_flight)
+            self.sent_at_start.append(engine.requests_sent())
         return super().extract_file(*args, **kw)
 
 
@@ -43,9 +46,10 @@ def test_next_files_start_while_every_slot_is_busy(text_pdf, tmp_path: Path) -> 
         assert len(server.requests) == 8
         assert server.max_in_flight == 2  # the engine's semaphore still caps requests in flight
         # files 1 and 2 start alone (nothing else competes with them for the CPU); files 3 and 4 once
-        # both of those requests are sent (one may still be on its way), ready before a slot frees
-        starts = service.in_flight_at_start
-        assert starts[:2] == [0, 0] and min(starts[2:4]) >= 1, starts
-        assert max(service.in_flight_at_start) == 2
+        # both of those requests have taken their slots, so they are ready before a slot frees
+        sent = service.sent_at_start
+        assert sent[:2] == [0, 0] and min(sent[2:4]) >= 2, sent
+        # and files start while both requests are on the server (prefetch, not one file per slot)
+        assert max(service.in_flight_at_start) == 2, service.in_flight_at_start
     finally:
         server.close()
