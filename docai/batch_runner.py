@@ -108,12 +108,23 @@ class _Batch:
 
     def run_threads(self) -> None:
         engine = self.service.engine(self.options)
-        pool = ThreadPoolExecutor(max_workers=self.options.concurrency, thread_name_prefix="docai-batch")
+        # twice the requests in flight: while `concurrency` requests wait on the server, as many files are
+        # loaded, rendered and encoded (or stored), so a freed slot is filled at once; the engine's
+        # semaphore still caps requests in flight at `concurrency`
+        c = self.options.concurrency
+        pool = ThreadPoolExecutor(max_workers=2 * c, thread_name_prefix="docai-batch")
         try:
             for indices, wait in self._rounds():
+                sent = engine.requests_sent() if hasattr(engine, "requests_sent") else 0
                 futures = {
-                    pool.submit(self._extract, i, engine, wait=wait, progress=False): i for i in indices
+                    pool.submit(self._extract, i, engine, wait=wait, progress=False): i for i in indices[:c]
                 }
+                if len(indices) > c:  # the first files reach the server before the rest compete for the CPU
+                    _until_sent(engine, sent + c, futures)
+                    more = indices[c:]
+                    futures |= {
+                        pool.submit(self._extract, i, engine, wait=wait, progress=False): i for i in more
+                    }
                 _drain(futures, self.handle, self.stop)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -232,6 +243,15 @@ class GracefulStop:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
             self._previous = None
+
+
+def _until_sent(engine: Any, n: int, futures: dict[Future[FileResult], int], limit_s: float = 5.0) -> None:
+    """Until the engine has sent `n` requests in all, a file is done (cached, failed) or `limit_s` passed."""
+    wait_for = getattr(engine, "wait_for_requests", None)
+    deadline = time.monotonic() + limit_s
+    while wait_for is not None and time.monotonic() < deadline:
+        if wait_for(n, 0.05) or any(f.done() for f in futures):
+            return
 
 
 def _drain(

@@ -6,13 +6,15 @@ What differs per server (the thinking switch, where reasoning comes back, gramma
 log-probabilities) is in a `ServerProfile` (vlm/servers.py), detected from `/models`. Calls retry
 with exponential backoff on 429, 5xx, connection errors and timeouts. One semaphore per engine caps
 requests in flight, so threads running many documents (`extract_many`) keep a server busy without
-flooding it. The engine is thread-safe.
+flooding it (a batch runs twice as many files as slots, so the next files are rendered and encoded
+while `concurrency` requests are in flight). The engine is thread-safe.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import json
 import logging
 import re
 import threading
@@ -48,6 +50,7 @@ BACKOFF_S = 0.5
 MAX_BACKOFF_S = 8.0
 _IMAGE_LIMIT_RE = re.compile(r"at most (\d+) image", re.IGNORECASE)
 _SCHEMA_WORDS = ("response_format", "json_schema", "guided", "structured", "grammar", "schema")
+_JSON = {"Content-Type": "application/json"}
 
 
 def encode_image(image: Image, fmt: str = "png") -> str:
@@ -85,8 +88,14 @@ class OpenAIEngine(VLMEngine):
         timeout = httpx.Timeout(options.timeout_s, connect=min(10.0, options.timeout_s))
         n = max(1, options.concurrency)
         limits = httpx.Limits(max_connections=n + 4, max_keepalive_connections=n + 4)
-        self._client = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout, limits=limits)
+        # plain http has no TLS: skip loading the CA bundle (tens of ms of CPU, before the first request)
+        verify = self.base_url.lower().startswith("https:")
+        self._client = httpx.Client(
+            base_url=self.base_url, headers=headers, timeout=timeout, limits=limits, verify=verify
+        )
         self._slots = threading.BoundedSemaphore(n)
+        self._sent = 0  # requests that took a slot, for wait_for_requests
+        self._sent_cond = threading.Condition()
         self._lock = threading.Lock()
         # response_format = false: never send the schema as response_format (servers without a
         # reasoning parser otherwise constrain the thinking part too)
@@ -138,6 +147,16 @@ class OpenAIEngine(VLMEngine):
     def close(self) -> None:
         self._client.close()
 
+    def requests_sent(self) -> int:
+        """Requests that have taken a slot since the engine was made (retries included)."""
+        with self._sent_cond:
+            return self._sent
+
+    def wait_for_requests(self, n: int, timeout: float) -> bool:
+        """Block until `n` requests have taken a slot (see requests_sent) or `timeout` s have passed."""
+        with self._sent_cond:
+            return self._sent_cond.wait_for(lambda: self._sent >= n, timeout)
+
     @classmethod
     def availability(cls, options: Options) -> tuple[bool, str]:
         """Usable when a server is configured and answers `GET /models` (2 s timeout)."""
@@ -164,6 +183,7 @@ class OpenAIEngine(VLMEngine):
         """Run `fn` over items on threads; the semaphore, not the pool size, bounds requests in flight."""
         if len(items) <= 1:
             return [fn(x) for x in items]
+        # page groups of one document: no more threads than slots, each holds its pages' images
         with ThreadPoolExecutor(max_workers=min(len(items), max(1, self.options.concurrency))) as pool:
             return list(pool.map(fn, items))
 
@@ -239,6 +259,8 @@ class OpenAIEngine(VLMEngine):
     def _post(self, payload: dict[str, Any]) -> dict[str, Any] | None:
         """The response JSON; None when a 400 blames response_format (caller retries without it)."""
         attempts = max(0, self.options.retries) + 1
+        # encoded once, before taking a slot (the slot is for the server's time); as httpx's json= does
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
         why = ""
         unreachable = False  # every attempt failed to connect: the server is not there (exit 6)
         for attempt in range(attempts):
@@ -246,7 +268,10 @@ class OpenAIEngine(VLMEngine):
                 time.sleep(min(MAX_BACKOFF_S, BACKOFF_S * 2 ** (attempt - 1)))
             try:
                 with self._slots:
-                    r = self._client.post("/chat/completions", json=payload)
+                    with self._sent_cond:
+                        self._sent += 1
+                        self._sent_cond.notify_all()
+                    r = self._client.post("/chat/completions", content=data, headers=_JSON)
             except httpx.TimeoutException:
                 why = f"no answer within {self.options.timeout_s:g} s"
                 _log.warning("%s: %s (attempt %d/%d)", self.base_url, why, attempt + 1, attempts)
