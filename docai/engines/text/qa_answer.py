@@ -24,6 +24,7 @@ from docai.engines.text.qa_fields import answer_field
 from docai.engines.text.qa_find import (
     Candidate,
     QuestionKind,
+    asks_reason,
     best_sentence,
     classify_question,
     find_value,
@@ -148,7 +149,10 @@ def _answer(
     from docai.engines.text.qa_compute import answer_arithmetic
     from docai.engines.text.qa_metric_answer import answer_metric
 
-    computed = answer_metric(question, indexes, embedder) or answer_arithmetic(question, indexes, embedder)
+    computed = None
+    if not asks_reason(question):  # "what drove the margin change" wants the explanation, not the margin
+        computed = answer_metric(question, indexes, embedder)
+        computed = computed or answer_arithmetic(question, indexes, embedder)
     if computed is not None:
         answer.text, answer.found, answer.score = computed.text, True, computed.score
         answer.reasoning = computed.working

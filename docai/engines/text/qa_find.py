@@ -26,6 +26,14 @@ _DATE_RE = re.compile(
 # a sentence ends at . ! ? followed by a space or the end (so "$13.2 billion" stays whole), or at 。！？
 _SENTENCE_RE = re.compile(r"(?:[^.!?。！？]|[.!?](?!\s|$))+(?:[.!?。！？]+|$)")
 _LINE_RE = re.compile(r"[^\n]+")
+# a question after the cause of something ("What drove the reduction in SG&A as a percent of sales?") wants
+# the sentence that explains it, even when it names a measure: no value is looked up or computed for it
+_REASON_RE = re.compile(
+    r"^\s*(?:why\b|what (?:drove|drives|caused|causes|led to|leads to|explains|contributed to|were the "
+    r"(?:main |primary |key )?(?:reasons?|drivers?|factors?))\b)"
+    r"|\b(?:reasons? (?:for|behind)|driven by what)\b",
+    re.IGNORECASE,
+)
 MAX_SENTENCE_CHARS = 400
 
 
@@ -45,11 +53,18 @@ def classify_question(question: str) -> QuestionKind:
     return kind
 
 
+def asks_reason(question: str) -> bool:
+    """Whether the question asks what caused something (an explanation), not for a value."""
+    return _REASON_RE.search(question) is not None
+
+
 def _classify(question: str) -> QuestionKind:
     q = question.strip().lower()
     years = []
     for m in _YEAR_Q_RE.finditer(question):
         years.append(int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
+    if asks_reason(question):
+        return QuestionKind("sentence", years)
     if re.match(r"^(is|are|was|were|does|do|did|has|have|had|can|will|should)\b", q):
         return QuestionKind("sentence", years)
     if re.search(r"\bwhen\b|\bdated?\b|何时|什么时候|哪天|日期", q):

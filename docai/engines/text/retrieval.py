@@ -66,7 +66,7 @@ QUESTION_NOISE = frozenset(
     round decimal place places information outlined clearly primarily according taking account drawing
     conclusions stated only within help basing answers off want need following abilities best respect
     assume assuming report reported mentioned shown show tell explain state fy company make made get got
-    like usd unit units percents formerly known standpoint approach analyst access asked
+    like usd unit units percents formerly known standpoint approach analyst access asked drove
     的 是 在 吗 呢 哪 里 哪里 什么 多少 几 谁 请问 如何 怎么 哪年 哪一年""".split()  # noqa: SIM905
 )
 # Finance shorthand -> the words statements use for it; expansions count half in the query.
