@@ -50,6 +50,9 @@ _TOKEN_RE = re.compile(
 )
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _QUARTER_RE = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter\b")
+# the country, however written ("U.S.", "US" in capitals, "USA"): one term, so that it is neither the
+# stopword "us" nor two dropped letters; "United States" is its expansion
+_US_RE = re.compile(r"\bU\.S\.(?:A\.)?|\bU\.S\b|\bUSA?\b")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 STOPWORDS = frozenset(
     """a an the of and or in on at to for from by with as is are was were be been being this that these
@@ -102,6 +105,7 @@ EXPANSIONS: dict[str, str] = {
     "dso": "accounts receivable",
     "dio": "inventories cost of sales",
     "inventory turnover": "inventories cost of sales",
+    "united states": "usa",
     "营收": "营业收入",
     "净利": "净利润",
 }
@@ -201,6 +205,7 @@ _NOISE_STEMS = frozenset(_stem(w) for w in QUESTION_NOISE)
 def tokenize(text: str) -> list[str]:
     """Index terms: CJK as characters and character pairs, other words lowercased and stemmed, numbers."""
     out: list[str] = []
+    text = _US_RE.sub(" usa ", text) if "U" in text else text
     text = _QUARTER_RE.sub(lambda m: f"q{_ORDINALS[m.group(1)]}", text.lower())
     for m in _TOKEN_RE.finditer(text):
         tok = m.group(0)
@@ -621,7 +626,7 @@ def search(
         parts["item_statement"] = W_ITEM_STATEMENT * np.array(hit, dtype=np.float32)
     if value_years:
         wanted = set(value_years)
-        fits = [p.kind == "table" and any(y in wanted for y, _ in p.columns) for p in flat]
+        fits = [p.kind == "table" and table_has_year(p, wanted) for p in flat]
         parts["table_year"] = W_TABLE_YEAR * np.array(fits, dtype=np.float32)
     lexical = np.sum(list(parts.values()), axis=0)
     dense = dense_scores(indexes, question, lexical, embedder)  # long documents: embeds candidates
@@ -649,6 +654,18 @@ def search(
             )
         )
     return hits
+
+
+def table_has_year(p: Passage, wanted: set[int]) -> bool:
+    """Whether a table passage has a column headed by one of the `wanted` years, or a row that starts
+    with one (a schedule by year: "2024 1,097 862" of expected payments, debt maturities)."""
+    if any(y in wanted for y, _ in p.columns):
+        return True
+    for line in p.text.split("\n"):
+        first = line.split(" ", 1)[0]
+        if len(first) == 4 and first.isdigit() and int(first) in wanted:
+            return True
+    return False
 
 
 def _normalized(scores: np.ndarray) -> np.ndarray:
