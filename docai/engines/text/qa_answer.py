@@ -254,13 +254,13 @@ def _answer_from_passages(
         )
         return answer
     kind = classify_question(question)
-    candidate = find_value(hits, kind) if kind.kind != "sentence" else None
+    candidate = find_value(hits, kind, scores) if kind.kind != "sentence" else None
     if candidate is None and kind.kind in ("date", "year"):
         # a sentence without a date does not answer "when": say so, and point at the closest page
         notes.append("no date in the passages about the question" + closest)
         return answer
     if candidate is None:
-        candidate = best_sentence(hits)
+        candidate = best_sentence(hits, scores)
         kind = dataclasses.replace(kind, kind="sentence")
     if candidate is None:
         return answer

@@ -8,6 +8,7 @@ date or year. Other questions get the best supporting sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from docai.engines.text.passages import Passage
@@ -17,6 +18,7 @@ from docai.engines.text.retrieval import Hit, tokenize
 from docai.values import parse_date
 
 VALUE_LOOKUP_HITS = 8
+W_PAGE_FIT = 0.3  # what a candidate on the first-ranked page gains over one on a page scoring nothing
 
 _YEAR_Q_RE = re.compile(r"\b(?:FY\s?'?)?((?:19|20)\d{2})\b|\bFY\s?'?(\d{2})\b", re.IGNORECASE)
 _DATE_RE = re.compile(
@@ -156,14 +158,27 @@ def _period_fit(p: Passage, unit: str, kind: QuestionKind, about: float) -> floa
     return 0.0
 
 
-def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
+def _page_fit(page_scores: dict[tuple[str, int], float] | None) -> Callable[[Passage], float]:
+    """A passage's page score over the best page's (0 without page scores): a candidate on the page
+    ranked first is preferred to an equal one on a page with a single matching line."""
+    if not page_scores:
+        return lambda p: 0.0
+    top = max(page_scores.values()) or 1.0
+    return lambda p: page_scores.get((p.doc_id, p.page_no), 0.0) / top
+
+
+def find_value(
+    hits: list[Hit], kind: QuestionKind, page_scores: dict[tuple[str, int], float] | None = None
+) -> Candidate | None:
     """The best value in the top passages: in the row or sentence most about the question's terms, the
-    value under the asked year's column (tables) or nearest those terms (prose)."""
+    value under the asked year's column (tables) or nearest those terms (prose); `page_scores` (by
+    document and page) add W_PAGE_FIT for the candidate's page rank."""
     if not hits:
         return None
     terms = _content_terms(hits[0].terms)
     total = sum(terms.values()) or 1.0
     top = max(h.score for h in hits) or 1.0
+    page_fit = _page_fit(page_scores)
     best: Candidate | None = None
     for rank, hit in enumerate(hits[:VALUE_LOOKUP_HITS]):
         p = hit.passage
@@ -190,7 +205,7 @@ def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
                 continue
             pick = _nearest(found, _term_positions(terms, unit))
             about = _term_overlap(terms, unit) / total
-            score = about + 0.2 * context_overlap + 0.3 * hit.score / top
+            score = about + 0.2 * context_overlap + 0.3 * hit.score / top + W_PAGE_FIT * page_fit(p)
             if p.kind == "table":
                 label_fit = _label_precision(terms, unit[: pick[0]])
                 score += 0.3 * label_fit
@@ -203,13 +218,17 @@ def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
     return best
 
 
-def best_sentence(hits: list[Hit]) -> Candidate | None:
-    """The sentence of the top passages that holds most of the question's terms."""
+def best_sentence(
+    hits: list[Hit], page_scores: dict[tuple[str, int], float] | None = None
+) -> Candidate | None:
+    """The sentence of the top passages that holds most of the question's terms (and, with
+    `page_scores`, sits on a well-ranked page)."""
     if not hits:
         return None
     terms = _content_terms(hits[0].terms) or hits[0].terms
     total = sum(terms.values()) or 1.0
     top = max(h.score for h in hits) or 1.0
+    page_fit = _page_fit(page_scores)
     best: Candidate | None = None
     for rank, hit in enumerate(hits[:VALUE_LOOKUP_HITS]):
         pattern = _LINE_RE if hit.passage.kind == "table" else _SENTENCE_RE
@@ -218,6 +237,7 @@ def best_sentence(hits: list[Hit]) -> Candidate | None:
             if len(sentence) < 3:
                 continue
             score = _term_overlap(terms, sentence) / total + 0.4 * hit.score / top - 0.02 * rank
+            score += W_PAGE_FIT * page_fit(hit.passage)
             if best is None or score > best.score:
                 best = Candidate(sentence, hit.passage, m.start(), m.end(), score)
     return best

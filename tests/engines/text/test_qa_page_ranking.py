@@ -80,3 +80,35 @@ def test_a_page_with_several_relevant_passages_ranks_first() -> None:
     ranked = rank_pages(hits)
     assert [h.passage.page_no for h, _ in ranked] == [3, 7, 5]
     assert ranked[0][1] == pytest.approx(0.80 + 0.5 * 0.70 + 0.25 * 0.60)
+
+
+def test_also_retrieved_follows_the_page_ranking() -> None:
+    from docai.engines.text.qa_citations import retrieved_only
+
+    def hit(page_no: int, score: float) -> Hit:
+        return Hit(_passage(page_no, f"p{page_no}"), score, score, None, 0.5)
+
+    # by passage, page 7 is first; by page (several good passages), page 3 is
+    hits = [hit(7, 1.00), hit(5, 0.95), hit(3, 0.80), hit(3, 0.70), hit(3, 0.60)]
+    scores = {("d", p): s for h, s in rank_pages(hits) for p in [h.passage.page_no]}
+    assert [c.page_no for c in retrieved_only(hits, scores)] == [3, 7, 5]
+    assert retrieved_only(hits, scores)[0].score == 1.0
+
+
+def test_a_value_on_the_first_ranked_page_is_preferred() -> None:
+    from docai.engines.text.qa_find import classify_question, find_value
+
+    terms = {"revenu": 2.0, "2023": 1.0}
+
+    def hit(page_no: int, text: str, score: float) -> Hit:
+        return Hit(_passage(page_no, text), score, score, None, 0.5, terms=terms)
+
+    hits = [
+        hit(7, "Revenue was $900 million in 2023.", 1.0),
+        hit(3, "Revenue was $905 million in 2023.", 0.95),
+    ]
+    kind = classify_question("What was revenue in 2023?")
+    assert find_value(hits, kind).passage.page_no == 7  # no page ranking: the best passage
+    ranked = {("d", 3): 1.6, ("d", 7): 1.0}  # page 3 holds more of the question elsewhere
+    chosen = find_value(hits, kind, ranked)
+    assert chosen is not None and chosen.passage.page_no == 3 and chosen.text == "$905 million"
