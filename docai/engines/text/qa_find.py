@@ -145,14 +145,17 @@ def _term_positions(terms: dict[str, float], text: str) -> list[tuple[int, int]]
     return [m.span() for m in re.finditer(r"[^\W_]+", text) if any(t in terms for t in tokenize(m.group(0)))]
 
 
-def _period_fit(p: Passage, unit: str, kind: QuestionKind, about: float) -> float:
+def _period_fit(p: Passage, unit: str, kind: QuestionKind, about: float, caption_about: float = 0.0) -> float:
     """A bonus for a value read under the year the question asks for: a table column headed by that
     year is the surest place, a sentence that names the year the next. Scaled by `about` (how much of
-    the question the row or sentence holds), so a year column does not make an unrelated row an answer."""
+    the question the row or sentence holds), so a year column does not make an unrelated row an answer;
+    a schedule's row named by the year ("2024 1,097 862") is about what its caption says."""
     if not kind.years:
         return 0.0
     if p.kind == "table" and any(y in kind.years for y, _ in p.columns):
         return 0.3 * about
+    if p.kind == "table" and unit.split(" ", 1)[0] in {str(y) for y in kind.years}:
+        return 0.3 * max(about, caption_about)
     if any(str(y) in unit for y in kind.years):
         return 0.15 * about
     return 0.0
@@ -182,7 +185,8 @@ def find_value(
     best: Candidate | None = None
     for rank, hit in enumerate(hits[:VALUE_LOOKUP_HITS]):
         p = hit.passage
-        context_overlap = _term_overlap(terms, p.context) / total
+        context_overlap = _term_overlap(terms, f"{p.context} {p.caption}") / total
+        caption_about = _term_overlap(terms, p.caption) / total if p.caption else 0.0
         for unit_start, unit in _units(p):
             if kind.kind == "date":
                 found = [(m.start(), m.end(), m.group(0)) for m in _DATE_RE.finditer(unit)]
@@ -210,7 +214,7 @@ def find_value(
                 label_fit = _label_precision(terms, unit[: pick[0]])
                 score += 0.3 * label_fit
                 about = max(about, label_fit)  # a row named by the question's (or its expansion's) words
-            score += _period_fit(p, unit, kind, about)
+            score += _period_fit(p, unit, kind, about, caption_about)
             score -= 0.02 * rank
             if best is None or score > best.score:
                 s_, e_, text = pick

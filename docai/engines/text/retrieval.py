@@ -304,7 +304,8 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
             toks.extend(own)
             if p.context not in contexts:
                 contexts[p.context] = tokenize(p.context)
-            passage_tokens.append(contexts[p.context] + own)
+            caption = tokenize(p.caption) if p.caption else []
+            passage_tokens.append(contexts[p.context] + caption + own)
             passage_page.append(len(page_nos) - 1)
             passages.append(p)
         page_tokens.append(toks)
@@ -377,6 +378,7 @@ def serialize_index(ix: DocIndex) -> bytes:
                 p.unit,
                 [list(c) for c in p.periods],
                 p.currency,
+                p.caption,
             ]
             for p in ix.passages
         ],
@@ -456,6 +458,7 @@ def deserialize_index(blob: bytes) -> DocIndex:
                 unit=unit,
                 periods=[(str(q), float(x)) for q, x in (rest[0] if rest else [])],
                 currency=rest[1] if len(rest) > 1 else None,
+                caption=rest[2] if len(rest) > 2 else "",
             )
         )
 
