@@ -25,6 +25,7 @@ SHORT_BLOCK_WORDS = 5  # a block this small (a caption, a label) joins the block
 CAPTION_ROWS, CAPTION_WORDS = 3, 30  # how much of the prose above a table is its caption
 
 _YEAR_RE = re.compile(r"^(?:FY|fy)?'?((?:19|20)\d{2})[,.;:)]*$")
+_AMOUNT_RE = re.compile(r"^[($€£¥-]*\d{1,3}(?:,\d{3})+(?:\.\d+)?\)?$")  # 5,097 (a value, never a year)
 _NUMERIC_RE = re.compile(r"^[($€£¥-]*\d[\d,.]*%?\)?$|^[$€£¥%)(—–-]$")
 _UNIT_RE = re.compile(
     r"\bin (millions|thousands|billions)\b|\(\s*(?:(?:dollars|amounts|usd|eur|euros?|\$|€)\s+)?"
@@ -182,8 +183,12 @@ def _period_header(row: Row) -> list[tuple[str, float]]:
 
 
 def _is_year_header(row: Row) -> bool:
+    """A row of column years ("2023 2022 % Change"); not a data row that names a span of years and
+    then its amounts ("2027 to 2031 5,097 4,139" of a payment schedule)."""
     cols = _year_columns(row)
-    return len(cols) >= 2 and len({y for y, _ in cols}) >= 2 and len(row.words) <= len(cols) * 4 + 8
+    if len(cols) < 2 or len({y for y, _ in cols}) < 2 or len(row.words) > len(cols) * 4 + 8:
+        return False
+    return not any(_AMOUNT_RE.match(w.text) for w in row.words)
 
 
 def _make(doc: Document, page: Page, rows: list[Row], kind: str, context: str, **kw: object) -> Passage:

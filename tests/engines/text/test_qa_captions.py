@@ -62,3 +62,16 @@ def test_a_schedule_row_is_read_by_its_caption(filing: Path) -> None:
         )
     assert "1,097" in a.text, a.text
     assert a.citations and a.citations[0].page_no == 2
+
+
+def test_a_span_of_years_with_amounts_is_a_row_not_a_header() -> None:
+    from docai.document import Word
+    from docai.engines.text.passages import Row, _is_year_header
+
+    def row(*cells: str) -> Row:
+        return Row([Word(c, (60.0 + 60 * i, 100.0, 100.0 + 60 * i, 110.0)) for i, c in enumerate(cells)])
+
+    assert _is_year_header(row("2023", "2022", "%", "Change"))
+    assert _is_year_header(row("(in", "millions)", "2023", "2022"))
+    assert not _is_year_header(row("2027", "to", "2031", "5,097", "4,139"))
+    assert not _is_year_header(row("2024", "-", "2029", "7,000"))
