@@ -83,7 +83,7 @@ def field_type(leaf: Leaf, role_kind: str) -> str:
     value = str(leaf.value).strip()
     if duration(value) is not None:
         return "duration"
-    if "currency" in words or (len(value) <= 3 and value.isalpha()):
+    if "currency" in words or (len(value) <= 3 and value.isalpha() and value.isascii()):
         return "code"
     if words & _ID_WORDS or (" " not in value and any(ch.isdigit() for ch in value)):
         return "identifier"

@@ -110,3 +110,10 @@ def test_the_stage_records_rivals_and_weighs_them(tmp_path: Path) -> None:
     assert lone["term"].rivals and lone["term"].ftype == "duration"
     both = run({"effective_date": "2015-03-01", "signed": "2016-06-05"})
     assert not both["effective_date"].rivals and not both["signed"].rivals
+
+
+def test_a_short_word_in_another_script_is_text_not_a_code() -> None:
+    """'数据线' (a data cable) in a line item is a description; 'EUR' or 'USD' are codes."""
+    row = Leaf("items[1].description", "items", "description", "数据线", {"type": "string"}, "string")
+    code = Leaf("unit", "unit", "unit", "EUR", {"type": "string"}, "string")
+    assert field_type(row, "") == "text" and field_type(code, "") == "code"
