@@ -46,13 +46,16 @@ FEATURES: tuple[str, ...] = (
     "money",
     "identifier",
     "code",
+    "duration",
+    "rivals",
     *PARTY_FEATURES,
 )
 
 
-KINDS = ("money", "number", "date", "party", "address", "identifier", "code", "text")
+KINDS = ("money", "number", "date", "party", "address", "identifier", "code", "duration", "text")
 """The kinds of field that get a model each (roles.field_type): money, other numbers, dates, party names
-(issuer, recipient, contract party), addresses, identifiers, codes (currency) and other text."""
+(issuer, recipient, contract party), addresses, identifiers, codes (currency), lengths of time (an
+agreement's term) and other text."""
 INPUTS: tuple[str, ...] = (
     *FEATURES,
     *(f"{k}_{src}" for k in KINDS for src in ("layer", "ocr")),
@@ -90,6 +93,7 @@ class Signals:
     siblings: int = 1  # filled values under the same top-level field (a list of parties, line items)
     party: dict[str, float] = field(default_factory=dict)  # docai.verify.party signals of a name
     failed_families: frozenset[str] = frozenset()  # docai.verify.families of the failed checks
+    rivals: bool = False  # docai.verify.rivals: the page prints another date / length of time
 
 
 def features(s: Signals) -> dict[str, float]:
@@ -126,6 +130,8 @@ def features(s: Signals) -> dict[str, float]:
             "money": 1.0 if s.ftype == "money" else 0.0,
             "identifier": 1.0 if s.ftype == "identifier" else 0.0,
             "code": 1.0 if s.ftype == "code" else 0.0,
+            "duration": 1.0 if s.ftype == "duration" else 0.0,
+            "rivals": 1.0 if s.rivals else 0.0,
         }
         | {name: float(s.party.get(name, 0.0)) for name in PARTY_FEATURES}
         | family_features(s.failed_families)
@@ -134,7 +140,7 @@ def features(s: Signals) -> dict[str, float]:
 
 def kind_of_features(f: dict[str, float]) -> str:
     """Which model (KINDS) a field's recorded features go to."""
-    order = ("party", "address", "money", "number", "date", "identifier", "code")
+    order = ("party", "address", "money", "number", "date", "duration", "identifier", "code")
     return next((k for k in order if f.get(k)), "text")
 
 

@@ -6,6 +6,7 @@ import functools
 import re
 
 from docai.verify.fields import Leaf, split_name
+from docai.verify.rivals import duration
 from docai.verify.vocab import NOT_AMOUNT_WORDS, ROLE_WORDS
 
 _INDEX = re.compile(r"\[\d+\]")
@@ -71,7 +72,7 @@ _ID_WORDS = {"number", "no", "nr", "id", "code", "ref", "reference", "iban", "ac
 
 def field_type(leaf: Leaf, role_kind: str) -> str:
     """The kind of field the confidence model has a model for: party, address, money, number, date,
-    identifier, code (currency and other short codes) or text."""
+    identifier, code (currency and other short codes), duration (a length of time) or text."""
     if role_kind in ("party", "address"):
         return role_kind
     if leaf.kind == "number":
@@ -80,7 +81,9 @@ def field_type(leaf: Leaf, role_kind: str) -> str:
         return "date"
     words = set(path_words(leaf.path))
     value = str(leaf.value).strip()
-    if "currency" in words or (len(value) <= 3 and value.isalpha()):
+    if duration(value) is not None:
+        return "duration"
+    if "currency" in words or (len(value) <= 3 and value.isalpha() and value.isascii()):
         return "code"
     if words & _ID_WORDS or (" " not in value and any(ch.isdigit() for ch in value)):
         return "identifier"

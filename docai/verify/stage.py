@@ -26,6 +26,7 @@ from docai.verify.grounding import Match, ground
 from docai.verify.layout import keyed, largest_amount
 from docai.verify.pageindex import PageIndex, index_page, normalize
 from docai.verify.party import party_signals
+from docai.verify.rivals import duration, rival_dates, rival_durations
 from docai.verify.roles import field_type, path_words, role_of
 from docai.verify.sanity import (
     amount_check,
@@ -108,11 +109,14 @@ def verify(
             checks.setdefault(p, []).append(check)
     reports: dict[str, FieldReport] = {}
     siblings = Counter(x.top for x in filled)
+    dates_held = {str(x.value)[:10] for x in filled if x.kind == "date"}
     for leaf in filled:
         loc = located[leaf.path]
         ev = extraction.evidence.get(leaf.path)
         signals = _signals(leaf, loc, checks[leaf.path], ev)
         _place_signals(signals, leaf, loc, pages, siblings[leaf.top])
+        if trace is not None:  # recorded for calibration only: no model weighs it yet (RECORDED_ONLY)
+            signals.rivals = _rivals(leaf, loc, signals.ftype, dates_held)
         if leaf.path in extraction.field_logprobs:  # the least likely token that wrote the value
             signals.logprob = math.exp(min(0.0, extraction.field_logprobs[leaf.path]))
         if trace is not None:
@@ -194,6 +198,17 @@ def _place_signals(signals: Signals, leaf: Leaf, loc: Located, pages: Pages, sib
     if signals.role == "party" and isinstance(leaf.value, str):
         first = loc.index is not None and bool(pages.numbers) and loc.index.page_no == pages.numbers[0]
         signals.party = party_signals(leaf.value, role_of(leaf), loc.match, loc.index, first, loc.count)
+
+
+def _rivals(leaf: Leaf, loc: Located, ftype: str, dates_held: set[str]) -> bool:
+    """Whether the value's page prints another value of its form (a date, a length of time)."""
+    if loc.match is None or loc.index is None:
+        return False
+    if ftype == "date":
+        iso = str(leaf.value)[:10]
+        return rival_dates(iso, loc.index, dates_held - {iso})
+    period = duration(str(leaf.value)) if ftype == "duration" else None
+    return period is not None and rival_durations(period, loc.index)
 
 
 def _role_kind(leaf: Leaf) -> str:

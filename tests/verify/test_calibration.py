@@ -53,3 +53,15 @@ def test_the_stored_models_load_and_cover_the_kinds() -> None:
     right = Signals(kind="number", grounded=True, quality=1.0, engine_conf=0.9, ftype="money", sum_ok=True)
     wrong = Signals(kind="number", grounded=False, engine_conf=0.9, ftype="money", failed=2)
     assert confidence(right) > confidence(wrong)
+
+
+def test_recorded_only_signals_are_not_weighed_and_a_term_is_doubted() -> None:
+    """`rivals` is recorded for a later file-level rule, not fitted (evals/calibrate.RECORDED_ONLY); a
+    length of time has its own model, which on the development part doubts an agreement's term."""
+    for side in calibration.MODELS.values():
+        assert not any(name in m for m in side.values() for name in calibrate.RECORDED_ONLY)
+    assert "duration" in calibration.MODELS["with_engine_score"]
+    term = Signals(kind="string", grounded=True, quality=1.0, engine_conf=0.5, length=6, ftype="duration")
+    place = Signals(kind="string", grounded=True, quality=1.0, engine_conf=0.7, length=7, ftype="text")
+    assert confidence(term) < 0.6 < confidence(place)
+    assert confidence(term) == confidence(Signals(**(term.__dict__ | {"rivals": True})))

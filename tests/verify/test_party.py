@@ -111,4 +111,4 @@ def test_layout_signals_and_field_types(tmp_path: Path) -> None:
     currency = Leaf("currency", "currency", "currency", "EUR", {"type": "string"}, "string")
     assert field_type(currency, "") == "code"
     term = Leaf("term", "term", "term", "two years", {"type": "string"}, "string")
-    assert field_type(term, "") == "text" and field_type(term, "party") == "party"
+    assert field_type(term, "") == "duration" and field_type(term, "party") == "party"

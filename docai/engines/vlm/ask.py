@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docai.engines.vlm import prompts
 from docai.engines.vlm.common import (
@@ -86,15 +86,7 @@ def run_ask(
     limit = options.ask_max_pages
     max_chars = options.answer_max_chars
     notes: list[str] = []
-    to_read: list[tuple[Document, list[int]]] = []
-    for doc in documents:
-        pages = list(doc.page_numbers)
-        if len(pages) > limit:
-            chosen = rank_pages_for_question(doc, question, limit)
-            if chosen:
-                notes.append(f"{doc.name}: read {len(chosen)} of {len(pages)} pages (best text match)")
-                pages = chosen
-        to_read.append((doc, pages))
+    to_read = _pages_to_read(documents, question, limit, notes)
 
     def tasks(n: int) -> list[tuple[Document, list[int]]]:
         return [(doc, g) for doc, pages in to_read for g in group_pages(pages, n)]
@@ -130,10 +122,39 @@ def run_ask(
         c = found[0]
         cites = [Citation(p, c.document) for p in c.pages]
         return Answer(question, c.text, True, cites, usage=usage, notes=notes, **base)
+    return _combined(caller, question, found, options, usage, notes, base)
+
+
+def _pages_to_read(
+    documents: list[Document], question: str, limit: int, notes: list[str]
+) -> list[tuple[Document, list[int]]]:
+    """Each document's pages to send: all of them, or the `limit` best text matches of a longer one."""
+    to_read: list[tuple[Document, list[int]]] = []
+    for doc in documents:
+        pages = list(doc.page_numbers)
+        if len(pages) > limit:
+            chosen = rank_pages_for_question(doc, question, limit)
+            if chosen:
+                notes.append(f"{doc.name}: read {len(chosen)} of {len(pages)} pages (best text match)")
+                pages = chosen
+        to_read.append((doc, pages))
+    return to_read
+
+
+def _combined(
+    caller: ModelCaller,
+    question: str,
+    found: list[_Candidate],
+    options: Options,
+    usage: dict[str, int] | None,
+    notes: list[str],
+    base: dict[str, Any],
+) -> Answer:
+    """Several page groups found an answer: one more call combines them, citing the pages it keeps."""
     all_pages = sorted({p for c in found for p in c.pages})
     request = Request(
         [prompts.combine_prompt(question, [(c.text, c.pages) for c in found])],
-        response_schema=prompts.answer_response_schema(all_pages, max_chars),
+        response_schema=prompts.answer_response_schema(all_pages, options.answer_max_chars),
         schema_name="docai_answer",
         max_tokens=options.max_tokens,
         think=options.think,
@@ -147,8 +168,7 @@ def run_ask(
     cites = [Citation(p, c.document) for c in found for p in c.pages if p in pages] or [
         Citation(p, c.document) for c in found for p in c.pages
     ]
-    raw += f"\n\n=== combined ===\n{turn.text}"
-    base["raw_output"] = raw
+    base = {**base, "raw_output": f"{base['raw_output']}\n\n=== combined ===\n{turn.text}"}
     return Answer(question, text, True, _dedup(cites), usage=usage, notes=notes + turn.notes, **base)
 
 
