@@ -22,8 +22,10 @@ WINDOW_WORDS = 60  # prose passages hold about this many words (3-4 sentences)
 MAX_PARAGRAPH_WORDS = 90  # a paragraph up to this size stays whole
 TABLE_ROWS_PER_PASSAGE = 6  # table row groups do not overlap: row lookup happens inside a group
 SHORT_BLOCK_WORDS = 5  # a block this small (a caption, a label) joins the block below it
+CAPTION_ROWS, CAPTION_WORDS = 3, 30  # how much of the prose above a table is its caption
 
 _YEAR_RE = re.compile(r"^(?:FY|fy)?'?((?:19|20)\d{2})[,.;:)]*$")
+_AMOUNT_RE = re.compile(r"^[($€£¥-]*\d{1,3}(?:,\d{3})+(?:\.\d+)?\)?$")  # 5,097 (a value, never a year)
 _NUMERIC_RE = re.compile(r"^[($€£¥-]*\d[\d,.]*%?\)?$|^[$€£¥%)(—–-]$")
 _UNIT_RE = re.compile(
     r"\bin (millions|thousands|billions)\b|\(\s*(?:(?:dollars|amounts|usd|eur|euros?|\$|€)\s+)?"
@@ -79,6 +81,9 @@ class Passage:
     unit: str | None = None  # "millions" / "thousands" / "billions" when the page says so
     periods: list[tuple[str, float]] = field(default_factory=list)  # ("q4", x) for quarter headers
     currency: str | None = None  # what the unit line names: "(in millions of USD)" -> "$"
+    caption: str = (
+        ""  # a table's lead-in: the prose line(s) just above it ("payments are expected as follows:")
+    )
 
 
 def clean_word(text: str) -> str:
@@ -178,8 +183,12 @@ def _period_header(row: Row) -> list[tuple[str, float]]:
 
 
 def _is_year_header(row: Row) -> bool:
+    """A row of column years ("2023 2022 % Change"); not a data row that names a span of years and
+    then its amounts ("2027 to 2031 5,097 4,139" of a payment schedule)."""
     cols = _year_columns(row)
-    return len(cols) >= 2 and len({y for y, _ in cols}) >= 2 and len(row.words) <= len(cols) * 4 + 8
+    if len(cols) < 2 or len({y for y, _ in cols}) < 2 or len(row.words) > len(cols) * 4 + 8:
+        return False
+    return not any(_AMOUNT_RE.match(w.text) for w in row.words)
 
 
 def _make(doc: Document, page: Page, rows: list[Row], kind: str, context: str, **kw: object) -> Passage:
@@ -249,6 +258,13 @@ def _heading(rows: list[Row]) -> str:
     return " ".join(words[:25])
 
 
+def _caption(block: list[Row]) -> str:
+    """The last words of a prose block, kept as the lead-in of the table rows below it (a schedule's
+    rows often name only years: what they count is said in the sentence above)."""
+    words = " ".join(r.text for r in block[-CAPTION_ROWS:]).split()
+    return " ".join(words[-CAPTION_WORDS:])
+
+
 def _unit_currency(page_text: str, unit: re.Match[str]) -> str | None:
     """The currency named on the unit's own line ("(Dollars in millions)", "in millions of euros")."""
     start = page_text.rfind("\n", 0, unit.start()) + 1
@@ -279,6 +295,7 @@ def page_passages(doc: Document, page: Page) -> list[Passage]:
         active_periods[id(r)] = periods
     out: list[Passage] = []
     pending: list[Row] = []
+    caption = ""
     for block in _blocks(rows):
         if sum(len(r.words) for r in block) < SHORT_BLOCK_WORDS and not _is_year_header(block[-1]):
             pending.extend(block)
@@ -290,10 +307,11 @@ def page_passages(doc: Document, page: Page) -> list[Passage]:
                 group = block[start : start + TABLE_ROWS_PER_PASSAGE]
                 cols, pers = active[id(group[-1])], active_periods[id(group[-1])]
                 kw = {"columns": list(cols), "unit": unit, "periods": list(pers), "currency": currency}
-                out.append(_make(doc, page, group, "table", heading, **kw))
+                out.append(_make(doc, page, group, "table", heading, caption=caption, **kw))
         else:
             for rows_w in _prose_windows(block):
                 out.append(_make(doc, page, rows_w, "text", heading, unit=unit))
+            caption = _caption(block)
     if pending and any(c.isalpha() for r in pending for c in r.text):
         out.append(_make(doc, page, pending, "text", heading, unit=unit))
     return out

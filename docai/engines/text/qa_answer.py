@@ -24,6 +24,7 @@ from docai.engines.text.qa_fields import answer_field
 from docai.engines.text.qa_find import (
     Candidate,
     QuestionKind,
+    asks_reason,
     best_sentence,
     classify_question,
     find_value,
@@ -49,6 +50,7 @@ __all__ = ["NOT_FOUND", "Candidate", "QuestionKind", "answer_uncached", "classif
 
 NOT_FOUND = "Not found in the document."
 FIELD_PAGES = 3
+PAGE_PASSAGE_WEIGHTS = (1.0, 0.5, 0.25)  # a page's score: its best passages' scores, weighted in order
 # Evidence thresholds, calibrated on the 72 FinanceBench questions against 14 questions about absent things
 # asked of 10 of its filings (see the report): idf-weighted shares of the question's terms.
 MIN_CORPUS_COVERAGE = 0.6  # ... found anywhere in the documents
@@ -58,7 +60,9 @@ MIN_PAGE_COVERAGE = 0.25  # ... found on the best page
 def rank_pages(hits: list[Hit]) -> list[tuple[Hit, float]]:
     """Distinct (document, page) pairs, best first, each with its best hit.
 
-    A page scores its best passage plus a fifth of its second best.
+    A page scores its best passage plus half its second best and a quarter of its third: a page that
+    holds the question in several passages (a schedule and its caption, a note's text and its table) is
+    more likely the evidence than one with a single strong line.
     """
     pages: dict[tuple[str, int], list[Hit]] = {}
     for h in hits:
@@ -66,7 +70,7 @@ def rank_pages(hits: list[Hit]) -> list[tuple[Hit, float]]:
     ranked = []
     for group in pages.values():
         scores = sorted((h.score for h in group), reverse=True)
-        ranked.append((group[0], scores[0] + 0.2 * sum(scores[1:2])))
+        ranked.append((group[0], sum(w * s for w, s in zip(PAGE_PASSAGE_WEIGHTS, scores, strict=False))))
     ranked.sort(key=lambda t: -t[1])
     return ranked
 
@@ -148,7 +152,10 @@ def _answer(
     from docai.engines.text.qa_compute import answer_arithmetic
     from docai.engines.text.qa_metric_answer import answer_metric
 
-    computed = answer_metric(question, indexes, embedder) or answer_arithmetic(question, indexes, embedder)
+    computed = None
+    if not asks_reason(question):  # "what drove the margin change" wants the explanation, not the margin
+        computed = answer_metric(question, indexes, embedder)
+        computed = computed or answer_arithmetic(question, indexes, embedder)
     if computed is not None:
         answer.text, answer.found, answer.score = computed.text, True, computed.score
         answer.reasoning = computed.working
@@ -247,13 +254,13 @@ def _answer_from_passages(
         )
         return answer
     kind = classify_question(question)
-    candidate = find_value(hits, kind) if kind.kind != "sentence" else None
+    candidate = find_value(hits, kind, scores) if kind.kind != "sentence" else None
     if candidate is None and kind.kind in ("date", "year"):
         # a sentence without a date does not answer "when": say so, and point at the closest page
         notes.append("no date in the passages about the question" + closest)
         return answer
     if candidate is None:
-        candidate = best_sentence(hits)
+        candidate = best_sentence(hits, scores)
         kind = dataclasses.replace(kind, kind="sentence")
     if candidate is None:
         return answer

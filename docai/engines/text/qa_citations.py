@@ -59,6 +59,12 @@ def page_key(p: Passage) -> tuple[str, int]:
     return p.doc_id, p.page_no
 
 
+def by_page_rank(hits: list[Hit], page_scores: dict[tuple[str, int], float]) -> list[Hit]:
+    """`hits` with the best-ranked page's passages first (passage order kept within a page): the pages
+    cited or shown as also retrieved follow the page ranking, not the single best passage of each."""
+    return sorted(hits, key=lambda h: -page_scores.get(page_key(h.passage), h.score))
+
+
 def _relative(score: float, top: float) -> float | None:
     return round(score / top, 3) if top else None
 
@@ -76,6 +82,7 @@ def split_citations(
     top = max(page_scores.values(), default=0.0)
     cited, also = [first], []
     seen = {first_key}
+    hits = by_page_rank(hits, page_scores)
     for hit in hits:
         p = hit.passage
         key = page_key(p)
@@ -101,7 +108,7 @@ def retrieved_only(hits: list[Hit], page_scores: dict[tuple[str, int], float]) -
     top = max(page_scores.values(), default=0.0)
     out: list[Citation] = []
     seen: set[tuple[str, int]] = set()
-    for hit in hits:
+    for hit in by_page_rank(hits, page_scores):
         key = page_key(hit.passage)
         if key in seen:
             continue

