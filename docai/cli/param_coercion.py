@@ -84,7 +84,12 @@ if _typer_core is not None:
 
 def install() -> bool:
     """Route typer's parameter coercion through LazyRuntimeParam (False where typer is another shape)."""
-    if _typer_core is None or getattr(_typer_core, "build_runtime_param", None) is not _typer_runtime_param:
-        return _typer_core is not None and _typer_core.build_runtime_param is _lazy_runtime_param
+    if _typer_core is None:
+        return False
+    current = _typer_core.build_runtime_param
+    if current is _lazy_runtime_param:
+        return True
+    if current is not _typer_runtime_param:  # replaced by something else: leave it be
+        return False
     _typer_core.build_runtime_param = _lazy_runtime_param
     return True
