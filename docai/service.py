@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from docai.review import Reviews
     from docai.storage import Database, RunRecord, SchemaInfo
     from docai.storage.claims import LeaseKeeper
+    from docai.storage.database import DocumentFacts
     from docai.storage.records import DocumentInfo
 
 _log = logging.getLogger(__name__)
@@ -283,13 +284,11 @@ class Service:
             document, load_error = None, e
         try:
             if document is not None:
-                doc_id = self.db.upsert_document(
-                    job.sha, job.path.name, document.size_bytes, document.mime, document.page_count
-                )
+                facts = (job.sha, job.path.name, document.size_bytes, document.mime, document.page_count)
             else:
                 size, mime = _size_and_mime(job.path)
-                doc_id = self.db.upsert_document(job.sha, job.path.name, size, mime, None)
-            run_id = self._claim(job, doc_id, include_failed)
+                facts = (job.sha, job.path.name, size, mime, None)
+            run_id = self._claim(job, facts, include_failed)
             if isinstance(run_id, str):
                 return run_id
             if load_error is not None or document is None:
@@ -306,11 +305,12 @@ class Service:
             if document is not None:
                 document.close()
 
-    def _claim(self, job: _Job, doc_id: int, include_failed: bool) -> int | str:
+    def _claim(self, job: _Job, facts: DocumentFacts, include_failed: bool) -> int | str:
+        """Record the document and claim its run, in one write transaction."""
         o = job.options
         key = claim_key(job.sha, job.resolved.hash, o.engine, o.model, job.key)
-        run_id = self.db.claim_run(
-            key, doc_id, job.schema_id, o.engine, o.model, o.result_key(), job.key,
+        run_id = self.db.claim_document_run(
+            facts, key, job.schema_id, o.engine, o.model, o.result_key(), job.key,
             unless_done=not o.force, include_failed=include_failed,
         )  # fmt: skip
         if isinstance(run_id, int) and self._lease is None:

@@ -90,6 +90,53 @@ def _interrupt(s: Session, run_id: int | None) -> None:
     )
 
 
+def claim_in(
+    s: Session,
+    key: str,
+    document_id: int,
+    schema_id: int,
+    engine: str,
+    model: str | None,
+    options: dict[str, Any],
+    options_key: str,
+    owner: str,
+    *,
+    unless_done: bool,
+    include_failed: bool,
+) -> int | str:
+    """`ClaimsMixin.claim_run`'s work inside the caller's write transaction `s` (IntegrityError when
+    another process inserted the same claim first)."""
+    held = s.get(ClaimRow, key)
+    if held is not None:
+        if not _stale(held):
+            return HELD
+        _log.warning("taking over a stale claim of run %s (owner %s)", held.run_id, held.owner)
+        _interrupt(s, held.run_id)
+        s.delete(held)
+        s.flush()
+    if unless_done:
+        q = select(RunRow.id).where(
+            RunRow.document_id == document_id,
+            RunRow.schema_id == schema_id,
+            RunRow.engine == engine,
+            RunRow.model.is_(None) if model is None else RunRow.model == model,
+            RunRow.options_key == options_key,
+            RunRow.status != "running",
+            RunRow.status != "failed"
+            if not include_failed
+            else func.coalesce(RunRow.error, "") != INTERRUPTED,
+        )
+        if s.scalar(q.limit(1)) is not None:
+            return DONE
+    run = new_run(document_id, schema_id, engine, model, options, options_key)
+    s.add(run)
+    s.flush()
+    until = utcnow() + timedelta(seconds=LEASE_S)
+    s.add(ClaimRow(key=key, run_id=run.id, owner=owner, lease_until=until))
+    s.flush()
+    return run.id
+
+
 class ClaimsMixin(DatabaseBase):
     def claim_run(
         self,
@@ -110,35 +157,10 @@ class ClaimsMixin(DatabaseBase):
         owner = process_owner()
 
         def work(s: Session) -> int | str:
-            held = s.get(ClaimRow, key)
-            if held is not None:
-                if not _stale(held):
-                    return HELD
-                _log.warning("taking over a stale claim of run %s (owner %s)", held.run_id, held.owner)
-                _interrupt(s, held.run_id)
-                s.delete(held)
-                s.flush()
-            if unless_done:
-                q = select(RunRow.id).where(
-                    RunRow.document_id == document_id,
-                    RunRow.schema_id == schema_id,
-                    RunRow.engine == engine,
-                    RunRow.model.is_(None) if model is None else RunRow.model == model,
-                    RunRow.options_key == options_key,
-                    RunRow.status != "running",
-                    RunRow.status != "failed"
-                    if not include_failed
-                    else func.coalesce(RunRow.error, "") != INTERRUPTED,
-                )
-                if s.scalar(q.limit(1)) is not None:
-                    return DONE
-            run = new_run(document_id, schema_id, engine, model, options, options_key)
-            s.add(run)
-            s.flush()
-            until = utcnow() + timedelta(seconds=LEASE_S)
-            s.add(ClaimRow(key=key, run_id=run.id, owner=owner, lease_until=until))
-            s.flush()
-            return run.id
+            return claim_in(
+                s, key, document_id, schema_id, engine, model, options, options_key, owner,
+                unless_done=unless_done, include_failed=include_failed,
+            )  # fmt: skip
 
         try:
             return self._write(work, "claiming a document")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from docai.errors import StorageError
 from docai.storage.answers import AnswersMixin
-from docai.storage.claims import ClaimsMixin
+from docai.storage.claims import HELD, ClaimsMixin, claim_in, process_owner
 from docai.storage.connection import default_database_url, first_line, make_engine, parse_url, to_url
 from docai.storage.corrections import CorrectionsMixin
 from docai.storage.documents import DocumentsMixin
@@ -19,12 +21,48 @@ from docai.storage.schemas import SchemasMixin
 
 _log = logging.getLogger(__name__)
 
+DocumentFacts = tuple[str, str, int, str, int | None]
+"""(sha256, file name, size in bytes, MIME type, page count or None), as `upsert_document` takes them."""
+
 
 class Database(DocumentsMixin, SchemasMixin, RunsMixin, ClaimsMixin, AnswersMixin, CorrectionsMixin):
     """Documents, schemas, runs with results and evidence, answers and blobs in one SQL database.
 
     Thread-safe (one engine with a connection pool) and safe to use from several processes at once.
     """
+
+    def claim_document_run(
+        self,
+        document: DocumentFacts,
+        key: str,
+        schema_id: int,
+        engine: str,
+        model: str | None,
+        options: dict[str, Any],
+        options_key: str,
+        *,
+        unless_done: bool = False,
+        include_failed: bool = False,
+    ) -> int | str:
+        """`upsert_document(*document)` then `claim_run` on it, in one write transaction: a batch takes
+        the write lock twice a file instead of three times. Returns what `claim_run` returns."""
+        upsert, owner = self.document_upsert(*document), process_owner()
+        upserted: list[int] = []
+
+        def work(s: Session) -> int | str:
+            upserted[:] = [doc_id := upsert(s)]
+            return claim_in(
+                s, key, doc_id, schema_id, engine, model, options, options_key, owner,
+                unless_done=unless_done, include_failed=include_failed,
+            )  # fmt: skip
+
+        try:
+            return self._write(work, "claiming a document")
+        except StorageError as e:
+            if not upserted or not isinstance(e.__cause__, IntegrityError):
+                raise
+        self.upsert_document(*document)  # another process claimed it first: the name is still recorded
+        return HELD
 
     def revision(self) -> str | None:
         """The Alembic revision the database is at."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,6 +43,14 @@ class DocumentsMixin(DatabaseBase):
         self, sha256: str, filename: str, size_bytes: int, mime: str, page_count: int | None
     ) -> int:
         """The id of the document with these bytes; records `filename` as a name it was seen under."""
+        return self._write(
+            self.document_upsert(sha256, filename, size_bytes, mime, page_count), "saving a document"
+        )
+
+    def document_upsert(
+        self, sha256: str, filename: str, size_bytes: int, mime: str, page_count: int | None
+    ) -> Callable[[Session], int]:
+        """`upsert_document`'s work, checked now, for a write transaction that does more."""
         sha = (sha256 or "").strip().lower()
         if len(sha) != 64 or not is_hex_prefix(sha):
             raise InputError(f"not a SHA-256 hex digest: {sha256!r}")
@@ -65,7 +74,7 @@ class DocumentsMixin(DatabaseBase):
             )
             return doc_id
 
-        return self._write(work, "saving a document")
+        return work
 
     def save_pages(self, document_id: int, pages: list[tuple[int, float, float, str, str]]) -> None:
         """Store (page_no, width, height, text_source, text) rows, replacing those page numbers."""

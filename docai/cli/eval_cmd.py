@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -27,7 +26,7 @@ _DATA_HELP = "Dataset folder (default: $DOCAI_EVALDATA/NAME, else ../shared/eval
 class _EvalGroup(TyperGroup):
     """A group whose unknown first word is a dataset: `eval sroie` means `eval run sroie`."""
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+    def resolve_command(self, ctx: typer.Context, args: list[str]) -> Any:
         if args and not args[0].startswith("-") and args[0] not in self.commands:
             args = ["run", *args]
         return super().resolve_command(ctx, args)

@@ -10,9 +10,11 @@ from importlib import import_module
 import typer
 
 from docai import __version__
+from docai.cli import param_coercion
 from docai.cli.common import STATE
 from docai.errors import DocaiError
 
+param_coercion.install()  # typer's pydantic adapters only for values that need them (cold start)
 Exit, Abort = typer.Exit, typer.Abort
 try:  # typer >= 0.20 ships its own copy of click
     from typer._click.exceptions import ClickException
