@@ -173,6 +173,11 @@ def _probability_of_features(f: dict[str, float], w: dict[str, float]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+MAX_CONFIDENCE = 0.99
+"""No value is certain: a kind with no wrong development fields (Kleister's jurisdictions, 25 of 25)
+would otherwise score 1.00, a claim no held-out data can back."""
+
+
 def confidence(s: Signals, weights: dict[str, float] | None = None) -> float:
     """P(the value is right) under the fitted model of its kind, rounded to 3 places."""
     f = features(s)
@@ -181,4 +186,4 @@ def confidence(s: Signals, weights: dict[str, float] | None = None) -> float:
     p = capped(_probability_of_features(f, weights), f, calibration.FAILED_CHECK_CAPS)
     if s.grounded is False and s.engine_conf is None:
         p = min(p, calibration.UNGROUNDED_WITHOUT_ENGINE_SCORE)
-    return round(p, 3)
+    return round(min(p, MAX_CONFIDENCE), 3)

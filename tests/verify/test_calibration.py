@@ -65,3 +65,11 @@ def test_recorded_only_signals_are_not_weighed_and_a_term_is_doubted() -> None:
     place = Signals(kind="string", grounded=True, quality=1.0, engine_conf=0.7, length=7, ftype="text")
     assert confidence(term) < 0.6 < confidence(place)
     assert confidence(term) == confidence(Signals(**(term.__dict__ | {"rivals": True})))
+
+
+def test_no_confidence_claims_certainty() -> None:
+    """Signals the models weigh as strongly as they can still give at most MAX_CONFIDENCE."""
+    from docai.verify.confidence import MAX_CONFIDENCE, Signals, confidence
+
+    sure = Signals(kind="string", grounded=True, quality=1.0, length=6, ftype="text")
+    assert confidence(sure, weights={"bias": 50.0, "grounded": 50.0}) == MAX_CONFIDENCE < 1.0
