@@ -37,6 +37,8 @@ def duration(text: str) -> tuple[int, str] | None:
     found = _durations(text)
     if len(found) != 1 or len(text.split()) > 6:
         return None
+    if re.search(r"\d", _DURATION.sub(" ", text)):
+        return None  # another number beside it ('99.00 due in thirty days' is an amount)
     return found[0]
 
 

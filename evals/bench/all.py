@@ -35,6 +35,8 @@ BENCHMARKS: dict[str, list[str]] = {
 }
 NEEDS = {"serving_overhead": "DOCAI_OPENAI_BASE_URL"}
 """Benchmarks that need a server: skipped unless this variable names one."""
+PARTS = {"serving_trace"}
+"""Modules here that are parts of a benchmark, not benchmarks (serving_overhead --breakdown uses it)."""
 
 
 def _git(*args: str) -> str:

@@ -117,3 +117,10 @@ def test_a_short_word_in_another_script_is_text_not_a_code() -> None:
     row = Leaf("items[1].description", "items", "description", "数据线", {"type": "string"}, "string")
     code = Leaf("unit", "unit", "unit", "EUR", {"type": "string"}, "string")
     assert field_type(row, "") == "text" and field_type(code, "") == "code"
+
+
+def test_an_amount_beside_a_length_of_time_is_not_a_duration() -> None:
+    from docai.verify.rivals import duration
+
+    assert duration("99.00 due in thirty days") is None
+    assert duration("three (3) years") == (3, "year")
