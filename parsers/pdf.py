@@ -173,7 +173,8 @@ class PdfProvider:
 
     def render_sizes(self, page_no: int, sizes: list[tuple[int, int]]) -> list[Image]:
         """The page as displayed at each exact (width, height) in pixels. PyMuPDF interprets the page
-        once (a display list) for all sizes; poppler renders once per size."""
+        once (a display list) for all sizes, into read-only images over its own pixmaps whose crops
+        copy nothing (`pixmap_views`); poppler renders once per size."""
         if self.rasterizer == "pdf2image":
             # pdftoppm's -scale-to-x/y apply before /Rotate, so go by dpi and fix the last pixel.
             width_pt = self.page_size(page_no)[0]
@@ -182,24 +183,13 @@ class PdfProvider:
 
     @_serialized
     def _render_sizes_mupdf(self, page_no: int, sizes: list[tuple[int, int]]) -> list[Image]:
-        fitz = import_pymupdf()
-        from PIL import Image as PILImage
+        from docai.parsers.pixmap_views import render_rgb_sizes
 
         page = self._page(page_no)
-        rect = page.rect
-        out: list[Image] = []
         try:
-            dlist = page.get_displaylist() if len(sizes) > 1 else None
-            for w, h in sizes:
-                matrix = fitz.Matrix(w / rect.width, h / rect.height)
-                src = dlist if dlist is not None else page
-                pix = src.get_pixmap(matrix=matrix, alpha=False, colorspace=fitz.csRGB)
-                img = PILImage.frombytes("RGB", (pix.width, pix.height), pix.samples_mv)
-                del pix
-                out.append(img if img.size == (w, h) else img.resize((w, h), PILImage.Resampling.BICUBIC))
+            return list(render_rgb_sizes(page, sizes))
         except Exception as e:
             raise InputError(f"{self.path.name}: page {page_no} cannot be rendered ({_short(e)})") from None
-        return out
 
     def _render_poppler(self, page_no: int, dpi: float, size: tuple[int, int] | None = None) -> Image:
         from pdf2image import convert_from_path
