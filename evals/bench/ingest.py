@@ -1,16 +1,19 @@
 """Ingest benchmark: docai's parsers against bare PyMuPDF doing the same work in the same run.
 
     .venv/bin/python -m docai.evals.bench.ingest [--pages N] [--repeat R] [--json-out FILE]
-        [--ocr-receipts N]
+        [--ocr-receipts N] [--only words|render|encode|rss ...]
 
-Three figures:
+Figures:
 - text-layer words per page: `load_document(..., ocr="never")` then `doc.page(n).words` (page
   loading, size checks and Word objects included), vs PyMuPDF's `doc[n].get_text("words")`;
 - rasterize + slice per page: `render_page_slices(page)`, what the VLM engines' client-side slicing
   calls (overview and slices at the sizes `plan_slices` gives for the page at `render_dpi_for_page`,
   from one interpretation of the page), vs PyMuPDF rendering the same pixels (the overview size and
   the refined size) and vs one PyMuPDF render at the refined size alone; the docai side is timed
-  from an already loaded Page, as an engine gets it;
+  from an already loaded Page, as an engine gets it, and its pixels are checked (untimed) to be the
+  bare renders' own: the overview byte for byte, the slices crops of the refined render;
+- client-side slicing as the OpenAI engine goes on: CPU per page of the page's labelled images and of
+  encoding them as PNG and as JPEG data URLs (what the render + slice cost compares with);
 - peak RSS of `docai inspect --json` (a subprocess) over a generated 1,000-page PDF;
 - with `--ocr-receipts N`: Tesseract on N SROIE receipt scans at 1x, 1.5x and 2x (slow: ~1 s each).
 
@@ -116,29 +119,72 @@ def bench_words(docs: list[tuple[Path, list[int]]], repeat: int) -> dict[str, fl
     }
 
 
-def bench_render(docs: list[tuple[Path, list[int]]], repeat: int) -> dict[str, float]:
-    import pymupdf
-
+def _plans(docs: list[tuple[Path, list[int]]]) -> dict[tuple[Path, int], Any]:
+    """The slice plan of every page, worked out once outside the timers (both sides render these)."""
     from docai.options import Options
     from docai.parsers import load_document
-    from docai.parsers.page_slices import plan_page, render_page_slices
+    from docai.parsers.page_slices import plan_page
 
-    n = sum(len(pages) for _, pages in docs)
-    # Sizes per page, worked out once outside the timers (both sides render exactly these).
     plans: dict[tuple[Path, int], Any] = {}
     for path, pages in docs:
         with load_document(path, Options(ocr="never")) as doc:
             for no in pages:
                 plans[(path, no)] = plan_page(doc.page(no))
+    return plans
+
+
+def _bare_render(page: Any, sizes: list[tuple[int, int]]) -> list[Any]:
+    import pymupdf
+
+    return [
+        page.get_pixmap(matrix=pymupdf.Matrix(w / page.rect.width, h / page.rect.height), alpha=False)
+        for w, h in sizes
+    ]
+
+
+def check_render_pixels(docs: list[tuple[Path, list[int]]], plans: dict[tuple[Path, int], Any]) -> int:
+    """Pages whose docai overview is byte for byte PyMuPDF's render at that size and whose slices are
+    crops of its render at the refined size (what the timed sides produce, checked untimed)."""
+    import pymupdf
+    from PIL import Image
+
+    from docai.options import Options
+    from docai.parsers import load_document
+    from docai.parsers.page_slices import render_page_slices
+
+    same = 0
+    for path, pages in docs:
+        with load_document(path, Options(ocr="never")) as ours, pymupdf.open(path) as bare:
+            for no in pages:
+                plan = plans[(path, no)]
+                overview, pieces, _ = render_page_slices(ours.page(no))
+                sizes = [plan.overview_size] + ([plan.refine_size] if plan.refine_size else [])
+                pixmaps = _bare_render(bare[no - 1], sizes)
+                ok = overview.tobytes() == pixmaps[0].samples
+                if plan.grid is not None and ok:
+                    refined = Image.frombytes("RGB", plan.refine_size, pixmaps[1].samples)
+                    (cols, _), (sw, sh) = plan.grid, plan.slice_size
+                    boxes = [((i % cols) * sw, (i // cols) * sh) for i in range(len(pieces))]
+                    crops = [refined.crop((x, y, x + sw, y + sh)).tobytes() for x, y in boxes]
+                    ok = crops == [p.tobytes() for p in pieces]
+                same += ok
+    return same
+
+
+def bench_render(docs: list[tuple[Path, list[int]]], repeat: int) -> dict[str, float]:
+    import pymupdf
+
+    from docai.options import Options
+    from docai.parsers import load_document
+    from docai.parsers.page_slices import render_page_slices
+
+    n = sum(len(pages) for _, pages in docs)
+    plans = _plans(docs)
     pixels = sum(
         p.overview_size[0] * p.overview_size[1]
         + (p.refine_size[0] * p.refine_size[1] if p.refine_size else 0)
         for p in plans.values()
     )
-
-    def bare_render(page: Any, sizes: list[tuple[int, int]]) -> None:
-        for w, h in sizes:
-            page.get_pixmap(matrix=pymupdf.Matrix(w / page.rect.width, h / page.rect.height), alpha=False)
 
     def one_round() -> tuple[float, ...]:
         """Page by page, the three variants in turn (rotating who goes first), each on its own open
@@ -159,8 +205,8 @@ def bench_render(docs: list[tuple[Path, list[int]]], repeat: int) -> dict[str, f
                     )
                     jobs: list[tuple[Any, Callable[[], object]]] = [
                         (ours.page(no), render_page_slices),
-                        (same[no - 1], lambda pg, s=both: bare_render(pg, s)),
-                        (refined[no - 1], lambda pg, s=both[:1]: bare_render(pg, s)),
+                        (same[no - 1], lambda pg, s=both: _bare_render(pg, s)),
+                        (refined[no - 1], lambda pg, s=both[:1]: _bare_render(pg, s)),
                     ]
                     for k in range(3):
                         i = (k + turn) % 3
@@ -177,15 +223,42 @@ def bench_render(docs: list[tuple[Path, list[int]]], repeat: int) -> dict[str, f
     return {
         "pages": n,
         "megapixels_per_page": pixels / n / 1e6,
+        "pages_with_identical_pixels": check_render_pixels(docs, plans),
         "docai_ms_per_page": 1000 * t_ours / n,
         "pymupdf_same_pixels_ms_per_page": 1000 * t_same / n,
         "pymupdf_refined_only_ms_per_page": 1000 * t_refined / n,
         "ratio": t_ours / t_same,
         "ratio_vs_refined_only": t_ours / t_refined,
         "docai_cpu_ms_per_page": 1000 * c_ours / n,
+        "pymupdf_refined_only_cpu_ms_per_page": 1000 * c_refined / n,
         "cpu_ratio": c_ours / c_same,
         "cpu_ratio_vs_refined_only": c_ours / c_refined,
     }
+
+
+def bench_encode(docs: list[tuple[Path, list[int]]]) -> dict[str, float]:
+    """CPU per page of what the OpenAI engine does next with client-side slicing: the page's labelled
+    images (`page_images`: render + slice) and each one's data URL, PNG (the default) and JPEG."""
+    from docai.engines.openai_engine import encode_image
+    from docai.engines.vlm.pages import page_images
+    from docai.options import Options
+    from docai.parsers import load_document
+    from docai.parsers.slicing import SliceConfig
+
+    n = sum(len(pages) for _, pages in docs)
+    spent = {"images": 0.0, "png": 0.0, "jpeg": 0.0}
+    for path, pages in docs:
+        with load_document(path, Options(ocr="never")) as doc:
+            for no in pages:
+                c = time.thread_time()
+                images = [im for _, im in page_images(doc.page(no), SliceConfig(), True).images]
+                spent["images"] += time.thread_time() - c
+                for fmt in ("png", "jpeg"):
+                    c = time.thread_time()
+                    for im in images:
+                        encode_image(im, fmt)
+                    spent[fmt] += time.thread_time() - c
+    return {"pages": n} | {f"{k}_cpu_ms_per_page": 1000 * v / n for k, v in spent.items()}
 
 
 def bench_ocr_scale(receipts: int, factors: tuple[float, ...] = (1.0, 1.5, 2.0)) -> dict[str, Any]:
@@ -247,6 +320,59 @@ def bench_inspect_rss(tmp: Path, pages: int = 1000) -> dict[str, float]:
     }
 
 
+PARTS = ("words", "render", "encode", "rss")
+
+
+def _rows(result: dict[str, Any], ocr_receipts: int) -> list[tuple[str, str]]:
+    """The printed table: one (label, value) per figure that was measured."""
+    rows = [("corpus", f"{result['corpus']}: {result['pages']} pages of {len(result['documents'])} PDFs")]
+    if words := result.get("words"):
+        rows += [
+            ("words: docai ms/page", f"{words['docai_ms_per_page']:.2f}"),
+            ("words: PyMuPDF ms/page", f"{words['pymupdf_ms_per_page']:.2f}"),
+            ("words: ratio", f"{words['ratio']:.2f}x"),
+        ]
+    if render := result.get("rasterize_slice"):
+        rows += [
+            ("raster+slice: MP/page", f"{render['megapixels_per_page']:.2f}"),
+            ("raster+slice: pages with PyMuPDF's pixels", f"{render['pages_with_identical_pixels']}"),
+            ("raster+slice: docai ms/page", f"{render['docai_ms_per_page']:.2f}"),
+            ("raster: PyMuPDF same pixels ms/page", f"{render['pymupdf_same_pixels_ms_per_page']:.2f}"),
+            ("raster+slice: ratio (target <= 1.25)", f"{render['ratio']:.2f}x"),
+            ("raster: PyMuPDF refined size only", f"{render['pymupdf_refined_only_ms_per_page']:.2f}"),
+            (
+                "raster+slice: ratio vs refined only (target <= 1.4)",
+                f"{render['ratio_vs_refined_only']:.2f}x",
+            ),
+            (
+                "raster+slice: CPU ratios (same pixels / refined only)",
+                f"{render['cpu_ratio']:.2f}x / {render['cpu_ratio_vs_refined_only']:.2f}x",
+            ),
+        ]
+    if enc := result.get("encode_openai"):
+        rows.append(
+            (
+                "client slicing CPU ms/page: images / PNG / JPEG",
+                f"{enc['images_cpu_ms_per_page']:.1f} / {enc['png_cpu_ms_per_page']:.1f}"
+                f" / {enc['jpeg_cpu_ms_per_page']:.1f}",
+            )
+        )
+    if rss := result.get("inspect_1000_pages"):
+        rows += [
+            ("inspect 1,000 pages: peak RSS MB", f"{rss['peak_rss_mb']:.0f} (exit {rss['exit_code']})"),
+            ("inspect 1,000 pages: seconds", f"{rss['seconds']:.1f}"),
+        ]
+    for factor, m in (result.get("ocr_scale_sroie") or {}).items():
+        rows.append(
+            (
+                f"OCR {ocr_receipts} receipts at {factor}",
+                f"recall {m['recall']:.3f}  precision {m['precision']:.3f}"
+                f"  {m['seconds_per_image']:.2f} s/image",
+            )
+        )
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=120, help="pages of the corpus to time (default 120)")
@@ -255,52 +381,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--ocr-receipts", type=int, default=0, help="also time OCR scale factors on this many SROIE receipts"
     )
+    parser.add_argument(
+        "--only", choices=PARTS, action="append", help="run only this part (repeatable; default: all)"
+    )
     args = parser.parse_args(argv)
+    parts = set(args.only or PARTS)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    result: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="docai-bench-") as tmp_s:
         tmp = Path(tmp_s)
         docs = corpus(args.pages, tmp)
         source = "financebench" if EVALDATA.is_dir() and any(EVALDATA.glob("*.pdf")) else "generated"
-        words = bench_words(docs, args.repeat)
-        render = bench_render(docs, args.repeat)
-        rss = bench_inspect_rss(tmp)
+        result |= {"corpus": source, "documents": [p.name for p, _ in docs]}
+        result["pages"] = sum(len(pages) for _, pages in docs)
+        if "words" in parts:
+            result["words"] = bench_words(docs, args.repeat)
+        if "render" in parts:
+            result["rasterize_slice"] = bench_render(docs, args.repeat)
+        if "encode" in parts:
+            result["encode_openai"] = bench_encode(docs)
+        if "rss" in parts:
+            result["inspect_1000_pages"] = bench_inspect_rss(tmp)
     sroie = EVALDATA.parent.parent / "sroie"
-    ocr_scale = bench_ocr_scale(args.ocr_receipts) if args.ocr_receipts and sroie.is_dir() else None
-    result = {
-        "corpus": source,
-        "documents": [p.name for p, _ in docs],
-        "words": words,
-        "rasterize_slice": render,
-        "inspect_1000_pages": rss,
-        "self_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "ocr_scale_sroie": ocr_scale,
-    }
-    rows = [
-        ("corpus", f"{source}: {words['pages']} pages of {len(docs)} PDFs"),
-        ("words: docai ms/page", f"{words['docai_ms_per_page']:.2f}"),
-        ("words: PyMuPDF ms/page", f"{words['pymupdf_ms_per_page']:.2f}"),
-        ("words: ratio", f"{words['ratio']:.2f}x"),
-        ("raster+slice: MP/page", f"{render['megapixels_per_page']:.2f}"),
-        ("raster+slice: docai ms/page", f"{render['docai_ms_per_page']:.2f}"),
-        ("raster: PyMuPDF same pixels ms/page", f"{render['pymupdf_same_pixels_ms_per_page']:.2f}"),
-        ("raster+slice: ratio (target <= 1.25)", f"{render['ratio']:.2f}x"),
-        ("raster: PyMuPDF refined size only", f"{render['pymupdf_refined_only_ms_per_page']:.2f}"),
-        ("raster+slice: ratio vs refined only", f"{render['ratio_vs_refined_only']:.2f}x"),
-        (
-            "raster+slice: CPU ratios (same pixels / refined only)",
-            f"{render['cpu_ratio']:.2f}x / {render['cpu_ratio_vs_refined_only']:.2f}x",
-        ),
-        ("inspect 1,000 pages: peak RSS MB", f"{rss['peak_rss_mb']:.0f} (exit {rss['exit_code']})"),
-        ("inspect 1,000 pages: seconds", f"{rss['seconds']:.1f}"),
-    ]
-    for factor, m in (ocr_scale or {}).items():
-        rows.append(
-            (
-                f"OCR {args.ocr_receipts} receipts at {factor}",
-                f"recall {m['recall']:.3f}  precision {m['precision']:.3f}"
-                f"  {m['seconds_per_image']:.2f} s/image",
-            )
-        )
+    if args.ocr_receipts and sroie.is_dir():
+        result["ocr_scale_sroie"] = bench_ocr_scale(args.ocr_receipts)
+    result["self_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows = _rows(result, args.ocr_receipts)
     width = max(len(k) for k, _ in rows)
     for k, v in rows:
         sys.stdout.write(f"{k:<{width}}  {v}\n")
