@@ -250,8 +250,9 @@ def bench_encode(docs: list[tuple[Path, list[int]]]) -> dict[str, float]:
     for path, pages in docs:
         with load_document(path, Options(ocr="never")) as doc:
             for no in pages:
+                page = doc.page(no)  # loading the page (its words) is not part of this figure
                 c = time.thread_time()
-                images = [im for _, im in page_images(doc.page(no), SliceConfig(), True).images]
+                images = [im for _, im in page_images(page, SliceConfig(), True).images]
                 spent["images"] += time.thread_time() - c
                 for fmt in ("png", "jpeg"):
                     c = time.thread_time()
