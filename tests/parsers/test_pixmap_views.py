@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import io
+import pickle
 import weakref
 from pathlib import Path
 
@@ -116,6 +117,15 @@ def test_writing_copies_first(tmp_path: Path) -> None:
     assert sibling.tobytes() == before  # the pixmap itself was not written
     corner = image.crop((0, 0, 100, 100))
     assert not isinstance(corner, PixmapImage) and corner.getpixel((10, 10)) == (255, 0, 0)
+
+
+def test_a_pickled_view_is_a_plain_copy(tmp_path: Path) -> None:
+    with pymupdf.open(_busy_pdf(tmp_path / "p.pdf")) as doc:
+        (image,) = render_rgb_sizes(doc[0], [(600, 800)])
+    view = image.crop((100, 200, 500, 700))
+    back = pickle.loads(pickle.dumps(view))
+    assert back.tobytes() == view.tobytes() and back._samples is None
+    assert back.crop((0, 0, 50, 50)).tobytes() == view.crop((0, 0, 50, 50)).tobytes()
 
 
 def test_slices_encode_and_convert_like_copies(tmp_path: Path) -> None:
