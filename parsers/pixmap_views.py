@@ -16,7 +16,9 @@ copies it, as Pillow does. Each image keeps its pixmap alive until the last view
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from PIL import Image as PILImage
@@ -76,13 +78,30 @@ class PixmapImage(PILImage.Image):
         self._samples = None
 
 
+@functools.cache
+def views_supported() -> bool:
+    """Whether this Pillow maps a buffer as an RGB image the way `PixmapImage` needs (it uses Pillow's
+    internal `core.map_buffer`; checked once on a 2x2 buffer). Where it does not, pages are copied into
+    ordinary images instead: the same pixels, about 0.2 of a render slower."""
+    buffer = (ctypes.c_ubyte * 24)(*([7, 8, 9, 255] * 6))  # 2x2 and a spare row, as `_draw` makes
+    try:
+        image = PixmapImage.over(SimpleNamespace(buffer=buffer, stride=8), 0, (2, 2))  # type: ignore[arg-type]
+        works = image.getpixel((1, 1)) == (7, 8, 9) and image.crop((1, 1, 2, 2)).getpixel((0, 0)) == (7, 8, 9)
+    except Exception as e:  # any failure means: do not map
+        _log.warning("this Pillow cannot map page renders in place (%s); copying them instead", e)
+        return False
+    if not works:
+        _log.warning("this Pillow maps page renders with other pixels; copying them instead")
+    return works
+
+
 def _inside(box: tuple[float, float, float, float], size: tuple[int, int]) -> bool:
     x0, y0, x1, y1 = box
     whole = all(float(v).is_integer() for v in box)
     return whole and 0 <= x0 < x1 <= size[0] and 0 <= y0 < y1 <= size[1]
 
 
-def render_rgb_sizes(page: fitz.Page, sizes: list[tuple[int, int]]) -> list[PixmapImage]:
+def render_rgb_sizes(page: fitz.Page, sizes: list[tuple[int, int]]) -> list[PILImage.Image]:
     """The page as displayed at each exact (width, height), RGB on white, from one interpretation of
     the page (a display list: cheaper than interpreting it per render, even for one size, since
     `Page.get_pixmap` builds one too)."""
@@ -97,7 +116,7 @@ def render_rgb_sizes(page: fitz.Page, sizes: list[tuple[int, int]]) -> list[Pixm
     return out
 
 
-def _draw(mupdf: Any, dlist: Any, ctm: Any, size: tuple[int, int]) -> PixmapImage:
+def _draw(mupdf: Any, dlist: Any, ctm: Any, size: tuple[int, int]) -> PILImage.Image:
     w, h = size
     # One row more than the image: Pillow wants a whole stride for every row of a view, and a slice's
     # rows start mid-row, so the bottom-right slice's last row ends up to one row past the image.
@@ -110,4 +129,7 @@ def _draw(mupdf: Any, dlist: Any, ctm: Any, size: tuple[int, int]) -> PixmapImag
         mupdf.fz_run_display_list(dlist, device, mupdf.FzMatrix(), everything, mupdf.FzCookie())
     finally:
         mupdf.fz_close_device(device)
-    return PixmapImage.over(_Samples(pixmap, mupdf), 0, (w, h))
+    samples = _Samples(pixmap, mupdf)
+    if views_supported():
+        return PixmapImage.over(samples, 0, (w, h))
+    return PILImage.frombytes("RGB", (w, h), bytes(samples.buffer), "raw", "RGBX", samples.stride, 1)

@@ -165,3 +165,28 @@ def test_page_slices_are_direct_renders(tmp_path: Path, rotation: int) -> None:
         c, r = i % cols, i // cols
         assert piece.size == plan.slice_size
         assert piece.tobytes() == refined.crop((c * sw, r * sh, (c + 1) * sw, (r + 1) * sh)).tobytes(), i
+
+
+def test_this_pillow_maps_views() -> None:
+    """CI's Pillow takes the zero-copy path; if an upgrade breaks it, this test says so."""
+    from docai.parsers import pixmap_views
+
+    assert pixmap_views.views_supported()
+
+
+def test_a_pillow_that_cannot_map_gets_copies_with_the_same_pixels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docai.parsers import pixmap_views
+
+    path = _busy_pdf(tmp_path / "p.pdf")
+    sizes = [(392, 504), (1176, 1512)]
+    with pymupdf.open(path) as doc:
+        views = [im.tobytes() for im in render_rgb_sizes(doc[0], sizes)]
+        monkeypatch.setattr(pixmap_views, "views_supported", lambda: False)
+        copies = render_rgb_sizes(doc[0], sizes)
+        assert not any(isinstance(im, PixmapImage) for im in copies)
+        assert [im.tobytes() for im in copies] == views
+        assert [im.tobytes() for im in copies] == [
+            Image.frombytes("RGB", s, _direct(doc[0], s)).tobytes() for s in sizes
+        ]
