@@ -15,7 +15,7 @@ from typing import Any
 
 from docai.evals.metrics import expected_calibration_error, ok_precision
 from docai.verify.confidence import INPUTS, KINDS, MAX_CONFIDENCE, kind_of_features, model_inputs, probability
-from docai.verify.families import FAMILIES, capped
+from docai.verify.families import CAPPED_SIGNALS, FAMILIES, capped
 
 ENGINE_FEATURES = ("engine_conf", "no_engine_conf", "party_engine_conf")
 RECORDED_ONLY = ("rivals",)
@@ -23,7 +23,8 @@ RECORDED_ONLY = ("rivals",)
 another date or length of time) tells Kleister's wrong effective dates (2 of 5 right with rivals, 19 of
 21 without), but fitted it lifts the dates without rivals to 0.9, and with several fields at 0.9 an
 agreement's fields are all right far less often than 97%: the `ok` threshold then rises to 0.90 and
-receipts lose their coverage (BENCHMARKS.md, Verification, fourth round). Kept for a file-level rule."""
+receipts lose their coverage (BENCHMARKS.md, Verification, fourth round). It caps instead
+(families.CAPPED_SIGNALS, fitted by fit_caps)."""
 THRESHOLDS = [round(0.5 + 0.01 * i, 2) for i in range(50)]
 TARGET_PRECISION = 0.98
 C_CHOICES = (0.06, 0.25, 1.0, 4.0, 16.0)
@@ -154,15 +155,16 @@ def shift_bias(w: dict[str, float], X: list[list[float]], sw: list[float], rate:
 
 def fit_caps(reports: list[dict[str, Any]]) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
     """Per check family, the smoothed (weighted) share right of the development fields that failed a
-    check of it, (right + 1) / (fields + 2): with no such field the cap is 0.5, as much for as against.
-    Returns the caps and, per family, (right, fields) weighted."""
-    counts = {f: [0.0, 0.0] for f in FAMILIES}
+    check of it, (right + 1) / (fields + 2): with no such field the cap is 0.5, as much for as against;
+    the same for each of families.CAPPED_SIGNALS, over the fields that hold it.
+    Returns the caps and, per family or signal, (right, fields) weighted."""
+    counts = {f: [0.0, 0.0] for f in (*FAMILIES, *CAPPED_SIGNALS)}
     for dataset, _, sig in labelled(reports, development=True):
         w = SYNTHETIC_WEIGHT if is_synthetic(dataset) else 1.0
-        for fam in FAMILIES:
-            if sig.get(f"failed_{fam}"):
-                counts[fam][0] += w * bool(sig["right"])
-                counts[fam][1] += w
+        held = [f for f in FAMILIES if sig.get(f"failed_{f}")] + [f for f in CAPPED_SIGNALS if sig.get(f)]
+        for name in held:
+            counts[name][0] += w * bool(sig["right"])
+            counts[name][1] += w
     caps = {f: round((r + 1) / (n + 2), 3) for f, (r, n) in counts.items()}
     return caps, {f: (r, n) for f, (r, n) in counts.items()}
 

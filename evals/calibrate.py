@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--development-only", action="store_true", help="print no held-out row (while tuning: BENCHMARKS.md)"
     )
+    ap.add_argument("--c", type=float, help="use this L2 strength (with --shrink) instead of the LOSO choice")
+    ap.add_argument("--shrink", type=float, default=1.0, help="with --c: the share of the logit kept")
     args = ap.parse_args(argv)
     reports = [json.loads(p.read_text(encoding="utf-8")) for p in args.reports]
     if args.current:
@@ -60,7 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     if not X:
         sys.stderr.write("no development fields in these reports\n")
         return 1
-    best, tried = loso.choose(reports)
+    if args.c is None:
+        best, tried = loso.choose(reports)
+    else:
+        best = loso.score(loso.folds(reports, args.c), args.c, args.shrink)
+        tried = [best]
     print("# leave-one-set-out ECE (fitted on the other development parts; ** the one used):")
     print("\n".join(loso.render(tried, best)))
     c, s = best.c, best.shrink

@@ -4,7 +4,7 @@ Cross-validation within the pooled development fields rewards a model that fits 
 (a kind right 100% of the time on synthetic receipts, 57% on SROIE); the sets nobody here has seen
 differ from every development set at least as much as these differ from each other. So each candidate
 (L2 strength C, shrinkage toward a kind's base rate) is fitted on all development parts but one and
-scored by ECE on the one left out; the candidate with the least mean of those ECEs is used.
+scored by ECE on the one left out (`choose` says which candidate is used).
 
 Shrinkage: a kind's logit z is replaced by `s * z + (1 - s) * logit(rate)`, where `rate` is the kind's
 smoothed share right on the fitting fields: s = 1 keeps the fit, s = 0 gives every field of the kind its
@@ -153,16 +153,33 @@ def _kind_loss(fs: list[Fold], kind: str, s: dict[str, float]) -> float:
 
 
 def choose(reports: list[dict[str, Any]]) -> tuple[Candidate, list[Candidate]]:
-    """The candidate with the least mean left-out ECE (ties: the least log loss), and all candidates:
-    every C with every one share, and with the best share of each C refined per kind (`per_kind`)."""
+    """The model to ship, and every candidate tried (each C with each one share, and with the best share
+    of that C refined per kind, `per_kind`).
+
+    C is the one whose unshrunk models have the least mean left-out ECE. Shrinkage lowers every high
+    confidence and with it coverage, so it is taken only where the sets' disagreement is shown: the
+    candidate with the least mean left-out ECE replaces the unshrunk one only if it beats it by more than
+    one standard error of their paired per-set differences (`clearly_better`)."""
     tried: list[Candidate] = []
     for c in cal.C_CHOICES:
         fs = folds(reports, c)
         row = [score(fs, c, s) for s in SHRINK_CHOICES]
         best = min(row, key=lambda k: (round(k.mean_ece, 4), k.log_loss))
         tried += [*row, score(fs, c, per_kind(fs, c, float(best.shrink)))]
-    best = min(tried, key=lambda k: (round(k.mean_ece, 4), k.log_loss))
-    return best, tried
+    plain = min((k for k in tried if k.shrink == 1.0), key=lambda k: (round(k.mean_ece, 4), k.log_loss))
+    best = min((k for k in tried if k.c == plain.c), key=lambda k: (round(k.mean_ece, 4), k.log_loss))
+    return (best if clearly_better(best, plain) else plain), tried
+
+
+def clearly_better(a: Candidate, b: Candidate) -> bool:
+    """Whether `a`'s left-out ECE is below `b`'s by more than one standard error of the per-set
+    differences (paired: the same sets left out)."""
+    diffs = [a.ece[s] - b.ece[s] for s in b.ece]
+    if len(diffs) < 2:
+        return False
+    mean = sum(diffs) / len(diffs)
+    sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / (len(diffs) - 1))
+    return mean + sd / math.sqrt(len(diffs)) < 0
 
 
 def render(tried: list[Candidate], best: Candidate) -> list[str]:
