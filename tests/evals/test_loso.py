@@ -91,4 +91,7 @@ def test_the_command_prints_the_table_and_writes_nothing_without_write(tmp_path,
     assert calibrate.main([str(p) for p in paths]) == 0
     out = capsys.readouterr().out
     assert "leave-one-set-out" in out and "| s0_5 | dev |" in out and "MIN_CONFIDENCE" in out
+    assert calibrate.main([*map(str, paths), "--c", "1", "--shrink", "0.5", "--development-only"]) == 0
+    out = capsys.readouterr().out
+    assert "| 1 ** | 0.5 |" in out and "C = 1.0, shrink = 0.5" in out and "held out" not in out
     assert calibration.CALIBRATION_FILE.read_text(encoding="utf-8") == before
