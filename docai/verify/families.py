@@ -1,7 +1,8 @@
 """Families of checks, for capping the confidence of a field that failed one (docai.verify.confidence).
 
 A failed check is evidence against a value, but the development parts hold too few fields that fail a
-given check to learn a weight per check name, so the caps are fitted per family (evals/calibrate.py).
+given check to learn a weight per check name, so the caps are fitted per family (evals/calibrate.py);
+a few signals that are evidence against a value in the same way get a cap of their own.
 """
 
 from __future__ import annotations
@@ -48,7 +49,17 @@ def family_features(failed: Iterable[str]) -> dict[str, float]:
     return {f"failed_{f}": 1.0 if f in bad else 0.0 for f in FAMILIES}
 
 
+CAPPED_SIGNALS = ("rivals",)
+"""Signals that cap a confidence as a failed check does, though no check failed: `rivals` (the page
+prints another date or length of time, docai.verify.rivals). A value picked among rivals is right less
+often than the only one (an agreement's effective date beside its signature date), but weighed in the
+logistic models the signal also lifts the dates without rivals, and an agreement's fields are not
+independent (BENCHMARKS.md, Verification, fourth round); as a cap it only ever lowers."""
+
+
 def capped(p: float, f: dict[str, float], caps: dict[str, float]) -> float:
-    """`p` held at or below the cap of every family whose check failed in recorded features `f`."""
+    """`p` held at or below the cap of every family whose check failed in recorded features `f`, and of
+    every CAPPED_SIGNALS signal `f` holds."""
     limits = [caps[name] for name in FAMILIES if f.get(f"failed_{name}") and name in caps]
+    limits += [caps[name] for name in CAPPED_SIGNALS if f.get(name) and name in caps]
     return min([p, *limits])

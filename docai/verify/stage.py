@@ -115,8 +115,7 @@ def verify(
         ev = extraction.evidence.get(leaf.path)
         signals = _signals(leaf, loc, checks[leaf.path], ev)
         _place_signals(signals, leaf, loc, pages, siblings[leaf.top])
-        if trace is not None:  # recorded for calibration only: no model weighs it yet (RECORDED_ONLY)
-            signals.rivals = _rivals(leaf, loc, signals.ftype, dates_held)
+        signals.rivals = _rivals(leaf, loc, signals.ftype, dates_held)  # a cap (families.CAPPED_SIGNALS)
         if leaf.path in extraction.field_logprobs:  # the least likely token that wrote the value
             signals.logprob = math.exp(min(0.0, extraction.field_logprobs[leaf.path]))
         if trace is not None:

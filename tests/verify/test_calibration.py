@@ -56,15 +56,17 @@ def test_the_stored_models_load_and_cover_the_kinds() -> None:
 
 
 def test_recorded_only_signals_are_not_weighed_and_a_term_is_doubted() -> None:
-    """`rivals` is recorded for a later file-level rule, not fitted (evals/calibrate.RECORDED_ONLY); a
-    length of time has its own model, which on the development part doubts an agreement's term."""
+    """`rivals` is not weighed in the logistic models (evals/calibrate.RECORDED_ONLY) but caps, as a failed
+    check does (families.CAPPED_SIGNALS); a length of time has its own model, which on the development
+    part doubts an agreement's term."""
     for side in calibration.MODELS.values():
         assert not any(name in m for m in side.values() for name in calibrate.RECORDED_ONLY)
     assert "duration" in calibration.MODELS["with_engine_score"]
     term = Signals(kind="string", grounded=True, quality=1.0, engine_conf=0.5, length=6, ftype="duration")
     place = Signals(kind="string", grounded=True, quality=1.0, engine_conf=0.7, length=7, ftype="text")
     assert confidence(term) < 0.6 < confidence(place)
-    assert confidence(term) == confidence(Signals(**(term.__dict__ | {"rivals": True})))
+    rivalled = Signals(**(place.__dict__ | {"rivals": True}))  # rivals cap, never lift
+    assert confidence(rivalled) == min(confidence(place), calibration.FAILED_CHECK_CAPS["rivals"])
 
 
 def test_no_confidence_claims_certainty() -> None:

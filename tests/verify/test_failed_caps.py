@@ -4,13 +4,14 @@ caps on development fields only, and how the stage applies the stored ones."""
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 from docai.evals import calibrate
 from docai.results import Check
 from docai.verify import calibration
 from docai.verify.confidence import Signals, confidence, features
-from docai.verify.families import FAMILIES, capped, failed_families, family
+from docai.verify.families import CAPPED_SIGNALS, FAMILIES, capped, failed_families, family
 
 
 def test_checks_fall_into_their_families() -> None:
@@ -65,7 +66,7 @@ def test_caps_are_the_smoothed_share_right_of_development_fields_only() -> None:
 def test_the_stored_caps_bound_a_confident_name_that_failed_a_check() -> None:
     data = json.loads(Path(calibration.CALIBRATION_FILE).read_text(encoding="utf-8"))
     caps = data.get("failed_check_caps") or {}
-    assert set(caps) <= set(FAMILIES) and all(0.0 < v < 1.0 for v in caps.values())
+    assert set(caps) <= {*FAMILIES, *CAPPED_SIGNALS} and all(0.0 < v < 1.0 for v in caps.values())
     strong = dict(p_header=1.0, p_largest=1.0, p_suffix=1.0, p_whole_line=1.0, p_own_label=1.0)
     base = dict(kind="string", grounded=True, quality=1.0, engine_conf=0.9, role="party", ftype="party")
     clean = Signals(**base, length=20, party=strong)  # type: ignore[arg-type]
@@ -104,3 +105,18 @@ def test_the_stage_fast_path_gives_the_full_models_probability() -> None:
             for engine_score in (True, False):
                 w = calibration.weights_for(kind or "text", engine_score)
                 assert abs(_probability_of_features(f, w) - probability(model_inputs(f), w)) < 1e-12
+
+
+def test_a_value_among_rivals_gets_a_cap_of_its_own_fitted_on_development_only() -> None:
+    rival = _field(None, False) | {"rivals": 1.0}
+    kleister = _report(
+        "kleister-nda",
+        {
+            "h.pdf": [rival, rival, _field(None, True) | {"rivals": 1.0}, _field(None, True)],  # crc32 even
+            "a.pdf": [_field(None, True) | {"rivals": 1.0}] * 10,  # odd: held out, must not count
+        },
+    )
+    assert zlib.crc32(b"h.pdf") % 2 == 0 and zlib.crc32(b"a.pdf") % 2 == 1
+    caps, counts = calibrate.fit_caps([kleister])
+    assert counts["rivals"] == (1.0, 3.0) and caps["rivals"] == round(2 / 5, 3)
+    assert capped(0.95, {"rivals": 1.0}, caps) == caps["rivals"] and capped(0.95, {}, caps) == 0.95

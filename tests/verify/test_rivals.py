@@ -124,3 +124,22 @@ def test_an_amount_beside_a_length_of_time_is_not_a_duration() -> None:
 
     assert duration("99.00 due in thirty days") is None
     assert duration("three (3) years") == (3, "year")
+
+
+def test_outside_eval_a_date_among_rivals_is_held_at_its_cap(tmp_path: Path) -> None:
+    """Production runs (no trace) look for rivals too, so the cap the eval measured is the one applied."""
+    from docai.verify import calibration
+
+    page = _load(tmp_path, AGREEMENT)
+    pages = Pages(lambda n: page, [1])
+
+    def run(data: dict[str, str]) -> dict[str, float | None]:
+        ev = {k: Evidence(1, None, "", 0.9) for k in data}
+        out = verify(Extraction(data=dict(data), evidence=ev, status="ok"), pages, SCHEMA)
+        return {k: r.confidence for k, r in out.fields.items()}
+
+    cap = calibration.FAILED_CHECK_CAPS["rivals"]
+    lone = run({"effective_date": "2015-03-01"})  # the signature date, June 5, 2016, is a rival
+    both = run({"effective_date": "2015-03-01", "signed": "2016-06-05"})
+    assert lone["effective_date"] is not None and lone["effective_date"] <= cap
+    assert both["effective_date"] is not None and both["effective_date"] > cap
