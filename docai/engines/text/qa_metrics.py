@@ -71,6 +71,8 @@ class Part:
     """[] takes the year the ratio is computed for."""
     how: str = "value"  # "value", "average" or "change" (last year's value less the first's)
     sign: float = 1.0
+    size: bool = False
+    """Take the value's size, whatever sign the statement prints it with (an outflow subtracted)."""
 
 
 @dataclass
