@@ -15,11 +15,13 @@ import re
 from dataclasses import dataclass
 
 from docai.engines.text.qa_arith import _measure
-from docai.engines.text.qa_metrics import ABBREVIATIONS, Part, Term, _signed_chunks
+from docai.engines.text.qa_metrics import ABBREVIATIONS, Part, Term
 
 AMOUNT_DEFINITIONS: dict[str, list[tuple[float, str]]] = {
     "ebitda": [(1.0, "operating income"), (1.0, "depreciation and amortization")],
     "free cash flow": [(1.0, "net cash provided by operating activities"), (-1.0, "capital expenditures")],
+    "working capital": [(1.0, "total current assets"), (-1.0, "total current liabilities")],
+    "net working capital": [(1.0, "total current assets"), (-1.0, "total current liabilities")],
 }
 """Textbook definitions (not fitted to a dataset), used when the question states none."""
 
@@ -76,7 +78,7 @@ def _expand(sign: float, chunk: str, defined: dict[str, str]) -> list[tuple[floa
     """A piece of the expression as signed statement lines."""
     key = _key(chunk)
     if key in defined:
-        pieces = [(sign * s, c) for s, c in _signed_chunks(_QUALIFIER_RE.sub("", defined[key]))]
+        pieces = [(sign * s, c) for s, c in _signed_pieces(_QUALIFIER_RE.sub("", defined[key]))]
         if any(_key(c) in defined or _key(c) in AMOUNT_DEFINITIONS for _, c in pieces):
             return None  # nothing nested
         return [(s, _line(c)) for s, c in pieces]

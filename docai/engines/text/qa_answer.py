@@ -29,6 +29,7 @@ from docai.engines.text.qa_find import (
     classify_question,
     find_value,
 )
+from docai.engines.text.qa_format import in_asked_scale
 from docai.engines.text.qa_rows import with_table_rows
 from docai.engines.text.qa_values import span_bbox
 from docai.engines.text.retrieval import (
@@ -276,7 +277,8 @@ def _answer_from_passages(
         kind = dataclasses.replace(kind, kind="sentence")
     if candidate is None:
         return answer
-    answer.text, answer.found = candidate.text, True
+    # an amount in the scale the question asks for ("Answer in USD billions"), as printed otherwise
+    answer.text, answer.found = in_asked_scale(candidate.text, question), True
     answer.score = round(min(1.0, 0.5 * corpus_cov + 0.5 * page_cov), 3)
     answer.citations, answer.also_retrieved = _citations(candidate, kind.kind, hits, scores)
     return answer

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from docai.engines.text.embeddings import Embedder
@@ -175,8 +176,14 @@ def _cite(f: _Found) -> Citation:
     return Citation(p.page_no, p.doc_name, span_bbox(p, c.start, c.end), _unit_text(c), 1.0)
 
 
-def answer_arithmetic(question: str, indexes: list[DocIndex], embedder: Embedder | None) -> Computed | None:
-    """The computed answer to a change, growth or ratio question, or None (not one, or an operand missing)."""
+Accept = Callable[[_Found, _Found], bool]
+
+
+def answer_arithmetic(
+    question: str, indexes: list[DocIndex], embedder: Embedder | None, accept: Accept | None = None
+) -> Computed | None:
+    """The computed answer to a change, growth or ratio question, or None (not one, or an operand
+    missing, or the two operands refused by `accept`)."""
     aq = parse_arith(question)
     if aq is None:
         return None
@@ -187,6 +194,8 @@ def answer_arithmetic(question: str, indexes: list[DocIndex], embedder: Embedder
     a, b = found
     if (a.candidate.passage is b.candidate.passage) and a.candidate.start == b.candidate.start:
         return None  # one value read twice is no comparison
+    if accept is not None and not accept(a, b):
+        return None
     composed = compose(aq.op, aq.metric, a.operand, b.operand)
     if composed is None:
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from docai.engines.text.qa_find import Candidate
+from docai.engines.text.qa_metrics import ABBREVIATIONS
 from docai.engines.text.retrieval import tokenize
 
 LINE_NAMES: dict[str, list[str]] = {
@@ -49,7 +50,7 @@ def label_share(c: Candidate, name: str) -> float:
 def read_line(measure: str, lookup: Callable[[str], Candidate | None]) -> Candidate | None:
     """The row for `measure`: by each of its printed names when it has several (the row printing most
     of a name's words wins, the earlier name on a tie), else by `lookup(measure)` alone."""
-    names = LINE_NAMES.get(measure.lower())
+    names = LINE_NAMES.get(ABBREVIATIONS.get(measure.lower(), measure.lower()))
     if not names:
         return lookup(measure)
     best: tuple[float, Candidate] | None = None

@@ -20,7 +20,7 @@ from docai.engines.text.qa_compute import (
     _where,
 )
 from docai.engines.text.qa_find import Candidate, QuestionKind, find_value
-from docai.engines.text.qa_format import currency_text
+from docai.engines.text.qa_format import currency_text, in_asked_scale
 from docai.engines.text.qa_lines import read_line
 from docai.engines.text.qa_metrics import (
     CompositeQuestion,
@@ -204,7 +204,7 @@ def _amount(
     prefix = next((f.operand.prefix.strip() for f in found if f.operand.prefix.strip()), "")
     places = _decimals(*(f.operand.text for f in found))
     size = f"{abs(total) / scale:,.{places}f}" + (f" {scale_word}" if scale_word else "")
-    text = f"{'-' if total < 0 else ''}{currency_text(prefix, size)}"
+    text = in_asked_scale(f"{'-' if total < 0 else ''}{currency_text(prefix, size)}", question)
     working = f"{aq.year}: {working} = {text}"
     return Computed(f"{text}: {aq.name} in {aq.year} ({working})", working, _citations(found), 0.7)
 
@@ -241,7 +241,12 @@ def _citations(found: list[_Found]) -> list[Citation]:
 def _computed(mq: MetricQuestion, per_year: list[tuple[int, float, str]], cited: list[_Found]) -> Computed:
     value = sum(r for _, r, _ in per_year) / len(per_year)
     steps = "; ".join(s for _, _, s in per_year)
-    if len(per_year) > 1:
+    if mq.change and len(per_year) == 2:
+        diff = per_year[1][1] - per_year[0][1]
+        moved = f"{diff * 100:+.1f} percentage points" if mq.percent else f"{diff:+.2f}"
+        head = f"{moved}: {mq.name} from {per_year[0][0]} to {per_year[1][0]}"
+        working = f"{steps}; change = {moved}"
+    elif len(per_year) > 1:
         head = f"{format_result(value, mq.percent)}: {mq.name}, average of {per_year[0][0]}-{per_year[-1][0]}"
         working = f"{steps}; mean = {format_result(value, mq.percent)}"
     else:

@@ -56,7 +56,12 @@ _SHARE_RE = re.compile(
     re.I,
 )
 _AVERAGE_OF_RE = re.compile(r"^(?:(?:two|three|four|five|[2-5])[- ]year\s+)?average\s+of\s+", re.I)
-_DEFINED_RE = re.compile(r"\bdefined\s+as:?\s*(?P<f>[^?]+?)(?:\.\s|\.?$|\?)", re.I)
+_DEFINED_RE = re.compile(
+    r"(?:\bdefined\s+as|\bdefine\s+(?P<n>[\w\s&%-]{1,60}?)\s+as):?\s*(?P<f>[^?]+?)(?:\.\s|\.?$|\?)", re.I
+)
+_CHANGE_RE = re.compile(
+    r"\bchange\s+(?:in|of)\b|\b(?:increase|decrease|difference)\s+in\b|\bhow\s+(?:did|has)\b.*\bchange", re.I
+)
 _PART_RE = re.compile(
     rf"^(?P<how>average|change\s+in)\s+(?P<m>.+?)\s+between\s+{_YEAR}\s+and\s+{_YEAR}$", re.I
 )
@@ -104,6 +109,8 @@ class MetricQuestion:
     percent: bool
     name: str
     is_margin: bool = False
+    change: bool = False
+    """The last year's ratio less the first's (in percentage points for a percent), not their mean."""
 
 
 def _years(text: str) -> list[int]:
@@ -121,7 +128,11 @@ def _year_range(text: str) -> list[int] | None:
 
 
 def _ratio_years(question: str) -> list[int] | None:
-    """The years to compute for: a stated range when an average is asked, else the one year named."""
+    """The years to compute for: a stated range when an average is asked, its two ends when a change
+    is, else the one year named."""
+    if _CHANGE_RE.search(question) and not _AVERAGE_RE.search(question):
+        years = _year_range(question)
+        return [years[0], years[-1]] if years else None
     avg = _AVERAGE_RE.search(question)
     if avg:
         years = _year_range(question)
@@ -192,13 +203,31 @@ def _defined(question: str, years: list[int] | None = None) -> MetricQuestion | 
     percent = bool(re.search(r"%|percent", question, re.I))
     before = re.sub(r"\s+(?:is|was|are)\s*$", "", question[: m.start()].rstrip(" ,:"), flags=re.I)
     before = re.split(r"[?!]\s|\.\s", before)[-1]  # the sentence that names what is defined
-    name = " ".join(before.split()[-4:]).strip(" ,.:") or "ratio"
+    name = " ".join((m.group("n") or " ".join(before.split()[-4:])).split()).strip(" ,.:") or "ratio"
     return MetricQuestion(num, den, years, percent, name)
+
+
+TEXTBOOK_RATIOS: dict[str, tuple[list[str], list[str]]] = {
+    "current ratio": (["total current assets"], ["total current liabilities"]),
+    "working capital ratio": (["total current assets"], ["total current liabilities"]),
+}
+"""Ratios with one textbook definition (not fitted to a dataset), used when the question states none."""
+
+
+def _textbook(question: str) -> MetricQuestion | None:
+    for name, (num, den) in TEXTBOOK_RATIOS.items():
+        if re.search(rf"\b{name}\b", question, re.I):
+            years = _ratio_years(question)
+            if not years:
+                return None
+            change = bool(_CHANGE_RE.search(question)) and len(years) == 2
+            return MetricQuestion(Term.of(num), Term.of(den), years, False, name, change=change)
+    return None
 
 
 def parse_metric(question: str) -> MetricQuestion | None:
     """The ratio a question asks for, or None when it asks for none of these."""
-    defined = _defined(question)
+    defined = _defined(question) or _textbook(question)
     if defined is not None:
         return defined
     margin = _MARGIN_RE.search(question)
@@ -210,16 +239,20 @@ def parse_metric(question: str) -> MetricQuestion | None:
         return None
     if share is not None and len(years) == 1 and margin is None:
         return None  # one year's share of a total: a plain ratio (qa_arith)
+    change = bool(_CHANGE_RE.search(question)) and len(years) == 2 and not _AVERAGE_RE.search(question)
     if share is not None:
         num = _measure(_AVERAGE_OF_RE.sub("", share.group("m")))
         den = _measure(share.group("o"))
         if not num or not den:
             return None
-        return MetricQuestion(Term.of([num]), Term.of([den]), years, True, f"{num} as a % of {den}")
+        return MetricQuestion(
+            Term.of([num]), Term.of([den]), years, True, f"{num} as a % of {den}", change=change
+        )
     assert margin is not None
     kind = " ".join(margin.group(1).lower().replace("-", "").split())
     name = f"{kind} margin" if kind != "ebitda" else "EBITDA margin"
-    return MetricQuestion(Term.of(MARGIN_NUMERATORS[kind]), Term.of(["revenue"]), years, True, name, True)
+    numerator = Term.of(MARGIN_NUMERATORS[kind])
+    return MetricQuestion(numerator, Term.of(["revenue"]), years, True, name, True, change)
 
 
 def absolute(printed: str) -> tuple[float, str] | None:

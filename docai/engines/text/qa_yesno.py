@@ -2,7 +2,8 @@
 
 The question is rewritten as the change question it contains ("How did X change from 2022 to 2023?")
 and answered by qa_compute, which finds each value on its own and cites both; the answer is "Yes" or
-"No" by the sign of the change against the direction asked, followed by the working. When the change
+"No" by the sign of the change against the direction asked, followed by the working. Both values must
+be one statement line read under the two years' columns, its label mostly the measure's words. When the change
 cannot be computed (a value missing, periods that do not pair up, as "FY2023 and Q2 of FY2024"), no
 yes or no is given here: a guess at the sign would be the worst answer.
 """
@@ -13,9 +14,10 @@ import re
 from dataclasses import dataclass
 
 from docai.engines.text.embeddings import Embedder
-from docai.engines.text.qa_compute import Computed, answer_arithmetic
+from docai.engines.text.qa_compute import Computed, _Found, answer_arithmetic
+from docai.engines.text.qa_find import _label_precision as label_precision
 from docai.engines.text.qa_values import question_periods
-from docai.engines.text.retrieval import DocIndex
+from docai.engines.text.retrieval import DocIndex, tokenize
 
 _UP = r"increase[sd]?|rise|rose|grow|grew|grown|go\s+up|went\s+up|improve[sd]?"
 _DOWN = r"decrease[sd]?|decline[sd]?|drop(?:ped)?|fall|fell|fallen|go\s+down|went\s+down|shrink|shrank"
@@ -78,13 +80,33 @@ def parse_change_asked(question: str) -> ChangeAsked | None:
     return None
 
 
+MIN_LABEL_PRECISION = 0.5
+"""Share of the row label's words that must be the measure's: "Debt issuance costs" is not "debt"."""
+
+
+def one_line(a: _Found, b: _Found, measure: str) -> bool:
+    """Whether both values are one statement line under two year columns: the same row of one table,
+    a label that is mostly the measure, and neither amount zero (a dash read as nothing)."""
+    ca, cb = a.candidate, b.candidate
+    if ca.passage is not cb.passage or ca.passage.kind != "table" or a.operand.value * b.operand.value == 0:
+        return False
+    text = ca.passage.text
+    row_a, row_b = text.rfind("\n", 0, ca.start), text.rfind("\n", 0, cb.start)
+    if row_a != row_b:
+        return False
+    label = text[row_a + 1 : min(ca.start, cb.start)]
+    terms = {t: 1.0 for t in tokenize(measure) if not t[0].isdigit()}
+    return label_precision(terms, label) >= MIN_LABEL_PRECISION
+
+
 def answer_yes_no(question: str, indexes: list[DocIndex], embedder: Embedder | None) -> Computed | None:
     """ "Yes"/"No" with the computed change behind it, or None when the change cannot be computed."""
     asked = parse_change_asked(question)
     if asked is None:
         return None
     first, last = asked.years
-    change = answer_arithmetic(f"How did {asked.measure} change from {first} to {last}?", indexes, embedder)
+    question = f"How did {asked.measure} change from {first} to {last}?"
+    change = answer_arithmetic(question, indexes, embedder, accept=lambda a, b: one_line(a, b, asked.measure))
     if change is None:
         return None
     moved = change.text.split(":", 1)[0].strip()

@@ -94,3 +94,10 @@ def test_no_yes_or_no_without_both_values(balance: Path) -> None:
     a = ask(balance, "Has Acme increased its goodwill between FY2022 and FY2023?")
     assert a.text.split(".")[0] not in ("Yes", "No"), a.text
     assert not any(n.startswith("computed") for n in a.notes)
+
+
+def test_no_yes_or_no_from_a_line_that_is_only_part_of_the_measure(balance: Path) -> None:
+    # "debt" is more than the "Long-term debt" line: a sign read off it would be a guess
+    a = ask(balance, "Has Acme increased its debt between FY2022 and FY2023?")
+    assert a.text.split(".")[0] not in ("Yes", "No"), a.text
+    assert not any(n.startswith("computed") for n in a.notes)
