@@ -225,9 +225,30 @@ def _textbook(question: str) -> MetricQuestion | None:
     return None
 
 
+_USING_RE = re.compile(
+    r"\b(?P<name>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}\s+ratio)\s*\(\s*using\s+(?:the\s+)?(?P<a>[^()]+?)\s+and\s+"
+    r"(?:the\s+)?(?P<b>[^()]+?)\s*\)",
+    re.I,
+)
+
+
+def _using(question: str) -> MetricQuestion | None:
+    """ "the FY2018 dividend payout ratio (using total cash dividends paid and net income)": the first
+    named measure over the second, for the one year named."""
+    m = _USING_RE.search(question)
+    years = _ratio_years(question) if m else None
+    if m is None or not years or len(years) != 1:
+        return None
+    num, den = _spelled(_measure(m.group("a"))), _spelled(_measure(m.group("b")))
+    if not num or not den:
+        return None
+    name = " ".join(m.group("name").split()[-3:])
+    return MetricQuestion(Term.of([num]), Term.of([den]), years, False, name)
+
+
 def parse_metric(question: str) -> MetricQuestion | None:
     """The ratio a question asks for, or None when it asks for none of these."""
-    defined = _defined(question) or _textbook(question)
+    defined = _defined(question) or _textbook(question) or _using(question)
     if defined is not None:
         return defined
     margin = _MARGIN_RE.search(question)

@@ -99,3 +99,28 @@ def test_defined_amount_with_less(filing: Path) -> None:
     ]
     a = ask(filing, q)
     assert a.text.startswith("$140 million"), a.text  # 700 - 560
+
+
+def test_ratio_using_two_named_measures(tmp_path: Path) -> None:
+    income = [
+        (60, 60, "Consolidated Statements of Income"),
+        (60, 76, "(in millions)"),
+        *[(x, 100, y) for x, y in zip(XS[:2], ["2018", "2017"], strict=True)],
+        *table_row(120, "Net sales", ["$ 3,000", "$ 2,800"], XS[:2]),
+        *table_row(136, "Net income attributable to Acme", ["$ 400", "$ 350"], XS[:2]),
+    ]
+    cash = [
+        (60, 60, "Consolidated Statements of Cash Flows"),
+        (60, 76, "(in millions)"),
+        *[(x, 100, y) for x, y in zip(XS[:2], ["2018", "2017"], strict=True)],
+        *table_row(120, "Net income including noncontrolling interest", ["410", "355"], XS[:2]),
+        *table_row(136, "Cash dividends paid to shareholders", ["(264)", "(240)"], XS[:2]),
+    ]
+    pdf = multipage_pdf(tmp_path / "acme.pdf", [income, cash])
+    q = (
+        "What is the FY2018 dividend payout ratio (using total cash dividends paid and net income "
+        "attributable to shareholders) for Acme? Round answer to two decimal places."
+    )
+    a = ask(pdf, q)
+    assert a.text.startswith("0.66"), a.text  # 264 / 400, the dividends by their size
+    assert {c.page_no for c in a.citations} == {1, 2}
