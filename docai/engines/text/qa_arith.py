@@ -177,8 +177,9 @@ def _fmt(value: float, decimals: int) -> str:
 def compose(op: str, metric: str, a: Operand, b: Operand) -> tuple[str, str] | None:
     """(answer text, working) for `op` over operands a (earlier, or the numerator) and b; None when
     their currencies or scales do not agree."""
-    if a.prefix.strip() != b.prefix.strip():
-        return None
+    if a.prefix.strip() and b.prefix.strip() and a.prefix.strip() != b.prefix.strip():
+        return None  # two currencies (a statement prints its currency on the first row only: "" agrees)
+    currency = a.prefix or b.prefix
     sa, sb = _scale(a.suffix), _scale(b.suffix)
     if a.suffix.strip() == "%" or b.suffix.strip() == "%":
         if a.suffix.strip() != b.suffix.strip():
@@ -206,7 +207,7 @@ def compose(op: str, metric: str, a: Operand, b: Operand) -> tuple[str, str] | N
             f"; {_fmt(diff, places)} / {_fmt(abs(a.value * sa) / base, places)} = {pct:+.1f}%",
         )
     direction = "rose" if diff > 0 else "fell" if diff < 0 else "was unchanged"
-    moved = f"{'+' if diff >= 0 else '-'}{a.prefix}{_fmt(abs(diff), places)}{unit}"
+    moved = f"{'+' if diff >= 0 else '-'}{currency}{_fmt(abs(diff), places)}{unit}"
     working = f"{b.text} - {a.text} = {moved}{pct_work}"
     if op == "growth" and pct_text:
         head = pct_text.strip(" ()")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from docai.engines.text.embeddings import Embedder
 from docai.engines.text.qa_arith import ArithQuestion, Operand, compose, parse_arith, split_printed
 from docai.engines.text.qa_find import Candidate, QuestionKind, find_value
+from docai.engines.text.qa_lines import read_line
 from docai.engines.text.qa_values import span_bbox
 from docai.engines.text.retrieval import DocIndex, expansion_groups, search, tokenize
 from docai.results import Citation
@@ -78,6 +79,18 @@ def _names_period(c: Candidate, years: list[int], periods: list[str]) -> bool:
 
 
 def _lookup(
+    measure: str,
+    indexes: list[DocIndex],
+    embedder: Embedder | None,
+    years: list[int],
+    periods: list[str],
+    question: str,
+) -> Candidate | None:
+    """The measure's value, looked up by each caption a statement may print it under (qa_lines)."""
+    return read_line(measure, lambda name: _lookup_name(name, indexes, embedder, years, periods, question))
+
+
+def _lookup_name(
     measure: str,
     indexes: list[DocIndex],
     embedder: Embedder | None,

@@ -50,7 +50,8 @@ def label_share(c: Candidate, name: str) -> float:
 def read_line(measure: str, lookup: Callable[[str], Candidate | None]) -> Candidate | None:
     """The row for `measure`: by each of its printed names when it has several (the row printing most
     of a name's words wins, the earlier name on a tie), else by `lookup(measure)` alone."""
-    names = LINE_NAMES.get(ABBREVIATIONS.get(measure.lower(), measure.lower()))
+    spelled = ABBREVIATIONS.get(measure.lower(), measure.lower())
+    names = next((v for k, v in LINE_NAMES.items() if tokenize(k) == tokenize(spelled)), None)
     if not names:
         return lookup(measure)
     best: tuple[float, Candidate] | None = None

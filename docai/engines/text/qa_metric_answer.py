@@ -13,7 +13,7 @@ from docai.engines.text.qa_compute import (
     Computed,
     _cite,
     _Found,
-    _lookup,
+    _lookup_name,
     _names_measure,
     _names_period,
     _operand,
@@ -81,7 +81,7 @@ def _read(
 
     def lookup(name: str) -> Candidate | None:
         c = _lookup_where(name, indexes, embedder, year, where) if where else None
-        return c or _lookup(name, indexes, embedder, [year], [], question)
+        return c or _lookup_name(name, indexes, embedder, [year], [], question)
 
     c = read_line(measure, lookup)
     f = _operand(c, f"{year}, {_where(c, len(indexes) > 1)}") if c else None
