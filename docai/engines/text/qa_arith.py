@@ -63,6 +63,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        # "By how much did Acme increase its revenue from 2022 to 2023?": the measure follows "its"
+        "change",
+        re.compile(
+            rf"\b(?:how|by\s+how\s+much)\s+(?:did|has|have|does|do)\s+(?:[\w&.'-]+\s+){{1,3}}?{_VERB}\s+"
+            r"(?:its|their)\s+(?P<m>.+?)(?P<rest>\s+(?:from|between|in|for|over|during|since|on|at|as\s+of)\b.*)?"
+            r"[?？.]*\s*$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "change",
         re.compile(
             rf"\b(?:how|by\s+how\s+much)\s+(?:did|has|have|does|do)\s+(?:the\s+)?(?P<m>.+?)\s+{_VERB}"

@@ -85,7 +85,8 @@ def _classify(question: str) -> QuestionKind:
     if re.search(
         r"how (much|many)|\bamount\b|\btotal\b|\bvalue\b|\bnumber of\b|revenue|sales|income|\bcost|expense|"
         r"profit|earnings|\beps\b|\bebitda\b|\bebit\b|dividend|\bcash\b|assets|liabilit|\bdebt\b|capex|"
-        r"capital expenditure|"
+        r"capital expenditure|\bpp&e\b|\binventor(?:y|ies)\b|\breceivables?\b|\bpayables?\b|\bgoodwill\b|"
+        r"\bdepreciation\b|\bamortization\b|\bborrowings?\b|"
         r"\bprice\b|\bgain\b|\bloss\b|proceeds|\bpaid\b|\bspen[dt]\b|\bworth\b|\bfees?\b|多少|金额|几|收入|利润|总额",
         q,
     ):

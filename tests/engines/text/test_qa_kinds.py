@@ -19,7 +19,9 @@ from docai.engines.text.qa_find import classify_question
         ("What was EBIT in 2022?", "number"),
         ("How much debt did Acme repay in 2023?", "number"),
         ("What is the year end FY2018 net PP&E for Acme? Answer in USD billions.", "number"),
-        ("What is the FY2018 net PP&E for Acme?", "sentence"),  # no cue that an amount is wanted
+        ("What is the FY2018 net PP&E for Acme?", "number"),
+        ("What were Acme's inventories at the end of FY2019?", "number"),
+        ("What is the nature of Acme's business?", "sentence"),
     ],
 )
 def test_question_kind(question: str, kind: str) -> None:
