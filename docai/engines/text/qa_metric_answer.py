@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 
@@ -170,6 +171,8 @@ def _ratios(
         if mq.is_margin and abs(ratio) >= MAX_MARGIN:
             return None
         step = f"{num[2]} / {den[2]}"
+        if mq.complement:
+            ratio, step = 1.0 - ratio, f"1 - {step}"
         per_year.append((year, ratio, f"{year}: {step} = {format_result(ratio, mq.percent)}"))
         cited.extend(num[1] + den[1])
     return per_year, cited
@@ -185,6 +188,10 @@ def answer_metric(question: str, indexes: list[DocIndex], embedder: Embedder | N
         amount = parse_amount(question)
         return _amount(amount, indexes, embedder, question) if amount else None
     done = _ratios(mq, indexes, embedder, question)
+    if done is None and mq.complement_of is not None:
+        # no line for the margin's measure (many income statements print no gross profit): 1 - cost / revenue
+        mq = dataclasses.replace(mq, numerator=mq.complement_of, complement=True, complement_of=None)
+        done = _ratios(mq, indexes, embedder, question)
     return _computed(mq, *done) if done else None
 
 

@@ -39,6 +39,8 @@ MARGIN_NUMERATORS: dict[str, list[str]] = {
     "ebitda": ["operating income", "depreciation and amortization"],
 }
 """Textbook definitions (not fitted to a dataset): the numerator of each margin, over revenue."""
+MARGIN_COMPLEMENTS: dict[str, str] = {"gross": "cost of sales"}
+"""A margin that is 1 - this line over revenue, for statements that do not print its numerator."""
 ABBREVIATIONS: dict[str, str] = {
     "cogs": "cost of goods sold",
     "d&a": "depreciation and amortization",
@@ -111,6 +113,10 @@ class MetricQuestion:
     is_margin: bool = False
     change: bool = False
     """The last year's ratio less the first's (in percentage points for a percent), not their mean."""
+    complement: bool = False
+    """The ratio is 1 - numerator / denominator."""
+    complement_of: Term | None = None
+    """When the numerator is not found: the term whose share of the denominator is 1 - the ratio."""
 
 
 def _years(text: str) -> list[int]:
@@ -273,7 +279,10 @@ def parse_metric(question: str) -> MetricQuestion | None:
     kind = " ".join(margin.group(1).lower().replace("-", "").split())
     name = f"{kind} margin" if kind != "ebitda" else "EBITDA margin"
     numerator = Term.of(MARGIN_NUMERATORS[kind])
-    return MetricQuestion(numerator, Term.of(["revenue"]), years, True, name, True, change)
+    complement = Term.of([MARGIN_COMPLEMENTS[kind]]) if kind in MARGIN_COMPLEMENTS else None
+    return MetricQuestion(
+        numerator, Term.of(["revenue"]), years, True, name, True, change, complement_of=complement
+    )
 
 
 def absolute(printed: str) -> tuple[float, str] | None:

@@ -124,3 +124,23 @@ def test_ratio_using_two_named_measures(tmp_path: Path) -> None:
     a = ask(pdf, q)
     assert a.text.startswith("0.66"), a.text  # 264 / 400, the dividends by their size
     assert {c.page_no for c in a.citations} == {1, 2}
+
+
+def test_gross_margin_without_a_gross_profit_line(tmp_path: Path) -> None:
+    income = [
+        (60, 60, "Consolidated Statements of Earnings"),
+        (60, 76, "(in millions)"),
+        *[(x, 100, y) for x, y in zip(XS[:2], ["2023", "2022"], strict=True)],
+        *table_row(120, "Net sales", ["$ 2,000", "$ 1,800"], XS[:2]),
+        *table_row(136, "Cost of sales", ["1,200", "1,170"], XS[:2]),
+        *table_row(152, "Selling, general and administrative expenses", ["500", "450"], XS[:2]),
+        *table_row(168, "Operating income", ["300", "180"], XS[:2]),
+    ]
+    a = ask(multipage_pdf(tmp_path / "acme.pdf", [income]), "What was Acme's FY2023 gross margin?")
+    assert a.text.startswith("40.0%"), a.text  # 1 - 1,200 / 2,000
+    assert "1 - " in a.reasoning and {c.page_no for c in a.citations} == {1}
+
+
+def test_gross_margin_prefers_the_printed_gross_profit(filing: Path) -> None:
+    a = ask(filing, "What was Acme's FY2022 gross margin?")
+    assert a.text.startswith("35.0%") and "1 - " not in a.reasoning, a.text  # 560 / 1,600
