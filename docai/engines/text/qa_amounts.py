@@ -24,6 +24,10 @@ AMOUNT_DEFINITIONS: dict[str, list[tuple[float, str]]] = {
     "net working capital": [(1.0, "total current assets"), (-1.0, "total current liabilities")],
 }
 """Textbook definitions (not fitted to a dataset), used when the question states none."""
+REPORTED_AS_IS = {"ebitda"}
+"""Measures a company often prints in its own way (EBITDA from net income, with its adjustments): the
+textbook sum stands in only when the question says "unadjusted"; otherwise the printed line is read."""
+_UNADJUSTED_RE = re.compile(r"\bunadjusted\b", re.I)
 
 _YEAR_RE = re.compile(r"\b(?:FY\s?'?)?((?:19|20)\d{2})\b", re.I)
 _ASKED_RE = re.compile(
@@ -82,7 +86,7 @@ def _expand(sign: float, chunk: str, defined: dict[str, str]) -> list[tuple[floa
         if any(_key(c) in defined or _key(c) in AMOUNT_DEFINITIONS for _, c in pieces):
             return None  # nothing nested
         return [(s, _line(c)) for s, c in pieces]
-    if key in AMOUNT_DEFINITIONS:
+    if key in AMOUNT_DEFINITIONS and (key not in REPORTED_AS_IS or _UNADJUSTED_RE.search(chunk)):
         return [(sign * s, m) for s, m in AMOUNT_DEFINITIONS[key]]
     return [(sign, _line(chunk))]
 

@@ -66,6 +66,12 @@ def test_parse_ebitda_less_capex_from_the_stated_definition() -> None:
     ]
 
 
+def test_unadjusted_ebitda_is_the_textbook_sum() -> None:
+    aq = parse_amount("What is Acme's FY2023 unadjusted EBITDA?")
+    assert aq is not None
+    assert [p.measure for p in aq.term.parts] == ["operating income", "depreciation and amortization"]
+
+
 def test_parse_free_cash_flow_by_its_textbook_definition() -> None:
     aq = parse_amount("What was the FY2022 free cash flow for Acme?")
     assert aq is not None and aq.year == 2022
@@ -79,6 +85,7 @@ def test_parse_free_cash_flow_by_its_textbook_definition() -> None:
     "question",
     [
         "What was Acme's adjusted EBITDA in FY2023?",  # the company's own non-GAAP figure
+        "What was Acme's EBITDA in FY2023?",  # plain "EBITDA": the line the company prints, if any
         "What is the FY2023 operating income for Acme?",  # one line: a plain lookup
         "What is the FY2021 to FY2023 free cash flow?",  # no one year
         "What is the fixed asset turnover ratio in FY2023?",
