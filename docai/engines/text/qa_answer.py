@@ -29,6 +29,8 @@ from docai.engines.text.qa_find import (
     classify_question,
     find_value,
 )
+from docai.engines.text.qa_format import in_asked_scale
+from docai.engines.text.qa_rows import with_table_rows
 from docai.engines.text.qa_values import span_bbox
 from docai.engines.text.retrieval import (
     DocIndex,
@@ -136,7 +138,8 @@ def _answer(
 ) -> Answer:
     # the pages read while indexing stay at hand for a field lookup (a scan is not OCR'd twice)
     documents = [dataclasses.replace(d, load_page=_recent_pages(d.load_page), closer=None) for d in documents]
-    indexes = _indexes(documents, options, cache, embedder, notes)
+    stored = _indexes(documents, options, cache, embedder, notes)
+    indexes = [with_table_rows(ix) for ix in stored]  # statement rows cut off from their table
     answer = Answer(question=question, text=NOT_FOUND, found=False, engine="text", notes=notes)
     if not any(ix.passages for ix in indexes):
         notes.append("the documents have no text (a scan without OCR?)")
@@ -145,17 +148,19 @@ def _answer(
     kind = classify_question(question)
     value_years = kind.years if kind.kind in ("number", "percent") else None  # [] for a value, no year
     hits = search(indexes, question, embedder, value_years=value_years)
-    save_grown(indexes, cache)  # vectors made for this question are kept for the next
+    _save_grown(stored, indexes, cache)  # vectors made for this question are kept for the next
     _log.debug("%d hits in %.3f s", len(hits), time.perf_counter() - started)
     pages = rank_pages(hits)
     scores = {page_key(h.passage): s for h, s in pages}
     from docai.engines.text.qa_compute import answer_arithmetic
     from docai.engines.text.qa_metric_answer import answer_metric
+    from docai.engines.text.qa_yesno import answer_yes_no
 
     computed = None
     if not asks_reason(question):  # "what drove the margin change" wants the explanation, not the margin
         computed = answer_metric(question, indexes, embedder)
         computed = computed or answer_arithmetic(question, indexes, embedder)
+        computed = computed or answer_yes_no(question, indexes, embedder)
     if computed is not None:
         answer.text, answer.found, answer.score = computed.text, True, computed.score
         answer.reasoning = computed.working
@@ -167,6 +172,14 @@ def _answer(
         answer.also_retrieved = _also(hits, scores, answer.citations)
         return answer
     return _answer_from_passages(answer, question, hits, pages, indexes)
+
+
+def _save_grown(stored: list[DocIndex], views: list[DocIndex], cache: BlobCache | None) -> None:
+    """Vectors grown on the views (they share the arrays) are saved with the indexes as built."""
+    for ix, view in zip(stored, views, strict=True):
+        ix.grown = ix.grown or view.grown
+        view.grown = False
+    save_grown(stored, cache)
 
 
 def _embedder(options: Options, notes: list[str]) -> emb.Embedder | None:
@@ -264,7 +277,8 @@ def _answer_from_passages(
         kind = dataclasses.replace(kind, kind="sentence")
     if candidate is None:
         return answer
-    answer.text, answer.found = candidate.text, True
+    # an amount in the scale the question asks for ("Answer in USD billions"), as printed otherwise
+    answer.text, answer.found = in_asked_scale(candidate.text, question), True
     answer.score = round(min(1.0, 0.5 * corpus_cov + 0.5 * page_cov), 3)
     answer.citations, answer.also_retrieved = _citations(candidate, kind.kind, hits, scores)
     return answer

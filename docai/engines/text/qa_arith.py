@@ -63,6 +63,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        # "By how much did Acme increase its revenue from 2022 to 2023?": the measure follows "its"
+        "change",
+        re.compile(
+            rf"\b(?:how|by\s+how\s+much)\s+(?:did|has|have|does|do)\s+(?:[\w&.'-]+\s+){{1,3}}?{_VERB}\s+"
+            r"(?:its|their)\s+(?P<m>.+?)(?P<rest>\s+(?:from|between|in|for|over|during|since|on|at|as\s+of)\b.*)?"
+            r"[?？.]*\s*$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "change",
         re.compile(
             rf"\b(?:how|by\s+how\s+much)\s+(?:did|has|have|does|do)\s+(?:the\s+)?(?P<m>.+?)\s+{_VERB}"
@@ -177,8 +187,9 @@ def _fmt(value: float, decimals: int) -> str:
 def compose(op: str, metric: str, a: Operand, b: Operand) -> tuple[str, str] | None:
     """(answer text, working) for `op` over operands a (earlier, or the numerator) and b; None when
     their currencies or scales do not agree."""
-    if a.prefix.strip() != b.prefix.strip():
-        return None
+    if a.prefix.strip() and b.prefix.strip() and a.prefix.strip() != b.prefix.strip():
+        return None  # two currencies (a statement prints its currency on the first row only: "" agrees)
+    currency = a.prefix or b.prefix
     sa, sb = _scale(a.suffix), _scale(b.suffix)
     if a.suffix.strip() == "%" or b.suffix.strip() == "%":
         if a.suffix.strip() != b.suffix.strip():
@@ -206,7 +217,7 @@ def compose(op: str, metric: str, a: Operand, b: Operand) -> tuple[str, str] | N
             f"; {_fmt(diff, places)} / {_fmt(abs(a.value * sa) / base, places)} = {pct:+.1f}%",
         )
     direction = "rose" if diff > 0 else "fell" if diff < 0 else "was unchanged"
-    moved = f"{'+' if diff >= 0 else '-'}{a.prefix}{_fmt(abs(diff), places)}{unit}"
+    moved = f"{'+' if diff >= 0 else '-'}{currency}{_fmt(abs(diff), places)}{unit}"
     working = f"{b.text} - {a.text} = {moved}{pct_work}"
     if op == "growth" and pct_text:
         head = pct_text.strip(" ()")

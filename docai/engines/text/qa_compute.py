@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from docai.engines.text.embeddings import Embedder
 from docai.engines.text.qa_arith import ArithQuestion, Operand, compose, parse_arith, split_printed
 from docai.engines.text.qa_find import Candidate, QuestionKind, find_value
+from docai.engines.text.qa_lines import read_line
 from docai.engines.text.qa_values import span_bbox
 from docai.engines.text.retrieval import DocIndex, expansion_groups, search, tokenize
 from docai.results import Citation
@@ -77,6 +79,18 @@ def _names_period(c: Candidate, years: list[int], periods: list[str]) -> bool:
 
 
 def _lookup(
+    measure: str,
+    indexes: list[DocIndex],
+    embedder: Embedder | None,
+    years: list[int],
+    periods: list[str],
+    question: str,
+) -> Candidate | None:
+    """The measure's value, looked up by each caption a statement may print it under (qa_lines)."""
+    return read_line(measure, lambda name: _lookup_name(name, indexes, embedder, years, periods, question))
+
+
+def _lookup_name(
     measure: str,
     indexes: list[DocIndex],
     embedder: Embedder | None,
@@ -175,8 +189,14 @@ def _cite(f: _Found) -> Citation:
     return Citation(p.page_no, p.doc_name, span_bbox(p, c.start, c.end), _unit_text(c), 1.0)
 
 
-def answer_arithmetic(question: str, indexes: list[DocIndex], embedder: Embedder | None) -> Computed | None:
-    """The computed answer to a change, growth or ratio question, or None (not one, or an operand missing)."""
+Accept = Callable[[_Found, _Found], bool]
+
+
+def answer_arithmetic(
+    question: str, indexes: list[DocIndex], embedder: Embedder | None, accept: Accept | None = None
+) -> Computed | None:
+    """The computed answer to a change, growth or ratio question, or None (not one, or an operand
+    missing, or the two operands refused by `accept`)."""
     aq = parse_arith(question)
     if aq is None:
         return None
@@ -187,6 +207,8 @@ def answer_arithmetic(question: str, indexes: list[DocIndex], embedder: Embedder
     a, b = found
     if (a.candidate.passage is b.candidate.passage) and a.candidate.start == b.candidate.start:
         return None  # one value read twice is no comparison
+    if accept is not None and not accept(a, b):
+        return None
     composed = compose(aq.op, aq.metric, a.operand, b.operand)
     if composed is None:
         return None

@@ -37,6 +37,9 @@ _REASON_RE = re.compile(
     re.IGNORECASE,
 )
 MAX_SENTENCE_CHARS = 400
+_ASKED_AMOUNT_RE = re.compile(
+    r"\bin\s+(?:usd\s+|us\$\s*|\$\s*)?(?:thousands|millions|billions)\b|\bin\s+usd\b"
+)
 
 
 @dataclass
@@ -73,11 +76,17 @@ def _classify(question: str) -> QuestionKind:
         return QuestionKind("date", years)
     if re.search(r"\b(which|what|in what) year\b|哪一年|哪年", q):
         return QuestionKind("year", years)
+    if re.match(r"^(?:which|who|whom|whose|what (?:kinds?|types?|sorts?) of)\b", q):
+        return QuestionKind("sentence", years)  # it asks for a name: a number is never the answer
+    if _ASKED_AMOUNT_RE.search(q):  # "Answer in USD billions": an amount, whatever it is of
+        return QuestionKind("number", years)
     if re.search(r"percent|%|\bmargin\b|\brate\b|\bratio\b|百分比|比例|增长率", q):
         return QuestionKind("percent" if "ratio" not in q else "number", years)
     if re.search(
         r"how (much|many)|\bamount\b|\btotal\b|\bvalue\b|\bnumber of\b|revenue|sales|income|\bcost|expense|"
-        r"profit|earnings|\beps\b|dividend|\bcash\b|assets|liabilit|\bdebt\b|capex|capital expenditure|"
+        r"profit|earnings|\beps\b|\bebitda\b|\bebit\b|dividend|\bcash\b|assets|liabilit|\bdebt\b|capex|"
+        r"capital expenditure|\bpp&e\b|\binventor(?:y|ies)\b|\breceivables?\b|\bpayables?\b|\bgoodwill\b|"
+        r"\bdepreciation\b|\bamortization\b|\bborrowings?\b|"
         r"\bprice\b|\bgain\b|\bloss\b|proceeds|\bpaid\b|\bspen[dt]\b|\bworth\b|\bfees?\b|多少|金额|几|收入|利润|总额",
         q,
     ):

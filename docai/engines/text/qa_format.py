@@ -8,6 +8,7 @@ purchases, dividends paid), whose size is the answer.
 
 from __future__ import annotations
 
+import math
 import re
 
 from docai.engines.text.passages import Passage
@@ -64,3 +65,39 @@ def number_of(text: str) -> float | None:
     if value is None:
         return None
     return -abs(value) if m.group(0).startswith(("-", "(")) else value
+
+
+_ASKED_SCALE_RE = re.compile(
+    r"\bin\s+(?:(?:usd|us\$|\$|eur|gbp)\s*)?(?P<s>thousands|millions|billions)(?:\s+of\s+(?:usd|dollars|euros))?\b"
+    r"|\b(?:usd|us\$|\$)\s*(?P<s2>thousands|millions|billions)\b",
+    re.IGNORECASE,
+)
+_SCALED_RE = re.compile(
+    r"^(?P<sign>-?)(?P<cur>[^\d\s-]*\s?)(?P<num>\d[\d,]*(?:\.\d+)?)\s(?P<scale>thousand|million|billion)$"
+)
+_FACTORS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+
+
+def asked_scale(question: str) -> str | None:
+    """The scale a question wants its amount in ("Answer in USD billions" -> "billion"), or None."""
+    m = _ASKED_SCALE_RE.search(question)
+    if m is None:
+        return None
+    return _SCALE_WORDS[(m.group("s") or m.group("s2")).lower()]
+
+
+def in_asked_scale(text: str, question: str) -> str:
+    """An amount printed with a scale ("$8,738 million") restated in the scale the question asks for
+    ("$8.738 billion"), with as many decimals as keep its printed precision; other text as it is."""
+    want = asked_scale(question)
+    m = _SCALED_RE.match(text.strip())
+    if want is None or m is None or m.group("scale") == want:
+        return text
+    value = parse_number(m.group("num"))
+    if value is None:
+        return text
+    digits = m.group("num").split(".")[1] if "." in m.group("num") else ""
+    ratio = _FACTORS[m.group("scale")] / _FACTORS[want]
+    places = max(0, len(digits) + round(-math.log10(ratio)))
+    amount = f"{value * ratio:,.{places}f}"
+    return f"{m.group('sign')}{currency_text(m.group('cur'), amount)} {want}"

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 
 from docai.engines.text.embeddings import Embedder
 from docai.engines.text.passages import Passage
+from docai.engines.text.qa_amounts import AmountQuestion, parse_amount
+from docai.engines.text.qa_arith import _decimals, _scale
 from docai.engines.text.qa_compute import (
     Computed,
     _cite,
     _Found,
-    _lookup,
+    _lookup_name,
     _names_measure,
     _names_period,
     _operand,
     _where,
 )
 from docai.engines.text.qa_find import Candidate, QuestionKind, find_value
+from docai.engines.text.qa_format import currency_text, in_asked_scale
+from docai.engines.text.qa_lines import read_line
 from docai.engines.text.qa_metrics import (
     CompositeQuestion,
     MetricQuestion,
@@ -74,8 +79,12 @@ def _read(
 ) -> tuple[float, str, _Found] | None:
     """(absolute value, currency printed, the operand) of `measure` in `year`, or None."""
     where = _on_page(page) if page else _in_statements(question)
-    c = _lookup_where(measure, indexes, embedder, year, where) if where else None
-    c = c or _lookup(measure, indexes, embedder, [year], [], question)
+
+    def lookup(name: str) -> Candidate | None:
+        c = _lookup_where(name, indexes, embedder, year, where) if where else None
+        return c or _lookup_name(name, indexes, embedder, [year], [], question)
+
+    c = read_line(measure, lookup)
     f = _operand(c, f"{year}, {_where(c, len(indexes) > 1)}") if c else None
     value = absolute(c.text) if c else None
     if f is None or value is None:
@@ -100,8 +109,8 @@ def _term_value(
         read = [_read(part.measure, y, indexes, embedder, question, page) for y in part.years or [year]]
         if any(r is None for r in read):
             return None
-        values = [r[0] for r in read if r is not None]
-        texts = [r[2].operand.text for r in read if r is not None]
+        values = [abs(r[0]) if part.size else r[0] for r in read if r is not None]
+        texts = [r[2].operand.text.lstrip("-") if part.size else r[2].operand.text for r in read if r]
         prefixes.update(r[1] for r in read if r is not None and r[1])
         found.extend(r[2] for r in read if r is not None)
         if part.how == "change":
@@ -162,6 +171,8 @@ def _ratios(
         if mq.is_margin and abs(ratio) >= MAX_MARGIN:
             return None
         step = f"{num[2]} / {den[2]}"
+        if mq.complement:
+            ratio, step = 1.0 - ratio, f"1 - {step}"
         per_year.append((year, ratio, f"{year}: {step} = {format_result(ratio, mq.percent)}"))
         cited.extend(num[1] + den[1])
     return per_year, cited
@@ -174,9 +185,35 @@ def answer_metric(question: str, indexes: list[DocIndex], embedder: Embedder | N
         return _composite(composite, indexes, embedder, question)
     mq = parse_metric(question)
     if mq is None:
-        return None
+        amount = parse_amount(question)
+        return _amount(amount, indexes, embedder, question) if amount else None
     done = _ratios(mq, indexes, embedder, question)
+    if done is None and mq.complement_of is not None:
+        # no line for the margin's measure (many income statements print no gross profit): 1 - cost / revenue
+        mq = dataclasses.replace(mq, numerator=mq.complement_of, complement=True, complement_of=None)
+        done = _ratios(mq, indexes, embedder, question)
     return _computed(mq, *done) if done else None
+
+
+def _amount(
+    aq: AmountQuestion, indexes: list[DocIndex], embedder: Embedder | None, question: str
+) -> Computed | None:
+    """A sum of statement lines, stated in the scale and currency its first value is printed in."""
+    done = _term_value(aq.term, aq.year, indexes, embedder, question)
+    if done is None:
+        return None
+    total, found, working = done
+    if any(_same_value(a, b) for i, a in enumerate(found) for b in found[i + 1 :]):
+        return None  # one row read as two lines
+    first = found[0].operand
+    scale_word = first.suffix.strip()
+    scale = _scale(first.suffix) or 1.0
+    prefix = next((f.operand.prefix.strip() for f in found if f.operand.prefix.strip()), "")
+    places = _decimals(*(f.operand.text for f in found))
+    size = f"{abs(total) / scale:,.{places}f}" + (f" {scale_word}" if scale_word else "")
+    text = in_asked_scale(f"{'-' if total < 0 else ''}{currency_text(prefix, size)}", question)
+    working = f"{aq.year}: {working} = {text}"
+    return Computed(f"{text}: {aq.name} in {aq.year} ({working})", working, _citations(found), 0.7)
 
 
 def _composite(
@@ -211,7 +248,12 @@ def _citations(found: list[_Found]) -> list[Citation]:
 def _computed(mq: MetricQuestion, per_year: list[tuple[int, float, str]], cited: list[_Found]) -> Computed:
     value = sum(r for _, r, _ in per_year) / len(per_year)
     steps = "; ".join(s for _, _, s in per_year)
-    if len(per_year) > 1:
+    if mq.change and len(per_year) == 2:
+        diff = per_year[1][1] - per_year[0][1]
+        moved = f"{diff * 100:+.1f} percentage points" if mq.percent else f"{diff:+.2f}"
+        head = f"{moved}: {mq.name} from {per_year[0][0]} to {per_year[1][0]}"
+        working = f"{steps}; change = {moved}"
+    elif len(per_year) > 1:
         head = f"{format_result(value, mq.percent)}: {mq.name}, average of {per_year[0][0]}-{per_year[-1][0]}"
         working = f"{steps}; mean = {format_result(value, mq.percent)}"
     else:

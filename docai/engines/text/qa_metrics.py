@@ -39,6 +39,8 @@ MARGIN_NUMERATORS: dict[str, list[str]] = {
     "ebitda": ["operating income", "depreciation and amortization"],
 }
 """Textbook definitions (not fitted to a dataset): the numerator of each margin, over revenue."""
+MARGIN_COMPLEMENTS: dict[str, str] = {"gross": "cost of sales"}
+"""A margin that is 1 - this line over revenue, for statements that do not print its numerator."""
 ABBREVIATIONS: dict[str, str] = {
     "cogs": "cost of goods sold",
     "d&a": "depreciation and amortization",
@@ -56,7 +58,12 @@ _SHARE_RE = re.compile(
     re.I,
 )
 _AVERAGE_OF_RE = re.compile(r"^(?:(?:two|three|four|five|[2-5])[- ]year\s+)?average\s+of\s+", re.I)
-_DEFINED_RE = re.compile(r"\bdefined\s+as:?\s*(?P<f>[^?]+?)(?:\.\s|\.?$|\?)", re.I)
+_DEFINED_RE = re.compile(
+    r"(?:\bdefined\s+as|\bdefine\s+(?P<n>[\w\s&%-]{1,60}?)\s+as):?\s*(?P<f>[^?]+?)(?:\.\s|\.?$|\?)", re.I
+)
+_CHANGE_RE = re.compile(
+    r"\bchange\s+(?:in|of)\b|\b(?:increase|decrease|difference)\s+in\b|\bhow\s+(?:did|has)\b.*\bchange", re.I
+)
 _PART_RE = re.compile(
     rf"^(?P<how>average|change\s+in)\s+(?P<m>.+?)\s+between\s+{_YEAR}\s+and\s+{_YEAR}$", re.I
 )
@@ -71,6 +78,8 @@ class Part:
     """[] takes the year the ratio is computed for."""
     how: str = "value"  # "value", "average" or "change" (last year's value less the first's)
     sign: float = 1.0
+    size: bool = False
+    """Take the value's size, whatever sign the statement prints it with (an outflow subtracted)."""
 
 
 @dataclass
@@ -102,6 +111,12 @@ class MetricQuestion:
     percent: bool
     name: str
     is_margin: bool = False
+    change: bool = False
+    """The last year's ratio less the first's (in percentage points for a percent), not their mean."""
+    complement: bool = False
+    """The ratio is 1 - numerator / denominator."""
+    complement_of: Term | None = None
+    """When the numerator is not found: the term whose share of the denominator is 1 - the ratio."""
 
 
 def _years(text: str) -> list[int]:
@@ -119,7 +134,11 @@ def _year_range(text: str) -> list[int] | None:
 
 
 def _ratio_years(question: str) -> list[int] | None:
-    """The years to compute for: a stated range when an average is asked, else the one year named."""
+    """The years to compute for: a stated range when an average is asked, its two ends when a change
+    is, else the one year named."""
+    if _CHANGE_RE.search(question) and not _AVERAGE_RE.search(question):
+        years = _year_range(question)
+        return [years[0], years[-1]] if years else None
     avg = _AVERAGE_RE.search(question)
     if avg:
         years = _year_range(question)
@@ -190,13 +209,52 @@ def _defined(question: str, years: list[int] | None = None) -> MetricQuestion | 
     percent = bool(re.search(r"%|percent", question, re.I))
     before = re.sub(r"\s+(?:is|was|are)\s*$", "", question[: m.start()].rstrip(" ,:"), flags=re.I)
     before = re.split(r"[?!]\s|\.\s", before)[-1]  # the sentence that names what is defined
-    name = " ".join(before.split()[-4:]).strip(" ,.:") or "ratio"
+    name = " ".join((m.group("n") or " ".join(before.split()[-4:])).split()).strip(" ,.:") or "ratio"
     return MetricQuestion(num, den, years, percent, name)
+
+
+TEXTBOOK_RATIOS: dict[str, tuple[list[str], list[str]]] = {
+    "current ratio": (["total current assets"], ["total current liabilities"]),
+    "working capital ratio": (["total current assets"], ["total current liabilities"]),
+}
+"""Ratios with one textbook definition (not fitted to a dataset), used when the question states none."""
+
+
+def _textbook(question: str) -> MetricQuestion | None:
+    for name, (num, den) in TEXTBOOK_RATIOS.items():
+        if re.search(rf"\b{name}\b", question, re.I):
+            years = _ratio_years(question)
+            if not years:
+                return None
+            change = bool(_CHANGE_RE.search(question)) and len(years) == 2
+            return MetricQuestion(Term.of(num), Term.of(den), years, False, name, change=change)
+    return None
+
+
+_USING_RE = re.compile(
+    r"\b(?P<name>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}\s+ratio)\s*\(\s*using\s+(?:the\s+)?(?P<a>[^()]+?)\s+and\s+"
+    r"(?:the\s+)?(?P<b>[^()]+?)\s*\)",
+    re.I,
+)
+
+
+def _using(question: str) -> MetricQuestion | None:
+    """ "the FY2018 dividend payout ratio (using total cash dividends paid and net income)": the first
+    named measure over the second, for the one year named."""
+    m = _USING_RE.search(question)
+    years = _ratio_years(question) if m else None
+    if m is None or not years or len(years) != 1:
+        return None
+    num, den = _spelled(_measure(m.group("a"))), _spelled(_measure(m.group("b")))
+    if not num or not den:
+        return None
+    name = " ".join(m.group("name").split()[-3:])
+    return MetricQuestion(Term.of([num]), Term.of([den]), years, False, name)
 
 
 def parse_metric(question: str) -> MetricQuestion | None:
     """The ratio a question asks for, or None when it asks for none of these."""
-    defined = _defined(question)
+    defined = _defined(question) or _textbook(question) or _using(question)
     if defined is not None:
         return defined
     margin = _MARGIN_RE.search(question)
@@ -208,16 +266,23 @@ def parse_metric(question: str) -> MetricQuestion | None:
         return None
     if share is not None and len(years) == 1 and margin is None:
         return None  # one year's share of a total: a plain ratio (qa_arith)
+    change = bool(_CHANGE_RE.search(question)) and len(years) == 2 and not _AVERAGE_RE.search(question)
     if share is not None:
         num = _measure(_AVERAGE_OF_RE.sub("", share.group("m")))
         den = _measure(share.group("o"))
         if not num or not den:
             return None
-        return MetricQuestion(Term.of([num]), Term.of([den]), years, True, f"{num} as a % of {den}")
+        return MetricQuestion(
+            Term.of([num]), Term.of([den]), years, True, f"{num} as a % of {den}", change=change
+        )
     assert margin is not None
     kind = " ".join(margin.group(1).lower().replace("-", "").split())
     name = f"{kind} margin" if kind != "ebitda" else "EBITDA margin"
-    return MetricQuestion(Term.of(MARGIN_NUMERATORS[kind]), Term.of(["revenue"]), years, True, name, True)
+    numerator = Term.of(MARGIN_NUMERATORS[kind])
+    complement = Term.of([MARGIN_COMPLEMENTS[kind]]) if kind in MARGIN_COMPLEMENTS else None
+    return MetricQuestion(
+        numerator, Term.of(["revenue"]), years, True, name, True, change, complement_of=complement
+    )
 
 
 def absolute(printed: str) -> tuple[float, str] | None:

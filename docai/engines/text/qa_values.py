@@ -38,6 +38,8 @@ def values_in_line(line: str, kind: str) -> list[re.Match[str]]:
             continue
         if not cur and m.start("num") > 0 and line[m.start("num") - 1].isalpha():
             continue  # part of a name like Q3, H1, FY24 or A4, not a value
+        if not suf and re.match(r"-[^\W\d_]", line[m.end("num") : m.end("num") + 2]):
+            continue  # a compound like "364-day", "five-year" or "10-K": a length or a name, not an amount
         is_year = re.fullmatch(r"(19|20)\d{2}", digits) is not None and not cur and not suf
         if is_year or _MONTH_BEFORE_RE.search(line[: m.start()]):
             continue

