@@ -34,7 +34,13 @@ class Leaf:
 
     @property
     def is_money(self) -> bool:
-        return self.kind == "number" and bool(set(self.words) & _MONEY_WORDS)
+        return self.kind == "number" and _money_name(self.name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _money_name(name: str) -> bool:
+    """Whether a field name has a money word (cached: asked for every number leaf more than once)."""
+    return bool(set(_split_name(name)) & _MONEY_WORDS)
 
 
 def split_name(name: str) -> list[str]:

@@ -166,6 +166,15 @@ def _overlaps(a: BBox, b: BBox) -> bool:
 
 def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None) -> Signals:
     m = loc.match
+    failed, sum_ok, agree = 0, False, 0
+    for c in checks:  # one pass over the field's checks
+        if not c.passed:
+            failed += 1
+        elif c.name in _SUM_CHECKS:
+            sum_ok = True
+        if not agree and c.name.startswith("agrees_with"):
+            agree = 1 if c.passed else -1
+    text = leaf.kind == "string"
     return Signals(
         kind=leaf.kind,
         grounded=m is not None,
@@ -174,14 +183,14 @@ def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None)
         ocr_conf=m.ocr_conf if m else 1.0,
         ocr_min=m.ocr_min if m else 1.0,
         role=_role_kind(leaf),
-        failed=sum(1 for c in checks if not c.passed),
-        failed_families=failed_families(checks),
-        sum_ok=any(c.passed and c.name in ("sum_of_parts", "quantity_x_price", "lines_sum") for c in checks),
-        agree=next((1 if c.passed else -1 for c in checks if c.name.startswith("agrees_with")), 0),
+        failed=failed,
+        failed_families=failed_families(checks) if failed else frozenset(),
+        sum_ok=sum_ok,
+        agree=agree,
         engine_conf=ev.confidence if ev is not None else None,
-        odd_chars=leaf.kind == "string" and odd_chars(str(leaf.value)),
-        odd_case=leaf.kind == "string" and odd_case(str(leaf.value)),
-        length=len(normalize(str(leaf.value))) if leaf.kind == "string" else 0,
+        odd_chars=text and odd_chars(str(leaf.value)),
+        odd_case=text and odd_case(str(leaf.value)),
+        length=len(normalize(str(leaf.value))) if text else 0,
         matches=loc.count,
         elsewhere=loc.elsewhere,
     )
@@ -211,11 +220,23 @@ def _rivals(leaf: Leaf, loc: Located, ftype: str, dates_held: set[str]) -> bool:
     return period is not None and rival_durations(period, loc.index)
 
 
+_SUM_CHECKS = frozenset({"sum_of_parts", "quantity_x_price", "lines_sum"})
+_ROLE_KINDS: dict[tuple[str, str], str] = {}  # (path, kind) -> _role_kind: a pure function of the two
+
+
 def _role_kind(leaf: Leaf) -> str:
-    words = set(path_words(leaf.path))
-    if role_of(leaf) in ("issuer", "recipient") or words & {"party", "parties"}:
-        return "party"
-    return "address" if "address" in words else ""
+    key = (leaf.path, leaf.kind)
+    found = _ROLE_KINDS.get(key)
+    if found is None:
+        words = set(path_words(leaf.path))
+        if role_of(leaf) in ("issuer", "recipient") or words & {"party", "parties"}:
+            found = "party"
+        else:
+            found = "address" if "address" in words else ""
+        if len(_ROLE_KINDS) > 4096:
+            _ROLE_KINDS.clear()
+        _ROLE_KINDS[key] = found
+    return found
 
 
 def _evidence(m: Match | None, ev: Evidence | None, conf: float) -> Evidence:
@@ -224,4 +245,6 @@ def _evidence(m: Match | None, ev: Evidence | None, conf: float) -> Evidence:
     if m is None:
         page = ev.page_no if ev is not None else None
         return Evidence(page, ev.bbox if ev else None, ev.text if ev else "", conf, document)
-    return Evidence(m.page_no, tuple(round(x, 1) for x in m.bbox), m.text, conf, document)  # type: ignore[arg-type]
+    b = m.bbox
+    box = (round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1))
+    return Evidence(m.page_no, box, m.text, conf, document)
