@@ -45,6 +45,7 @@ class PageIndex:
     owner: list[tuple[int, int]] = field(default_factory=list)  # (line, word) of each char of `text`
     _dates: dict[str, list[tuple[str, Span, str]]] = field(default_factory=dict)
     _line_texts: list[str] | None = None
+    _lines_matching: dict[re.Pattern[str], list[int]] = field(default_factory=dict)
     _currencies: dict[str, list[Span]] | None = None
     _line_boxes: list[BBox] | None = None
     _median_height: float | None = None
@@ -87,6 +88,14 @@ class PageIndex:
                 keep = [li for li, text in enumerate(self.line_texts) if yy in text]
             self._dates[year] = _find_dates([(li, self.lines[li], self.line_texts[li]) for li in keep])
         return self._dates[year]
+
+    def lines_matching(self, pattern: re.Pattern[str]) -> list[int]:
+        """The lines whose joined text `pattern` matches somewhere (cached per pattern). A pattern with no
+        `^`/`$` anchors and no spaces that matches in a word matches in the word's line too (the words
+        are joined by spaces), so a search word by word need only read these lines."""
+        if pattern not in self._lines_matching:
+            self._lines_matching[pattern] = [li for li, t in enumerate(self.line_texts) if pattern.search(t)]
+        return self._lines_matching[pattern]
 
     @property
     def line_texts(self) -> list[str]:

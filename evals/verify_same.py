@@ -1,7 +1,7 @@
 """Whether two versions of the verification stage decide the same: dump its outputs, then diff two dumps.
 
-    python -m docai.evals.bench.verify_same dump OUT.json [--work DIR] [--sroie 20] [--kleister 10]
-    python -m docai.evals.bench.verify_same diff BEFORE.json AFTER.json [--tol 1e-9]
+    python -m docai.evals.verify_same dump OUT.json [--work DIR] [--sroie 20] [--kleister 10]
+    python -m docai.evals.verify_same diff BEFORE.json AFTER.json [--tol 1e-9]
 
 `dump` runs the text engine and `check_extraction` on examples/invoice.pdf, the synthetic invoice and
 receipt sets (born-digital and scanned, seed 5, 10 each, made once under `--work` so both versions read
@@ -77,7 +77,7 @@ def dump(out: Path, work: Path, sroie: int, kleister: int) -> int:
             for item in ds.docs:
                 schema = item.schema or ds.schema or {"type": "object", "properties": {}}
                 results[f"{label}/{Path(item.doc).name}"] = _run(Path(item.doc), schema, engine, options)
-        example = Path(__file__).resolve().parents[2] / "examples" / "invoice.pdf"
+        example = Path(__file__).resolve().parents[1] / "examples" / "invoice.pdf"
         if example.is_file():
             schema = json.loads((work / "invoice" / "schema.json").read_text(encoding="utf-8"))
             results["examples/invoice.pdf"] = _run(example, schema, engine, options)
@@ -103,7 +103,9 @@ def differences(a: Any, b: Any, tol: float, where: str = "") -> list[str]:
             for i, (x, y) in enumerate(zip(a, b, strict=True))
             for d in differences(x, y, tol, f"{where}[{i}]")
         ]
-    if isinstance(a, float | int) and isinstance(b, float | int) and not isinstance(a, bool | str):
+    if isinstance(a, bool) or isinstance(b, bool):
+        return [] if type(a) is type(b) and a == b else [f"{where}: {a!r} != {b!r}"]
+    if isinstance(a, float | int) and isinstance(b, float | int):
         same = math.isclose(a, b, rel_tol=0.0, abs_tol=tol) and type(a) is type(b)
         return [] if same else [f"{where}: {a!r} != {b!r}"]
     return [] if a == b else [f"{where}: {a!r} != {b!r}"]
