@@ -75,7 +75,7 @@ def _match(index: PageIndex, spans: list[Span], quality: float) -> Match:
 
 def _numbers(value: float, index: PageIndex) -> list[Match]:
     tol = max(_NUMBER_TOL, abs(value) * 1e-6)
-    hits = [t for t in index.numbers if abs(abs(t.value) - abs(value)) <= tol]
+    hits = index.numbers_of(value, tol)
     return [_match(index, [t.span], 1.0) for t in hits[:12]]
 
 

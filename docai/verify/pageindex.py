@@ -45,6 +45,7 @@ class PageIndex:
     owner: list[tuple[int, int]] = field(default_factory=list)  # (line, word) of each char of `text`
     _dates: dict[str, list[tuple[str, Span, str]]] = field(default_factory=dict)
     _line_texts: list[str] | None = None
+    _magnitudes: list[float] | None = None
     _lines_matching: dict[re.Pattern[str], list[int]] = field(default_factory=dict)
     _currencies: dict[str, list[Span]] | None = None
     _line_boxes: list[BBox] | None = None
@@ -96,6 +97,13 @@ class PageIndex:
         if pattern not in self._lines_matching:
             self._lines_matching[pattern] = [li for li, t in enumerate(self.line_texts) if pattern.search(t)]
         return self._lines_matching[pattern]
+
+    def numbers_of(self, value: float, tol: float) -> list[NumberToken]:
+        """The page's numbers whose magnitude is within `tol` of `value`'s, in page order."""
+        if self._magnitudes is None:
+            self._magnitudes = [abs(t.value) for t in self.numbers]
+        a = abs(value)
+        return [t for t, m in zip(self.numbers, self._magnitudes, strict=True) if abs(m - a) <= tol]
 
     @property
     def line_texts(self) -> list[str]:
@@ -271,6 +279,8 @@ def _find_dates(lines: list[tuple[int, list[Word], str]]) -> list[tuple[str, Spa
             if not readings(" ".join(texts[i:last])):
                 continue
             for end in range(i, last):
+                if not any(digit[i : end + 1]):
+                    continue  # every date pattern has a digit: no reading without one
                 text = " ".join(texts[i : end + 1])
                 got = readings(text)
                 if got:

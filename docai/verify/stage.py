@@ -156,8 +156,7 @@ def _pick(found: list[Match], index: PageIndex, near: BBox | None) -> Match:
         overlapping = [m for m in found if _overlaps(m.bbox, near)]
         if overlapping:
             return overlapping[0]
-    plain = [m for m in found if in_identifier(m, index) is None]
-    return plain[0] if plain else found[0]
+    return next((m for m in found if in_identifier(m, index) is None), found[0])
 
 
 def _overlaps(a: BBox, b: BBox) -> bool:

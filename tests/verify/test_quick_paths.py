@@ -105,3 +105,11 @@ def test_role_kinds_are_read_from_the_path_and_kept_per_path_and_kind() -> None:
     assert _role_kind(_leaf("vendor_address", "1 Road", "string")) == "address"
     assert _role_kind(_leaf("total", 1.0, "number")) == ""
     assert _role_kind(_leaf("vendor", "Acme", "string")) == "party"  # a second time, from the cache
+
+
+def test_numbers_are_found_by_magnitude_in_page_order() -> None:
+    idx = index_page(_page(["Refund (12.50) and 12.50", "Qty 12.5 then 12.51", "Total 1 250.00"]))
+    assert [t.text for t in idx.numbers_of(12.5, 0.005)] == ["(12.50)", "12.50", "12.5"]
+    assert [t.text for t in idx.numbers_of(-12.51, 0.005)] == ["12.51"]
+    assert [t.text for t in idx.numbers_of(1250.0, 0.005)] == ["1 250.00"]
+    assert [m.text for m in ground(_leaf("total", 12.5, "number"), idx)] == ["(12.50)", "12.50", "12.5"]
