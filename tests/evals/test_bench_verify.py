@@ -34,3 +34,15 @@ def test_stage_share_is_measured_on_a_real_invoice(tmp_path: Path) -> None:
     assert row["engine_cpu_s"] > 0 and row["verify_cpu_s"] > 0
     assert 0 < row["cpu_share"] < 5  # a ratio of the two, not a time
     assert row["verify_s"] < row["engine_s"] * 5
+
+
+def test_the_stage_of_another_commit_is_imported_beside_this_one(tmp_path: Path) -> None:
+    import docai.verify as current
+    from docai.evals.verify_time import verify_at
+
+    old = verify_at("HEAD", tmp_path)
+    assert old is not current and Path(old.__file__).is_relative_to(tmp_path)
+    assert Path(old.stage.__file__).is_relative_to(tmp_path)  # its submodules are its own too
+    import docai.verify
+
+    assert docai.verify is current and callable(old.check_extraction)
