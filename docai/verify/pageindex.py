@@ -230,7 +230,7 @@ def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
         t = w.text
         if not any(map(str.isdigit, t)) or _DATE_OR_TIME.search(t):
             continue
-        v = values.parse_number(t)
+        v = read_number(t)
         if v is not None:
             out.append(NumberToken(v, Span(li, i, i), t, _decimals(t)))
         if not _LEADING_GROUP.fullmatch(t):
@@ -240,10 +240,21 @@ def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
         while j + 1 < len(line) and _GROUP.match(line[j + 1].text.strip()):
             j += 1
             joined += " " + line[j].text.strip()
-            jv = values.parse_number(joined.replace(" ", ""))
+            jv = read_number(joined.replace(" ", ""))
             if jv is not None and j > i:
                 out.append(NumberToken(jv, Span(li, i, j), joined, _decimals(joined)))
     return out
+
+
+_PLAIN_NUMBER = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
+
+
+def read_number(text: str) -> float | None:
+    """`values.parse_number(text)`, quicker for the plainest spellings ('12', '304.72'), which that
+    function reads as the float they spell (no sign, no grouping, at most two decimals)."""
+    if _PLAIN_NUMBER.fullmatch(text):
+        return float(text)
+    return values.parse_number(text)
 
 
 _LEADING_GROUP = re.compile(r"\d{1,3}")

@@ -15,7 +15,6 @@ from datetime import date
 
 from docai.document import BBox, Page
 from docai.results import Check, Evidence, Extraction, FieldReport
-from docai.values import parse_number
 from docai.verify import calibration
 from docai.verify.agreement import agreement_check
 from docai.verify.arithmetic import arithmetic_checks
@@ -24,7 +23,7 @@ from docai.verify.families import failed_families
 from docai.verify.fields import Leaf, leaves, missing_required
 from docai.verify.grounding import Match, ground
 from docai.verify.layout import keyed, largest_amount
-from docai.verify.pageindex import PageIndex, index_page, normalize
+from docai.verify.pageindex import PageIndex, index_page, normalize, read_number
 from docai.verify.party import party_signals
 from docai.verify.rivals import duration, rival_dates, rival_durations
 from docai.verify.roles import field_type, path_words, role_of
@@ -201,7 +200,7 @@ def _place_signals(signals: Signals, leaf: Leaf, loc: Located, pages: Pages, sib
     signals.ftype = field_type(leaf, signals.role)
     if loc.match is not None and loc.index is not None:
         signals.keyed = keyed(loc.match, loc.index)
-        amount = parse_number(str(leaf.value)) if leaf.is_money else None  # engines may send "1.234,56"
+        amount = read_number(str(leaf.value)) if leaf.is_money else None  # engines may send "1.234,56"
         signals.largest_amount = amount is not None and largest_amount(amount, loc.index)
     if signals.role == "party" and isinstance(leaf.value, str):
         first = loc.index is not None and bool(pages.numbers) and loc.index.page_no == pages.numbers[0]

@@ -113,3 +113,13 @@ def test_numbers_are_found_by_magnitude_in_page_order() -> None:
     assert [t.text for t in idx.numbers_of(-12.51, 0.005)] == ["12.51"]
     assert [t.text for t in idx.numbers_of(1250.0, 0.005)] == ["1 250.00"]
     assert [m.text for m in ground(_leaf("total", 12.5, "number"), idx)] == ["(12.50)", "12.50", "12.5"]
+
+
+def test_read_number_reads_as_parse_number_does() -> None:
+    from docai.verify.pageindex import read_number
+
+    texts = ["12", "007", "304.72", "12.5", "12.", ".5", "1234.567", "1.234", "1,234.56", "(12.00)", "-5"]
+    texts += ["12.0", "１２", " 12", "12-", "1 200", "$3.10", "9" * 400, "", "abc", "0.125", "1.234,56"]
+    got = [read_number(t) for t in texts]
+    assert got == [values.parse_number(t) for t in texts]
+    assert got[:4] == [12.0, 7.0, 304.72, 12.5] and got[8] == 1234.56 and got[9] == -12.0
