@@ -34,7 +34,13 @@ class Leaf:
 
     @property
     def is_money(self) -> bool:
-        return self.kind == "number" and bool(set(self.words) & _MONEY_WORDS)
+        return self.kind == "number" and _money_name(self.name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _money_name(name: str) -> bool:
+    """Whether a field name has a money word (cached: asked for every number leaf more than once)."""
+    return bool(set(_split_name(name)) & _MONEY_WORDS)
 
 
 def split_name(name: str) -> list[str]:
@@ -76,25 +82,34 @@ def leaves(data: dict[str, Any], schema: dict[str, Any]) -> list[Leaf]:
     """Every filled scalar under `data`, walking the schema's properties and items."""
     out: list[Leaf] = []
     props = schema.get("properties") or {}
+    kinds: dict[int, str] = {}  # id(schema) -> kind_of: the rows of a list share their item schema
     for key, value in (data or {}).items():
-        _walk(value, props.get(key) or {}, key, key, key, out)
+        _walk(value, props.get(key) or {}, key, key, key, out, kinds)
     return out
 
 
-def _walk(value: Any, schema: dict[str, Any], path: str, top: str, name: str, out: list[Leaf]) -> None:
+def _walk(
+    value: Any, schema: dict[str, Any], path: str, top: str, name: str, out: list[Leaf], kinds: dict[int, str]
+) -> None:
     if value is None or value == "" or value == []:
         return
     if isinstance(value, dict):
         props = schema.get("properties") or {}
         for key, sub in value.items():
-            _walk(sub, props.get(key) or {}, f"{path}.{key}", top, key, out)
+            _walk(sub, props.get(key) or {}, f"{path}.{key}", top, key, out, kinds)
         return
     if isinstance(value, list):
         items = schema.get("items") or {}
         for i, sub in enumerate(value):
-            _walk(sub, items if isinstance(items, dict) else {}, f"{path}[{i}]", top, name, out)
+            _walk(sub, items if isinstance(items, dict) else {}, f"{path}[{i}]", top, name, out, kinds)
         return
-    out.append(Leaf(path, top, name, value, schema, kind_of(schema) if schema else _guess_kind(value)))
+    if schema:
+        kind = kinds.get(id(schema))
+        if kind is None:
+            kind = kinds[id(schema)] = kind_of(schema)
+    else:
+        kind = _guess_kind(value)
+    out.append(Leaf(path, top, name, value, schema, kind))
 
 
 def _guess_kind(value: Any) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from docai.document import BBox
 from docai.verify.fields import Leaf
-from docai.verify.pageindex import PageIndex, Span, normalize, union
+from docai.verify.pageindex import PageIndex, Span, box_of, normalize, union
 
 MIN_STRING_QUALITY = 0.8
 _NUMBER_TOL = 0.005
@@ -48,6 +48,19 @@ def _distance(box: BBox, near: BBox | None) -> float:
 
 
 def _match(index: PageIndex, spans: list[Span], quality: float) -> Match:
+    if len(spans) == 1:  # the usual case: one span's words, read once
+        words = index.words_of(spans[0])
+        confs = [w.conf for w in words if w.conf is not None]
+        return Match(
+            index.page_no,
+            spans,
+            box_of(words),
+            " ".join([w.text for w in words]),
+            quality,
+            sum(confs) / len(confs) if confs else 1.0,
+            index.source,
+            min(confs) if confs else 1.0,
+        )
     return Match(
         index.page_no,
         spans,
@@ -62,7 +75,7 @@ def _match(index: PageIndex, spans: list[Span], quality: float) -> Match:
 
 def _numbers(value: float, index: PageIndex) -> list[Match]:
     tol = max(_NUMBER_TOL, abs(value) * 1e-6)
-    hits = [t for t in index.numbers if abs(abs(t.value) - abs(value)) <= tol]
+    hits = index.numbers_of(value, tol)
     return [_match(index, [t.span], 1.0) for t in hits[:12]]
 
 

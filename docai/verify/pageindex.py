@@ -44,6 +44,9 @@ class PageIndex:
     text: str = ""  # normalized running text of the whole page
     owner: list[tuple[int, int]] = field(default_factory=list)  # (line, word) of each char of `text`
     _dates: dict[str, list[tuple[str, Span, str]]] = field(default_factory=dict)
+    _line_texts: list[str] | None = None
+    _magnitudes: list[float] | None = None
+    _lines_matching: dict[re.Pattern[str], list[int]] = field(default_factory=dict)
     _currencies: dict[str, list[Span]] | None = None
     _line_boxes: list[BBox] | None = None
     _median_height: float | None = None
@@ -52,7 +55,7 @@ class PageIndex:
         return self.lines[span.line][span.start : span.end + 1]
 
     def bbox_of(self, span: Span) -> BBox:
-        return union([w.bbox for w in self.words_of(span)])
+        return box_of(self.words_of(span))
 
     def text_of(self, span: Span) -> str:
         return " ".join(w.text for w in self.words_of(span))
@@ -64,25 +67,57 @@ class PageIndex:
 
     def span_of_chars(self, start: int, end: int) -> list[Span]:
         """The word spans (one per line) covering chars `start..end-1` of `text`."""
-        by_line: dict[int, list[int]] = {}
+        by_line: dict[int, list[int]] = {}  # line -> [least, greatest] word
         for li, wi in self.owner[start:end]:
-            by_line.setdefault(li, []).append(wi)
-        return [Span(li, min(ws), max(ws)) for li, ws in sorted(by_line.items())]
+            ws = by_line.get(li)
+            if ws is None:
+                by_line[li] = [wi, wi]
+            elif wi < ws[0]:
+                ws[0] = wi
+            elif wi > ws[1]:
+                ws[1] = wi
+        return [Span(li, ws[0], ws[1]) for li, ws in sorted(by_line.items())]
 
     def dates(self, year: str) -> list[tuple[str, Span, str]]:
         """(ISO date, span, text) for each date of `year` printed on the page, read both day-first and
         month-first (every date spelling docai reads shows the year's last two digits)."""
         if year not in self._dates:
-            lines = [(li, ln) for li, ln in enumerate(self.lines) if any(year[2:] in w.text for w in ln)]
-            self._dates[year] = _find_dates(lines)
+            yy = year[2:]
+            if " " in yy:  # a joined line's spaces could make a match no single word has
+                keep = [li for li, ln in enumerate(self.lines) if any(yy in w.text for w in ln)]
+            else:
+                keep = [li for li, text in enumerate(self.line_texts) if yy in text]
+            self._dates[year] = _find_dates([(li, self.lines[li], self.line_texts[li]) for li in keep])
         return self._dates[year]
+
+    def lines_matching(self, pattern: re.Pattern[str]) -> list[int]:
+        """The lines whose joined text `pattern` matches somewhere (cached per pattern). A pattern with no
+        `^`/`$` anchors and no spaces that matches in a word matches in the word's line too (the words
+        are joined by spaces), so a search word by word need only read these lines."""
+        if pattern not in self._lines_matching:
+            self._lines_matching[pattern] = [li for li, t in enumerate(self.line_texts) if pattern.search(t)]
+        return self._lines_matching[pattern]
+
+    def numbers_of(self, value: float, tol: float) -> list[NumberToken]:
+        """The page's numbers whose magnitude is within `tol` of `value`'s, in page order."""
+        if self._magnitudes is None:
+            self._magnitudes = [abs(t.value) for t in self.numbers]
+        a = abs(value)
+        return [t for t, m in zip(self.numbers, self._magnitudes, strict=True) if abs(m - a) <= tol]
+
+    @property
+    def line_texts(self) -> list[str]:
+        """Each line's words joined by single spaces (built on first use)."""
+        if self._line_texts is None:
+            self._line_texts = [" ".join([w.text for w in ln]) for ln in self.lines]
+        return self._line_texts
 
     @property
     def line_boxes(self) -> list[BBox]:
         """The box of each line (built on first use)."""
         if self._line_boxes is None:
             empty = (0.0, 0.0, 0.0, 0.0)
-            self._line_boxes = [union([w.bbox for w in ln]) if ln else empty for ln in self.lines]
+            self._line_boxes = [box_of(ln) if ln else empty for ln in self.lines]
         return self._line_boxes
 
     @property
@@ -100,7 +135,7 @@ class PageIndex:
             self._currencies = {}
             for li, line in enumerate(self.lines):
                 for wi, w in enumerate(line):
-                    if not _CURRENCY_HINT.search(w.text):
+                    if not (_CURRENCY_HINT.search(w.text) and _CURRENCY_READ.search(w.text)):
                         continue
                     code = values.detect_currency(w.text)
                     if code:
@@ -112,15 +147,40 @@ _CURRENCY_HINT = re.compile(r"[$€£¥￥₹₩₽₺元]|人民币|zł|(?<![A-
 """Words worth asking values.detect_currency about (it tries every symbol in turn)."""
 
 
+def _currency_pattern() -> re.Pattern[str]:
+    """What `values.detect_currency` looks for, as one pattern: it matches a text exactly when that
+    function finds a code in it, so a word it does not match need not be asked (built from that
+    module's tables, so it follows them)."""
+    codes = r"\b(?:" + "|".join(sorted(values._ISO_CODES)) + r")\b"
+    symbols = [
+        rf"(?<![A-Za-z]){re.escape(sym)}(?![A-Za-z])" if sym.isalpha() else re.escape(sym)
+        for sym in sorted(values._CURRENCY_SYMBOLS, key=len, reverse=True)
+    ]
+    return re.compile("|".join([codes, *symbols]))
+
+
+_CURRENCY_READ = _currency_pattern()
+
+
 def union(boxes: list[BBox]) -> BBox:
     if len(boxes) == 1:
         return boxes[0]
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
+    x0, y0, x1, y1 = boxes[0]
+    for b in boxes:  # one pass (the stage unions every line's and every match's words)
+        if b[0] < x0:
+            x0 = b[0]
+        if b[1] < y0:
+            y0 = b[1]
+        if b[2] > x1:
+            x1 = b[2]
+        if b[3] > y1:
+            y1 = b[3]
+    return (x0, y0, x1, y1)
+
+
+def box_of(words: list[Word]) -> BBox:
+    """The box around `words` (at least one)."""
+    return union([w.bbox for w in words])
 
 
 def normalize(text: str) -> str:
@@ -139,11 +199,13 @@ def index_page(page: Page) -> PageIndex:
     lines = _lines(page.words)
     idx = PageIndex(page.page_no, page.text_source, lines, float(page.width or 0), float(page.height or 0))
     chars: list[str] = []
+    owner = idx.owner
     for li, line in enumerate(lines):
         for wi, w in enumerate(line):
-            norm = normalize(w.text)
+            t = w.text
+            norm = t.lower() if t.isascii() and t.isalnum() else normalize(t)  # the common case, quicker
             chars.append(norm)
-            idx.owner.extend([(li, wi)] * len(norm))
+            owner.extend([(li, wi)] * len(norm))
         idx.numbers.extend(_numbers(li, line))
     idx.text = "".join(chars)
     return idx
@@ -166,9 +228,9 @@ def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
     out: list[NumberToken] = []
     for i, w in enumerate(line):
         t = w.text
-        if not any(ch.isdigit() for ch in t) or _DATE_OR_TIME.search(t):
+        if not any(map(str.isdigit, t)) or _DATE_OR_TIME.search(t):
             continue
-        v = values.parse_number(t)
+        v = read_number(t)
         if v is not None:
             out.append(NumberToken(v, Span(li, i, i), t, _decimals(t)))
         if not _LEADING_GROUP.fullmatch(t):
@@ -178,10 +240,21 @@ def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
         while j + 1 < len(line) and _GROUP.match(line[j + 1].text.strip()):
             j += 1
             joined += " " + line[j].text.strip()
-            jv = values.parse_number(joined.replace(" ", ""))
+            jv = read_number(joined.replace(" ", ""))
             if jv is not None and j > i:
                 out.append(NumberToken(jv, Span(li, i, j), joined, _decimals(joined)))
     return out
+
+
+_PLAIN_NUMBER = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
+
+
+def read_number(text: str) -> float | None:
+    """`values.parse_number(text)`, quicker for the plainest spellings ('12', '304.72'), which that
+    function reads as the float they spell (no sign, no grouping, at most two decimals)."""
+    if _PLAIN_NUMBER.fullmatch(text):
+        return float(text)
+    return values.parse_number(text)
 
 
 _LEADING_GROUP = re.compile(r"\d{1,3}")
@@ -192,7 +265,9 @@ def _decimals(text: str) -> bool:
     return bool(_DECIMALS.search(text))
 
 
-def _find_dates(lines: list[tuple[int, list[Word]]]) -> list[tuple[str, Span, str]]:
+def _find_dates(lines: list[tuple[int, list[Word], str]]) -> list[tuple[str, Span, str]]:
+    """Dates on (line number, words, joined text) lines: each a shortest window of up to 5 words that
+    reads as a date, from each word that can start one."""
     found: list[tuple[str, Span, str]] = []
     seen: dict[str, set[str]] = {}
 
@@ -201,23 +276,23 @@ def _find_dates(lines: list[tuple[int, list[Word]]]) -> list[tuple[str, Span, st
             seen[text] = {d for d in (values.parse_date(text, True), values.parse_date(text, False)) if d}
         return seen[text]
 
-    for li, line in lines:
-        whole = " ".join(x.text for x in line)
+    for li, line, whole in lines:
         if not readings(whole):
             continue  # the patterns search the whole line: no date anywhere on it
-        for i, w in enumerate(line):
-            if not (any(ch.isdigit() for ch in w.text) or w.text[:1].isalpha()):
-                continue
-            if w.text[:1].isalpha() and not any(ch.isdigit() for ch in w.text) and len(w.text) < 3:
+        texts = [x.text for x in line]
+        digit = [any(map(str.isdigit, t)) for t in texts]
+        for i, t in enumerate(texts):
+            if not digit[i] and (not t[:1].isalpha() or len(t) < 3):
                 continue
             last = min(i + 5, len(line))
-            if not any(ch.isdigit() for x in line[i:last] for ch in x.text):
+            if not any(digit[i:last]):
                 continue
-            text = " ".join(x.text for x in line[i:last])
-            if not readings(text):
+            if not readings(" ".join(texts[i:last])):
                 continue
             for end in range(i, last):
-                text = " ".join(x.text for x in line[i : end + 1])
+                if not any(digit[i : end + 1]):
+                    continue  # every date pattern has a digit: no reading without one
+                text = " ".join(texts[i : end + 1])
                 got = readings(text)
                 if got:
                     found.extend((iso, Span(li, i, end), text) for iso in got if iso)

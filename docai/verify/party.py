@@ -109,7 +109,11 @@ def _in_web_address(value: str, index: PageIndex) -> bool:
     key = max((t for t in tokens if len(t) >= 4 and t not in _STOP), key=len, default="")
     if not key:
         return False
-    return any(_WEB.search(w.text) and key in normalize(w.text) for ln in index.lines for w in ln)
+    return any(
+        _WEB.search(w.text) and key in normalize(w.text)
+        for i in index.lines_matching(_WEB)
+        for w in index.lines[i]
+    )
 
 
 def _line_share(match: Match, index: PageIndex) -> float:

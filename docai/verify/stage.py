@@ -15,7 +15,6 @@ from datetime import date
 
 from docai.document import BBox, Page
 from docai.results import Check, Evidence, Extraction, FieldReport
-from docai.values import parse_number
 from docai.verify import calibration
 from docai.verify.agreement import agreement_check
 from docai.verify.arithmetic import arithmetic_checks
@@ -24,7 +23,7 @@ from docai.verify.families import failed_families
 from docai.verify.fields import Leaf, leaves, missing_required
 from docai.verify.grounding import Match, ground
 from docai.verify.layout import keyed, largest_amount
-from docai.verify.pageindex import PageIndex, index_page, normalize
+from docai.verify.pageindex import PageIndex, index_page, normalize, read_number
 from docai.verify.party import party_signals
 from docai.verify.rivals import duration, rival_dates, rival_durations
 from docai.verify.roles import field_type, path_words, role_of
@@ -155,8 +154,7 @@ def _pick(found: list[Match], index: PageIndex, near: BBox | None) -> Match:
         overlapping = [m for m in found if _overlaps(m.bbox, near)]
         if overlapping:
             return overlapping[0]
-    plain = [m for m in found if in_identifier(m, index) is None]
-    return plain[0] if plain else found[0]
+    return next((m for m in found if in_identifier(m, index) is None), found[0])
 
 
 def _overlaps(a: BBox, b: BBox) -> bool:
@@ -165,6 +163,15 @@ def _overlaps(a: BBox, b: BBox) -> bool:
 
 def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None) -> Signals:
     m = loc.match
+    failed, sum_ok, agree = 0, False, 0
+    for c in checks:  # one pass over the field's checks
+        if not c.passed:
+            failed += 1
+        elif c.name in _SUM_CHECKS:
+            sum_ok = True
+        if not agree and c.name.startswith("agrees_with"):
+            agree = 1 if c.passed else -1
+    text = leaf.kind == "string"
     return Signals(
         kind=leaf.kind,
         grounded=m is not None,
@@ -173,14 +180,14 @@ def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None)
         ocr_conf=m.ocr_conf if m else 1.0,
         ocr_min=m.ocr_min if m else 1.0,
         role=_role_kind(leaf),
-        failed=sum(1 for c in checks if not c.passed),
-        failed_families=failed_families(checks),
-        sum_ok=any(c.passed and c.name in ("sum_of_parts", "quantity_x_price", "lines_sum") for c in checks),
-        agree=next((1 if c.passed else -1 for c in checks if c.name.startswith("agrees_with")), 0),
+        failed=failed,
+        failed_families=failed_families(checks) if failed else frozenset(),
+        sum_ok=sum_ok,
+        agree=agree,
         engine_conf=ev.confidence if ev is not None else None,
-        odd_chars=leaf.kind == "string" and odd_chars(str(leaf.value)),
-        odd_case=leaf.kind == "string" and odd_case(str(leaf.value)),
-        length=len(normalize(str(leaf.value))) if leaf.kind == "string" else 0,
+        odd_chars=text and odd_chars(str(leaf.value)),
+        odd_case=text and odd_case(str(leaf.value)),
+        length=len(normalize(str(leaf.value))) if text else 0,
         matches=loc.count,
         elsewhere=loc.elsewhere,
     )
@@ -192,7 +199,7 @@ def _place_signals(signals: Signals, leaf: Leaf, loc: Located, pages: Pages, sib
     signals.ftype = field_type(leaf, signals.role)
     if loc.match is not None and loc.index is not None:
         signals.keyed = keyed(loc.match, loc.index)
-        amount = parse_number(str(leaf.value)) if leaf.is_money else None  # engines may send "1.234,56"
+        amount = read_number(str(leaf.value)) if leaf.is_money else None  # engines may send "1.234,56"
         signals.largest_amount = amount is not None and largest_amount(amount, loc.index)
     if signals.role == "party" and isinstance(leaf.value, str):
         first = loc.index is not None and bool(pages.numbers) and loc.index.page_no == pages.numbers[0]
@@ -210,11 +217,23 @@ def _rivals(leaf: Leaf, loc: Located, ftype: str, dates_held: set[str]) -> bool:
     return period is not None and rival_durations(period, loc.index)
 
 
+_SUM_CHECKS = frozenset({"sum_of_parts", "quantity_x_price", "lines_sum"})
+_ROLE_KINDS: dict[tuple[str, str], str] = {}  # (path, kind) -> _role_kind: a pure function of the two
+
+
 def _role_kind(leaf: Leaf) -> str:
-    words = set(path_words(leaf.path))
-    if role_of(leaf) in ("issuer", "recipient") or words & {"party", "parties"}:
-        return "party"
-    return "address" if "address" in words else ""
+    key = (leaf.path, leaf.kind)
+    found = _ROLE_KINDS.get(key)
+    if found is None:
+        words = set(path_words(leaf.path))
+        if role_of(leaf) in ("issuer", "recipient") or words & {"party", "parties"}:
+            found = "party"
+        else:
+            found = "address" if "address" in words else ""
+        if len(_ROLE_KINDS) > 4096:
+            _ROLE_KINDS.clear()
+        _ROLE_KINDS[key] = found
+    return found
 
 
 def _evidence(m: Match | None, ev: Evidence | None, conf: float) -> Evidence:
@@ -223,4 +242,6 @@ def _evidence(m: Match | None, ev: Evidence | None, conf: float) -> Evidence:
     if m is None:
         page = ev.page_no if ev is not None else None
         return Evidence(page, ev.bbox if ev else None, ev.text if ev else "", conf, document)
-    return Evidence(m.page_no, tuple(round(x, 1) for x in m.bbox), m.text, conf, document)  # type: ignore[arg-type]
+    b = m.bbox
+    box = (round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1))
+    return Evidence(m.page_no, box, m.text, conf, document)
