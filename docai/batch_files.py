@@ -62,11 +62,24 @@ class JsonlOut:
         if fcntl is None:
             yield
             return
-        fcntl.flock(self._f.fileno(), fcntl.LOCK_EX)
+        while True:
+            fcntl.flock(self._f.fileno(), fcntl.LOCK_EX)
+            if self._still_the_file():
+                break
+            fcntl.flock(self._f.fileno(), fcntl.LOCK_UN)  # another batch replaced it: lock the new one
+            self._f.close()
+            self._f = self.path.open("a+b")
         try:
             yield
         finally:
             fcntl.flock(self._f.fileno(), fcntl.LOCK_UN)
+
+    def _still_the_file(self) -> bool:
+        """Our open file is the one at `path` (a rewrite by another batch puts a new file there)."""
+        try:
+            return os.stat(self.path).st_ino == os.fstat(self._f.fileno()).st_ino
+        except FileNotFoundError:
+            return False
 
     @staticmethod
     def _entry(line: bytes) -> tuple[str, int | None] | None:
@@ -99,9 +112,28 @@ class JsonlOut:
         return {f: line for f, (_, line) in newest.items()}
 
     def _rewrite(self, lines: list[bytes]) -> None:
-        self._f.truncate(0)
-        self._f.write(b"".join(k + b"\n" for k in lines))
-        self._f.flush()
+        """Write `lines` to a new file and put it in place with `os.replace`, so that a process killed
+        meanwhile leaves the old file whole, never a cut one. The new file is locked before it
+        appears; the old one's lock goes with its closing, and a batch waiting on it then finds the
+        file replaced (`_locked`) and takes the new one's lock."""
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        new = tmp.open("w+b")
+        try:
+            if fcntl is not None:
+                fcntl.flock(new.fileno(), fcntl.LOCK_EX)
+            new.write(b"".join(k + b"\n" for k in lines))
+            new.flush()
+            os.fsync(new.fileno())
+            if fcntl is None:  # without flock only one process writes; Windows replaces closed files
+                self._f.close()
+            os.replace(tmp, self.path)
+        except BaseException:
+            new.close()
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        self._f.close()
+        self._f = new
 
     def _mark_end(self) -> None:
         self._f.seek(0, os.SEEK_END)

@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -41,6 +42,10 @@ _PRELOAD = ("docai.service", "docai.storage", "docai.parsers.loader", "docai.par
 _ENGINE_PRELOAD = {"text": ("docai.engines.text.extractor", "docai.engines.text.embeddings")}
 """Modules an engine imports on its first page (NumPy, its rules and their regular expressions): about
 0.23 s CPU that each worker would pay again on its first file; imported once in the parent instead."""
+_ENGINE_WARM = {"text": "docai.engines.text.embeddings:get_embedder"}
+"""A call that loads what the engine's first page would load (the text engine: MiniLM's weights and
+tokenizer, about 65 ms CPU), once in the parent instead of in every worker. It must not start threads
+(encoding would start the tokenizer's thread pool, which a fork cannot carry)."""
 
 
 @dataclass(frozen=True)
@@ -70,9 +75,11 @@ def preload(engine: str) -> None:
     from docai.engines import _BUILTIN
 
     modules = list(_PRELOAD)
+    warm = None
     if engine in _BUILTIN and _can_limit_blas():
         modules.append(_BUILTIN[engine].partition(":")[0])
         modules.extend(_ENGINE_PRELOAD.get(engine, ()))
+        warm = _ENGINE_WARM.get(engine)
     for name in modules:
         try:
             importlib.import_module(name)
@@ -82,6 +89,38 @@ def preload(engine: str) -> None:
 
     with contextlib.suppress(ImportError):
         import_pymupdf()  # every PDF needs it; without its add-ons, as the parsers import it
+    if warm is not None:
+        module, _, name = warm.partition(":")
+        try:
+            getattr(importlib.import_module(module), name)()
+        except ImportError as e:  # the worker will report it per file
+            _log.debug("warming %s failed: %s", warm, e)
+
+
+def preload_while_migrating(engine: str, db_url: str | None) -> None:
+    """`preload(engine)` in this process while a forked child opens the database `db_url` (creating or
+    migrating it: importing Alembic and running the migrations cost about 0.2 s CPU on a new database),
+    so the two serial parts of a multi-process batch run on two cores at once. The child only prepares:
+    this process opens the database afterwards as always (at head by then), and any error the child
+    met is met and reported again there. Without fork, or with other threads running (a fork copies
+    their locks), the two run one after the other."""
+    pid = 0
+    if start_method() == "fork" and threading.active_count() == 1:
+        pid = os.fork()
+        if pid == 0:  # the child: open (migrate) and leave at once, running no exit handlers
+            code = 1
+            try:
+                from docai.storage import open_database
+
+                open_database(db_url).close()
+                code = 0
+            finally:
+                os._exit(code)
+    try:
+        preload(engine)
+    finally:
+        if pid:
+            os.waitpid(pid, 0)
 
 
 def _can_limit_blas() -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docai.batch_files import DOCUMENT_SUFFIXES, JsonlOut, collect_files  # noqa: F401 (re-exported)
-from docai.batch_pool import Job, WorkerPool, preload
+from docai.batch_pool import Job, WorkerPool, preload, preload_while_migrating
 from docai.engines import engine_capabilities
 from docai.file_result import BatchSummary, FileResult, ProgressEvent
 from docai.options import Options
@@ -194,6 +194,9 @@ def run_batch(
         )
     files = collect_files(folder, glob)
     started = time.perf_counter()
+    in_processes = _runs_in_processes(options, len(files))
+    if in_processes:  # the database is made or migrated while the workers' modules are imported
+        preload_while_migrating(options.engine, service.db_url)
     schema_id, _ = service.db.save_schema(resolved.schema, resolved.name)
     reclaimed = service.db.reclaim_stale()
     if reclaimed:
@@ -205,7 +208,7 @@ def run_batch(
     try:
         if options.concurrency > 1 and len(files) > 1 and runs_in_threads(options.engine):
             batch.run_threads()
-        elif options.workers > 1 and len(files) > 1:
+        elif in_processes:
             batch.run_processes()
         else:
             batch.run_sequential()
@@ -219,6 +222,12 @@ def run_batch(
     summary.interrupted = summary.interrupted or batch.stop.requested
     summary.duration_s = time.perf_counter() - started
     return summary
+
+
+def _runs_in_processes(options: Options, files: int) -> bool:
+    """Whether a batch of `files` files runs in worker processes (not threads, not in this process)."""
+    threads = options.concurrency > 1 and files > 1 and runs_in_threads(options.engine)
+    return not threads and options.workers > 1 and files > 1
 
 
 class GracefulStop:

@@ -115,6 +115,11 @@ class Service:
 
     # -- plumbing -------------------------------------------------------------------------------------
     @property
+    def db_url(self) -> str | None:
+        """What `db` opens (a path or URL; None: the default database); nothing is opened here."""
+        return self._db_url
+
+    @property
     def db(self) -> Database:
         if self._db is None:
             from docai.storage import open_database

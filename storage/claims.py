@@ -19,11 +19,12 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Connection, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from docai.errors import StorageError
+from docai.storage import core_writes
 from docai.storage.base import DatabaseBase
 from docai.storage.models import ClaimRow, RunRow, new_run, utcnow
 
@@ -73,14 +74,15 @@ def owner_alive(owner: str) -> bool | None:
     return ticks in ("?", now_ticks)
 
 
-def _stale(claim: ClaimRow) -> bool:
+def _stale(claim: Any) -> bool:
+    """`claim`: a ClaimRow or a row with its owner and lease_until."""
     alive = owner_alive(claim.owner)
     if alive is False:
         return True
     return claim.lease_until < utcnow()
 
 
-def _interrupt(s: Session, run_id: int | None) -> None:
+def _interrupt(s: Session | Connection, run_id: int | None) -> None:
     if run_id is None:
         return
     s.execute(
@@ -105,7 +107,54 @@ def claim_in(
     include_failed: bool,
 ) -> int | str:
     """`ClaimsMixin.claim_run`'s work inside the caller's write transaction `s` (IntegrityError when
-    another process inserted the same claim first)."""
+    another process inserted the same claim first). Runs on the transaction's connection with the
+    statements of core_writes.py (the ORM spent most of a batch file's time under the write lock)."""
+    conn = s.connection()
+    if not core_writes.supported(conn.dialect.name):
+        return _claim_with_orm(
+            s, key, document_id, schema_id, engine, model, options, options_key, owner,
+            unless_done=unless_done, include_failed=include_failed,
+        )  # fmt: skip
+    held = core_writes.claim_of(conn, key)
+    if held is not None:
+        if not _stale(held):
+            return HELD
+        _log.warning("taking over a stale claim of run %s (owner %s)", held.run_id, held.owner)
+        _interrupt(conn, held.run_id)
+        core_writes.drop_claim(conn, key)
+    job = {
+        "doc_id": document_id,
+        "schema_id": schema_id,
+        "engine": engine,
+        "model": model,
+        "options_key": options_key,
+    }
+    done = unless_done and core_writes.finished_run_exists(
+        conn, job, include_failed=include_failed, interrupted=INTERRUPTED
+    )
+    if done:
+        return DONE
+    now = utcnow()
+    return core_writes.insert_run_and_claim(
+        conn, job, options, key, owner, now, now + timedelta(seconds=LEASE_S)
+    )
+
+
+def _claim_with_orm(
+    s: Session,
+    key: str,
+    document_id: int,
+    schema_id: int,
+    engine: str,
+    model: str | None,
+    options: dict[str, Any],
+    options_key: str,
+    owner: str,
+    *,
+    unless_done: bool,
+    include_failed: bool,
+) -> int | str:
+    """`claim_in` through the ORM, for a dialect core_writes.py does not cover."""
     held = s.get(ClaimRow, key)
     if held is not None:
         if not _stale(held):

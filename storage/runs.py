@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from docai.errors import InputError, StorageError
 from docai.results import STATUSES, Extraction, notes_with_verification
+from docai.storage import core_writes
 from docai.storage.base import DatabaseBase
 from docai.storage.claims import INTERRUPTED, release_claim
 from docai.storage.corrections import load_reviews, with_reviews
@@ -84,41 +85,18 @@ class RunsMixin(DatabaseBase):
             raise StorageError(f"unknown extraction status {extraction.status!r}")
 
         def work(s: Session) -> None:
-            run = s.get(RunRow, run_id)
+            conn = s.connection()
+            if not core_writes.supported(conn.dialect.name):
+                _finish_with_orm(s, run_id, extraction, duration_s, pages)
+                return
+            run = core_writes.run_of(conn, run_id)
             if run is None:
                 raise StorageError(f"no run with id {run_id}")
-            s.execute(delete(ResultRow).where(ResultRow.run_id == run_id))
-            s.flush()
-            result = ResultRow(
-                run_id=run_id,
-                data=extraction.data,
-                raw_output=extraction.raw_output,
-                reasoning=extraction.reasoning,
-                notes=notes_with_verification(extraction),
-                errors=list(extraction.errors),
-            )
-            result.evidence = [
-                EvidenceRow(
-                    field_path=path,
-                    page_no=ev.page_no,
-                    bbox=list(ev.bbox) if ev.bbox is not None else None,
-                    text=ev.text or "",
-                    confidence=ev.confidence,
-                    document=ev.document,
-                )
-                for path, ev in extraction.evidence.items()
-            ]
-            s.add(result)
-            release_claim(s, run_id)
-            run.status = extraction.status
-            run.error = "; ".join(extraction.errors) if extraction.status == "failed" else None
-            run.finished_at = utcnow()
-            run.duration_s = float(duration_s)
-            run.usage = dict(extraction.usage) if extraction.usage else None
-            if extraction.model and not run.model:
-                run.model = extraction.model
+            columns = _finished_columns(extraction, duration_s, run.model, run.usage is not None)
+            result, evidence = _result_values(extraction), _evidence_values(extraction)
+            core_writes.store_result(conn, run_id, result, evidence, columns)
             if pages:
-                store_pages(s, run.document_id, pages)
+                core_writes.store_pages(conn, run.document_id, pages)
 
         self._write(work, "saving a result")
 
@@ -170,6 +148,20 @@ class RunsMixin(DatabaseBase):
         """The latest finished run for exactly this document, schema, engine, model and options."""
 
         def work(s: Session) -> RunRecord | None:
+            conn = s.connection()
+            if core_writes.supported(conn.dialect.name):  # a miss (every new file) costs one plain query
+                job = {
+                    "sha": sha256.lower(),
+                    "schema_hash": schema_hash,
+                    "engine": engine,
+                    "model": model,
+                    "options_key": options_key,
+                }
+                found = core_writes.cached_run_id(
+                    conn, job, include_failed=include_failed, interrupted=INTERRUPTED
+                )
+                run = s.scalar(_run_query().where(RunRow.id == found)) if found is not None else None
+                return self._records(s, [run])[0] if run is not None else None
             doc_id = select(DocumentRow.id).where(DocumentRow.sha256 == sha256.lower())
             schema_id = select(SchemaRow.id).where(SchemaRow.hash == schema_hash)
             q = _run_query().where(
@@ -280,3 +272,68 @@ class RunsMixin(DatabaseBase):
             run_record(r, names.get(r.document_id, r.document.sha256[:12]), r.schema.name) for r in runs
         ]
         return with_reviews(records, load_reviews(s, [r.id for r in runs]))
+
+
+def _result_values(extraction: Extraction) -> dict[str, Any]:
+    return {
+        "data": extraction.data,
+        "raw_output": extraction.raw_output,
+        "reasoning": extraction.reasoning,
+        "notes": notes_with_verification(extraction),
+        "errors": list(extraction.errors),
+    }
+
+
+def _evidence_values(extraction: Extraction) -> list[dict[str, Any]]:
+    return [
+        {
+            "field_path": path,
+            "page_no": ev.page_no,
+            "bbox": list(ev.bbox) if ev.bbox is not None else None,
+            "text": ev.text or "",
+            "confidence": ev.confidence,
+            "document": ev.document,
+        }
+        for path, ev in extraction.evidence.items()
+    ]
+
+
+def _finished_columns(
+    extraction: Extraction, duration_s: float, model: str | None, had_usage: bool
+) -> dict[str, Any]:
+    """The run's columns once its result is stored. Usage is set only when it changes: a run starts
+    with SQL NULL there, which stays NULL (not JSON null) when the result has no usage, as it did
+    through the ORM."""
+    columns: dict[str, Any] = {
+        "status": extraction.status,
+        "error": "; ".join(extraction.errors) if extraction.status == "failed" else None,
+        "finished_at": utcnow(),
+        "duration_s": float(duration_s),
+        "model": extraction.model if extraction.model and not model else model,
+    }
+    if extraction.usage or had_usage:
+        columns["usage"] = dict(extraction.usage) if extraction.usage else None
+    return columns
+
+
+def _finish_with_orm(
+    s: Session,
+    run_id: int,
+    extraction: Extraction,
+    duration_s: float,
+    pages: list[tuple[int, float, float, str, str]] | None,
+) -> None:
+    """`finish_run`'s work through the ORM, for a dialect core_writes.py does not cover."""
+    run = s.get(RunRow, run_id)
+    if run is None:
+        raise StorageError(f"no run with id {run_id}")
+    s.execute(delete(ResultRow).where(ResultRow.run_id == run_id))
+    s.flush()
+    result = ResultRow(run_id=run_id, **_result_values(extraction))
+    result.evidence = [EvidenceRow(**row) for row in _evidence_values(extraction)]
+    s.add(result)
+    release_claim(s, run_id)
+    for column, value in _finished_columns(extraction, duration_s, run.model, run.usage is not None).items():
+        setattr(run, column, value)
+    if pages:
+        store_pages(s, run.document_id, pages)

@@ -33,3 +33,42 @@ def test_preload_imports_the_text_engines_first_file_modules_and_keeps_fork() ->
     assert not got["torch"] and not got["addons"]
     if sys.platform == "linux":
         assert got["method"] == "fork"
+
+
+_OVERLAP = """
+import json, sys
+from docai.batch_pool import preload_while_migrating
+preload_while_migrating("text", sys.argv[1])
+alembic_here = "alembic" in sys.modules  # the child migrated: this process never needed Alembic
+from docai.storage import open_database
+from docai.storage.migrate import head_revision
+try:
+    db = open_database(sys.argv[1])
+    revision, error = db.revision(), None
+    db.close()
+except Exception as e:
+    revision, error = None, f"{type(e).__name__}: {e}"
+print(json.dumps({"alembic": alembic_here or "alembic" in sys.modules, "revision": revision,
+                  "head": head_revision(), "error": error, "numpy": "numpy" in sys.modules}))
+"""
+
+
+def _overlap(db: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", _OVERLAP, db], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_a_forked_child_makes_the_database_while_the_parent_preloads(tmp_path) -> None:
+    got = _overlap(str(tmp_path / "new.db"))
+    assert got["error"] is None and got["numpy"]
+    assert got["revision"] == got["head"]
+    if sys.platform == "linux":
+        assert not got["alembic"]  # made by the child: the parent found it at head
+
+
+def test_a_database_the_child_cannot_make_fails_in_the_parent_as_before(tmp_path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    got = _overlap(str(tmp_path / "file" / "new.db"))
+    assert got["revision"] is None
+    assert got["error"] is not None and got["error"].startswith("StorageError")
