@@ -12,6 +12,7 @@ only for passages never embedded before.
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import TYPE_CHECKING
 
@@ -73,8 +74,8 @@ def dense_rerank(
 
     Candidates without a vector are embedded first and kept in their index (which is then `grown`).
     Only these rows may move: the dense score never pulls in a passage the lexical signals did not
-    rank, which is what kept it from helping on long filings (a whole-corpus cosine lifted prose that
-    reads like the question but holds none of its figures)."""
+    rank, and a search embeds at most RERANK_CANDIDATES passages (before: 200 per document and search,
+    and every search of a computed answer's values paid for its own)."""
     if embedder is None or not indexes or any(ix.embeddings is None for ix in indexes):
         return None
     rows = np.argsort(-prior, kind="stable")[:RERANK_CANDIDATES]
@@ -97,17 +98,10 @@ def dense_rerank(
     return rows, cosines
 
 
-_QUERY_VECTORS: dict[tuple[str, str], np.ndarray] = {}
-_QUERY_MEMO = 256
-
-
+@functools.lru_cache(maxsize=256)
 def query_vector(embedder: Embedder, text: str) -> np.ndarray:
     """The vector of a question, kept for this process: one question's lookups search with the same
-    wording several times (the answer, then each value of a computed answer)."""
-    key = (embedder.name, text)
-    vec = _QUERY_VECTORS.get(key)
-    if vec is None:
-        if len(_QUERY_VECTORS) >= _QUERY_MEMO:
-            _QUERY_VECTORS.pop(next(iter(_QUERY_VECTORS)))
-        vec = _QUERY_VECTORS[key] = embedder.encode([text])[0]
+    wording several times (the answer, then each value of a computed answer). Read-only."""
+    vec = embedder.encode([text])[0]
+    vec.flags.writeable = False
     return vec
