@@ -132,7 +132,7 @@ class TextOptions:
     """The `text` engine: rules over the words of each page, and BM25 + embeddings for questions."""
 
     semantic: bool = opt(True, "Match labels by meaning with the sentence model (false: by words only).")
-    embeddings: bool = opt(True, "Rank passages for questions with embeddings too (false: BM25 only).")
+    embeddings: bool = opt(False, "Rerank BM25's top passages for questions by embeddings (off: BM25 only).")
     embed_max_passages: int = opt(
         500, "Above this many passages only the BM25 candidates of each question are embedded."
     )

@@ -29,3 +29,18 @@ def test_small_run_answers_again_from_the_cache(tmp_path: Path) -> None:
     assert r["first_found_fact"] and r["first_cites_fact_page"]
     assert not first["answer_cached"] and again["answer_cached"] and not other.get("answer_cached")
     assert again["text"] == first["text"] and again["pages"] == first["pages"]
+
+
+def test_config_file_reaches_the_asks(tmp_path: Path) -> None:
+    """`--config` is read by each `docai ask`: the default ranks with BM25 only and says so, a config
+    with `embeddings = true` does not."""
+    from docai.evals.bench.long_ask import QUESTION, ask
+
+    pdf, _ = make_filing(tmp_path / "f.pdf", 3)
+    config = tmp_path / "emb.toml"
+    config.write_text("embeddings = true\n", encoding="utf-8")
+    plain = ask(pdf, QUESTION, tmp_path / "a")
+    reranked = ask(pdf, QUESTION, tmp_path / "b", config)
+    assert "error" not in plain and "error" not in reranked, (plain, reranked)
+    assert any("embeddings turned off" in n for n in plain["notes"])
+    assert not any("embeddings turned off" in n for n in reranked["notes"])

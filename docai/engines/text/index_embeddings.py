@@ -1,17 +1,18 @@
-"""Passage vectors of a QA index: all of them for ordinary documents, only the candidates for long ones.
+"""Passage vectors of a QA index, for the embedding reranker: all of them for short documents, only
+the candidates for long ones.
 
-A passage costs about 40 ms of one core to embed (128 tokens through MiniLM), and a 500-page filing
-has about 5,000 passages: embedding all of them would cost the first question minutes. Up to
-EMBED_ALL_MAX_PASSAGES passages (about 50 pages; as much as two questions' candidates) an index
-embeds everything when it is built (in batches, with progress lines). Beyond that it starts with no
-vectors and, per question, embeds only the passages that BM25 already ranks in the top CANDIDATES
-(the only ones the dense score can still lift into the answer's top 30). Vectors are kept in the
-index as they are made, and the index goes back to the cache when it grew, so later questions and
-later runs pay only for passages never embedded before.
+The dense score reorders only the RERANK_CANDIDATES passages that the lexical signals rank highest
+(`dense_rerank`). A passage costs about 35 ms of one core to embed (128 tokens through MiniLM), and a
+500-page filing has about 5,000 passages: up to EMBED_ALL_MAX_PASSAGES passages an index embeds
+everything when it is built (in batches, with progress lines); beyond that it starts with no vectors
+and each search embeds only its candidates that have none yet. Vectors are kept in the index as they
+are made, and the index goes back to the cache when it grew, so later questions and later runs pay
+only for passages never embedded before.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import TYPE_CHECKING
 
@@ -29,8 +30,9 @@ _log = logging.getLogger(__name__)
 
 EMBED_ALL_MAX_PASSAGES = TextOptions.embed_max_passages
 """Above this many passages (`options.embed_max_passages`) only BM25 candidates are embedded."""
-CANDIDATES = 200
-"""Passages per document embedded for one question on the candidates-only path."""
+RERANK_CANDIDATES = 40
+"""Passages of the corpus, best by the lexical signals, that the dense score may reorder (and that are
+embedded on the candidates-only path, when they have no vector yet)."""
 BATCH = 128
 
 
@@ -63,33 +65,43 @@ def initial_embeddings(
     return np.zeros((len(texts), embedder.dim), dtype=np.float16), np.zeros(len(texts), dtype=bool)
 
 
-def dense_scores(
+def dense_rerank(
     indexes: list[DocIndex], question: str, prior: np.ndarray, embedder: Embedder | None
-) -> np.ndarray | None:
-    """Cosine of the question with every passage of the corpus (concatenated in index order), or None
-    when some index has no vectors at all. On the candidates-only path the top CANDIDATES of each
-    document by `prior` (its fused BM25 score) are embedded first; passages still without a vector
-    get the lowest score seen, so the dense signal neither lifts nor sinks them."""
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The dense signal as a reranker of the lexical ranking: (rows, cosines) for the corpus's top
+    RERANK_CANDIDATES passages by `prior` (rows into the concatenated passages, best first; only
+    passages with a positive prior), or None when some index has no vectors at all.
+
+    Candidates without a vector are embedded first and kept in their index (which is then `grown`).
+    Only these rows may move: the dense score never pulls in a passage the lexical signals did not
+    rank, and a search embeds at most RERANK_CANDIDATES passages (before: 200 per document and search,
+    and every search of a computed answer's values paid for its own)."""
     if embedder is None or not indexes or any(ix.embeddings is None for ix in indexes):
         return None
-    offset = 0
-    for ix in indexes:
-        n = len(ix.passages)
-        if ix.embedded is not None and n:
-            top = np.argsort(-prior[offset : offset + n], kind="stable")[:CANDIDATES]
-            todo = [int(i) for i in top if not ix.embedded[i]]
-            if todo:
-                texts = [passage_index_text(ix.passages[i]) for i in todo]
-                ix.embeddings[todo] = embed_texts(texts, embedder, f"{ix.doc_name} candidates")  # type: ignore[index]
-                ix.embedded[todo] = True
-                ix.grown = True
-        offset += n
-    q = embedder.encode([question])[0]
-    parts = []
-    for ix in indexes:
-        dense = ix.embeddings.astype(np.float32) @ q  # type: ignore[union-attr]
-        if ix.embedded is not None:
-            seen = dense[ix.embedded]
-            dense[~ix.embedded] = float(seen.min()) if len(seen) else 0.0
-        parts.append(dense)
-    return np.concatenate(parts)
+    rows = np.argsort(-prior, kind="stable")[:RERANK_CANDIDATES]
+    rows = rows[prior[rows] > 0]
+    offsets = np.cumsum([0] + [len(ix.passages) for ix in indexes])
+    owner = np.searchsorted(offsets, rows, side="right") - 1
+    for k, ix in enumerate(indexes):
+        if ix.embedded is None:
+            continue
+        local = [int(r - offsets[k]) for r in rows[owner == k]]
+        todo = [i for i in local if not ix.embedded[i]]
+        if todo:
+            texts = [passage_index_text(ix.passages[i]) for i in todo]
+            ix.embeddings[todo] = embed_texts(texts, embedder, f"{ix.doc_name} candidates")  # type: ignore[index]
+            ix.embedded[todo] = True
+            ix.grown = True
+    q = query_vector(embedder, question)
+    vectors = [indexes[k].embeddings[int(r - offsets[k])] for r, k in zip(rows, owner, strict=True)]  # type: ignore[index]
+    cosines = np.array(vectors, dtype=np.float32).reshape(-1, embedder.dim) @ q
+    return rows, cosines
+
+
+@functools.lru_cache(maxsize=256)
+def query_vector(embedder: Embedder, text: str) -> np.ndarray:
+    """The vector of a question, kept for this process: one question's lookups search with the same
+    wording several times (the answer, then each value of a computed answer). Read-only."""
+    vec = embedder.encode([text])[0]
+    vec.flags.writeable = False
+    return vec

@@ -1,4 +1,4 @@
-"""Hybrid retrieval over passages: BM25 (passages and whole pages) fused with embedding cosine.
+"""Retrieval over passages: BM25 (passages and whole pages) plus bonuses, optionally reranked by embeddings.
 
 An index is built once per document and kept through a `BlobCache` as one `.npz` blob (numpy arrays plus a
 JSON header; never pickle). Several documents are searched as one corpus: BM25 statistics are summed over
@@ -26,7 +26,7 @@ from docai.document import Document
 from docai.engines.base import BlobCache
 from docai.engines.text.embeddings import Embedder
 from docai.engines.text.index_embeddings import (
-    dense_scores,
+    dense_rerank,
     initial_embeddings,
     passage_index_text,
 )
@@ -39,8 +39,10 @@ from docai.progress import ProgressLog
 _log = logging.getLogger(__name__)
 
 K1, B = 1.2, 0.75
-# Weights of the normalised signals in the fused passage score.
-W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 1.0, 0.6
+# Weights of the normalised signals in the fused passage score. W_DENSE: the embedding reranker (only
+# with `embeddings = true`), chosen on FinanceBench's development half (BENCHMARKS.md, fifth session):
+# 0.25 changed no answer, 0.5 and 1.0 cost the same one question net, so the option is off by default.
+W_BM25, W_PAGE, W_DENSE, W_STATEMENT = 1.0, 0.5, 0.5, 0.6
 # A question that asks for a value in a year prefers a table with a column headed by that year.
 W_TABLE_YEAR = 0.4
 
@@ -595,10 +597,11 @@ def search(
     top_k: int = 30,
     value_years: list[int] | None = None,
 ) -> list[Hit]:
-    """The best `top_k` passages of the corpus by a blend of max-normalised passage BM25, page BM25 and
-    embedding cosine (when every index has embeddings and an embedder is given), plus two bonuses: the
-    financial statement the question names (by page heading) and, for a value asked in `value_years`,
-    a table with a column headed by one of them. Each hit's `parts` says what each signal added."""
+    """The best `top_k` passages of the corpus by a blend of max-normalised passage BM25 and page BM25,
+    plus bonuses: the financial statement the question names (by page heading) and, for a value asked
+    in `value_years`, a table with a column headed by one of them. With an embedder (and vectors in
+    every index) the embedding cosine then reorders the lexical top candidates (`dense_rerank`). Each
+    hit's `parts` says what each signal added."""
     terms = query_terms(question, indexes)
     if not indexes or not any(ix.passages for ix in indexes):
         return []
@@ -632,9 +635,9 @@ def search(
         fits = [p.kind == "table" and table_has_year(p, wanted) for p in flat]
         parts["table_year"] = W_TABLE_YEAR * np.array(fits, dtype=np.float32)
     lexical = np.sum(list(parts.values()), axis=0)
-    dense = dense_scores(indexes, question, lexical, embedder)  # long documents: embeds candidates
+    dense = _dense_part(indexes, question, lexical, embedder)
     if dense is not None:
-        parts["dense"] = W_DENSE * _normalized(dense - float(dense.min()))
+        parts["dense"] = W_DENSE * dense[0]
     fused = np.sum(list(parts.values()), axis=0)
     order = np.argsort(-fused, kind="stable")[:top_k]
     total_idf = sum(terms.values()) or 1.0
@@ -648,7 +651,7 @@ def search(
                 passage=p,
                 score=float(fused[i]),
                 bm25=float(bm25[i]),
-                dense=float(dense[i]) if dense is not None else None,
+                dense=dense[1].get(int(i)) if dense is not None else None,
                 coverage=coverage,
                 page_score=float(page_bm25[i]),
                 terms=terms,
@@ -657,6 +660,21 @@ def search(
             )
         )
     return hits
+
+
+def _dense_part(
+    indexes: list[DocIndex], question: str, lexical: np.ndarray, embedder: Embedder | None
+) -> tuple[np.ndarray, dict[int, float]] | None:
+    """The dense signal over the lexical top candidates, min-max scaled among them (0 for the weakest
+    candidate and for every other passage), and the raw cosine of each candidate row."""
+    reranked = dense_rerank(indexes, question, lexical, embedder)
+    if reranked is None:
+        return None
+    rows, cosines = reranked
+    scaled = np.zeros(len(lexical), dtype=np.float32)
+    if len(rows) > 1 and float(cosines.max()) > float(cosines.min()):
+        scaled[rows] = (cosines - cosines.min()) / (cosines.max() - cosines.min())
+    return scaled, {int(r): float(c) for r, c in zip(rows, cosines, strict=True)}
 
 
 def table_has_year(p: Passage, wanted: set[int]) -> bool:

@@ -89,7 +89,7 @@ def test_absent_questions_are_not_found(report: Path, question: str) -> None:
 
 
 def test_with_embeddings_same_answers(report: Path) -> None:
-    opts = Options()
+    opts = Options(embeddings=True)
     a = ask(report, "What was total revenue in 2022?", opts)
     assert a.found and a.citations[0].page_no == 2 and parse_number(a.text) == 1100.0
     b = ask(report, "What is the airspeed velocity of an unladen swallow?", opts)

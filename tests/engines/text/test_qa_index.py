@@ -148,7 +148,7 @@ def test_cjk_tokens() -> None:
 def test_without_embedder_answers_with_bm25_and_says_so(report: Path, monkeypatch) -> None:
     monkeypatch.setattr(emb, "get_embedder", lambda: None)
     with load_document(report) as doc:
-        a = answer_question([doc], "What was total revenue in 2023?", Options(), None)
+        a = answer_question([doc], "What was total revenue in 2023?", Options(embeddings=True), None)
     assert a.found and parse_number(a.text) == 1234.0
     assert any("BM25 only" in n for n in a.notes)
 
@@ -169,7 +169,7 @@ def test_embedder_vectors() -> None:
 def test_embedding_cap_embeds_candidates_only(report: Path) -> None:
     if not emb.embedding_status()[0]:
         pytest.skip(emb.embedding_status()[1])
-    opts = Options(embed_max_passages=2)
+    opts = Options(embeddings=True, embed_max_passages=2)
     with load_document(report, opts) as doc:
         a = answer_question([doc], "What was total revenue in 2022?", opts, DictCache())
     assert a.found and parse_number(a.text) == 1100.0
