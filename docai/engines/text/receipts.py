@@ -36,6 +36,9 @@ _TOTAL_WORDS = (
     "net amount",
     "payable",
 )
+# whole words: 'Nettobetrag' (German, the amount before tax) holds 'nett' but is no nett total; 'total'
+# itself is also found inside OCR's glued words ('TOTALRM', 'TolalAmt') by the loose match below
+_TOTAL_WORD = re.compile(r"(?<![a-z])(" + "|".join(re.escape(w) for w in _TOTAL_WORDS) + r")(?![a-z])|total")
 _NOT_TOTAL = re.compile(
     rf"\b(qty|quantity|items?|sub|subtotal|excl\w*|ex|exclusive|before|{_TAXES}|discount|disc|saving\w*|"
     r"change|cash|tender\w*|paid|deposit|points?|summary|rounding\s*adj\w*|adj\w*|service|tips?)\b",
@@ -70,7 +73,7 @@ class Amount:
 def _is_total_label(label: str) -> bool:
     """'TOTAL', 'Tota! Incl. of GST', 'TolalAmtRounded', 'Nett Total': loose, because OCR bends letters."""
     low = label.lower()
-    if any(w in low for w in _TOTAL_WORDS):
+    if _TOTAL_WORD.search(low):
         return True
     for tok in re.findall(r"[a-z!|1]{4,}", low):
         for i in range(0, max(1, len(tok) - 4)):
