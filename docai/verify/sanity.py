@@ -53,11 +53,31 @@ def _line_text(index: PageIndex, li: int) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
+_LAST_GROUP = re.compile(r"\d{3}[.,]\d{2}")  # '940,00': three digits before the cents, no separator
+
+
+def in_larger_number(match: Match, index: PageIndex) -> str | None:
+    """Why the matched amount reads as the last group of a number printed with spaces between its
+    thousands ('2 940,00', French and Swiss style): one to three digits just left of it, a space away."""
+    span = match.spans[0]
+    line = index.lines[span.line]
+    if span.start == 0 or not _LAST_GROUP.fullmatch(line[span.start].text.strip()):
+        return None
+    prev, word = line[span.start - 1], line[span.start]
+    height = word.bbox[3] - word.bbox[1]
+    gap = word.bbox[0] - prev.bbox[2]
+    if re.fullmatch(r"\d{1,3}", prev.text.strip()) and 0 <= gap <= 0.6 * height:
+        number = f"{prev.text.strip()} {word.text.strip()}"
+        return f"it is the last group of {number!r} on {_line_text(index, span.line)!r}"
+    return None
+
+
 def amount_check(leaf: Leaf, match: Match | None, index: PageIndex | None) -> Check | None:
-    """`not_in_identifier` for amounts and quantities that were found on the page."""
+    """`not_in_identifier` for amounts and quantities that were found on the page: not part of an
+    identifier, nor one group of a larger number."""
     if match is None or index is None or role_of(leaf) not in _AMOUNT_ROLES:
         return None
-    why = in_identifier(match, index)
+    why = in_identifier(match, index) or in_larger_number(match, index)
     if why is None:
         return Check("not_in_identifier", True)
     return Check("not_in_identifier", False, f"{leaf.value!r} may not be an amount: {why}")

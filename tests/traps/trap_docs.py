@@ -467,6 +467,36 @@ add(
 )
 
 
+# 15 spaces between thousands and no tax rate printed: '450,00' + '490,00' = '940,00' all add up
+add(
+    "french_no_rate",
+    INV,
+    [
+        [
+            (60, 60, "Atelier Lumière SARL", 15),
+            (60, 78, "8 rue des Lilas, 69003 Lyon", 9),
+            (60, 130, "FACTURE", 18),
+            (60, 155, "Facture n° F-2024-117", 10),
+            (60, 170, "Date : 07/02/2024", 10),
+            (60, 215, "Client : Librairie du Parc", 10),
+            (60, 260, "Éclairage scène                               2 450,00", 10),
+            (330, 320, "Total HT              2 450,00 €", 10),
+            (330, 336, "TVA                     490,00 €", 10),
+            (330, 352, "Total TTC             2 940,00 €", 10),
+        ]
+    ],
+    {
+        "vendor": "Atelier Lumière SARL",
+        "customer": "Librairie du Parc",
+        "invoice_number": "F-2024-117",
+        "issue_date": "2024-02-07",
+        "subtotal": 2450.0,
+        "tax": 490.0,
+        "total": 2940.0,
+    },
+)
+
+
 def build_pdf(path: Path, pages: list[list[tuple]], scanned: bool = False) -> Path:
     """The trap as a PDF: text drawn with PyMuPDF, or (scanned) each page rendered at 200 dpi and put
     back as a picture only, so the text engine must OCR it."""
