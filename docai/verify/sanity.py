@@ -72,12 +72,30 @@ def in_larger_number(match: Match, index: PageIndex) -> str | None:
     return None
 
 
+_SIGN_MARK = re.compile(r"(?<![A-Za-z])(CR|DR|Cr|Dr)\.?$")
+
+
+def sign_mark(match: Match, index: PageIndex) -> str | None:
+    """Why the matched amount's sign is unknown: printed with a credit or debit mark ('240.00 CR').
+    Whether a credit is negative is the document's convention (a credit note's refund, a bank
+    statement's balance in credit), so no reading of the bare number can be trusted alone."""
+    span = match.spans[0]
+    line = index.lines[span.line]
+    last = line[span.end].text.strip()
+    nxt = line[span.end + 1].text.strip() if span.end + 1 < len(line) else ""
+    mark = _SIGN_MARK.search(last) or _SIGN_MARK.fullmatch(nxt)
+    if mark is None:
+        return None
+    where = _line_text(index, span.line)
+    return f"it is printed with the mark {mark.group(1)!r} on {where!r}: its sign is unsure"
+
+
 def amount_check(leaf: Leaf, match: Match | None, index: PageIndex | None) -> Check | None:
     """`not_in_identifier` for amounts and quantities that were found on the page: not part of an
-    identifier, nor one group of a larger number."""
+    identifier, nor one group of a larger number, nor of unsure sign."""
     if match is None or index is None or role_of(leaf) not in _AMOUNT_ROLES:
         return None
-    why = in_identifier(match, index) or in_larger_number(match, index)
+    why = in_identifier(match, index) or in_larger_number(match, index) or sign_mark(match, index)
     if why is None:
         return Check("not_in_identifier", True)
     return Check("not_in_identifier", False, f"{leaf.value!r} may not be an amount: {why}")

@@ -18,6 +18,9 @@ FIXED = {
     "numbers_row": ("invoice_number", "issue_date"),  # 'Customer No.: 55012  PO ...  Invoice No.: 118'
     "german": ("total",),  # 'Nettobetrag' (net) read as a 'nett' total
     "label_above": ("currency",),  # '$880.00' under 'Amount Due (AUD)' read as USD
+    "chinese_words": ("total",),  # '价税合计（大写）壹仟零玖拾圆整 （小写）¥1090.00': the 合计 row's 1000 won
+    "lakh": ("total",),  # '1,18,000.00' read as 1.18
+    "credit_paren": ("total",),  # '(240.00)' read as 240
 }
 SCANNED = ("numbers_row", "label_above", "receipt_cash")
 

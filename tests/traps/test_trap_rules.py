@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from docai.document import Word
 from docai.engines.text.heuristics import document_currency
-from docai.engines.text.kv import split_pairs
-from docai.engines.text.layout import Run
-from docai.engines.text.receipts import _is_total_label
+from docai.engines.text.kv import find_pairs, split_pairs
+from docai.engines.text.layout import Line, Run, group_lines
+from docai.engines.text.receipts import _is_total_label, find_total
 
 
 def _run(text: str) -> Run:
@@ -54,3 +54,30 @@ def test_a_bare_dollar_sign_takes_the_dollar_the_page_names() -> None:
     assert document_currency(["Total $880.00", "Subtotal $800.00"]) == "USD"
     assert document_currency(["Total USD 880.00", "Paid from a CAD account", "$5.00"]) == "USD"
     assert document_currency(["Prices in CAD or NZD", "$880.00", "$1.00"]) == "USD"  # two named: undecided
+
+
+def _line(text: str, index: int = 0, gap: float = 4.0) -> Line:
+    """One printed line, as the layout groups it: words 8 pt high, `gap` apart, as wide as their letters."""
+    words, x = [], 10.0
+    for t in text.split():
+        words.append(Word(t, (x, 20.0 * index, x + 6.0 * len(t), 20.0 * index + 8), None, 0, index))
+        x += 6.0 * len(t) + gap
+    (line,) = group_lines(words)
+    line.index = index
+    return line
+
+
+def test_a_total_is_never_the_head_of_a_longer_number_and_lakhs_are_read() -> None:
+    found = find_total([_line("Taxable value 1,00,000.00", 0), _line("Total (INR) 1,18,000.00", 1)])
+    assert found is not None and float(found.value) == 118000.0
+
+
+def test_a_bracketed_amount_is_a_credit_not_a_receipt_total() -> None:
+    assert find_total([_line("Subtotal (200.00)", 0), _line("Total (240.00)", 1)]) is None
+    found = find_total([_line("Subtotal 200.00", 0), _line("Total 240.00", 1)])
+    assert found is not None and float(found.value) == 240.0
+
+
+def test_an_amount_written_in_words_is_no_part_of_its_label() -> None:
+    pairs = find_pairs([_line("价税合计（大写）壹仟零玖拾圆整 （小写）¥1090.00", 0, gap=30.0)])
+    assert ("价税合计", "¥1090.00") in [(c.label, c.value) for c in pairs]

@@ -497,6 +497,275 @@ add(
 )
 
 
+# second round: credit notes, lakhs, amounts in words, dates, a vendor only in the footer
+def inv(name: str, head: list[tuple], body: list[tuple], truth: dict[str, Any]) -> None:
+    """A one-page invoice under the vendor's name and address."""
+    top = [(60, 60, truth.get("vendor", "Acme Widgets Ltd"), 15), (60, 78, "1 High Street, Leeds LS1 1AA", 9)]
+    add(name, INV, [top + head + body], truth)
+
+
+# only a due date printed
+inv(
+    "due_only",
+    [
+        (60, 130, "INVOICE", 18),
+        (60, 155, "Invoice No: A-100", 10),
+        (60, 170, "Payment due: 15 May 2024", 10),
+        (60, 200, "Bill to: Beta Stores Ltd", 10),
+    ],
+    [(60, 260, "Widgets                         100.00", 10), (330, 320, "Total            100.00", 10)],
+    {
+        "vendor": "Acme Widgets Ltd",
+        "customer": "Beta Stores Ltd",
+        "invoice_number": "A-100",
+        "due_date": "2024-05-15",
+        "total": 100.0,
+        "issue_date": "(none printed)",
+    },
+)
+# delivery date before invoice date
+inv(
+    "delivery_first",
+    [
+        (60, 130, "INVOICE", 18),
+        (60, 155, "Invoice No: A-101", 10),
+        (60, 170, "Delivery date: 02 May 2024", 10),
+        (60, 185, "Invoice date: 06 May 2024", 10),
+        (60, 200, "Bill to: Beta Stores Ltd", 10),
+    ],
+    [(60, 260, "Widgets                         100.00", 10), (330, 320, "Total            100.00", 10)],
+    {
+        "vendor": "Acme Widgets Ltd",
+        "customer": "Beta Stores Ltd",
+        "invoice_number": "A-101",
+        "issue_date": "2024-05-06",
+        "total": 100.0,
+    },
+)
+# US m/d ambiguous
+inv(
+    "us_md",
+    [
+        (60, 130, "INVOICE", 18),
+        (60, 155, "Invoice No: 5521", 10),
+        (60, 170, "Date: 03/04/2024", 10),
+        (60, 185, "Due: 04/03/2024", 10),
+        (60, 200, "Bill to: Gamma Inc.", 10),
+    ],
+    [(60, 260, "Widgets                         $100.00", 10), (330, 320, "Total            $100.00", 10)],
+    {
+        "vendor": "Acme Widgets Ltd",
+        "customer": "Gamma Inc.",
+        "invoice_number": "5521",
+        "total": 100.0,
+        "currency": "USD",
+    },
+)
+# Indian lakh
+inv(
+    "lakh",
+    [
+        (60, 130, "TAX INVOICE", 18),
+        (60, 155, "Invoice No: GST/24/118", 10),
+        (60, 170, "Date: 12-06-2024", 10),
+        (60, 200, "Bill to: Ravi Traders", 10),
+    ],
+    [
+        (60, 260, "Steel rods                      1,00,000.00", 10),
+        (330, 320, "Taxable value   1,00,000.00", 10),
+        (330, 336, "IGST 18%          18,000.00", 10),
+        (330, 352, "Total (INR)     1,18,000.00", 10),
+    ],
+    {
+        "vendor": "Acme Widgets Ltd",
+        "customer": "Ravi Traders",
+        "invoice_number": "GST/24/118",
+        "issue_date": "2024-06-12",
+        "subtotal": 100000.0,
+        "tax": 18000.0,
+        "total": 118000.0,
+        "currency": "INR",
+    },
+)
+# credit note CR suffix / parentheses
+inv(
+    "credit_paren",
+    [
+        (60, 130, "CREDIT NOTE", 18),
+        (60, 155, "Credit note No: CN-7", 10),
+        (60, 170, "Date: 2024-02-19", 10),
+        (60, 200, "Customer: Delta Ltd", 10),
+    ],
+    [
+        (60, 260, "Refund                          (200.00)", 10),
+        (330, 320, "Subtotal          (200.00)", 10),
+        (330, 336, "VAT                (40.00)", 10),
+        (330, 352, "Total              (240.00)", 10),
+    ],
+    {
+        "vendor": "Acme Widgets Ltd",
+        "customer": "Delta Ltd",
+        "issue_date": "2024-02-19",
+        "subtotal": -200.0,
+        "tax": -40.0,
+        "total": -240.0,
+    },
+)
+inv(
+    "credit_cr",
+    [
+        (60, 130, "CREDIT NOTE", 18),
+        (60, 155, "Credit note No: CN-8", 10),
+        (60, 170, "Date: 2024-02-19", 10),
+        (60, 200, "Customer: Delta Ltd", 10),
+    ],
+    [
+        (60, 260, "Refund                          200.00 CR", 10),
+        (330, 320, "Subtotal          200.00 CR", 10),
+        (330, 336, "VAT                40.00 CR", 10),
+        (330, 352, "Total             240.00 CR", 10),
+    ],
+    {
+        "vendor": "Acme Widgets Ltd",
+        "customer": "Delta Ltd",
+        "issue_date": "2024-02-19",
+        "subtotal": -200.0,
+        "tax": -40.0,
+        "total": -240.0,
+    },
+)
+# total qty and total savings lines
+inv(
+    "total_qty",
+    [
+        (60, 130, "INVOICE", 18),
+        (60, 155, "Invoice No: A-102", 10),
+        (60, 170, "Date: 2024-07-01", 10),
+        (60, 200, "Bill to: Beta Stores Ltd", 10),
+    ],
+    [
+        (60, 260, "Widgets       3     40.00    120.00", 10),
+        (330, 320, "Total quantity          3", 10),
+        (330, 336, "Subtotal           120.00", 10),
+        (330, 352, "VAT 20%             24.00", 10),
+        (330, 368, "Total              144.00", 10),
+        (330, 384, "Total savings        12.00", 10),
+        (330, 400, "Total paid          144.00", 10),
+    ],
+    {
+        "vendor": "Acme Widgets Ltd",
+        "customer": "Beta Stores Ltd",
+        "invoice_number": "A-102",
+        "issue_date": "2024-07-01",
+        "subtotal": 120.0,
+        "tax": 24.0,
+        "total": 144.0,
+    },
+)
+# total with two currencies
+inv(
+    "two_currencies",
+    [
+        (60, 130, "INVOICE", 18),
+        (60, 155, "Invoice No: A-103", 10),
+        (60, 170, "Date: 2024-07-02", 10),
+        (60, 200, "Bill to: Beta Stores Ltd", 10),
+    ],
+    [
+        (60, 260, "Consulting                     USD 1,000.00", 10),
+        (330, 320, "Total                USD 1,000.00", 10),
+        (330, 336, "(for reference: EUR 921.40)", 9),
+    ],
+    {
+        "vendor": "Acme Widgets Ltd",
+        "customer": "Beta Stores Ltd",
+        "invoice_number": "A-103",
+        "issue_date": "2024-07-02",
+        "total": 1000.0,
+        "currency": "USD",
+    },
+)
+# balance due after partial payment; Total column header in items table
+inv(
+    "amount_due_header",
+    [
+        (60, 130, "INVOICE", 18),
+        (60, 155, "Invoice No: A-104", 10),
+        (60, 170, "Date: 2024-07-03", 10),
+        (60, 200, "Bill to: Beta Stores Ltd", 10),
+    ],
+    [
+        (60, 240, "Item            Qty    Price    Total", 10),
+        (60, 258, "Widgets          2    50.00   100.00", 10),
+        (60, 276, "Gadgets          1    80.00    80.00", 10),
+        (330, 330, "Tax                  18.00", 10),
+        (330, 346, "Amount due          198.00", 11),
+    ],
+    {
+        "vendor": "Acme Widgets Ltd",
+        "customer": "Beta Stores Ltd",
+        "invoice_number": "A-104",
+        "issue_date": "2024-07-03",
+        "tax": 18.0,
+        "total": 198.0,
+    },
+)
+# vendor only in footer, title at top
+add(
+    "vendor_footer",
+    INV,
+    [
+        [
+            (60, 60, "INVOICE", 22),
+            (60, 90, "Invoice No: 7781", 10),
+            (60, 105, "Date: 2024-08-08", 10),
+            (60, 130, "Bill to:", 10),
+            (60, 145, "Epsilon Bakery Ltd", 12),
+            (60, 160, "4 Bread Lane, York YO1 1AA", 9),
+            (60, 260, "Flour 25kg                      75.00", 10),
+            (330, 320, "Total            75.00", 10),
+            (60, 780, "Zeta Mills Ltd · 9 River Road, Hull HU1 1AA · VAT GB 999 8888 77", 8),
+        ]
+    ],
+    {
+        "vendor": "Zeta Mills Ltd",
+        "customer": "Epsilon Bakery Ltd",
+        "invoice_number": "7781",
+        "issue_date": "2024-08-08",
+        "total": 75.0,
+    },
+)
+# Chinese with 小写 and 大写, tax rate column
+add(
+    "chinese_words",
+    INV,
+    [
+        [
+            (60, 60, "北京远航物流有限公司", 15, "china-s"),
+            (60, 130, "增值税普通发票", 18, "china-s"),
+            (60, 160, "发票号码：08812345", 10, "china-s"),
+            (60, 178, "开票日期：2024年05月20日", 10, "china-s"),
+            (60, 200, "购买方名称：天津海川商贸有限公司", 10, "china-s"),
+            (60, 240, "项目名称      数量   单价      金额      税率   税额", 10, "china-s"),
+            (60, 258, "运输服务      1      1000.00   1000.00   9%     90.00", 10, "china-s"),
+            (60, 290, "合计                           ¥1000.00         ¥90.00", 10, "china-s"),
+            (60, 310, "价税合计（大写）壹仟零玖拾圆整   （小写）¥1090.00", 10, "china-s"),
+            (60, 340, "销售方名称：北京远航物流有限公司", 10, "china-s"),
+        ]
+    ],
+    {
+        "vendor": "北京远航物流有限公司",
+        "customer": "天津海川商贸有限公司",
+        "invoice_number": "08812345",
+        "issue_date": "2024-05-20",
+        "subtotal": 1000.0,
+        "tax": 90.0,
+        "total": 1090.0,
+        "currency": "CNY",
+    },
+)
+
+
 def build_pdf(path: Path, pages: list[list[tuple]], scanned: bool = False) -> Path:
     """The trap as a PDF: text drawn with PyMuPDF, or (scanned) each page rendered at 200 dpi and put
     back as a picture only, so the text engine must OCR it."""

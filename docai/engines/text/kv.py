@@ -19,6 +19,7 @@ from itertools import pairwise
 from docai.document import BBox, Word
 from docai.engines.text.layout import Line, Run, join_words, runs_below, union
 from docai.engines.text.matching import is_label_text
+from docai.engines.text.vocab import zh
 
 _log = logging.getLogger(__name__)
 
@@ -46,10 +47,14 @@ class Candidate:
         return SHAPE_PRIOR[self.shape]
 
 
+# '价税合计（大写）壹仟零玖拾圆整': the note 'in words' and the amount so written follow the label
+_AMOUNT_NOTE = re.compile(rf"\s*[（(]\s*(?:{'|'.join(zh.AMOUNT_NOTES)})\s*[)）][\s{zh.NUMERAL_WORDS}]*")
+
+
 def _cand(label: str, words: Sequence[Word], page_no: int, shape: str, line: int) -> Candidate | None:
     words = [w for w in words if w.text.strip(":：.- ")]
-    value = join_words(w.text for w in words).strip(" :：")
-    label = label.strip(" :：.-#").strip()
+    value = _AMOUNT_NOTE.sub("", join_words(w.text for w in words)).strip(" :：")
+    label = _AMOUNT_NOTE.sub("", label).strip(" :：.-#").strip()
     if not words or not value or not label:
         return None
     confs = [w.conf for w in words if w.conf is not None]
