@@ -175,6 +175,25 @@ def party_checks(leaves: list[Leaf]) -> list[tuple[list[str], Check]]:
     return [([issuer.path, recipient.path], Check("issuer_not_recipient", not same, reason))]
 
 
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](?:\d{4}|\d{2})\b")
+
+
+def date_order_check(leaf: Leaf, match: Match | None, index: PageIndex | None) -> Check | None:
+    """`plausible_date` fails for a date printed as '03/04/2024' (day and month both 12 or less, and
+    different) on a page where no date like it says which comes first ('25/04/2024' does): its reading
+    is a guess at the writer's order, whichever the engine made."""
+    if leaf.kind != "date" or match is None or index is None:
+        return None
+    m = _NUMERIC_DATE.search(match.text)
+    if m is None or m.group(1) == m.group(2) or max(int(m.group(1)), int(m.group(2))) > 12:
+        return None
+    page = " ".join(w.text for line in index.lines for w in line)
+    if any(max(int(a), int(b)) > 12 >= min(int(a), int(b)) for a, b in _NUMERIC_DATE.findall(page)):
+        return Check("plausible_date", True)
+    why = f"{match.text.strip()!r}: no date on the page says whether the day or the month comes first"
+    return Check("plausible_date", False, why)
+
+
 def date_checks(leaves: list[Leaf], today: date | None = None) -> list[tuple[list[str], Check]]:
     """Due date not before the issue date; every date between 1900 and 30 years from now."""
     today = today or date.today()

@@ -765,6 +765,27 @@ add(
     },
 )
 
+# a US invoice whose two dates are both ambiguous and agree in either order: no date says which is first
+inv(
+    "us_md_consistent",
+    [
+        (60, 130, "INVOICE", 18),
+        (60, 155, "Invoice No: 5522", 10),
+        (60, 170, "Date: 03/04/2024", 10),
+        (60, 185, "Due: 04/05/2024", 10),
+        (60, 200, "Bill to: Gamma Inc.", 10),
+    ],
+    [(60, 260, "Widgets                         $100.00", 10), (330, 320, "Total            $100.00", 10)],
+    {
+        "vendor": "Acme Widgets Ltd",
+        "customer": "Gamma Inc.",
+        "invoice_number": "5522",
+        "issue_date": "2024-03-04",
+        "due_date": "2024-04-05",
+        "total": 100.0,
+    },
+)
+
 
 def build_pdf(path: Path, pages: list[list[tuple]], scanned: bool = False) -> Path:
     """The trap as a PDF: text drawn with PyMuPDF, or (scanned) each page rendered at 200 dpi and put
