@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from docai.document import Word
 from docai.results import Check
 from docai.verify.fields import Leaf
 from docai.verify.grounding import Match
@@ -90,15 +91,44 @@ def sign_mark(match: Match, index: PageIndex) -> str | None:
     return f"it is printed with the mark {mark.group(1)!r} on {where!r}: its sign is unsure"
 
 
+_MONEY_TEXT = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+\.\d{2}(?!\d)|(?<![\d.,])\d+\.\d{2}(?!\d)")
+LINES_BELOW = 3
+
+
+def _amounts_in(words: list[Word]) -> list[float]:
+    return [float(t.replace(",", "")) for t in _MONEY_TEXT.findall(" ".join(w.text for w in words))]
+
+
+def part_of_total(leaf: Leaf, match: Match, index: PageIndex) -> str | None:
+    """Why a total reads as one part of the total: its row prints another amount right of it ('合计
+    ¥1000.00 ¥90.00', amount and tax columns) and a line just below prints their sum (价税合计 ¥1090.00,
+    its label lost to OCR or to the amount written in words)."""
+    if role_of(leaf) != "total" or not isinstance(leaf.value, int | float) or leaf.value <= 0:
+        return None
+    span = match.spans[0]
+    right = [a for a in _amounts_in(index.lines[span.line][span.end + 1 :]) if a > 0]
+    below = [a for li in range(span.line + 1, span.line + 1 + LINES_BELOW) if li < len(index.lines)
+             for a in _amounts_in(index.lines[li])]  # fmt: skip
+    for a in right:
+        whole = round(float(leaf.value) + a, 2)
+        if any(abs(b - whole) < 0.011 for b in below):
+            return f"{leaf.value:g} + {a:g} (right of it) = {whole:g} is printed below it"
+    return None
+
+
 def amount_check(leaf: Leaf, match: Match | None, index: PageIndex | None) -> Check | None:
     """`not_in_identifier` for amounts and quantities that were found on the page: not part of an
-    identifier, nor one group of a larger number, nor of unsure sign."""
+    identifier, nor one group of a larger number, nor of unsure sign; `sum_of_parts` fails for a
+    total that is one part of the total printed below it."""
     if match is None or index is None or role_of(leaf) not in _AMOUNT_ROLES:
         return None
     why = in_identifier(match, index) or in_larger_number(match, index) or sign_mark(match, index)
-    if why is None:
-        return Check("not_in_identifier", True)
-    return Check("not_in_identifier", False, f"{leaf.value!r} may not be an amount: {why}")
+    if why is not None:
+        return Check("not_in_identifier", False, f"{leaf.value!r} may not be an amount: {why}")
+    part = part_of_total(leaf, match, index)
+    if part is not None:
+        return Check("sum_of_parts", False, f"{leaf.value!r} may be a part of the total: {part}")
+    return Check("not_in_identifier", True)
 
 
 def name_check(leaf: Leaf) -> Check | None:
