@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from docai.document import Word
 from docai.results import Check
 from docai.verify.fields import Leaf
 from docai.verify.grounding import Match
@@ -53,14 +54,81 @@ def _line_text(index: PageIndex, li: int) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
+_LAST_GROUP = re.compile(r"\d{3}[.,]\d{2}")  # '940,00': three digits before the cents, no separator
+
+
+def in_larger_number(match: Match, index: PageIndex) -> str | None:
+    """Why the matched amount reads as the last group of a number printed with spaces between its
+    thousands ('2 940,00', French and Swiss style): one to three digits just left of it, a space away."""
+    span = match.spans[0]
+    line = index.lines[span.line]
+    if span.start == 0 or not _LAST_GROUP.fullmatch(line[span.start].text.strip()):
+        return None
+    prev, word = line[span.start - 1], line[span.start]
+    height = word.bbox[3] - word.bbox[1]
+    gap = word.bbox[0] - prev.bbox[2]
+    if re.fullmatch(r"\d{1,3}", prev.text.strip()) and 0 <= gap <= 0.6 * height:
+        number = f"{prev.text.strip()} {word.text.strip()}"
+        return f"it is the last group of {number!r} on {_line_text(index, span.line)!r}"
+    return None
+
+
+_SIGN_MARK = re.compile(r"(?<![A-Za-z])(CR|DR|Cr|Dr)\.?$")
+
+
+def sign_mark(match: Match, index: PageIndex) -> str | None:
+    """Why the matched amount's sign is unknown: printed with a credit or debit mark ('240.00 CR').
+    Whether a credit is negative is the document's convention (a credit note's refund, a bank
+    statement's balance in credit), so no reading of the bare number can be trusted alone."""
+    span = match.spans[0]
+    line = index.lines[span.line]
+    last = line[span.end].text.strip()
+    nxt = line[span.end + 1].text.strip() if span.end + 1 < len(line) else ""
+    mark = _SIGN_MARK.search(last) or _SIGN_MARK.fullmatch(nxt)
+    if mark is None:
+        return None
+    where = _line_text(index, span.line)
+    return f"it is printed with the mark {mark.group(1)!r} on {where!r}: its sign is unsure"
+
+
+_MONEY_TEXT = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+\.\d{2}(?!\d)|(?<![\d.,])\d+\.\d{2}(?!\d)")
+LINES_BELOW = 3
+
+
+def _amounts_in(words: list[Word]) -> list[float]:
+    return [float(t.replace(",", "")) for t in _MONEY_TEXT.findall(" ".join(w.text for w in words))]
+
+
+def part_of_total(leaf: Leaf, match: Match, index: PageIndex) -> str | None:
+    """Why a total reads as one part of the total: its row prints another amount right of it ('合计
+    ¥1000.00 ¥90.00', amount and tax columns) and a line just below prints their sum (价税合计 ¥1090.00,
+    its label lost to OCR or to the amount written in words)."""
+    if role_of(leaf) != "total" or not isinstance(leaf.value, int | float) or leaf.value <= 0:
+        return None
+    span = match.spans[0]
+    right = [a for a in _amounts_in(index.lines[span.line][span.end + 1 :]) if a > 0]
+    below = [a for li in range(span.line + 1, span.line + 1 + LINES_BELOW) if li < len(index.lines)
+             for a in _amounts_in(index.lines[li])]  # fmt: skip
+    for a in right:
+        whole = round(float(leaf.value) + a, 2)
+        if any(abs(b - whole) < 0.011 for b in below):
+            return f"{leaf.value:g} + {a:g} (right of it) = {whole:g} is printed below it"
+    return None
+
+
 def amount_check(leaf: Leaf, match: Match | None, index: PageIndex | None) -> Check | None:
-    """`not_in_identifier` for amounts and quantities that were found on the page."""
+    """`not_in_identifier` for amounts and quantities that were found on the page: not part of an
+    identifier, nor one group of a larger number, nor of unsure sign; `sum_of_parts` fails for a
+    total that is one part of the total printed below it."""
     if match is None or index is None or role_of(leaf) not in _AMOUNT_ROLES:
         return None
-    why = in_identifier(match, index)
-    if why is None:
-        return Check("not_in_identifier", True)
-    return Check("not_in_identifier", False, f"{leaf.value!r} may not be an amount: {why}")
+    why = in_identifier(match, index) or in_larger_number(match, index) or sign_mark(match, index)
+    if why is not None:
+        return Check("not_in_identifier", False, f"{leaf.value!r} may not be an amount: {why}")
+    part = part_of_total(leaf, match, index)
+    if part is not None:
+        return Check("sum_of_parts", False, f"{leaf.value!r} may be a part of the total: {part}")
+    return Check("not_in_identifier", True)
 
 
 def name_check(leaf: Leaf) -> Check | None:
@@ -135,6 +203,25 @@ def party_checks(leaves: list[Leaf]) -> list[tuple[list[str], Check]]:
     same = bool(a and b) and (a == b or (min(len(a), len(b)) >= 6 and (a in b or b in a)))
     reason = f"{issuer.path} and {recipient.path} are the same party ({issuer.value!r})" if same else ""
     return [([issuer.path, recipient.path], Check("issuer_not_recipient", not same, reason))]
+
+
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](?:\d{4}|\d{2})\b")
+
+
+def date_order_check(leaf: Leaf, match: Match | None, index: PageIndex | None) -> Check | None:
+    """`plausible_date` fails for a date printed as '03/04/2024' (day and month both 12 or less, and
+    different) on a page where no date like it says which comes first ('25/04/2024' does): its reading
+    is a guess at the writer's order, whichever the engine made."""
+    if leaf.kind != "date" or match is None or index is None:
+        return None
+    m = _NUMERIC_DATE.search(match.text)
+    if m is None or m.group(1) == m.group(2) or max(int(m.group(1)), int(m.group(2))) > 12:
+        return None
+    page = " ".join(w.text for line in index.lines for w in line)
+    if any(max(int(a), int(b)) > 12 >= min(int(a), int(b)) for a, b in _NUMERIC_DATE.findall(page)):
+        return Check("plausible_date", True)
+    why = f"{match.text.strip()!r}: no date on the page says whether the day or the month comes first"
+    return Check("plausible_date", False, why)
 
 
 def date_checks(leaves: list[Leaf], today: date | None = None) -> list[tuple[list[str], Check]]:

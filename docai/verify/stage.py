@@ -30,6 +30,7 @@ from docai.verify.roles import field_type, path_words, role_of
 from docai.verify.sanity import (
     amount_check,
     date_checks,
+    date_order_check,
     identifier_check,
     in_identifier,
     issuer_place_check,
@@ -95,6 +96,7 @@ def verify(
         loc = located[leaf.path]
         for c in (
             amount_check(leaf, loc.match, loc.index),
+            date_order_check(leaf, loc.match, loc.index),
             name_check(leaf),
             identifier_check(leaf),
             issuer_place_check(leaf, loc.match, loc.index),

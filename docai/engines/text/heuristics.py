@@ -274,9 +274,26 @@ def document_currency(texts: Sequence[str]) -> str | None:
     if not counts:
         return None
     best = counts.most_common(1)[0][0]
+    if best == "USD":
+        best = _named_dollar(texts) or best
     if best == "JPY" and ("CNY" in counts or _chinese_not_japanese(texts)):
         return "CNY"  # '¥' is yen and yuan: a yuan mention or a Chinese page (Han, no kana) decides
     return best
+
+
+# currencies printed with a bare '$' besides the US dollar
+_DOLLARS = ("AUD", "CAD", "NZD", "SGD", "HKD", "TWD", "MXN")
+
+
+def _named_dollar(texts: Sequence[str]) -> str | None:
+    """The one dollar the page names by code when its amounts print only '$' ('Amount Due (AUD)' over
+    '$880.00'): a bare '$' is every dollar's sign, not the US dollar's alone. None when the page says
+    USD or US$ itself, or names no other dollar, or several."""
+    joined = " ".join(texts)
+    if re.search(r"\bUSD\b|\bUS\$", joined):
+        return None
+    named = {c for c in re.findall(r"\b[A-Z]{3}\b", joined) if c in _DOLLARS}
+    return named.pop() if len(named) == 1 else None
 
 
 def _chinese_not_japanese(texts: Sequence[str]) -> bool:

@@ -14,10 +14,12 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from docai.document import BBox, Word
 from docai.engines.text.layout import Line, Run, join_words, runs_below, union
 from docai.engines.text.matching import is_label_text
+from docai.engines.text.vocab import zh
 
 _log = logging.getLogger(__name__)
 
@@ -45,10 +47,14 @@ class Candidate:
         return SHAPE_PRIOR[self.shape]
 
 
+# '价税合计（大写）壹仟零玖拾圆整': the note 'in words' and the amount so written follow the label
+_AMOUNT_NOTE = re.compile(rf"\s*[（(]\s*(?:{'|'.join(zh.AMOUNT_NOTES)})\s*[)）][\s{zh.NUMERAL_WORDS}]*")
+
+
 def _cand(label: str, words: Sequence[Word], page_no: int, shape: str, line: int) -> Candidate | None:
     words = [w for w in words if w.text.strip(":：.- ")]
-    value = join_words(w.text for w in words).strip(" :：")
-    label = label.strip(" :：.-#").strip()
+    value = _AMOUNT_NOTE.sub("", join_words(w.text for w in words)).strip(" :：")
+    label = _AMOUNT_NOTE.sub("", label).strip(" :：.-#").strip()
     if not words or not value or not label:
         return None
     confs = [w.conf for w in words if w.conf is not None]
@@ -79,11 +85,54 @@ def _split_at_colon(seg: Run) -> tuple[str, list[Word]] | None:
     return None
 
 
+def _colon_at(word: Word) -> bool:
+    """A word that ends a label with its colon ('No.:', 'Date:'), not a time ('10:30')."""
+    m = _COLON.search(word.text)
+    if not m:
+        return False
+    before, after = word.text[: m.start()], word.text[m.end() :]
+    return not (re.fullmatch(r"\d{1,2}", before) and re.match(r"\d{2}", after or ""))
+
+
+def split_pairs(seg: Run) -> list[Run]:
+    """'Customer No.: 55012  PO Number: PO-7781  Invoice No.: 118' printed as one run (narrow gaps):
+    one run per 'Label: value', so no value swallows the labels and values after it. A later colon
+    starts a new run only where the words before it read as a label; else the run stays whole."""
+    words = seg.words
+    colons = [i for i, w in enumerate(words) if _colon_at(w)]
+    if len(colons) < 2:
+        return [seg]
+    cuts: list[int] = []
+    for j in colons[1:]:
+        low = max((cuts[-1] if cuts else colons[0]) + 2, j - MAX_LABEL_WORDS + 1)
+        cut = _label_start(words, low, j)
+        if cut is not None:
+            cuts.append(cut)
+    bounds = [0, *cuts, len(words)]
+    return [Run(seg.page_no, list(words[a:b])) for a, b in pairwise(bounds) if b > a]
+
+
+def _label_start(words: Sequence[Word], low: int, j: int) -> int | None:
+    """Where the label ending with the colon word `words[j]` starts (not before `low`): the longest
+    known label, else the words without digits that follow a value ending in a digit ('55012 PO No:')."""
+    head = _COLON.split(words[j].text, maxsplit=1)[0]
+    for k in range(low, j + 1):
+        if is_label_text(join_words([w.text for w in words[k:j]] + [head])):
+            return k
+    k = j
+    while k > low and not re.search(r"\d", words[k - 1].text):
+        k -= 1
+    plain = not re.search(r"\d", head) and re.search(
+        r"[^\W\d_]", join_words([w.text for w in words[k:j]] + [head])
+    )
+    return k if plain and re.search(r"\d", words[k - 1].text) else None
+
+
 def find_pairs(lines: Sequence[Line]) -> list[Candidate]:
     """Every plausible (label, value) candidate on one page's lines."""
     out: list[Candidate] = []
     for ln in lines:
-        segs = ln.segments
+        segs = [run for seg in ln.segments for run in split_pairs(seg)]
         for si, seg in enumerate(segs):
             colon = _split_at_colon(seg)
             if colon is not None:
@@ -138,6 +187,9 @@ def _after_label(
                 out.append(c)
         return out
     for below in runs_below(label_box, [x for x in lines if x.index > ln.index][:3], max_lines=1):
+        own = _split_at_colon(below)
+        if own is not None and own[1]:
+            continue  # 'Customer No.: 55012' under a title: a pair of its own, no value of the title's
         c = _cand(label, below.words, ln.page_no, "below", ln.index)
         if c:
             out.append(c)

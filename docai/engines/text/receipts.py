@@ -23,8 +23,10 @@ _log = logging.getLogger(__name__)
 
 # '33.90', 'RM 33,90', '39. 80' (OCR splits after the point), '1,234.50'; never glued to letters
 _MONEY = re.compile(
-    r"(?<![\w.,])-?(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+(?=,\d{2}(?!\d))|\d{1,7})\s?[.,]\s?(\d{2})(?![\d])"
-)  # 1,234.50 / 1.234,50 (European: dots group thousands before a decimal comma) / 64.13 / 64,13
+    r"(?<![\w.,])-?(\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+(?=,\d{2}(?!\d))|\d{1,7})"
+    r"\s?[.,]\s?(\d{2})(?![\d]|[.,]\d)"
+)  # 1,234.50 / 1,18,000.00 (lakhs) / 1.234,50 (European: dots group thousands before a decimal comma) /
+# 64.13 / 64,13; never the head of a longer number ('1,18' of '1,18,000.00')
 _TAXES = "|".join(TAX_WORDS)  # gst|tax|vat|sst
 _TOTAL_WORDS = (
     "total",
@@ -36,6 +38,9 @@ _TOTAL_WORDS = (
     "net amount",
     "payable",
 )
+# whole words: 'Nettobetrag' (German, the amount before tax) holds 'nett' but is no nett total; 'total'
+# itself is also found inside OCR's glued words ('TOTALRM', 'TolalAmt') by the loose match below
+_TOTAL_WORD = re.compile(r"(?<![a-z])(" + "|".join(re.escape(w) for w in _TOTAL_WORDS) + r")(?![a-z])|total")
 _NOT_TOTAL = re.compile(
     rf"\b(qty|quantity|items?|sub|subtotal|excl\w*|ex|exclusive|before|{_TAXES}|discount|disc|saving\w*|"
     r"change|cash|tender\w*|paid|deposit|points?|summary|rounding\s*adj\w*|adj\w*|service|tips?)\b",
@@ -70,7 +75,7 @@ class Amount:
 def _is_total_label(label: str) -> bool:
     """'TOTAL', 'Tota! Incl. of GST', 'TolalAmtRounded', 'Nett Total': loose, because OCR bends letters."""
     low = label.lower()
-    if any(w in low for w in _TOTAL_WORDS):
+    if _TOTAL_WORD.search(low):
         return True
     for tok in re.findall(r"[a-z!|1]{4,}", low):
         for i in range(0, max(1, len(tok) - 4)):
@@ -110,8 +115,9 @@ def _amounts(ln: Line) -> list[tuple[float, str, BBox, str]]:
 
     for m in _MONEY.finditer(text):
         value = _money_value(m)
-        if m.group(0).startswith("-"):
-            value = -value
+        bracketed = text[: m.start()].endswith("(") and text[m.end() :].startswith(")")
+        if m.group(0).startswith("-") or bracketed:
+            value = -value  # '-240.00' and '(240.00)': a credit
         idx = [i for s, e, i in spans if s < m.end() and e > m.start()]
         box = union(ln.words[i].bbox for i in idx)
         label = text[: spans[idx[0]][0]] if idx else ""

@@ -28,3 +28,8 @@ SUMMARY_WORDS = frozenset({"小计", "合计", "总计", "税额", "税金", "�
 
 # words of a document's title: invoice, receipt
 TITLE_WORDS = frozenset({"发票", "收据"})
+
+# an amount written out in words, as invoices print it beside the figures: '（大写）壹仟零玖拾圆整' (in words)
+# and '（小写）' (in figures) are notes on the amount, not part of its label
+AMOUNT_NOTES = ("大写", "小写")
+NUMERAL_WORDS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整"
