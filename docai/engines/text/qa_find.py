@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from docai.engines.text.passages import Passage
 from docai.engines.text.qa_format import format_amount
-from docai.engines.text.qa_values import pick_column, question_periods, values_in_line
+from docai.engines.text.qa_spans import question_span
+from docai.engines.text.qa_values import other_span, pick_column, question_periods, values_in_line
 from docai.engines.text.retrieval import Hit, tokenize
 from docai.values import parse_date
 
@@ -191,9 +192,16 @@ def find_value(
     total = sum(terms.values()) or 1.0
     top = max(h.score for h in hits) or 1.0
     page_fit = _page_fit(page_scores)
+    span = question_span(kind.question) if kind.years else None
     best: Candidate | None = None
-    for rank, hit in enumerate(hits[:VALUE_LOOKUP_HITS]):
+    rank = -1
+    for hit in hits:
         p = hit.passage
+        if other_span(p, kind.years, kind.periods, span):
+            continue  # a quarter's table for a year's question: it takes no place among the hits read
+        rank += 1
+        if rank >= VALUE_LOOKUP_HITS:
+            break
         context_overlap = _term_overlap(terms, f"{p.context} {p.caption}") / total
         caption_about = _term_overlap(terms, p.caption) / total if p.caption else 0.0
         for unit_start, unit in _units(p):
@@ -207,7 +215,8 @@ def find_value(
                 if not matches:
                     continue
                 if p.kind == "table":
-                    chosen = [pick_column(p, unit_start, matches, kind.years, kind.periods)]
+                    column = pick_column(p, unit_start, matches, kind.years, kind.periods, span)
+                    chosen = [column] if column is not None else []
                 else:
                     chosen = matches
                 found = [
@@ -229,6 +238,13 @@ def find_value(
                 s_, e_, text = pick
                 best = Candidate(text.strip(), p, unit_start + s_, unit_start + e_, score)
     return best
+
+
+def span_refused(hits: list[Hit], kind: QuestionKind) -> bool:
+    """Whether a top passage prints the asked year only for another span (a quarter's table for a
+    year's question): a sentence from it would be that span's value, not the answer."""
+    span = question_span(kind.question) if kind.years else None
+    return any(other_span(h.passage, kind.years, kind.periods, span) for h in hits[:VALUE_LOOKUP_HITS])
 
 
 def best_sentence(

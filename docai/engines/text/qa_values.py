@@ -6,6 +6,7 @@ import re
 
 from docai.document import BBox
 from docai.engines.text.passages import Passage, union_bbox
+from docai.engines.text.qa_spans import column_span
 
 VALUE_RE = re.compile(
     r"(?P<cur>(?:US\$|HK\$|RMB|USD|EUR|GBP|CNY|[$€£¥￥])\s?)?"
@@ -61,10 +62,23 @@ def _nearest_match(passage: Passage, line_start: int, matches: list[re.Match[str
     return best if best_dist < 60 else None
 
 
-def _target_x(passage: Passage, years: list[int], periods: list[str]) -> float | None:
+REFUSED = -1.0
+"""_target_x's answer when every column of the asked year covers another span (a quarter for a year)."""
+
+
+def _target_x(
+    passage: Passage, years: list[int], periods: list[str], span: str | None = None
+) -> float | None:
     """The x-centre of the column the question names: its quarter (nearest its year's column when the
-    header has both), else its year (the latest when it names several)."""
-    year_x = [x for y, x in passage.columns if y in years]
+    header has both), else its year (the latest when it names several). With `span` ("12m" for a
+    fiscal year, "3m" for a quarter) a column printed under another span is never the year's:
+    REFUSED when only such columns hold the asked year."""
+    columns = [(y, x) for y, x in passage.columns if y in years]
+    if span is not None and columns:
+        columns = [(y, x) for y, x in columns if column_span(passage, x) in (span, None)]
+        if not columns:
+            return REFUSED
+    year_x = [x for _, x in columns]
     if periods and passage.periods:
         period_x = [x for q, x in passage.periods if q in periods]
         if period_x:
@@ -72,8 +86,13 @@ def _target_x(passage: Passage, years: list[int], periods: list[str]) -> float |
                 return min(period_x, key=lambda x: abs(x - year_x[0]))
             return period_x[0]
     if year_x:
-        return year_x[0] if len(year_x) == 1 else max(passage.columns, key=lambda c: c[0])[1]
+        return year_x[0] if len(year_x) == 1 else max(columns, key=lambda c: c[0])[1]
     return None
+
+
+def other_span(passage: Passage, years: list[int], periods: list[str], span: str | None) -> bool:
+    """Whether the passage prints the asked years only under another span (a quarter for a year)."""
+    return span is not None and _target_x(passage, years, periods, span) == REFUSED
 
 
 def pick_column(
@@ -82,10 +101,13 @@ def pick_column(
     matches: list[re.Match[str]],
     years: list[int],
     periods: list[str] | None = None,
+    span: str | None = None,
 ):
     """The value under the header year (or quarter) the question names; else the first value (usually
-    the latest year)."""
-    target = _target_x(passage, years, list(periods or []))
+    the latest year); None when the row prints the asked year only under another span (`span`)."""
+    target = _target_x(passage, years, list(periods or []), span)
+    if target == REFUSED:
+        return None
     if target is not None:
         best = _nearest_match(passage, line_start, matches, target)
         if best is not None:
