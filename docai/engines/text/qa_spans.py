@@ -39,6 +39,8 @@ MAX_SPAN_LINE_WORDS = 16
 MAX_HEADER_GAP = 2.5
 """How far above the column header (in its own line heights) a span line may end."""
 COLUMN_TOLERANCE = 30.0
+CELL_GAP = 0.8
+"""A gap wider than this share of the line height parts two header cells (a space is about 0.3)."""
 
 
 _QUESTION_RE = {
@@ -146,14 +148,15 @@ def _above(spans: list[tuple[str, float, float]], x: float) -> str:
 
 
 def column_spans(lines: list[Line], p: Passage) -> list[tuple[str, float]]:
-    """(span, x) for each year column of table passage `p`, [] when no span is printed over them."""
+    """(span, x) for each year column of table passage `p` in column order, [] when no span is printed
+    over them all."""
     i = _header_index(lines, p)
     if i is None:
         return []
     spans = line_spans(lines[i][2])
     if spans:
         found = [(_same_line(spans, x), x) for _, x in p.columns]
-        return [(s, x) for s, x in found if s is not None]
+        return [(s, x) for s, x in found if s is not None] if all(s for s, _ in found) else []
     top, bottom = lines[i][0], lines[i][1]
     for j in range(i - 1, max(-1, i - 1 - HEADER_LOOKBACK), -1):
         if top - lines[j][1] > MAX_HEADER_GAP * max(4.0, bottom - top):
@@ -163,6 +166,43 @@ def column_spans(lines: list[Line], p: Passage) -> list[tuple[str, float]]:
         if above:
             return [(_above(above, x), x) for _, x in p.columns]
     return []
+
+
+def _cells(tokens: list[Token]) -> list[list[Token]]:
+    """A header line's cells: its words split where the gap is wider than a space (under a line height)."""
+    height = max(4.0, max(b[3] - b[1] for _, b in tokens))
+    cells = [[tokens[0]]]
+    for tok in tokens[1:]:
+        if tok[1][0] - cells[-1][-1][1][2] > CELL_GAP * height:
+            cells.append([])
+        cells[-1].append(tok)
+    return cells
+
+
+def cell_centres(lines: list[Line], p: Passage) -> dict[float, float]:
+    """The centre of the header cell of each year column, keyed by the column's x (a year word's centre).
+
+    A cell that prints more than its year ("2023 $ million", "Twelve Months Ended June 30, 2023") has
+    its figures under the whole cell, not under the year word."""
+    i = _header_index(lines, p)
+    if i is None:
+        return {}
+    out = {}
+    for cell in _cells(lines[i][2]):
+        years = [b for w, b in cell if _YEAR_TOKEN_RE.match(w)]
+        if len(years) != 1 or len(cell) == 1:
+            continue
+        x = (years[0][0] + years[0][2]) / 2
+        if any(abs(x - cx) < 1.0 for _, cx in p.columns):
+            out[x] = (cell[0][1][0] + cell[-1][1][2]) / 2
+    return out
+
+
+def _recentred(p: Passage, centres: dict[float, float]) -> list[tuple[int, float]]:
+    def moved(x: float) -> float:
+        return next((c for hx, c in centres.items() if abs(hx - x) < 1.0), x)
+
+    return [(y, moved(x)) for y, x in p.columns]
 
 
 def column_span(p: Passage, x: float) -> str | None:
@@ -187,7 +227,13 @@ def tag_spans(passages: list[Passage]) -> list[Passage]:
         if key not in lines_of:
             lines_of[key] = page_lines(pages[key])
         spans = column_spans(lines_of[key], p)
-        out.append(dataclasses.replace(p, periods=list(p.periods) + spans) if spans else p)
+        centres = cell_centres(lines_of[key], p)
+        if not spans and not centres:
+            out.append(p)
+            continue
+        columns = _recentred(p, centres)
+        tags = [(s, x) for (s, _), (_, x) in zip(spans, columns, strict=True)] if spans else []
+        out.append(dataclasses.replace(p, columns=columns, periods=list(p.periods) + tags))
     return out
 
 

@@ -96,3 +96,22 @@ def test_spans_tag_the_columns(text_pdf) -> None:
 )
 def test_question_span(question: str, span: str | None) -> None:
     assert question_span(question) == span
+
+
+# the header cells print the year and the scale, left-aligned; the figures are right-aligned under them,
+# nearer the next column's year word than their own
+SCALED_HEADER = [
+    (50, 60, "Adjusted results"),
+    (230, 100, "2022 $ million"),
+    (330, 100, "2023 $ million"),
+    (50, 120, "Adjusted EBITDA"),
+    (290, 120, "2,117"),
+    (390, 120, "2,018"),
+]
+
+
+def test_figures_sit_under_the_whole_header_cell(text_pdf) -> None:
+    a = _ask(text_pdf("scaled.pdf", [SCALED_HEADER]), "What was adjusted EBITDA in 2023?")
+    assert a.found and parse_number(a.text) == 2018.0, a.text
+    b = _ask(text_pdf("scaled.pdf", [SCALED_HEADER]), "What was adjusted EBITDA in 2022?")
+    assert b.found and parse_number(b.text) == 2117.0, b.text
