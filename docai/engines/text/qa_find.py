@@ -37,6 +37,13 @@ _REASON_RE = re.compile(
     r"|\b(?:reasons? (?:for|behind)|driven by what)\b",
     re.IGNORECASE,
 )
+# "How did US sales growth compare to international sales growth?" asks for two values and how they
+# stand: no single value answers it
+_COMPARE_RE = re.compile(r"^\s*how\s+(?:did|does|do|has|have|is|are|was|were)\b.*\bcompare\b", re.IGNORECASE)
+# a question about a length of time: a number of days, weeks, months or years can be its answer
+_ASKS_LENGTH_RE = re.compile(
+    r"\bhow\s+(?:long|many\s+(?:days|weeks|months|years))\b|\b(?:term|duration|length)\b", re.IGNORECASE
+)
 MAX_SENTENCE_CHARS = 400
 _ASKED_AMOUNT_RE = re.compile(
     r"\bin\s+(?:usd\s+|us\$\s*|\$\s*)?(?:thousands|millions|billions)\b|\bin\s+usd\b"
@@ -69,7 +76,7 @@ def _classify(question: str) -> QuestionKind:
     years = []
     for m in _YEAR_Q_RE.finditer(question):
         years.append(int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
-    if asks_reason(question):
+    if asks_reason(question) or _COMPARE_RE.search(question):
         return QuestionKind("sentence", years)
     if re.match(r"^(is|are|was|were|does|do|did|has|have|had|can|will|should)\b", q):
         return QuestionKind("sentence", years)
@@ -193,6 +200,7 @@ def find_value(
     top = max(h.score for h in hits) or 1.0
     page_fit = _page_fit(page_scores)
     span = question_span(kind.question) if kind.years else None
+    lengths = _ASKS_LENGTH_RE.search(kind.question) is not None
     best: Candidate | None = None
     rank = -1
     for hit in hits:
@@ -211,7 +219,7 @@ def find_value(
             elif kind.kind == "year":
                 found = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b(?:19|20)\d{2}\b", unit)]
             else:
-                matches = values_in_line(unit, kind.kind)
+                matches = values_in_line(unit, kind.kind, lengths)
                 if not matches:
                     continue
                 if p.kind == "table":

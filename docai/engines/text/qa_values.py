@@ -30,7 +30,12 @@ def span_bbox(passage: Passage, start: int, end: int) -> BBox:
     return union_bbox(boxes) if boxes else passage.bbox
 
 
-def values_in_line(line: str, kind: str) -> list[re.Match[str]]:
+_LENGTH_AFTER_RE = re.compile(r"\s+(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
+
+
+def values_in_line(line: str, kind: str, lengths: bool = True) -> list[re.Match[str]]:
+    """The values of a line; `lengths=False` drops a bare number that counts days, weeks, months or
+    years ("a 364 day credit agreement"), for a question that asks no length of time."""
     out = []
     for m in VALUE_RE.finditer(line):
         num, cur, suf = m.group("num"), m.group("cur"), (m.group("suf") or "").strip()
@@ -41,6 +46,8 @@ def values_in_line(line: str, kind: str) -> list[re.Match[str]]:
             continue  # part of a name like Q3, H1, FY24 or A4, not a value
         if not suf and re.match(r"-[^\W\d_]", line[m.end("num") : m.end("num") + 2]):
             continue  # a compound like "364-day", "five-year" or "10-K": a length or a name, not an amount
+        if not lengths and not cur and not suf and _LENGTH_AFTER_RE.match(line, m.end("num")):
+            continue
         is_year = re.fullmatch(r"(19|20)\d{2}", digits) is not None and not cur and not suf
         if is_year or _MONTH_BEFORE_RE.search(line[: m.start()]):
             continue
