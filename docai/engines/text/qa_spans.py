@@ -44,13 +44,14 @@ CELL_GAP = 0.8
 
 
 _QUESTION_RE = {
+    "ytd": re.compile(r"\b(?:year[\s-]+to[\s-]+date|ytd)\b", re.IGNORECASE),
     "3m": re.compile(
-        r"\b(?:q[1-4]|[1-4]q|(?:first|second|third|fourth|last|latest)\s+quarter|quarter(?:s)?\s+(?:ended|ending)|"
+        r"\b(?:q[1-4]|[1-4]q|quarter|"
         r"three[\s-]+months?|3[\s-]+months?|1[23][\s-]+weeks?)\b",
         re.IGNORECASE,
     ),
     "6m": re.compile(r"\b(?:h[12]|[12]h|(?:first|second)\s+half|six[\s-]+months?|6[\s-]+months?)\b", re.I),
-    "9m": re.compile(r"\b(?:nine[\s-]+months?|9[\s-]+months?|year[\s-]+to[\s-]+date|ytd)\b", re.IGNORECASE),
+    "9m": re.compile(r"\b(?:nine[\s-]+months?|9[\s-]+months?)\b", re.IGNORECASE),
 }
 _QUESTION_YEAR_RE = re.compile(
     r"\b(?:FY\s?'?\d{2,4}|(?:19|20)\d{2}|fiscal|annual|full[\s-]+year|twelve months)\b", re.I
@@ -58,9 +59,10 @@ _QUESTION_YEAR_RE = re.compile(
 
 
 def question_span(question: str) -> str | None:
-    """The span a question asks about: "3m" for a quarter ("Q4", "fourth quarter", "three months
-    ended"), "6m" for a half, "9m" for nine months, "12m" for a year it names (FY2023, "fiscal 2023",
-    "2023": a year with no shorter period means the whole year), None when it names no period."""
+    """The span a question asks about: "ytd" for year to date (before its quarter: "Q3 YTD"), "3m" for
+    a quarter ("Q4", "fourth quarter", "three months ended"), "6m" for a half, "9m" for nine months,
+    "12m" for a year it names (FY2023, "fiscal 2023", "2023": a year with no shorter period means the
+    whole year), None when it names no period."""
     for span, rx in _QUESTION_RE.items():
         if rx.search(question):
             return span
@@ -203,6 +205,12 @@ def _recentred(p: Passage, centres: dict[float, float]) -> list[tuple[int, float
         return next((c for hx, c in centres.items() if abs(hx - x) < 1.0), x)
 
     return [(y, moved(x)) for y, x in p.columns]
+
+
+def span_fits(asked: str, column: str | None) -> bool:
+    """Whether a column of span `column` (None: not printed) may answer a question about `asked`
+    ("ytd": a half or nine months, whichever the report is at)."""
+    return column is None or column == asked or (asked == "ytd" and column in ("6m", "9m"))
 
 
 def column_span(p: Passage, x: float) -> str | None:

@@ -6,7 +6,7 @@ import re
 
 from docai.document import BBox
 from docai.engines.text.passages import Passage, union_bbox
-from docai.engines.text.qa_spans import column_span
+from docai.engines.text.qa_spans import column_span, span_fits
 
 VALUE_RE = re.compile(
     r"(?P<cur>(?:US\$|HK\$|RMB|USD|EUR|GBP|CNY|[$€£¥￥])\s?)?"
@@ -82,7 +82,7 @@ def _target_x(
     REFUSED when only such columns hold the asked year."""
     columns = [(y, x) for y, x in passage.columns if y in years]
     if span is not None and columns:
-        columns = [(y, x) for y, x in columns if column_span(passage, x) in (span, None)]
+        columns = [(y, x) for y, x in columns if span_fits(span, column_span(passage, x))]
         if not columns:
             return REFUSED
     year_x = [x for _, x in columns]

@@ -91,6 +91,9 @@ def test_spans_tag_the_columns(text_pdf) -> None:
         ("What was revenue in the fourth quarter?", "3m"),
         ("Net sales for the six months ended June 30, 2023?", "6m"),
         ("Net sales for the nine months ended September 30, 2023?", "9m"),
+        ("Cash from operations year to date in FY2024?", "ytd"),
+        ("Q3 FY2024 YTD cash from operations?", "ytd"),
+        ("Net sales in the quarter ended July 1, 2023?", "3m"),
         ("What was the quarterly dividend?", None),
     ],
 )
@@ -115,3 +118,10 @@ def test_figures_sit_under_the_whole_header_cell(text_pdf) -> None:
     assert a.found and parse_number(a.text) == 2018.0, a.text
     b = _ask(text_pdf("scaled.pdf", [SCALED_HEADER]), "What was adjusted EBITDA in 2022?")
     assert b.found and parse_number(b.text) == 2117.0, b.text
+
+
+def test_year_to_date_is_a_half_or_nine_months() -> None:
+    from docai.engines.text.qa_spans import span_fits
+
+    assert span_fits("ytd", "6m") and span_fits("ytd", "9m") and span_fits("ytd", None)
+    assert not span_fits("ytd", "12m") and not span_fits("ytd", "3m") and not span_fits("12m", "3m")
