@@ -28,9 +28,11 @@ from docai.engines.text.qa_find import (
     best_sentence,
     classify_question,
     find_value,
+    span_refused,
 )
 from docai.engines.text.qa_format import in_asked_scale
 from docai.engines.text.qa_rows import with_table_rows
+from docai.engines.text.qa_spans import with_spans
 from docai.engines.text.qa_values import span_bbox
 from docai.engines.text.retrieval import (
     DocIndex,
@@ -139,7 +141,8 @@ def _answer(
     # the pages read while indexing stay at hand for a field lookup (a scan is not OCR'd twice)
     documents = [dataclasses.replace(d, load_page=_recent_pages(d.load_page), closer=None) for d in documents]
     stored = _indexes(documents, options, cache, embedder, notes)
-    indexes = [with_table_rows(ix) for ix in stored]  # statement rows cut off from their table
+    # statement rows cut off from their table; the span (quarter, year) printed over each year column
+    indexes = [with_spans(with_table_rows(ix)) for ix in stored]
     answer = Answer(question=question, text=NOT_FOUND, found=False, engine="text", notes=notes)
     if not any(ix.passages for ix in indexes):
         notes.append("the documents have no text (a scan without OCR?)")
@@ -271,6 +274,10 @@ def _answer_from_passages(
     if candidate is None and kind.kind in ("date", "year"):
         # a sentence without a date does not answer "when": say so, and point at the closest page
         notes.append("no date in the passages about the question" + closest)
+        return answer
+    if candidate is None and kind.kind in ("number", "percent") and span_refused(hits, kind):
+        asked = ", ".join(map(str, kind.years))
+        notes.append(f"the pages about the question print {asked} only for a shorter or longer period")
         return answer
     if candidate is None:
         candidate = best_sentence(hits, scores)

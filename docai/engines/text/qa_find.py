@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from docai.engines.text.passages import Passage
 from docai.engines.text.qa_format import format_amount
-from docai.engines.text.qa_values import pick_column, question_periods, values_in_line
+from docai.engines.text.qa_spans import question_span
+from docai.engines.text.qa_values import other_span, pick_column, question_periods, values_in_line
 from docai.engines.text.retrieval import Hit, tokenize
 from docai.values import parse_date
 
@@ -35,6 +36,13 @@ _REASON_RE = re.compile(
     r"(?:main |primary |key )?(?:reasons?|drivers?|factors?))\b)"
     r"|\b(?:reasons? (?:for|behind)|driven by what)\b",
     re.IGNORECASE,
+)
+# "How did US sales growth compare to international sales growth?" asks for two values and how they
+# stand: no single value answers it
+_COMPARE_RE = re.compile(r"^\s*how\s+(?:did|does|do|has|have|is|are|was|were)\b.*\bcompare\b", re.IGNORECASE)
+# a question about a length of time: a number of days, weeks, months or years can be its answer
+_ASKS_LENGTH_RE = re.compile(
+    r"\bhow\s+(?:long|many\s+(?:days|weeks|months|years))\b|\b(?:term|duration|length)\b", re.IGNORECASE
 )
 MAX_SENTENCE_CHARS = 400
 _ASKED_AMOUNT_RE = re.compile(
@@ -68,7 +76,7 @@ def _classify(question: str) -> QuestionKind:
     years = []
     for m in _YEAR_Q_RE.finditer(question):
         years.append(int(m.group(1)) if m.group(1) else 2000 + int(m.group(2)))
-    if asks_reason(question):
+    if asks_reason(question) or _COMPARE_RE.search(question):
         return QuestionKind("sentence", years)
     if re.match(r"^(is|are|was|were|does|do|did|has|have|had|can|will|should)\b", q):
         return QuestionKind("sentence", years)
@@ -191,9 +199,17 @@ def find_value(
     total = sum(terms.values()) or 1.0
     top = max(h.score for h in hits) or 1.0
     page_fit = _page_fit(page_scores)
+    span = question_span(kind.question) if kind.years else None
+    lengths = _ASKS_LENGTH_RE.search(kind.question) is not None
     best: Candidate | None = None
-    for rank, hit in enumerate(hits[:VALUE_LOOKUP_HITS]):
+    rank = -1
+    for hit in hits:
         p = hit.passage
+        if other_span(p, kind.years, kind.periods, span):
+            continue  # a quarter's table for a year's question: it takes no place among the hits read
+        rank += 1
+        if rank >= VALUE_LOOKUP_HITS:
+            break
         context_overlap = _term_overlap(terms, f"{p.context} {p.caption}") / total
         caption_about = _term_overlap(terms, p.caption) / total if p.caption else 0.0
         for unit_start, unit in _units(p):
@@ -203,11 +219,12 @@ def find_value(
             elif kind.kind == "year":
                 found = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\b(?:19|20)\d{2}\b", unit)]
             else:
-                matches = values_in_line(unit, kind.kind)
+                matches = values_in_line(unit, kind.kind, lengths)
                 if not matches:
                     continue
                 if p.kind == "table":
-                    chosen = [pick_column(p, unit_start, matches, kind.years, kind.periods)]
+                    column = pick_column(p, unit_start, matches, kind.years, kind.periods, span)
+                    chosen = [column] if column is not None else []
                 else:
                     chosen = matches
                 found = [
@@ -229,6 +246,13 @@ def find_value(
                 s_, e_, text = pick
                 best = Candidate(text.strip(), p, unit_start + s_, unit_start + e_, score)
     return best
+
+
+def span_refused(hits: list[Hit], kind: QuestionKind) -> bool:
+    """Whether a top passage prints the asked year only for another span (a quarter's table for a
+    year's question): a sentence from it would be that span's value, not the answer."""
+    span = question_span(kind.question) if kind.years else None
+    return any(other_span(h.passage, kind.years, kind.periods, span) for h in hits[:VALUE_LOOKUP_HITS])
 
 
 def best_sentence(

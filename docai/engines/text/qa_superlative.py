@@ -72,7 +72,8 @@ def _rows(p: Passage, years: list[int]) -> list[tuple[str, int, int, float]]:
         if matches:
             first = matches[0].start()
             label = line[:first].strip(" :·.-–")
-            value = parse_number(pick_column(p, pos, matches, years).group("num"))
+            column = pick_column(p, pos, matches, years)
+            value = parse_number(column.group("num")) if column is not None else None
             letters = sum(ch.isalpha() for ch in label)
             if letters >= 2 and value is not None and not _TOTAL_RE.search(label):
                 out.append((label, pos, pos + len(label), value))

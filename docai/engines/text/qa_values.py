@@ -6,6 +6,7 @@ import re
 
 from docai.document import BBox
 from docai.engines.text.passages import Passage, union_bbox
+from docai.engines.text.qa_spans import column_span, span_fits
 
 VALUE_RE = re.compile(
     r"(?P<cur>(?:US\$|HK\$|RMB|USD|EUR|GBP|CNY|[$€£¥￥])\s?)?"
@@ -29,7 +30,12 @@ def span_bbox(passage: Passage, start: int, end: int) -> BBox:
     return union_bbox(boxes) if boxes else passage.bbox
 
 
-def values_in_line(line: str, kind: str) -> list[re.Match[str]]:
+_LENGTH_AFTER_RE = re.compile(r"\s+(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
+
+
+def values_in_line(line: str, kind: str, lengths: bool = True) -> list[re.Match[str]]:
+    """The values of a line; `lengths=False` drops a bare number that counts days, weeks, months or
+    years ("a 364 day credit agreement"), for a question that asks no length of time."""
     out = []
     for m in VALUE_RE.finditer(line):
         num, cur, suf = m.group("num"), m.group("cur"), (m.group("suf") or "").strip()
@@ -40,6 +46,8 @@ def values_in_line(line: str, kind: str) -> list[re.Match[str]]:
             continue  # part of a name like Q3, H1, FY24 or A4, not a value
         if not suf and re.match(r"-[^\W\d_]", line[m.end("num") : m.end("num") + 2]):
             continue  # a compound like "364-day", "five-year" or "10-K": a length or a name, not an amount
+        if not lengths and not cur and not suf and _LENGTH_AFTER_RE.match(line, m.end("num")):
+            continue
         is_year = re.fullmatch(r"(19|20)\d{2}", digits) is not None and not cur and not suf
         if is_year or _MONTH_BEFORE_RE.search(line[: m.start()]):
             continue
@@ -61,10 +69,23 @@ def _nearest_match(passage: Passage, line_start: int, matches: list[re.Match[str
     return best if best_dist < 60 else None
 
 
-def _target_x(passage: Passage, years: list[int], periods: list[str]) -> float | None:
+REFUSED = -1.0
+"""_target_x's answer when every column of the asked year covers another span (a quarter for a year)."""
+
+
+def _target_x(
+    passage: Passage, years: list[int], periods: list[str], span: str | None = None
+) -> float | None:
     """The x-centre of the column the question names: its quarter (nearest its year's column when the
-    header has both), else its year (the latest when it names several)."""
-    year_x = [x for y, x in passage.columns if y in years]
+    header has both), else its year (the latest when it names several). With `span` ("12m" for a
+    fiscal year, "3m" for a quarter) a column printed under another span is never the year's:
+    REFUSED when only such columns hold the asked year."""
+    columns = [(y, x) for y, x in passage.columns if y in years]
+    if span is not None and columns:
+        columns = [(y, x) for y, x in columns if span_fits(span, column_span(passage, x))]
+        if not columns:
+            return REFUSED
+    year_x = [x for _, x in columns]
     if periods and passage.periods:
         period_x = [x for q, x in passage.periods if q in periods]
         if period_x:
@@ -72,8 +93,13 @@ def _target_x(passage: Passage, years: list[int], periods: list[str]) -> float |
                 return min(period_x, key=lambda x: abs(x - year_x[0]))
             return period_x[0]
     if year_x:
-        return year_x[0] if len(year_x) == 1 else max(passage.columns, key=lambda c: c[0])[1]
+        return year_x[0] if len(year_x) == 1 else max(columns, key=lambda c: c[0])[1]
     return None
+
+
+def other_span(passage: Passage, years: list[int], periods: list[str], span: str | None) -> bool:
+    """Whether the passage prints the asked years only under another span (a quarter for a year)."""
+    return span is not None and _target_x(passage, years, periods, span) == REFUSED
 
 
 def pick_column(
@@ -82,10 +108,13 @@ def pick_column(
     matches: list[re.Match[str]],
     years: list[int],
     periods: list[str] | None = None,
+    span: str | None = None,
 ):
     """The value under the header year (or quarter) the question names; else the first value (usually
-    the latest year)."""
-    target = _target_x(passage, years, list(periods or []))
+    the latest year); None when the row prints the asked year only under another span (`span`)."""
+    target = _target_x(passage, years, list(periods or []), span)
+    if target == REFUSED:
+        return None
     if target is not None:
         best = _nearest_match(passage, line_start, matches, target)
         if best is not None:
