@@ -19,6 +19,9 @@ _ISO_CODES = {
 }  # fmt: skip
 
 _NUM_RE = re.compile(r"[-+(]?\s*\d[\d\s.,'’]*")
+_PARENTHESISED = re.compile(r"^\s*\(.*\)\s*$")
+_MINUS = re.compile(r"(^|[\s$€£¥])-\s*\d")
+_NOT_DIGITS = re.compile(r"[\s'’()+-]")
 
 
 def parse_number(text: str) -> float | None:
@@ -28,11 +31,11 @@ def parse_number(text: str) -> float | None:
     s = str(text).strip()
     if not s:
         return None
-    negative = bool(re.search(r"^\s*\(.*\)\s*$", s) or re.search(r"(^|[\s$€£¥])-\s*\d", s) or s.endswith("-"))
+    negative = bool(_PARENTHESISED.search(s) or _MINUS.search(s) or s.endswith("-"))
     m = _NUM_RE.search(s.replace("−", "-"))
     if not m:
         return None
-    digits = re.sub(r"[\s'’()+-]", "", m.group(0))
+    digits = _NOT_DIGITS.sub("", m.group(0))
     digits = digits.rstrip(".,")
     if not digits or not digits[0].isdigit():
         return None
@@ -75,16 +78,26 @@ def parse_percent(text: str) -> float | None:
 def detect_currency(text: str) -> str | None:
     """ISO 4217 code from a symbol or code in the text: '$12' -> USD, 'RM 9.00' -> MYR, '100 EUR' -> EUR."""
     s = str(text)
-    for code in re.findall(r"\b[A-Z]{3}\b", s):
+    for code in _THREE_CAPITALS.findall(s):
         if code in _ISO_CODES:
             return code
-    for sym in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True):
-        if sym.isalpha():
-            if re.search(rf"(?<![A-Za-z]){re.escape(sym)}(?![A-Za-z])", s):
-                return _CURRENCY_SYMBOLS[sym]
-        elif sym in s:
-            return _CURRENCY_SYMBOLS[sym]
+    for sym, code, word in _SYMBOL_TESTS:
+        if word.search(s) if word is not None else sym in s:
+            return code
     return None
+
+
+_THREE_CAPITALS = re.compile(r"\b[A-Z]{3}\b")
+_SYMBOL_TESTS = [
+    (
+        sym,
+        _CURRENCY_SYMBOLS[sym],
+        re.compile(rf"(?<![A-Za-z]){re.escape(sym)}(?![A-Za-z])") if sym.isalpha() else None,
+    )
+    for sym in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True)
+]
+"""detect_currency's symbol tests, longest symbol first: a word symbol ('RM', 'kr') must stand apart from
+letters (compiled once), any other ('$', 'HK$') need only occur."""
 
 
 _TRUE = {"yes", "y", "true", "x", "✓", "✔", "checked", "on", "1", "是"}

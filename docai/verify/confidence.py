@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from docai.verify import calibration
-from docai.verify.families import capped, family_features
+from docai.verify.families import FAMILIES, capped
 from docai.verify.party import PARTY_FEATURES
 
 FEATURES: tuple[str, ...] = (
@@ -96,46 +96,79 @@ class Signals:
     rivals: bool = False  # docai.verify.rivals: the page prints another date / length of time
 
 
+RECORDED: tuple[str, ...] = (*FEATURES, *(f"failed_{f}" for f in FAMILIES))
+"""The names `features` records, in its order."""
+
+
 def features(s: Signals) -> dict[str, float]:
-    return (
-        {
-            "bias": 1.0,
-            "grounded": 1.0 if s.grounded else 0.0,
-            "quality": s.quality if s.grounded else 0.0,
-            "ocr": 1.0 if s.ocr else 0.0,
-            "ocr_doubt": (1.0 - s.ocr_conf) if s.ocr and s.grounded else 0.0,
-            "ocr_worst": (1.0 - s.ocr_min) if s.ocr and s.grounded else 0.0,
-            "ocr_clean": 1.0 if s.ocr and s.grounded and s.ocr_min >= 0.85 else 0.0,
-            "failed": float(min(s.failed, 2)),
-            "sum_ok": 1.0 if s.sum_ok else 0.0,
-            "agree": 1.0 if s.agree > 0 else 0.0,
-            "disagree": 1.0 if s.agree < 0 else 0.0,
-            "engine_conf": s.engine_conf if s.engine_conf is not None else 0.0,
-            "no_engine_conf": 1.0 if s.engine_conf is None else 0.0,
-            "number": 1.0 if s.kind == "number" else 0.0,
-            "date": 1.0 if s.kind == "date" else 0.0,
-            "short_string": 1.0 if s.kind == "string" and s.length <= 12 else 0.0,
-            "long_string": min(s.length, 120) / 40.0 if s.kind == "string" and s.length > 12 else 0.0,
-            "party": 1.0 if s.role == "party" else 0.0,
-            "address": 1.0 if s.role == "address" else 0.0,
-            "ambiguous": 1.0 if s.matches >= 3 else 0.0,
-            "elsewhere": 1.0 if s.elsewhere else 0.0,
-            "logprob": (s.logprob - 0.5) if s.logprob is not None else 0.0,
-            "many_values": min(max(s.siblings - 1, 0), 5) / 5.0,
-            "odd_chars": 1.0 if s.odd_chars else 0.0,
-            "odd_case": 1.0 if s.odd_case else 0.0,
-            "keyed": 1.0 if s.keyed else 0.0,
-            "largest_amount": 1.0 if s.largest_amount else 0.0,
-            "seen_twice": 1.0 if s.matches >= 2 else 0.0,
-            "money": 1.0 if s.ftype == "money" else 0.0,
-            "identifier": 1.0 if s.ftype == "identifier" else 0.0,
-            "code": 1.0 if s.ftype == "code" else 0.0,
-            "duration": 1.0 if s.ftype == "duration" else 0.0,
-            "rivals": 1.0 if s.rivals else 0.0,
-        }
-        | {name: float(s.party.get(name, 0.0)) for name in PARTY_FEATURES}
-        | family_features(s.failed_families)
-    )
+    """Every recorded feature of a field (eval reports, calibration): `held_features` with the rest 0.0."""
+    return dict.fromkeys(RECORDED, 0.0) | held_features(s)
+
+
+def held_features(s: Signals) -> dict[str, float]:
+    """The features of `s` that may be nonzero, with the values `features` gives them; every one left out
+    is 0.0 there. The stage weighs only these: a model's term for a feature at 0.0 adds nothing."""
+    out = {"bias": 1.0}
+    if s.grounded:
+        out["grounded"] = 1.0
+        out["quality"] = s.quality
+        if s.ocr:
+            out["ocr_doubt"] = 1.0 - s.ocr_conf
+            out["ocr_worst"] = 1.0 - s.ocr_min
+            if s.ocr_min >= 0.85:
+                out["ocr_clean"] = 1.0
+    if s.ocr:
+        out["ocr"] = 1.0
+    if s.failed:
+        out["failed"] = float(min(s.failed, 2))
+    if s.sum_ok:
+        out["sum_ok"] = 1.0
+    if s.agree:
+        out["agree" if s.agree > 0 else "disagree"] = 1.0
+    if s.engine_conf is None:
+        out["no_engine_conf"] = 1.0
+    else:
+        out["engine_conf"] = s.engine_conf
+    _kind_features(s, out)
+    if s.logprob is not None:
+        out["logprob"] = s.logprob - 0.5
+    if s.siblings > 1:
+        out["many_values"] = min(s.siblings - 1, 5) / 5.0
+    for name, held in (("odd_chars", s.odd_chars), ("odd_case", s.odd_case), ("keyed", s.keyed)):
+        if held:
+            out[name] = 1.0
+    if s.elsewhere:
+        out["elsewhere"] = 1.0
+    if s.largest_amount:
+        out["largest_amount"] = 1.0
+    if s.rivals:
+        out["rivals"] = 1.0
+    for name in PARTY_FEATURES:
+        if name in s.party:
+            out[name] = float(s.party[name])
+    for name in FAMILIES:
+        if name in s.failed_families:
+            out[f"failed_{name}"] = 1.0
+    return out
+
+
+def _kind_features(s: Signals, out: dict[str, float]) -> None:
+    """The features that say what kind of value the field holds and how often it was found."""
+    if s.kind in ("number", "date"):
+        out[s.kind] = 1.0
+    elif s.kind == "string":
+        if s.length <= 12:
+            out["short_string"] = 1.0
+        else:
+            out["long_string"] = min(s.length, 120) / 40.0
+    if s.role in ("party", "address"):
+        out[s.role] = 1.0
+    if s.matches >= 2:
+        out["seen_twice"] = 1.0
+        if s.matches >= 3:
+            out["ambiguous"] = 1.0
+    if s.ftype in ("money", "identifier", "code", "duration"):
+        out[s.ftype] = 1.0
 
 
 def kind_of_features(f: dict[str, float]) -> str:
@@ -166,7 +199,7 @@ def _probability_of_features(f: dict[str, float], w: dict[str, float]) -> float:
     """`probability(model_inputs(f), w)` without building every input: only the weighted ones are read
     (the stage calls this for every field; evals/calibrate.py needs the full rows)."""
     kind = kind_of_features(f)
-    z = sum(weight * f.get(name, 0.0) for name, weight in w.items() if name != "bias")
+    z = sum(weight * f[name] for name, weight in w.items() if name in f and name != "bias")
     z += w.get("bias", 0.0) + w.get(f"{kind}_{'ocr' if f.get('ocr') else 'layer'}", 0.0)
     if kind == "party":
         z += w.get("party_engine_conf", 0.0) * float(f.get("engine_conf", 0.0))
@@ -180,7 +213,7 @@ would otherwise score 1.00, a claim no held-out data can back."""
 
 def confidence(s: Signals, weights: dict[str, float] | None = None) -> float:
     """P(the value is right) under the fitted model of its kind, rounded to 3 places."""
-    f = features(s)
+    f = held_features(s)  # what features(s) holds, less its zeros
     if weights is None:  # a VLM gives no score of its own: the model without it
         weights = calibration.weights_for(kind_of_features(f), engine_score=s.engine_conf is not None)
     p = capped(_probability_of_features(f, weights), f, calibration.FAILED_CHECK_CAPS)

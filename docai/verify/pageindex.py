@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from docai import values
 from docai.document import BBox, Page, Word
 
+T = TypeVar("T")
 _DATE_OR_TIME = re.compile(r"\d[/:]\d|\d-\d{1,2}-\d|\d\.\d{1,2}\.\d{2}")
 _GROUP = re.compile(r"^\d{1,3}$|^\d{3}([.,]\d{1,2})?$")
 
@@ -50,6 +53,14 @@ class PageIndex:
     _currencies: dict[str, list[Span]] | None = None
     _line_boxes: list[BBox] | None = None
     _median_height: float | None = None
+    _memo: dict[str, Any] = field(default_factory=dict)
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """`build()`, computed once per page under `key`: for a reading of the whole page that many
+        fields ask for (it must depend on nothing but the page, and not be changed by its users)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     def words_of(self, span: Span) -> list[Word]:
         return self.lines[span.line][span.start : span.end + 1]

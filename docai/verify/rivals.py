@@ -28,12 +28,15 @@ _NUMBER = rf"(\d+|(?:{_WORDS})(?:[- ](?:{_WORDS}))?)"
 _DURATION = re.compile(
     rf"\b{_NUMBER}\s*(?:\(\s*(\d+)\s*\)\s*)?(?:calendar\s+|business\s+)?(year|month|week|day)s?\b", re.I
 )
+_UNIT = re.compile(r"year|month|week|day", re.I)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
 def duration(text: str) -> tuple[int, str] | None:
     """'3 years', 'three (3) years', 'twenty-four months' -> (count, unit); None when not one length of
     time (the whole value must be the period, with at most a few words around it)."""
+    if not _UNIT.search(text):
+        return None  # every length of time names its unit
     found = _durations(text)
     if len(found) != 1 or len(text.split()) > 6:
         return None
@@ -62,15 +65,31 @@ def _count(word: str) -> int | None:
 
 def rival_durations(value: tuple[int, str], index: PageIndex) -> bool:
     """Whether the page prints a length of time other than `value`."""
-    return any(d != value for line in index.lines for d in _durations(" ".join(w.text for w in line)))
+    return any(d != value for d in index.memo("rivals.durations", lambda: _page_durations(index)))
+
+
+def _page_durations(index: PageIndex) -> list[tuple[int, str]]:
+    """Every length of time the page's lines print, in page order."""
+    return [d for text in index.line_texts if _UNIT.search(text) for d in _durations(text)]
 
 
 def rival_dates(iso: str, index: PageIndex, held: set[str]) -> bool:
     """Whether the page prints a date (of the value's year or any four-digit year on it) that is neither
     `iso` nor a date another field holds (`held`): an invoice's due date is no rival of its issue date."""
-    years = {iso[:4]} | {m.group(1) for line in index.lines for w in line for m in _YEAR.finditer(w.text)}
+    years = index.memo("rivals.years", lambda: _page_years(index))
+    readings = index.memo(f"rivals.readings.{iso[:4]}", lambda: _readings(index, years | {iso[:4]}))
+    return any(not (isos & ({iso} | held)) for isos in readings)
+
+
+def _page_years(index: PageIndex) -> frozenset[str]:
+    """The four-digit years the page's words print."""
+    return frozenset(m.group(1) for line in index.lines for w in line for m in _YEAR.finditer(w.text))
+
+
+def _readings(index: PageIndex, years: frozenset[str]) -> list[set[str]]:
+    """The ISO readings of each place on the page that prints a date of one of `years`."""
     readings: dict[tuple[int, int, int], set[str]] = {}
     for year in sorted(years):
         for found, span, _ in index.dates(year):
             readings.setdefault((span.line, span.start, span.end), set()).add(found)
-    return any(not (isos & ({iso} | held)) for isos in readings.values())
+    return list(readings.values())
