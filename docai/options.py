@@ -129,7 +129,7 @@ class TransformersOptions(VlmOptions):
 
 @dataclass
 class TextOptions:
-    """The `text` engine: rules over the words of each page, and BM25 + embeddings for questions."""
+    """The `text` engine: rules over each page's words; BM25 (reranked by embeddings if asked) for QA."""
 
     semantic: bool = opt(True, "Match labels by meaning with the sentence model (false: by words only).")
     embeddings: bool = opt(False, "Rerank BM25's top passages for questions by embeddings (off: BM25 only).")

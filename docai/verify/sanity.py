@@ -7,6 +7,7 @@ from datetime import date
 
 from docai.document import Word
 from docai.results import Check
+from docai.values import detect_currency
 from docai.verify.fields import Leaf
 from docai.verify.grounding import Match
 from docai.verify.pageindex import PageIndex, normalize
@@ -220,8 +221,29 @@ def date_order_check(leaf: Leaf, match: Match | None, index: PageIndex | None) -
     page = " ".join(w.text for line in index.lines for w in line)
     if any(max(int(a), int(b)) > 12 >= min(int(a), int(b)) for a, b in _NUMERIC_DATE.findall(page)):
         return Check("plausible_date", True)
+    currency = detect_currency(page)
+    if currency in DAY_FIRST_CURRENCIES:
+        if _read_day_first(leaf.value, int(m.group(1)), int(m.group(2))):
+            return Check("plausible_date", True)
+        why = f"{match.text.strip()!r} is read month first on a page in {currency} (dates day first there)"
+        return Check("plausible_date", False, why)
     why = f"{match.text.strip()!r}: no date on the page says whether the day or the month comes first"
     return Check("plausible_date", False, why)
+
+
+DAY_FIRST_CURRENCIES = frozenset({"MYR", "SGD", "GBP", "EUR", "INR", "AUD", "NZD"})
+"""Currencies of countries whose numeric dates put the day first (day/month/year): a page priced in one
+of them says how its '03/04/2024' reads. Dollars alone ('$') say nothing: US dates put the month first,
+Canadian and Australian ones need not."""
+
+
+def _read_day_first(value: object, first: int, second: int) -> bool:
+    """Whether the ISO date `value` is the printed 'first/second' read as day/month."""
+    try:
+        d = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return False
+    return (d.day, d.month) == (first, second)
 
 
 def date_checks(leaves: list[Leaf], today: date | None = None) -> list[tuple[list[str], Check]]:
