@@ -19,7 +19,7 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -232,7 +232,7 @@ class ClaimsMixin(DatabaseBase):
 
 def release_claim(s: Session, run_id: int) -> None:
     """Inside the transaction that finishes, fails or discards a run: its claim goes with it."""
-    s.execute(delete(ClaimRow).where(ClaimRow.run_id == run_id))
+    core_writes.release_claim(s.connection(), run_id)
 
 
 class LeaseKeeper:

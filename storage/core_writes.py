@@ -137,11 +137,8 @@ def finished_run_exists(
     return conn.execute(q, job).first() is not None
 
 
-def insert_run_and_claim(
-    conn: Connection, job: dict[str, Any], options: dict[str, Any], key: str, owner: str, now: Any, until: Any
-) -> int:
-    """A `running` run of `job` and the claim `key` holding it; returns the run's id (IntegrityError when
-    another process inserted the same claim first)."""
+def insert_run(conn: Connection, job: dict[str, Any], options: dict[str, Any] | None, now: Any) -> int:
+    """A `running` run of `job` (doc_id, schema_id, engine, model, options_key); returns its id."""
     run = {
         "document_id": job["doc_id"],
         "schema_id": job["schema_id"],
@@ -152,7 +149,15 @@ def insert_run_and_claim(
         "status": "running",
         "started_at": now,
     }
-    run_id = int(conn.execute(_INSERT_RUN, run).inserted_primary_key[0])
+    return int(conn.execute(_INSERT_RUN, run).inserted_primary_key[0])
+
+
+def insert_run_and_claim(
+    conn: Connection, job: dict[str, Any], options: dict[str, Any], key: str, owner: str, now: Any, until: Any
+) -> int:
+    """A `running` run of `job` and the claim `key` holding it; returns the run's id (IntegrityError when
+    another process inserted the same claim first)."""
+    run_id = insert_run(conn, job, options, now)
     conn.execute(_INSERT_CLAIM, {"key": key, "run_id": run_id, "owner": owner, "lease_until": until})
     return run_id
 
@@ -207,9 +212,14 @@ def store_result(
     result_id = conn.execute(_INSERT_RESULT, {"run_id": run_id, **result}).inserted_primary_key[0]
     if evidence:
         conn.execute(_INSERT_EVIDENCE, [{"result_id": result_id, **row} for row in evidence])
-    conn.execute(_RELEASE, {"rid": run_id})
+    release_claim(conn, run_id)
     values = {f"v_{column}": value for column, value in run.items()}
     conn.execute(_finish_statement(tuple(sorted(run))), {"rid": run_id, **values})
+
+
+def release_claim(conn: Connection, run_id: int) -> None:
+    """The claim holding `run_id` goes (with the transaction that finishes, fails or discards it)."""
+    conn.execute(_RELEASE, {"rid": run_id})
 
 
 @lru_cache(maxsize=8)

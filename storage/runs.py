@@ -26,7 +26,6 @@ from docai.storage.models import (
     ResultRow,
     RunRow,
     SchemaRow,
-    new_run,
     utcnow,
 )
 from docai.storage.records import RunRecord, run_record
@@ -62,10 +61,14 @@ class RunsMixin(DatabaseBase):
                 raise StorageError(f"no document with id {document_id}")
             if s.get(SchemaRow, schema_id) is None:
                 raise StorageError(f"no schema with id {schema_id}")
-            run = new_run(document_id, schema_id, engine, model, options, options_key)
-            s.add(run)
-            s.flush()
-            return run.id
+            job = {
+                "doc_id": document_id,
+                "schema_id": schema_id,
+                "engine": engine,
+                "model": model,
+                "options_key": options_key,
+            }
+            return core_writes.insert_run(s.connection(), job, options, utcnow())
 
         return self._write(work, "starting a run")
 

@@ -224,3 +224,39 @@ def test_core_writes_keep_a_file_cheap(url: str) -> None:
     finally:
         db.close()
     assert per_file < 0.008, per_file
+
+
+def test_start_run_and_save_pages_write_through_the_same_statements(url: str) -> None:
+    """`start_run` (a run without a claim) and `save_pages` (pages outside a result) read back as given;
+    their checks still raise StorageError."""
+    from docai.errors import StorageError
+    from docai.storage import open_database
+
+    db = open_database(url)
+    try:
+        schema_id = db.save_schema(SCHEMA, None)[0]
+        doc = db.upsert_document("ab" * 32, "a.pdf", 10, "application/pdf", 2)
+        run_id = db.start_run(doc, schema_id, "text", None, {"dpi": 150}, "k")
+        db.save_pages(
+            doc, [(1, 1.0, 2.0, "layer", "one"), (2, 1.0, 2.0, "ocr", None), (1, 3.0, 4.0, "ocr", "uno")]
+        )
+        db.save_pages(doc, [])
+        with pytest.raises(StorageError, match="no document"):
+            db.save_pages(doc + 99, [(1, 1.0, 1.0, "layer", "x")])
+        with pytest.raises(StorageError, match="no schema"):
+            db.start_run(doc, schema_id + 99, "text", None, {}, "k")
+        pages = db.get_pages(doc)
+        with Session(db.engine) as s:
+            run = s.get(RunRow, run_id)
+            assert run is not None
+            got = (run.document_id, run.engine, run.model, run.options, run.status, run.result)
+            started = run.started_at
+        with db.engine.connect() as conn:
+            nulls = conn.execute(
+                select(RunRow.model.is_(None), RunRow.usage.is_(None), RunRow.finished_at.is_(None))
+            ).all()
+    finally:
+        db.close()
+    assert pages == [(1, 3.0, 4.0, "ocr", "uno"), (2, 1.0, 2.0, "ocr", "")]
+    assert got == (doc, "text", None, {"dpi": 150}, "running", None) and started is not None
+    assert [tuple(r) for r in nulls] == [(True, True, True)]
