@@ -7,11 +7,12 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any, Self, TypeVar
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from docai.errors import DocaiError, StorageError
+from docai.storage import core_writes
 from docai.storage.connection import WRITE_OPTION, first_line, with_retries
 from docai.storage.models import Base, DocumentName, SchemaName, SchemaRow
 
@@ -74,19 +75,9 @@ class DatabaseBase:
             raise StorageError(f"{what}: {first_line(e)}") from e
 
     def _insert_ignore(self, s: Session, model: type[Base], values: dict[str, Any], keys: list[str]) -> None:
-        """INSERT unless a row with the same unique `keys` exists (ON CONFLICT DO NOTHING where possible)."""
-        name = self.dialect
-        if name in ("sqlite", "postgresql"):
-            if name == "sqlite":
-                from sqlalchemy.dialects.sqlite import insert as dialect_insert
-            else:
-                from sqlalchemy.dialects.postgresql import insert as dialect_insert
-            s.execute(dialect_insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
-            return
+        """INSERT unless a row with the same unique `keys` exists (ON CONFLICT DO NOTHING)."""
         table = model.__table__  # type: ignore[attr-defined]
-        cond = [table.c[k] == values[k] for k in keys]
-        if s.execute(select(table.c[keys[0]]).where(*cond)).first() is None:
-            s.execute(insert(table).values(**values))
+        s.execute(core_writes.on_conflict_insert(self.dialect, table, keys), values)
 
     @staticmethod
     def _shown_names(s: Session, doc_ids: Iterable[int]) -> dict[int, str]:

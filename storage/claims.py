@@ -19,14 +19,14 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from docai.errors import StorageError
 from docai.storage import core_writes
 from docai.storage.base import DatabaseBase
-from docai.storage.models import ClaimRow, RunRow, new_run, utcnow
+from docai.storage.models import ClaimRow, RunRow, utcnow
 
 _log = logging.getLogger(__name__)
 
@@ -110,11 +110,6 @@ def claim_in(
     another process inserted the same claim first). Runs on the transaction's connection with the
     statements of core_writes.py (the ORM spent most of a batch file's time under the write lock)."""
     conn = s.connection()
-    if not core_writes.supported(conn.dialect.name):
-        return _claim_with_orm(
-            s, key, document_id, schema_id, engine, model, options, options_key, owner,
-            unless_done=unless_done, include_failed=include_failed,
-        )  # fmt: skip
     held = core_writes.claim_of(conn, key)
     if held is not None:
         if not _stale(held):
@@ -138,52 +133,6 @@ def claim_in(
     return core_writes.insert_run_and_claim(
         conn, job, options, key, owner, now, now + timedelta(seconds=LEASE_S)
     )
-
-
-def _claim_with_orm(
-    s: Session,
-    key: str,
-    document_id: int,
-    schema_id: int,
-    engine: str,
-    model: str | None,
-    options: dict[str, Any],
-    options_key: str,
-    owner: str,
-    *,
-    unless_done: bool,
-    include_failed: bool,
-) -> int | str:
-    """`claim_in` through the ORM, for a dialect core_writes.py does not cover."""
-    held = s.get(ClaimRow, key)
-    if held is not None:
-        if not _stale(held):
-            return HELD
-        _log.warning("taking over a stale claim of run %s (owner %s)", held.run_id, held.owner)
-        _interrupt(s, held.run_id)
-        s.delete(held)
-        s.flush()
-    if unless_done:
-        q = select(RunRow.id).where(
-            RunRow.document_id == document_id,
-            RunRow.schema_id == schema_id,
-            RunRow.engine == engine,
-            RunRow.model.is_(None) if model is None else RunRow.model == model,
-            RunRow.options_key == options_key,
-            RunRow.status != "running",
-            RunRow.status != "failed"
-            if not include_failed
-            else func.coalesce(RunRow.error, "") != INTERRUPTED,
-        )
-        if s.scalar(q.limit(1)) is not None:
-            return DONE
-    run = new_run(document_id, schema_id, engine, model, options, options_key)
-    s.add(run)
-    s.flush()
-    until = utcnow() + timedelta(seconds=LEASE_S)
-    s.add(ClaimRow(key=key, run_id=run.id, owner=owner, lease_until=until))
-    s.flush()
-    return run.id
 
 
 class ClaimsMixin(DatabaseBase):
@@ -283,7 +232,7 @@ class ClaimsMixin(DatabaseBase):
 
 def release_claim(s: Session, run_id: int) -> None:
     """Inside the transaction that finishes, fails or discards a run: its claim goes with it."""
-    s.execute(delete(ClaimRow).where(ClaimRow.run_id == run_id))
+    core_writes.release_claim(s.connection(), run_id)
 
 
 class LeaseKeeper:

@@ -126,10 +126,17 @@ def _on_sqlite_begin(conn: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """A SQLAlchemy engine for `url`; SQLite files get their folder created and the pragmas above."""
+    """A SQLAlchemy engine for `url` (SQLite or PostgreSQL); SQLite files get their folder created and
+    the pragmas above."""
     parsed = parse_url(url)
     kwargs: dict[str, Any] = {"future": True}
-    is_sqlite = parsed.get_backend_name() == "sqlite"
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):  # the writes are SQLite's and PostgreSQL's statements
+        raise StorageError(
+            f"cannot use database {parsed.render_as_string(hide_password=True)}: "
+            f"docai stores its data in SQLite or PostgreSQL, not {backend}"
+        )
+    is_sqlite = backend == "sqlite"
     if is_sqlite:
         path = sqlite_file(parsed)
         if path is not None:

@@ -7,8 +7,9 @@ flushes, and the two writes spent 10 to 12 ms of it holding the database's write
 workers then queue on. The same statements built once and run on the transaction's `Connection`
 take well under a millisecond together; SQLite itself was about 2% of the time.
 
-SQLite and PostgreSQL only (their INSERT ... ON CONFLICT DO NOTHING); `supported` says whether a
-dialect can use this module, and the callers keep the ORM path for any other.
+These are the only statements that write those rows: docai stores its data in SQLite or PostgreSQL
+(`connection.make_engine` refuses any other dialect), whose INSERT ... ON CONFLICT DO NOTHING this
+module uses.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Executable, bindparam, delete, func, insert, or_, select, update
 
+from docai.errors import StorageError
 from docai.storage.models import (
     ClaimRow,
     DocumentName,
@@ -40,11 +42,10 @@ _claims = ClaimRow.__table__
 _schemas = SchemaRow.__table__
 
 
-def supported(dialect: str) -> bool:
-    return dialect in DIALECTS
-
-
-def _on_conflict_insert(dialect: str, table: Any, keys: list[str]) -> Executable:
+def on_conflict_insert(dialect: str, table: Any, keys: list[str]) -> Executable:
+    """INSERT into `table` that does nothing when a row with the same unique `keys` is there."""
+    if dialect not in DIALECTS:
+        raise StorageError(f"docai stores its data in SQLite or PostgreSQL, not {dialect}")
     if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     else:
@@ -63,10 +64,10 @@ class _DocumentStatements(NamedTuple):
 @lru_cache(maxsize=4)
 def _document_statements(dialect: str) -> _DocumentStatements:
     return _DocumentStatements(
-        _on_conflict_insert(dialect, _docs, ["sha256"]),
+        on_conflict_insert(dialect, _docs, ["sha256"]),
         select(_docs.c.id).where(_docs.c.sha256 == bindparam("sha")),
         update(_docs).where(_docs.c.id == bindparam("doc_id")).values(page_count=bindparam("count")),
-        _on_conflict_insert(dialect, _names, ["document_id", "name"]),
+        on_conflict_insert(dialect, _names, ["document_id", "name"]),
         update(_names)
         .where(_names.c.document_id == bindparam("doc_id"), _names.c.name == bindparam("file_name"))
         .values(last_seen=bindparam("now")),
@@ -76,8 +77,8 @@ def _document_statements(dialect: str) -> _DocumentStatements:
 def upsert_document(
     conn: Connection, sha: str, filename: str, size_bytes: int, mime: str, page_count: int | None, now: Any
 ) -> int:
-    """`DocumentsMixin.document_upsert`'s work (same rows, same statements) on `conn`: the id of the
-    document with these bytes, `filename` recorded as a name it was seen under. `sha` is checked."""
+    """`DocumentsMixin.document_upsert`'s work on `conn`: the id of the document with these bytes,
+    `filename` recorded as a name it was seen under. `sha` is checked (lower-case hex) by the caller."""
     st = _document_statements(conn.dialect.name)
     values = {"sha256": sha, "size_bytes": size_bytes, "mime": mime, "page_count": page_count}
     conn.execute(st.insert_document, {**values, "first_seen": now})
@@ -136,11 +137,8 @@ def finished_run_exists(
     return conn.execute(q, job).first() is not None
 
 
-def insert_run_and_claim(
-    conn: Connection, job: dict[str, Any], options: dict[str, Any], key: str, owner: str, now: Any, until: Any
-) -> int:
-    """A `running` run of `job` and the claim `key` holding it; returns the run's id (IntegrityError when
-    another process inserted the same claim first)."""
+def insert_run(conn: Connection, job: dict[str, Any], options: dict[str, Any] | None, now: Any) -> int:
+    """A `running` run of `job` (doc_id, schema_id, engine, model, options_key); returns its id."""
     run = {
         "document_id": job["doc_id"],
         "schema_id": job["schema_id"],
@@ -151,7 +149,15 @@ def insert_run_and_claim(
         "status": "running",
         "started_at": now,
     }
-    run_id = int(conn.execute(_INSERT_RUN, run).inserted_primary_key[0])
+    return int(conn.execute(_INSERT_RUN, run).inserted_primary_key[0])
+
+
+def insert_run_and_claim(
+    conn: Connection, job: dict[str, Any], options: dict[str, Any], key: str, owner: str, now: Any, until: Any
+) -> int:
+    """A `running` run of `job` and the claim `key` holding it; returns the run's id (IntegrityError when
+    another process inserted the same claim first)."""
+    run_id = insert_run(conn, job, options, now)
     conn.execute(_INSERT_CLAIM, {"key": key, "run_id": run_id, "owner": owner, "lease_until": until})
     return run_id
 
@@ -206,9 +212,14 @@ def store_result(
     result_id = conn.execute(_INSERT_RESULT, {"run_id": run_id, **result}).inserted_primary_key[0]
     if evidence:
         conn.execute(_INSERT_EVIDENCE, [{"result_id": result_id, **row} for row in evidence])
-    conn.execute(_RELEASE, {"rid": run_id})
+    release_claim(conn, run_id)
     values = {f"v_{column}": value for column, value in run.items()}
     conn.execute(_finish_statement(tuple(sorted(run))), {"rid": run_id, **values})
+
+
+def release_claim(conn: Connection, run_id: int) -> None:
+    """The claim holding `run_id` goes (with the transaction that finishes, fails or discards it)."""
+    conn.execute(_RELEASE, {"rid": run_id})
 
 
 @lru_cache(maxsize=8)
@@ -219,8 +230,11 @@ def _finish_statement(columns: tuple[str, ...]) -> Executable:
 
 
 def store_pages(conn: Connection, document_id: int, pages: list[tuple[int, float, float, str, str]]) -> None:
-    """`documents.store_pages`'s rows on `conn`: (page_no, width, height, text_source, text), replacing
-    those page numbers; the last row of a page number given twice wins."""
+    """The pages of `save_pages` and `finish_run` on `conn`: (page_no, width, height, text_source,
+    text), replacing those page numbers; the last row of a page number given twice wins. The document
+    must exist (`documents.store_pages` checks)."""
+    if not pages:
+        return
     rows: dict[int, dict[str, Any]] = {}
     for page_no, width, height, source, text in pages:
         rows[int(page_no)] = {

@@ -10,14 +10,12 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from docai.errors import StorageError
-from docai.storage import core_writes
 from docai.storage.answers import AnswersMixin
 from docai.storage.claims import HELD, ClaimsMixin, claim_in, process_owner
 from docai.storage.connection import default_database_url, first_line, make_engine, parse_url, to_url
 from docai.storage.corrections import CorrectionsMixin
 from docai.storage.documents import DocumentsMixin
 from docai.storage.migrate import current_revision, upgrade
-from docai.storage.models import utcnow
 from docai.storage.runs import RunsMixin
 from docai.storage.schemas import SchemasMixin
 
@@ -49,16 +47,10 @@ class Database(DocumentsMixin, SchemasMixin, RunsMixin, ClaimsMixin, AnswersMixi
         """`upsert_document(*document)` then `claim_run` on it, in one write transaction: a batch takes
         the write lock twice a file instead of three times. Returns what `claim_run` returns."""
         upsert, owner = self.document_upsert(*document), process_owner()  # checks the facts now
-        sha, name, size, mime, pages = document
-        sha = sha.strip().lower()
         upserted: list[int] = []
 
         def work(s: Session) -> int | str:
-            conn = s.connection()
-            if core_writes.supported(conn.dialect.name):
-                doc_id = core_writes.upsert_document(conn, sha, name, size, mime, pages, utcnow())
-            else:
-                doc_id = upsert(s)
+            doc_id = upsert(s)
             upserted[:] = [doc_id]
             return claim_in(
                 s, key, doc_id, schema_id, engine, model, options, options_key, owner,

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from docai.errors import InputError, StorageError
+from docai.storage import core_writes
 from docai.storage.base import DatabaseBase, is_hex_prefix
 from docai.storage.models import (
     AnswerDocument,
@@ -58,21 +59,8 @@ class DocumentsMixin(DatabaseBase):
             raise InputError("a document needs a file name")
 
         def work(s: Session) -> int:
-            now = utcnow()
-            values = {"sha256": sha, "size_bytes": size_bytes, "mime": mime, "page_count": page_count}
-            self._insert_ignore(s, DocumentRow, {**values, "first_seen": now}, ["sha256"])
-            doc_id = s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha))
-            assert doc_id is not None
-            if page_count is not None:
-                s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(page_count=page_count))
-            name_row = {"document_id": doc_id, "name": filename, "first_seen": now, "last_seen": now}
-            self._insert_ignore(s, DocumentName, name_row, ["document_id", "name"])
-            s.execute(
-                update(DocumentName)
-                .where(DocumentName.document_id == doc_id, DocumentName.name == filename)
-                .values(last_seen=now)
-            )
-            return doc_id
+            conn = s.connection()
+            return core_writes.upsert_document(conn, sha, filename, size_bytes, mime, page_count, utcnow())
 
         return work
 
@@ -173,19 +161,7 @@ class DocumentsMixin(DatabaseBase):
 
 def store_pages(s: Session, document_id: int, pages: list[tuple[int, float, float, str, str]]) -> None:
     """Inside a write transaction: (page_no, width, height, text_source, text) rows, replacing those
-    page numbers (finish_run stores a run's pages in its own transaction with this)."""
+    page numbers; the last row of a page number given twice wins."""
     if s.get(DocumentRow, document_id) is None:
         raise StorageError(f"no document with id {document_id}")
-    numbers = sorted({int(p[0]) for p in pages})
-    s.execute(delete(PageRow).where(PageRow.document_id == document_id, PageRow.page_no.in_(numbers)))
-    seen: dict[int, PageRow] = {}
-    for page_no, width, height, source, text in pages:
-        seen[int(page_no)] = PageRow(
-            document_id=document_id,
-            page_no=int(page_no),
-            width=float(width),
-            height=float(height),
-            text_source=source,
-            text=text or "",
-        )
-    s.add_all(seen.values())
+    core_writes.store_pages(s.connection(), document_id, pages)

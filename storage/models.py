@@ -119,27 +119,6 @@ class RunRow(Base):
     )
 
 
-def new_run(
-    document_id: int,
-    schema_id: int,
-    engine: str,
-    model: str | None,
-    options: dict[str, Any] | None,
-    options_key: str,
-) -> RunRow:
-    """A run just started (status `running`), not yet added to a session."""
-    return RunRow(
-        document_id=document_id,
-        schema_id=schema_id,
-        engine=engine,
-        model=model,
-        options=dict(options or {}),
-        options_key=options_key,
-        status="running",
-        started_at=utcnow(),
-    )
-
-
 class ClaimRow(Base):
     """A document being worked on: one row per cache key while its run is `running` (migration 0003).
 

@@ -11,7 +11,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from docai.errors import InputError, StorageError
@@ -20,15 +20,12 @@ from docai.storage import core_writes
 from docai.storage.base import DatabaseBase
 from docai.storage.claims import INTERRUPTED, release_claim
 from docai.storage.corrections import load_reviews, with_reviews
-from docai.storage.documents import store_pages
 from docai.storage.models import (
     DocumentName,
     DocumentRow,
-    EvidenceRow,
     ResultRow,
     RunRow,
     SchemaRow,
-    new_run,
     utcnow,
 )
 from docai.storage.records import RunRecord, run_record
@@ -64,10 +61,14 @@ class RunsMixin(DatabaseBase):
                 raise StorageError(f"no document with id {document_id}")
             if s.get(SchemaRow, schema_id) is None:
                 raise StorageError(f"no schema with id {schema_id}")
-            run = new_run(document_id, schema_id, engine, model, options, options_key)
-            s.add(run)
-            s.flush()
-            return run.id
+            job = {
+                "doc_id": document_id,
+                "schema_id": schema_id,
+                "engine": engine,
+                "model": model,
+                "options_key": options_key,
+            }
+            return core_writes.insert_run(s.connection(), job, options, utcnow())
 
         return self._write(work, "starting a run")
 
@@ -86,9 +87,6 @@ class RunsMixin(DatabaseBase):
 
         def work(s: Session) -> None:
             conn = s.connection()
-            if not core_writes.supported(conn.dialect.name):
-                _finish_with_orm(s, run_id, extraction, duration_s, pages)
-                return
             run = core_writes.run_of(conn, run_id)
             if run is None:
                 raise StorageError(f"no run with id {run_id}")
@@ -148,35 +146,17 @@ class RunsMixin(DatabaseBase):
         """The latest finished run for exactly this document, schema, engine, model and options."""
 
         def work(s: Session) -> RunRecord | None:
-            conn = s.connection()
-            if core_writes.supported(conn.dialect.name):  # a miss (every new file) costs one plain query
-                job = {
-                    "sha": sha256.lower(),
-                    "schema_hash": schema_hash,
-                    "engine": engine,
-                    "model": model,
-                    "options_key": options_key,
-                }
-                found = core_writes.cached_run_id(
-                    conn, job, include_failed=include_failed, interrupted=INTERRUPTED
-                )
-                run = s.scalar(_run_query().where(RunRow.id == found)) if found is not None else None
-                return self._records(s, [run])[0] if run is not None else None
-            doc_id = select(DocumentRow.id).where(DocumentRow.sha256 == sha256.lower())
-            schema_id = select(SchemaRow.id).where(SchemaRow.hash == schema_hash)
-            q = _run_query().where(
-                RunRow.document_id.in_(doc_id),
-                RunRow.schema_id.in_(schema_id),
-                RunRow.engine == engine,
-                RunRow.model.is_(None) if model is None else RunRow.model == model,
-                RunRow.options_key == options_key,
-                RunRow.status != "running",
+            job = {  # a miss (every new file) costs one plain query
+                "sha": sha256.lower(),
+                "schema_hash": schema_hash,
+                "engine": engine,
+                "model": model,
+                "options_key": options_key,
+            }
+            found = core_writes.cached_run_id(
+                s.connection(), job, include_failed=include_failed, interrupted=INTERRUPTED
             )
-            if not include_failed:
-                q = q.where(RunRow.status != "failed")
-            else:  # a run cut short by a crash says nothing about the file: do it again
-                q = q.where(or_(RunRow.status != "failed", func.coalesce(RunRow.error, "") != INTERRUPTED))
-            run = s.scalar(q.order_by(RunRow.finished_at.desc(), RunRow.id.desc()).limit(1))
+            run = s.scalar(_run_query().where(RunRow.id == found)) if found is not None else None
             return self._records(s, [run])[0] if run is not None else None
 
         return self._read(work)
@@ -314,26 +294,3 @@ def _finished_columns(
     if extraction.usage or had_usage:
         columns["usage"] = dict(extraction.usage) if extraction.usage else None
     return columns
-
-
-def _finish_with_orm(
-    s: Session,
-    run_id: int,
-    extraction: Extraction,
-    duration_s: float,
-    pages: list[tuple[int, float, float, str, str]] | None,
-) -> None:
-    """`finish_run`'s work through the ORM, for a dialect core_writes.py does not cover."""
-    run = s.get(RunRow, run_id)
-    if run is None:
-        raise StorageError(f"no run with id {run_id}")
-    s.execute(delete(ResultRow).where(ResultRow.run_id == run_id))
-    s.flush()
-    result = ResultRow(run_id=run_id, **_result_values(extraction))
-    result.evidence = [EvidenceRow(**row) for row in _evidence_values(extraction)]
-    s.add(result)
-    release_claim(s, run_id)
-    for column, value in _finished_columns(extraction, duration_s, run.model, run.usage is not None).items():
-        setattr(run, column, value)
-    if pages:
-        store_pages(s, run.document_id, pages)

@@ -98,6 +98,8 @@ def test_unusable_locations_are_storage_errors(tmp_path: Path) -> None:
         open_database(blocker / "sub" / "docai.db")
     with pytest.raises(StorageError):
         open_database("nosuchdialect://user@host/db")
+    with pytest.raises(StorageError, match="SQLite or PostgreSQL, not mysql"):
+        open_database("mysql+pymysql://user@host/db")  # a dialect docai has no write statements for
     with pytest.raises(StorageError):
         open_database("postgresql+psycopg2://nobody@127.0.0.1:1/none")
 
