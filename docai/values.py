@@ -98,6 +98,14 @@ _SYMBOL_TESTS = [
 ]
 """detect_currency's symbol tests, longest symbol first: a word symbol ('RM', 'kr') must stand apart from
 letters (compiled once), any other ('$', 'HK$') need only occur."""
+CURRENCY_MENTION = re.compile(
+    "|".join(
+        [r"\b(?:" + "|".join(sorted(_ISO_CODES)) + r")\b"]
+        + [word.pattern if word is not None else re.escape(sym) for sym, _, word in _SYMBOL_TESTS]
+    )
+)
+"""Matches a text exactly when `detect_currency` finds a code in it (its codes and symbol tests as one
+pattern): a cheap filter before asking it."""
 
 
 _TRUE = {"yes", "y", "true", "x", "✓", "✔", "checked", "on", "1", "是"}

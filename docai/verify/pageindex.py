@@ -146,7 +146,7 @@ class PageIndex:
             self._currencies = {}
             for li, line in enumerate(self.lines):
                 for wi, w in enumerate(line):
-                    if not (_CURRENCY_HINT.search(w.text) and _CURRENCY_READ.search(w.text)):
+                    if not (_CURRENCY_HINT.search(w.text) and values.CURRENCY_MENTION.search(w.text)):
                         continue
                     code = values.detect_currency(w.text)
                     if code:
@@ -156,21 +156,6 @@ class PageIndex:
 
 _CURRENCY_HINT = re.compile(r"[$€£¥￥₹₩₽₺元]|人民币|zł|(?<![A-Za-z])([A-Z]{2,3}|Rs|kr)(?![a-z])")
 """Words worth asking values.detect_currency about (it tries every symbol in turn)."""
-
-
-def _currency_pattern() -> re.Pattern[str]:
-    """What `values.detect_currency` looks for, as one pattern: it matches a text exactly when that
-    function finds a code in it, so a word it does not match need not be asked (built from that
-    module's tables, so it follows them)."""
-    codes = r"\b(?:" + "|".join(sorted(values._ISO_CODES)) + r")\b"
-    symbols = [
-        rf"(?<![A-Za-z]){re.escape(sym)}(?![A-Za-z])" if sym.isalpha() else re.escape(sym)
-        for sym in sorted(values._CURRENCY_SYMBOLS, key=len, reverse=True)
-    ]
-    return re.compile("|".join([codes, *symbols]))
-
-
-_CURRENCY_READ = _currency_pattern()
 
 
 def union(boxes: list[BBox]) -> BBox:

@@ -9,7 +9,7 @@ from docai.document import Page, Word
 from docai.results import Check, Evidence
 from docai.verify.fields import Leaf
 from docai.verify.grounding import ground
-from docai.verify.pageindex import Span, _currency_pattern, index_page, union
+from docai.verify.pageindex import Span, index_page, union
 from docai.verify.stage import Located, _role_kind, _signals
 
 
@@ -29,7 +29,7 @@ def _leaf(name: str, value: object, kind: str) -> Leaf:
 
 
 def test_the_currency_pattern_matches_exactly_the_words_detect_currency_reads() -> None:
-    pattern = _currency_pattern()
+    pattern = values.CURRENCY_MENTION
     symbols = list(values._CURRENCY_SYMBOLS) + list(values._ISO_CODES)
     words = [w for s in symbols for w in (s, f"12{s}", f"x{s}", f"{s}x", f"{s}.5", s.lower(), f"({s})")]
     words += ["TOTAL", "INVOICE", "Rsx", "XRs.", "krone", "MYRX", "usd", "5.00", "", "RMB9", "€€"]
