@@ -43,12 +43,6 @@ def failed_families(checks: Iterable[Check]) -> frozenset[str]:
     return frozenset(family(c.name) for c in checks if not c.passed)
 
 
-def family_features(failed: Iterable[str]) -> dict[str, float]:
-    """`failed_<family>`: 1.0 where a check of that family failed (recorded in eval reports)."""
-    bad = set(failed)
-    return {f"failed_{f}": 1.0 if f in bad else 0.0 for f in FAMILIES}
-
-
 CAPPED_SIGNALS = ("rivals",)
 """Signals that cap a confidence as a failed check does, though no check failed: `rivals` (the page
 prints another date or length of time, docai.verify.rivals). A value picked among rivals is right less
