@@ -30,7 +30,12 @@ def _words(path: str) -> tuple[str, ...]:
 
 def role_of(leaf: Leaf) -> str | None:
     """The one role of a leaf, or None. Line-item fields get quantity/unit_price/line_amount."""
-    return _role(_generic(leaf.path), leaf.kind)
+    return role_for(leaf.path, leaf.kind)
+
+
+def role_for(path: str, kind: str) -> str | None:
+    """`role_of` for a leaf at `path` holding a `kind` value: it depends on nothing else."""
+    return _role(_generic(path), kind)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -6,6 +6,7 @@ the schema, and fills `Extraction.fields` and `Extraction.review`. Values are ne
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections import Counter
@@ -26,7 +27,7 @@ from docai.verify.layout import keyed, largest_amount
 from docai.verify.pageindex import PageIndex, index_page, normalize, read_number
 from docai.verify.party import party_signals
 from docai.verify.rivals import duration, rival_dates, rival_durations
-from docai.verify.roles import field_type, path_words, role_of
+from docai.verify.roles import field_type, path_words, role_for, role_of
 from docai.verify.sanity import (
     amount_check,
     date_checks,
@@ -220,22 +221,19 @@ def _rivals(leaf: Leaf, loc: Located, ftype: str, dates_held: set[str]) -> bool:
 
 
 _SUM_CHECKS = frozenset({"sum_of_parts", "quantity_x_price", "lines_sum"})
-_ROLE_KINDS: dict[tuple[str, str], str] = {}  # (path, kind) -> _role_kind: a pure function of the two
 
 
 def _role_kind(leaf: Leaf) -> str:
-    key = (leaf.path, leaf.kind)
-    found = _ROLE_KINDS.get(key)
-    if found is None:
-        words = set(path_words(leaf.path))
-        if role_of(leaf) in ("issuer", "recipient") or words & {"party", "parties"}:
-            found = "party"
-        else:
-            found = "address" if "address" in words else ""
-        if len(_ROLE_KINDS) > 4096:
-            _ROLE_KINDS.clear()
-        _ROLE_KINDS[key] = found
-    return found
+    return _role_kind_at(leaf.path, leaf.kind)
+
+
+@functools.lru_cache(maxsize=4096)
+def _role_kind_at(path: str, kind: str) -> str:
+    """'party', 'address' or '' for a leaf at `path` holding a `kind` value (a pure function of the two)."""
+    words = set(path_words(path))
+    if role_for(path, kind) in ("issuer", "recipient") or words & {"party", "parties"}:
+        return "party"
+    return "address" if "address" in words else ""
 
 
 def _evidence(m: Match | None, ev: Evidence | None, conf: float) -> Evidence:
