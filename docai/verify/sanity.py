@@ -218,10 +218,9 @@ def date_order_check(leaf: Leaf, match: Match | None, index: PageIndex | None) -
     m = _NUMERIC_DATE.search(match.text)
     if m is None or m.group(1) == m.group(2) or max(int(m.group(1)), int(m.group(2))) > 12:
         return None
-    page = " ".join(w.text for line in index.lines for w in line)
-    if any(max(int(a), int(b)) > 12 >= min(int(a), int(b)) for a, b in _NUMERIC_DATE.findall(page)):
+    settled, currency = index.memo("date_order", lambda: _date_order_of(index))
+    if settled:
         return Check("plausible_date", True)
-    currency = detect_currency(page)
     if currency in DAY_FIRST_CURRENCIES:
         if _read_day_first(leaf.value, int(m.group(1)), int(m.group(2))):
             return Check("plausible_date", True)
@@ -235,6 +234,14 @@ DAY_FIRST_CURRENCIES = frozenset({"MYR", "SGD", "GBP", "EUR", "INR", "AUD", "NZD
 """Currencies of countries whose numeric dates put the day first (day/month/year): a page priced in one
 of them says how its '03/04/2024' reads. Dollars alone ('$') say nothing: US dates put the month first,
 Canadian and Australian ones need not."""
+
+
+def _date_order_of(index: PageIndex) -> tuple[bool, str | None]:
+    """(whether some numeric date on the page can only read one way, the page's currency): what settles
+    how its ambiguous dates read, the same for every date field of the page."""
+    page = " ".join(index.line_texts)
+    settled = any(max(int(a), int(b)) > 12 >= min(int(a), int(b)) for a, b in _NUMERIC_DATE.findall(page))
+    return settled, None if settled else detect_currency(page)
 
 
 def _read_day_first(value: object, first: int, second: int) -> bool:
