@@ -117,13 +117,7 @@ def claim_in(
         _log.warning("taking over a stale claim of run %s (owner %s)", held.run_id, held.owner)
         _interrupt(conn, held.run_id)
         core_writes.drop_claim(conn, key)
-    job = {
-        "doc_id": document_id,
-        "schema_id": schema_id,
-        "engine": engine,
-        "model": model,
-        "options_key": options_key,
-    }
+    job = core_writes.job_of(document_id, schema_id, engine, model, options_key)
     done = unless_done and core_writes.finished_run_exists(
         conn, job, include_failed=include_failed, interrupted=INTERRUPTED
     )

@@ -137,6 +137,20 @@ def finished_run_exists(
     return conn.execute(q, job).first() is not None
 
 
+def job_of(
+    document_id: int, schema_id: int, engine: str, model: str | None, options_key: str
+) -> dict[str, Any]:
+    """The parameters that name one job (a document under a schema, engine, model and options), as the
+    run statements here bind them."""
+    return {
+        "doc_id": document_id,
+        "schema_id": schema_id,
+        "engine": engine,
+        "model": model,
+        "options_key": options_key,
+    }
+
+
 def insert_run(conn: Connection, job: dict[str, Any], options: dict[str, Any] | None, now: Any) -> int:
     """A `running` run of `job` (doc_id, schema_id, engine, model, options_key); returns its id."""
     run = {

@@ -61,13 +61,7 @@ class RunsMixin(DatabaseBase):
                 raise StorageError(f"no document with id {document_id}")
             if s.get(SchemaRow, schema_id) is None:
                 raise StorageError(f"no schema with id {schema_id}")
-            job = {
-                "doc_id": document_id,
-                "schema_id": schema_id,
-                "engine": engine,
-                "model": model,
-                "options_key": options_key,
-            }
+            job = core_writes.job_of(document_id, schema_id, engine, model, options_key)
             return core_writes.insert_run(s.connection(), job, options, utcnow())
 
         return self._write(work, "starting a run")
