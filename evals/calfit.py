@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from docai.evals.metrics import expected_calibration_error, ok_precision
+from docai.evals.metrics import ece_floor, expected_calibration_error, ok_precision
 from docai.verify.confidence import INPUTS, KINDS, MAX_CONFIDENCE, kind_of_features, model_inputs, probability
 from docai.verify.families import CAPPED_SIGNALS, FAMILIES, capped
 
@@ -175,8 +175,11 @@ def _conf(sig: dict[str, Any], models: Models) -> float:
     return min(capped(p, sig, models.get(CAPS_KEY) or {}), MAX_CONFIDENCE)
 
 
-def evaluate(rep: dict[str, Any], w: Models, threshold: float, development: bool) -> dict[str, Any]:
-    """Precision of ok, coverage and ECE of one part of a report under weights `w`."""
+def evaluate(
+    rep: dict[str, Any], w: Models, threshold: float, development: bool, floor: bool = False
+) -> dict[str, Any]:
+    """Precision of ok, coverage and ECE of one part of a report under weights `w`; with `floor`, also
+    the ECE a perfectly calibrated model with these confidences would show there (metrics.ece_floor)."""
     pairs: list[tuple[float, bool]] = []
     statuses: list[tuple[str, bool]] = []
     for doc in _docs(rep):
@@ -194,6 +197,8 @@ def evaluate(rep: dict[str, Any], w: Models, threshold: float, development: bool
     out = ok_precision(statuses)
     out["ece"] = expected_calibration_error(pairs)
     out["fields"] = len(pairs)
+    if floor:
+        out["ece_floor"] = ece_floor(c for c, _ in pairs)
     return out
 
 

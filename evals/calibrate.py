@@ -50,13 +50,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--development-only", action="store_true", help="print no held-out row (while tuning: BENCHMARKS.md)"
     )
+    ap.add_argument(
+        "--floor",
+        action="store_true",
+        help="add the ECE a calibrated model shows on each part by chance",
+    )
     ap.add_argument("--c", type=float, help="use this L2 strength (with --shrink) instead of the LOSO choice")
     ap.add_argument("--shrink", type=float, default=1.0, help="with --c: the share of the logit kept")
     args = ap.parse_args(argv)
     reports = [json.loads(p.read_text(encoding="utf-8")) for p in args.reports]
     if args.current:
         print(f"MIN_CONFIDENCE = {calibration.MIN_CONFIDENCE} (stored)")
-        print_table(reports, stored_models(), calibration.MIN_CONFIDENCE, args.development_only)
+        print_table(reports, stored_models(), calibration.MIN_CONFIDENCE, args.development_only, args.floor)
         return 0
     X, y, sw, kinds, _ = samples(reports, development=True)
     if not X:
@@ -88,25 +93,32 @@ def main(argv: list[str] | None = None) -> int:
     fams = ", ".join(f"{f} {caps[f]} ({cap_counts[f][1]:g} dev fields)" for f in caps)
     print(f"# caps after a failed check: {fams}")
     print(f"MIN_CONFIDENCE = {threshold}")
-    print_table(reports, models, threshold, args.development_only)
+    print_table(reports, models, threshold, args.development_only, args.floor)
     if args.write:
         write_calibration(note, models, agnostic, threshold, (c, s, round(best.mean_ece, 4)))
     return 0
 
 
 def print_table(
-    reports: list[dict[str, Any]], models: Models, threshold: float, development_only: bool = False
+    reports: list[dict[str, Any]],
+    models: Models,
+    threshold: float,
+    development_only: bool = False,
+    floor: bool = False,
 ) -> None:
-    """Precision of ok, coverage and ECE per set and part under `models` and `threshold`."""
-    print("| set | part | documents | ok | precision of ok | coverage | ECE | fields |")
+    """Precision of ok, coverage and ECE per set and part under `models` and `threshold`; with `floor`, the
+    mean and 95th percentile of the ECE a perfectly calibrated model would show on each part."""
+    extra = " ECE floor (mean, p95) |" if floor else ""
+    print(f"| set | part | documents | ok | precision of ok | coverage | ECE | fields |{extra}")
     for rep in reports:
         for dev in (True,) if development_only else (True, False):
-            r = evaluate(rep, models, threshold, dev)
+            r = evaluate(rep, models, threshold, dev, floor)
             if not r["documents"]:
                 continue
+            cell = f" {r['ece_floor']['mean']}, {r['ece_floor']['p95']} |" if floor else ""
             print(
                 f"| {rep['dataset']} | {'dev' if dev else 'held out'} | {r['documents']} | {r['ok']} | "
-                f"{_pct(r['precision_of_ok'])} | {_pct(r['coverage'])} | {r['ece']} | {r['fields']} |"
+                f"{_pct(r['precision_of_ok'])} | {_pct(r['coverage'])} | {r['ece']} | {r['fields']} |{cell}"
             )
 
 
