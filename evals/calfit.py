@@ -15,7 +15,7 @@ from typing import Any
 
 from docai.evals.metrics import ece_floor, expected_calibration_error, ok_precision
 from docai.verify.confidence import INPUTS, KINDS, MAX_CONFIDENCE, kind_of_features, model_inputs, probability
-from docai.verify.families import CAPPED_SIGNALS, FAMILIES, capped, holds
+from docai.verify.families import CAPPED_SIGNALS, FAMILIES, capped
 
 ENGINE_FEATURES = ("engine_conf", "no_engine_conf", "party_engine_conf")
 RECORDED_ONLY = ("rivals",)
@@ -25,11 +25,6 @@ another date or length of time) tells Kleister's wrong effective dates (2 of 5 r
 agreement's fields are all right far less often than 97%: the `ok` threshold then rises to 0.90 and
 receipts lose their coverage (BENCHMARKS.md, Verification, fourth round). It caps instead
 (families.CAPPED_SIGNALS, fitted by fit_caps)."""
-FIT_UNCAPPED_ONLY = True
-"""Fit the logistic models on the fields no cap holds (`is_capped`): a capped field's confidence is its
-cap, fitted on the capped fields (fit_caps), so the models need only describe the others. Fitted on
-every field, the wrong values among rivals (6 of 6 on the development parts) pulled down every date
-the model weighs alike, right ones included (synthetic dates 0.88 for 100% right)."""
 THRESHOLDS = [round(0.5 + 0.01 * i, 2) for i in range(50)]
 TARGET_PRECISION = 0.98
 C_CHOICES = (0.06, 0.25, 1.0, 4.0, 16.0)
@@ -83,24 +78,16 @@ def labelled(reports: list[dict[str, Any]], development: bool) -> Iterator[tuple
                     yield rep["dataset"], doc["doc"], sig
 
 
-def is_capped(sig: dict[str, Any]) -> bool:
-    """Whether a cap holds a field's confidence (a failed check, or one of families.CAPPED_SIGNALS)."""
-    return any(sig.get(f"failed_{f}") for f in FAMILIES) or any(holds(f, sig) for f in CAPPED_SIGNALS)
-
-
 def samples(
-    reports: list[dict[str, Any]], development: bool, uncapped: bool = False
+    reports: list[dict[str, Any]], development: bool
 ) -> tuple[list[list[float]], list[int], list[float], list[str], list[int]]:
-    """(inputs, right, sample weight, kind, document number) of every labelled field of one part; with
-    `uncapped`, only the fields no cap holds (`is_capped`), the ones the logistic models decide."""
+    """(inputs, right, sample weight, kind, document number) of every labelled field of one part."""
     X: list[list[float]] = []
     y: list[int] = []
     weights: list[float] = []
     kinds: list[str] = []
     groups: list[int] = []
     for dataset, doc, sig in labelled(reports, development):
-        if uncapped and is_capped(sig):
-            continue
         inputs = model_inputs(sig)
         X.append([inputs[f] for f in INPUTS])
         y.append(1 if sig["right"] else 0)
@@ -174,7 +161,7 @@ def fit_caps(reports: list[dict[str, Any]]) -> tuple[dict[str, float], dict[str,
     counts = {f: [0.0, 0.0] for f in (*FAMILIES, *CAPPED_SIGNALS)}
     for dataset, _, sig in labelled(reports, development=True):
         w = SYNTHETIC_WEIGHT if is_synthetic(dataset) else 1.0
-        held = [f for f in FAMILIES if sig.get(f"failed_{f}")] + [f for f in CAPPED_SIGNALS if holds(f, sig)]
+        held = [f for f in FAMILIES if sig.get(f"failed_{f}")] + [f for f in CAPPED_SIGNALS if sig.get(f)]
         for name in held:
             counts[name][0] += w * bool(sig["right"])
             counts[name][1] += w

@@ -27,7 +27,6 @@ from docai.evals.calfit import (
     C_CHOICES,
     CAPS_KEY,
     ENGINE_FEATURES,
-    FIT_UNCAPPED_ONLY,
     RECORDED_ONLY,
     Models,
     choose_threshold,
@@ -68,7 +67,6 @@ def main(argv: list[str] | None = None) -> int:
     if not X:
         sys.stderr.write("no development fields in these reports\n")
         return 1
-    fit_rows = samples(reports, development=True, uncapped=FIT_UNCAPPED_ONLY)
     if args.c is None:
         best, tried = loso.choose(reports)
     else:
@@ -77,21 +75,17 @@ def main(argv: list[str] | None = None) -> int:
     print("# leave-one-set-out ECE (fitted on the other development parts; ** the one used):")
     print("\n".join(loso.render(tried, best)))
     c, s = best.c, best.shrink
-    fX, fy, fsw, fkinds, _ = fit_rows
-    rates = loso.kind_rates(fy, fsw, fkinds)
-    models = loso.shrunk(fit_kinds(fX, fy, fsw, fkinds, drop=RECORDED_ONLY, c=c), rates, s)
-    agnostic = loso.shrunk(
-        fit_kinds(fX, fy, fsw, fkinds, drop=ENGINE_FEATURES + RECORDED_ONLY, c=c), rates, s
-    )
+    rates = loso.kind_rates(y, sw, kinds)
+    models = loso.shrunk(fit_kinds(X, y, sw, kinds, drop=RECORDED_ONLY, c=c), rates, s)
+    agnostic = loso.shrunk(fit_kinds(X, y, sw, kinds, drop=ENGINE_FEATURES + RECORDED_ONLY, c=c), rates, s)
     caps, cap_counts = fit_caps(reports)
     models[CAPS_KEY] = caps
-    recorded = [f for *_, f in labelled(reports, True)]  # what the caps read (checks, rivals, labels)
-    threshold = choose_threshold(reports, models, (X, y, sw, kinds, recorded))
+    failed = [{k: v for k, v in f.items() if k.startswith("failed_")} for *_, f in labelled(reports, True)]
+    threshold = choose_threshold(reports, models, (X, y, sw, kinds, failed))
     counts = ", ".join(f"{k} {kinds.count(k)}" for k in KINDS)
     dev = loso.development_sets(reports)
     note = (
-        f"{len(y)} development fields ({sum(y)} right; {counts}) of the development parts of"
-        f" {', '.join(dev)}; the models on the {len(fy)} that no cap holds"
+        f"{len(y)} development fields ({sum(y)} right; {counts}) of the development parts of {', '.join(dev)}"
     )
     print(f"# fitted on {note}")
     kinds_fitted = ", ".join(sorted(set(models) - {CAPS_KEY}))

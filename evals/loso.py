@@ -109,7 +109,7 @@ def folds(reports: list[dict[str, Any]], c: float) -> list[Fold]:
     out = []
     for left in development_sets(reports):
         rest = [r for r in reports if r["dataset"] != left]
-        X, y, sw, kinds, _ = cal.samples(rest, development=True, uncapped=cal.FIT_UNCAPPED_ONLY)
+        X, y, sw, kinds, _ = cal.samples(rest, development=True)
         fitted = cal.fit_kinds(X, y, sw, kinds, cal.RECORDED_ONLY, c)
         fitted[cal.CAPS_KEY] = cal.fit_caps(rest)[0]
         report = next(r for r in reports if r["dataset"] == left)

@@ -43,28 +43,17 @@ def failed_families(checks: Iterable[Check]) -> frozenset[str]:
     return frozenset(family(c.name) for c in checks if not c.passed)
 
 
-CAPPED_SIGNALS = ("bare_rivals",)
-"""Signals that cap a confidence as a failed check does, though no check failed. `bare_rivals`: the page
-prints another date or length of time (`rivals`, docai.verify.rivals) and nothing else speaks for the
-value: it follows no label of its own (`keyed`) and is printed once (`seen_twice` absent). A value
-picked from among rivals by position is right less often than the only one (an agreement's effective
-date beside its signature date); one its label names, or the page prints twice, was not picked by
-position. Weighed in the logistic models the signal would also lift the dates without rivals, and an
-agreement's fields are not independent (BENCHMARKS.md, Verification, fourth round); as a cap it only
-ever lowers."""
-
-
-def holds(name: str, f: dict[str, float]) -> bool:
-    """Whether recorded features `f` hold CAPPED_SIGNALS signal `name` (derived from recorded features,
-    so eval reports written before a signal was named need no re-run)."""
-    if name == "bare_rivals":
-        return bool(f.get("rivals")) and not f.get("keyed") and not f.get("seen_twice")
-    return bool(f.get(name))
+CAPPED_SIGNALS = ("rivals",)
+"""Signals that cap a confidence as a failed check does, though no check failed: `rivals` (the page
+prints another date or length of time, docai.verify.rivals). A value picked among rivals is right less
+often than the only one (an agreement's effective date beside its signature date), but weighed in the
+logistic models the signal also lifts the dates without rivals, and an agreement's fields are not
+independent (BENCHMARKS.md, Verification, fourth round); as a cap it only ever lowers."""
 
 
 def capped(p: float, f: dict[str, float], caps: dict[str, float]) -> float:
     """`p` held at or below the cap of every family whose check failed in recorded features `f`, and of
     every CAPPED_SIGNALS signal `f` holds."""
     limits = [caps[name] for name in FAMILIES if f.get(f"failed_{name}") and name in caps]
-    limits += [caps[name] for name in CAPPED_SIGNALS if name in caps and holds(name, f)]
+    limits += [caps[name] for name in CAPPED_SIGNALS if f.get(name) and name in caps]
     return min([p, *limits])

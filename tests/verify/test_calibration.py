@@ -65,10 +65,8 @@ def test_recorded_only_signals_are_not_weighed_and_a_term_is_doubted() -> None:
     term = Signals(kind="string", grounded=True, quality=1.0, engine_conf=0.5, length=6, ftype="duration")
     place = Signals(kind="string", grounded=True, quality=1.0, engine_conf=0.7, length=7, ftype="text")
     assert confidence(term) < 0.6 < confidence(place)
-    rivalled = Signals(**(place.__dict__ | {"rivals": True}))  # bare rivals cap, never lift
-    assert confidence(rivalled) == min(confidence(place), calibration.FAILED_CHECK_CAPS["bare_rivals"])
-    keyed = Signals(**(place.__dict__ | {"keyed": True}))
-    assert confidence(Signals(**(keyed.__dict__ | {"rivals": True}))) == confidence(keyed)  # label names it
+    rivalled = Signals(**(place.__dict__ | {"rivals": True}))  # rivals cap, never lift
+    assert confidence(rivalled) == min(confidence(place), calibration.FAILED_CHECK_CAPS["rivals"])
 
 
 def test_no_confidence_claims_certainty() -> None:

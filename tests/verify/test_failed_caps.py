@@ -11,7 +11,7 @@ from docai.evals import calibrate
 from docai.results import Check
 from docai.verify import calibration
 from docai.verify.confidence import Signals, confidence, features
-from docai.verify.families import CAPPED_SIGNALS, FAMILIES, capped, failed_families, family, holds
+from docai.verify.families import CAPPED_SIGNALS, FAMILIES, capped, failed_families, family
 
 
 def test_checks_fall_into_their_families() -> None:
@@ -118,16 +118,5 @@ def test_a_value_among_rivals_gets_a_cap_of_its_own_fitted_on_development_only()
     )
     assert zlib.crc32(b"h.pdf") % 2 == 0 and zlib.crc32(b"a.pdf") % 2 == 1
     caps, counts = calibrate.fit_caps([kleister])
-    assert counts["bare_rivals"] == (1.0, 3.0) and caps["bare_rivals"] == round(2 / 5, 3)
-    assert capped(0.95, {"rivals": 1.0}, caps) == caps["bare_rivals"] and capped(0.95, {}, caps) == 0.95
-
-
-def test_a_rival_its_label_names_or_the_page_prints_twice_is_not_capped() -> None:
-    """`bare_rivals` holds only where nothing but position picked the value among its rivals."""
-    caps = {"bare_rivals": 0.2}
-    assert holds("bare_rivals", {"rivals": 1.0}) and not holds("bare_rivals", {})
-    for speaks in ({"keyed": 1.0}, {"seen_twice": 1.0}):
-        f = {"rivals": 1.0} | speaks
-        assert not holds("bare_rivals", f) and capped(0.9, f, caps) == 0.9
-    keyed = _report("kleister-nda", {"h.pdf": [_field(None, True) | {"rivals": 1.0, "keyed": 1.0}] * 3})
-    assert calibrate.fit_caps([keyed])[1]["bare_rivals"] == (0.0, 0.0)
+    assert counts["rivals"] == (1.0, 3.0) and caps["rivals"] == round(2 / 5, 3)
+    assert capped(0.95, {"rivals": 1.0}, caps) == caps["rivals"] and capped(0.95, {}, caps) == 0.95

@@ -138,7 +138,7 @@ def test_outside_eval_a_date_among_rivals_is_held_at_its_cap(tmp_path: Path) -> 
         out = verify(Extraction(data=dict(data), evidence=ev, status="ok"), pages, SCHEMA)
         return {k: r.confidence for k, r in out.fields.items()}
 
-    cap = calibration.FAILED_CHECK_CAPS["bare_rivals"]
+    cap = calibration.FAILED_CHECK_CAPS["rivals"]
     lone = run({"effective_date": "2015-03-01"})  # the signature date, June 5, 2016, is a rival
     both = run({"effective_date": "2015-03-01", "signed": "2016-06-05"})
     assert lone["effective_date"] is not None and lone["effective_date"] <= cap
