@@ -93,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     fams = ", ".join(f"{f} {caps[f]} ({cap_counts[f][1]:g} dev fields)" for f in caps)
     print(f"# caps after a failed check: {fams}")
     print(f"MIN_CONFIDENCE = {threshold}")
+    left = loso.left_out_ok(loso.folds(reports, c), s, threshold)
+    cells = ", ".join(f"{name} {right}/{ok}" for name, (ok, right) in sorted(left.items()))
+    print(f"# left out, ok files right at {threshold} (fitted on the other development parts): {cells}")
     print_table(reports, models, threshold, args.development_only, args.floor)
     if args.write:
         write_calibration(note, models, agnostic, threshold, (c, s, round(best.mean_ece, 4)))
