@@ -211,22 +211,17 @@ def _status(doc: dict[str, Any], key_conf: dict[str, float], threshold: float) -
     return "ok"
 
 
-def choose_threshold(
-    reports: list[dict[str, Any]],
-    w: Models,
-    fields: tuple[list[list[float]], list[int], list[float], list[str], list[dict[str, float]]],
-) -> float:
+def choose_threshold(reports: list[dict[str, Any]], w: Models) -> float:
     """The least threshold at which every development part reaches TARGET_PRECISION (or has no ok) and
-    the development fields at or above it are right TARGET_FIELD_ACCURACY of the time (weighted)."""
-    X, y, sw, kinds, failed = fields
-    caps = w.get(CAPS_KEY) or {}
-    conf = [
-        min(
-            capped(probability(dict(zip(INPUTS, x, strict=True)), w.get(k) or w["all"]), f, caps),
-            MAX_CONFIDENCE,
-        )
-        for x, k, f in zip(X, kinds, failed, strict=True)
+    the development fields at or above it are right TARGET_FIELD_ACCURACY of the time (weighted). Each
+    field's confidence is the stage's (`_conf`: its model, then every cap its recorded signals call for)."""
+    pooled = [
+        (_conf(sig, w), bool(sig["right"]), SYNTHETIC_WEIGHT if is_synthetic(dataset) else 1.0)
+        for dataset, _, sig in labelled(reports, development=True)
     ]
+    conf = [p for p, _, _ in pooled]
+    y = [v for _, v, _ in pooled]
+    sw = [s for _, _, s in pooled]
     for t in THRESHOLDS:
         above = [(v, s) for p, v, s in zip(conf, y, sw, strict=True) if p >= t]
         if above and sum(v * s for v, s in above) / sum(s for _, s in above) < TARGET_FIELD_ACCURACY:

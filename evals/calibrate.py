@@ -33,7 +33,6 @@ from docai.evals.calfit import (
     evaluate,
     fit_caps,
     fit_kinds,
-    labelled,
     samples,
 )
 from docai.verify import calibration
@@ -80,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     agnostic = loso.shrunk(fit_kinds(X, y, sw, kinds, drop=ENGINE_FEATURES + RECORDED_ONLY, c=c), rates, s)
     caps, cap_counts = fit_caps(reports)
     models[CAPS_KEY] = caps
-    failed = [{k: v for k, v in f.items() if k.startswith("failed_")} for *_, f in labelled(reports, True)]
-    threshold = choose_threshold(reports, models, (X, y, sw, kinds, failed))
+    threshold = choose_threshold(reports, models)
     counts = ", ".join(f"{k} {kinds.count(k)}" for k in KINDS)
     dev = loso.development_sets(reports)
     note = (
