@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from docai.evals.metrics import expected_calibration_error, ok_precision
+from docai.evals.metrics import ece_floor, expected_calibration_error, ok_precision
 from docai.verify.confidence import INPUTS, KINDS, MAX_CONFIDENCE, kind_of_features, model_inputs, probability
 from docai.verify.families import CAPPED_SIGNALS, FAMILIES, capped
 
@@ -175,8 +175,11 @@ def _conf(sig: dict[str, Any], models: Models) -> float:
     return min(capped(p, sig, models.get(CAPS_KEY) or {}), MAX_CONFIDENCE)
 
 
-def evaluate(rep: dict[str, Any], w: Models, threshold: float, development: bool) -> dict[str, Any]:
-    """Precision of ok, coverage and ECE of one part of a report under weights `w`."""
+def evaluate(
+    rep: dict[str, Any], w: Models, threshold: float, development: bool, floor: bool = False
+) -> dict[str, Any]:
+    """Precision of ok, coverage and ECE of one part of a report under weights `w`; with `floor`, also
+    the ECE a perfectly calibrated model with these confidences would show there (metrics.ece_floor)."""
     pairs: list[tuple[float, bool]] = []
     statuses: list[tuple[str, bool]] = []
     for doc in _docs(rep):
@@ -194,6 +197,8 @@ def evaluate(rep: dict[str, Any], w: Models, threshold: float, development: bool
     out = ok_precision(statuses)
     out["ece"] = expected_calibration_error(pairs)
     out["fields"] = len(pairs)
+    if floor:
+        out["ece_floor"] = ece_floor(c for c, _ in pairs)
     return out
 
 
@@ -206,22 +211,17 @@ def _status(doc: dict[str, Any], key_conf: dict[str, float], threshold: float) -
     return "ok"
 
 
-def choose_threshold(
-    reports: list[dict[str, Any]],
-    w: Models,
-    fields: tuple[list[list[float]], list[int], list[float], list[str], list[dict[str, float]]],
-) -> float:
+def choose_threshold(reports: list[dict[str, Any]], w: Models) -> float:
     """The least threshold at which every development part reaches TARGET_PRECISION (or has no ok) and
-    the development fields at or above it are right TARGET_FIELD_ACCURACY of the time (weighted)."""
-    X, y, sw, kinds, failed = fields
-    caps = w.get(CAPS_KEY) or {}
-    conf = [
-        min(
-            capped(probability(dict(zip(INPUTS, x, strict=True)), w.get(k) or w["all"]), f, caps),
-            MAX_CONFIDENCE,
-        )
-        for x, k, f in zip(X, kinds, failed, strict=True)
+    the development fields at or above it are right TARGET_FIELD_ACCURACY of the time (weighted). Each
+    field's confidence is the stage's (`_conf`: its model, then every cap its recorded signals call for)."""
+    pooled = [
+        (_conf(sig, w), bool(sig["right"]), SYNTHETIC_WEIGHT if is_synthetic(dataset) else 1.0)
+        for dataset, _, sig in labelled(reports, development=True)
     ]
+    conf = [p for p, _, _ in pooled]
+    y = [v for _, v, _ in pooled]
+    sw = [s for _, _, s in pooled]
     for t in THRESHOLDS:
         above = [(v, s) for p, v, s in zip(conf, y, sw, strict=True) if p >= t]
         if above and sum(v * s for v, s in above) / sum(s for _, s in above) < TARGET_FIELD_ACCURACY:

@@ -33,7 +33,6 @@ from docai.evals.calfit import (
     evaluate,
     fit_caps,
     fit_kinds,
-    labelled,
     samples,
 )
 from docai.verify import calibration
@@ -50,13 +49,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--development-only", action="store_true", help="print no held-out row (while tuning: BENCHMARKS.md)"
     )
+    ap.add_argument(
+        "--floor",
+        action="store_true",
+        help="add the ECE a calibrated model shows on each part by chance",
+    )
     ap.add_argument("--c", type=float, help="use this L2 strength (with --shrink) instead of the LOSO choice")
     ap.add_argument("--shrink", type=float, default=1.0, help="with --c: the share of the logit kept")
     args = ap.parse_args(argv)
     reports = [json.loads(p.read_text(encoding="utf-8")) for p in args.reports]
     if args.current:
         print(f"MIN_CONFIDENCE = {calibration.MIN_CONFIDENCE} (stored)")
-        print_table(reports, stored_models(), calibration.MIN_CONFIDENCE, args.development_only)
+        print_table(reports, stored_models(), calibration.MIN_CONFIDENCE, args.development_only, args.floor)
         return 0
     X, y, sw, kinds, _ = samples(reports, development=True)
     if not X:
@@ -75,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     agnostic = loso.shrunk(fit_kinds(X, y, sw, kinds, drop=ENGINE_FEATURES + RECORDED_ONLY, c=c), rates, s)
     caps, cap_counts = fit_caps(reports)
     models[CAPS_KEY] = caps
-    failed = [{k: v for k, v in f.items() if k.startswith("failed_")} for *_, f in labelled(reports, True)]
-    threshold = choose_threshold(reports, models, (X, y, sw, kinds, failed))
+    threshold = choose_threshold(reports, models)
     counts = ", ".join(f"{k} {kinds.count(k)}" for k in KINDS)
     dev = loso.development_sets(reports)
     note = (
@@ -88,25 +91,35 @@ def main(argv: list[str] | None = None) -> int:
     fams = ", ".join(f"{f} {caps[f]} ({cap_counts[f][1]:g} dev fields)" for f in caps)
     print(f"# caps after a failed check: {fams}")
     print(f"MIN_CONFIDENCE = {threshold}")
-    print_table(reports, models, threshold, args.development_only)
+    left = loso.left_out_ok(loso.folds(reports, c), s, threshold)
+    cells = ", ".join(f"{name} {right}/{ok}" for name, (ok, right) in sorted(left.items()))
+    print(f"# left out, ok files right at {threshold} (fitted on the other development parts): {cells}")
+    print_table(reports, models, threshold, args.development_only, args.floor)
     if args.write:
         write_calibration(note, models, agnostic, threshold, (c, s, round(best.mean_ece, 4)))
     return 0
 
 
 def print_table(
-    reports: list[dict[str, Any]], models: Models, threshold: float, development_only: bool = False
+    reports: list[dict[str, Any]],
+    models: Models,
+    threshold: float,
+    development_only: bool = False,
+    floor: bool = False,
 ) -> None:
-    """Precision of ok, coverage and ECE per set and part under `models` and `threshold`."""
-    print("| set | part | documents | ok | precision of ok | coverage | ECE | fields |")
+    """Precision of ok, coverage and ECE per set and part under `models` and `threshold`; with `floor`, the
+    mean and 95th percentile of the ECE a perfectly calibrated model would show on each part."""
+    extra = " ECE floor (mean, p95) |" if floor else ""
+    print(f"| set | part | documents | ok | precision of ok | coverage | ECE | fields |{extra}")
     for rep in reports:
         for dev in (True,) if development_only else (True, False):
-            r = evaluate(rep, models, threshold, dev)
+            r = evaluate(rep, models, threshold, dev, floor)
             if not r["documents"]:
                 continue
+            cell = f" {r['ece_floor']['mean']}, {r['ece_floor']['p95']} |" if floor else ""
             print(
                 f"| {rep['dataset']} | {'dev' if dev else 'held out'} | {r['documents']} | {r['ok']} | "
-                f"{_pct(r['precision_of_ok'])} | {_pct(r['coverage'])} | {r['ece']} | {r['fields']} |"
+                f"{_pct(r['precision_of_ok'])} | {_pct(r['coverage'])} | {r['ece']} | {r['fields']} |{cell}"
             )
 
 

@@ -182,6 +182,17 @@ def clearly_better(a: Candidate, b: Candidate) -> bool:
     return mean + sd / math.sqrt(len(diffs)) < 0
 
 
+def left_out_ok(fs: list[Fold], s: Shrink, threshold: float) -> dict[str, tuple[int, int]]:
+    """Per left-out development set, (ok files, ok files with every filled field right) under models
+    fitted on the other sets (shrinkage `s`) at `threshold`: how far the precision of `ok` carries to a
+    kind of document the fit has not seen. Reported, not used to choose (BENCHMARKS.md, Verification)."""
+    out: dict[str, tuple[int, int]] = {}
+    for f in fs:
+        r = cal.evaluate(f.report, shrunk(f.models, f.rates, s), threshold, True)
+        out[f.left] = (r["ok"], r["ok_right"])
+    return out
+
+
 def render(tried: list[Candidate], best: Candidate) -> list[str]:
     """Markdown rows: each candidate's left-out ECE per set, mean, worst and log loss."""
     sets = sorted(best.ece)

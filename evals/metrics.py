@@ -430,3 +430,21 @@ def ok_precision(docs: Iterable[tuple[str, bool]]) -> dict[str, Any]:
         "coverage": round(len(ok) / len(rows), 4) if rows else None,
         "statuses": {s: sum(1 for x, _ in rows if x == s) for s in sorted({x for x, _ in rows})},
     }
+
+
+def ece_floor(
+    confidences: Iterable[float], bins: int = 10, draws: int = 2000, seed: int = 0
+) -> dict[str, float]:
+    """The ECE a perfectly calibrated model with these confidences would show on a set this size: each
+    field drawn right with probability its confidence, `draws` times. Returns the mean and the 95th
+    percentile of those ECEs (the noise floor of the 10-bucket estimator; it is not a target)."""
+    import random
+
+    confs = list(confidences)
+    if not confs:
+        return {"mean": 0.0, "p95": 0.0}
+    rng = random.Random(seed)
+    eces = sorted(
+        expected_calibration_error([(c, rng.random() < c) for c in confs], bins) or 0.0 for _ in range(draws)
+    )
+    return {"mean": round(sum(eces) / draws, 4), "p95": eces[min(draws - 1, int(0.95 * draws))]}

@@ -78,6 +78,20 @@ def test_each_left_out_set_is_scored_by_models_that_never_saw_it() -> None:
     assert cand.ece["c_5"] > 0.5 and cand.ece["a_5"] < cand.ece["c_5"]
 
 
+def test_left_out_ok_counts_files_trusted_by_models_that_never_saw_their_set() -> None:
+    """Two sets whose keyed dates are right, and a third whose keyed dates are wrong: left out, the
+    third's keyed files are `ok` (the others' models trust a keyed date) and wrong."""
+    sets = [_report("a_5", 1.0, 0.0, seed=1), _report("b_5", 1.0, 0.0, seed=2), _report("c_5", 0.0, 0.0, 3)]
+    for rep in sets:
+        for doc in rep["extraction"]["per_document"]:
+            doc["status"] = "ok"
+    got = loso.left_out_ok(loso.folds(sets, 1.0), 1.0, 0.8)
+    assert set(got) == {"a_5", "b_5", "c_5"}
+    ok, right = got["c_5"]
+    assert ok >= 100 and right == 0
+    assert got["a_5"][0] == got["a_5"][1]  # fitted on b_5 and c_5, which disagree: none trusted wrongly
+
+
 def test_the_command_prints_the_table_and_writes_nothing_without_write(tmp_path, capsys) -> None:
     import json
 
@@ -91,6 +105,7 @@ def test_the_command_prints_the_table_and_writes_nothing_without_write(tmp_path,
     assert calibrate.main([str(p) for p in paths]) == 0
     out = capsys.readouterr().out
     assert "leave-one-set-out" in out and "| s0_5 | dev |" in out and "MIN_CONFIDENCE" in out
+    assert "# left out, ok files right at " in out and "s0_5 " in out.split("# left out")[1]
     assert calibrate.main([*map(str, paths), "--c", "1", "--shrink", "0.5", "--development-only"]) == 0
     out = capsys.readouterr().out
     assert "| 1 ** | 0.5 |" in out and "C = 1.0, shrink = 0.5" in out and "held out" not in out
