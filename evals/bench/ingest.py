@@ -172,7 +172,7 @@ def check_render_pixels(docs: list[tuple[Path, list[int]]], plans: dict[tuple[Pa
 
 
 def bench_render(
-    docs: list[tuple[Path, list[int]]], repeat: int, interleave: str = "document"
+    docs: list[tuple[Path, list[int]]], repeat: int, interleave: str = "page"
 ) -> dict[str, float]:
     import pymupdf
 
@@ -190,11 +190,11 @@ def bench_render(
 
     def one_round() -> tuple[float, ...]:
         """The three variants in turn (rotating who goes first), each on its own open document so that
-        MuPDF's caches help none of them more than the others: page by page (`interleave="page"`), or
-        a document's pages at a time, each variant starting it with an empty glyph cache
-        (`"document"`, the default: an engine renders one document's pages in a row, and MuPDF's
-        glyph cache, 1 MB for the whole process, is otherwise shared by all three, each one's glyphs
-        evicting the others'). Wall seconds of the three, then their CPU seconds (this thread's:
+        MuPDF's caches help none of them more than the others: page by page (`interleave="page"`, the
+        default), or a document's pages at a time, each variant starting it with an empty glyph cache
+        (`"document"`: as an engine renders one document's pages in a row; page by page, MuPDF's
+        glyph cache, 1 MB for the whole process, is shared by all three, each one's glyphs evicting
+        the others'). Wall seconds of the three, then their CPU seconds (this thread's:
         what a busy machine does not inflate as much)."""
         spent = [0.0] * 6
         turn = 0
@@ -405,10 +405,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--interleave",
-        choices=("document", "page"),
-        default="document",
-        help="raster sides take turns a document at a time, each from an empty glyph cache (default), "
-        "or page by page",
+        choices=("page", "document"),
+        default="page",
+        help="raster sides take turns page by page (default), or a document at a time, each from an "
+        "empty glyph cache",
     )
     parser.add_argument(
         "--only", choices=PARTS, action="append", help="run only this part (repeatable; default: all)"
