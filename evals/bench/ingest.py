@@ -1,7 +1,7 @@
 """Ingest benchmark: docai's parsers against bare PyMuPDF doing the same work in the same run.
 
     .venv/bin/python -m docai.evals.bench.ingest [--pages N] [--repeat R] [--json-out FILE]
-        [--ocr-receipts N] [--only words|render|encode|rss ...]
+        [--ocr-receipts N] [--only words|render|encode|rss ...] [--interleave document|page]
 
 Figures:
 - text-layer words per page: `load_document(..., ocr="never")` then `doc.page(n).words` (page
@@ -171,7 +171,9 @@ def check_render_pixels(docs: list[tuple[Path, list[int]]], plans: dict[tuple[Pa
     return same
 
 
-def bench_render(docs: list[tuple[Path, list[int]]], repeat: int) -> dict[str, float]:
+def bench_render(
+    docs: list[tuple[Path, list[int]]], repeat: int, interleave: str = "page"
+) -> dict[str, float]:
     import pymupdf
 
     from docai.options import Options
@@ -187,9 +189,13 @@ def bench_render(docs: list[tuple[Path, list[int]]], repeat: int) -> dict[str, f
     )
 
     def one_round() -> tuple[float, ...]:
-        """Page by page, the three variants in turn (rotating who goes first), each on its own open
-        document so that MuPDF's caches help none of them more than the others. Wall seconds of the
-        three, then their CPU seconds (this thread's: what a busy machine does not inflate as much)."""
+        """The three variants in turn (rotating who goes first), each on its own open document so that
+        MuPDF's caches help none of them more than the others: page by page (`interleave="page"`, the
+        default), or a document's pages at a time, each variant starting it with an empty glyph cache
+        (`"document"`: as an engine renders one document's pages in a row; page by page, MuPDF's
+        glyph cache, 1 MB for the whole process, is shared by all three, each one's glyphs evicting
+        the others'). Wall seconds of the three, then their CPU seconds (this thread's:
+        what a busy machine does not inflate as much)."""
         spent = [0.0] * 6
         turn = 0
         for path, pages in docs:
@@ -198,30 +204,44 @@ def bench_render(docs: list[tuple[Path, list[int]]], repeat: int) -> dict[str, f
                 pymupdf.open(path) as same,
                 pymupdf.open(path) as refined,
             ):
-                for no in pages:
-                    plan = plans[(path, no)]
-                    both = (
+
+                def job(
+                    no: int, i: int, docs3: tuple[Any, Any, Any] = (ours, same, refined), pdf: Path = path
+                ) -> tuple[Any, Callable[[Any], object]]:
+                    """Variant `i`'s page `no` (loaded here, untimed: docai's with its words) and its work."""
+                    plan = plans[(pdf, no)]
+                    sizes = (
                         [plan.refine_size, plan.overview_size] if plan.refine_size else [plan.overview_size]
                     )
-                    jobs: list[tuple[Any, Callable[[], object]]] = [
-                        (ours.page(no), render_page_slices),
-                        (same[no - 1], lambda pg, s=both: _bare_render(pg, s)),
-                        (refined[no - 1], lambda pg, s=both[:1]: _bare_render(pg, s)),
-                    ]
-                    for k in range(3):
-                        i = (k + turn) % 3
-                        page, fn = jobs[i]
-                        t, c = time.perf_counter(), time.thread_time()
-                        fn(page)
-                        spent[i] += time.perf_counter() - t
-                        spent[3 + i] += time.thread_time() - c
-                    turn += 1
+                    if i == 0:
+                        return docs3[0].page(no), render_page_slices
+                    return docs3[i][no - 1], lambda pg, s=sizes[: 3 - i]: _bare_render(pg, s)
+
+                def timed(i: int, page: Any, fn: Callable[[Any], object]) -> None:
+                    t, c = time.perf_counter(), time.thread_time()
+                    fn(page)
+                    spent[i] += time.perf_counter() - t
+                    spent[3 + i] += time.thread_time() - c
+
+                if interleave == "page":
+                    for no in pages:
+                        for k in range(3):
+                            timed((k + turn) % 3, *job(no, (k + turn) % 3))
+                        turn += 1
+                    continue
+                for k in range(3):
+                    i = (k + turn) % 3
+                    pymupdf.mupdf.fz_purge_glyph_cache()
+                    for no in pages:
+                        timed(i, *job(no, i))
+                turn += 1
         return tuple(spent)
 
     rounds = [one_round() for _ in range(repeat)]
     t_ours, t_same, t_refined, c_ours, c_same, c_refined = (min(r[i] for r in rounds) for i in range(6))
     return {
         "pages": n,
+        "interleave": interleave,
         "megapixels_per_page": pixels / n / 1e6,
         "pages_with_identical_pixels": check_render_pixels(docs, plans),
         "docai_ms_per_page": 1000 * t_ours / n,
@@ -336,6 +356,7 @@ def _rows(result: dict[str, Any], ocr_receipts: int) -> list[tuple[str, str]]:
     if render := result.get("rasterize_slice"):
         rows += [
             ("raster+slice: MP/page", f"{render['megapixels_per_page']:.2f}"),
+            ("raster+slice: sides take turns by", render["interleave"]),
             ("raster+slice: pages with PyMuPDF's pixels", f"{render['pages_with_identical_pixels']}"),
             ("raster+slice: docai ms/page", f"{render['docai_ms_per_page']:.2f}"),
             ("raster: PyMuPDF same pixels ms/page", f"{render['pymupdf_same_pixels_ms_per_page']:.2f}"),
@@ -383,6 +404,13 @@ def main(argv: list[str] | None = None) -> int:
         "--ocr-receipts", type=int, default=0, help="also time OCR scale factors on this many SROIE receipts"
     )
     parser.add_argument(
+        "--interleave",
+        choices=("page", "document"),
+        default="page",
+        help="raster sides take turns page by page (default), or a document at a time, each from an "
+        "empty glyph cache",
+    )
+    parser.add_argument(
         "--only", choices=PARTS, action="append", help="run only this part (repeatable; default: all)"
     )
     args = parser.parse_args(argv)
@@ -398,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         if "words" in parts:
             result["words"] = bench_words(docs, args.repeat)
         if "render" in parts:
-            result["rasterize_slice"] = bench_render(docs, args.repeat)
+            result["rasterize_slice"] = bench_render(docs, args.repeat, args.interleave)
         if "encode" in parts:
             result["encode_openai"] = bench_encode(docs)
         if "rss" in parts:
