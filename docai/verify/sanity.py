@@ -11,7 +11,7 @@ from docai.values import detect_currency
 from docai.verify.fields import Leaf
 from docai.verify.grounding import Match
 from docai.verify.pageindex import PageIndex, normalize
-from docai.verify.roles import path_words, role_of
+from docai.verify.roles import path_word_set, role_of
 from docai.verify.vocab import (
     ADDRESS_SHAPE,
     AMOUNT_LABEL,
@@ -30,19 +30,23 @@ def in_identifier(match: Match, index: PageIndex) -> str | None:
     """Why the matched number reads as part of an identifier (None when it does not)."""
     span = match.spans[0]
     line = index.lines[span.line]
-    before = " ".join(w.text for w in line[max(0, span.start - 6) : span.start])
-    label = _last(IDENTIFIER_LABEL, before)
-    amount = _last(AMOUNT_LABEL, before)
-    if label is not None and (amount is None or amount[0] < label[0]):
-        return f"it follows the identifier label {label[1]!r} on the line {_line_text(index, span.line)!r}"
-    text = match.text.strip()
-    if re.search(r"\d[.,]\d{1,2}$", text):
+    if span.line in index.lines_matching(IDENTIFIER_LABEL):  # else no part of the line prints a label
+        before = " ".join([w.text for w in line[max(0, span.start - 6) : span.start]])
+        label = _last(IDENTIFIER_LABEL, before)
+        amount = _last(AMOUNT_LABEL, before) if label is not None else None
+        if label is not None and (amount is None or amount[0] < label[0]):
+            where = _line_text(index, span.line)
+            return f"it follows the identifier label {label[1]!r} on the line {where!r}"
+    if _CENTS_END.search(match.text.strip()):
         return None
     prev = line[span.start - 1].text.strip() if span.start > 0 else ""
     nxt = line[span.end + 1].text.strip() if span.end + 1 < len(line) else ""
     if (_DIGITS.match(prev) and any(ch.isdigit() for ch in prev)) or (_DIGITS.match(nxt) and nxt.isdigit()):
         return f"it is one group of the digit run {_line_text(index, span.line)!r}"
     return None
+
+
+_CENTS_END = re.compile(r"\d[.,]\d{1,2}$")
 
 
 def _last(pattern: re.Pattern[str], text: str) -> tuple[int, str] | None:
@@ -56,6 +60,7 @@ def _line_text(index: PageIndex, li: int) -> str:
 
 
 _LAST_GROUP = re.compile(r"\d{3}[.,]\d{2}")  # '940,00': three digits before the cents, no separator
+_GROUP_BEFORE = re.compile(r"\d{1,3}")
 
 
 def in_larger_number(match: Match, index: PageIndex) -> str | None:
@@ -68,7 +73,7 @@ def in_larger_number(match: Match, index: PageIndex) -> str | None:
     prev, word = line[span.start - 1], line[span.start]
     height = word.bbox[3] - word.bbox[1]
     gap = word.bbox[0] - prev.bbox[2]
-    if re.fullmatch(r"\d{1,3}", prev.text.strip()) and 0 <= gap <= 0.6 * height:
+    if _GROUP_BEFORE.fullmatch(prev.text.strip()) and 0 <= gap <= 0.6 * height:
         number = f"{prev.text.strip()} {word.text.strip()}"
         return f"it is the last group of {number!r} on {_line_text(index, span.line)!r}"
     return None
@@ -166,9 +171,10 @@ def issuer_place_check(leaf: Leaf, match: Match | None, index: PageIndex | None)
 def identifier_check(leaf: Leaf) -> Check | None:
     """`identifier_shape`: a VAT, tax, registration or account number has at least four letters or
     digits, one of them a digit (a stray '01' is a fragment of one)."""
-    words = set(path_words(leaf.path))
-    named = words & _ID_FIELD_WORDS and (words & _ID_WORDS or not words & {"tax", "gst"})
-    if leaf.kind != "string" or not isinstance(leaf.value, str) or not named:
+    if leaf.kind != "string" or not isinstance(leaf.value, str):
+        return None
+    words = path_word_set(leaf.path)
+    if not (words & _ID_FIELD_WORDS and (words & _ID_WORDS or not words & {"tax", "gst"})):
         return None
     norm = normalize(leaf.value)
     ok = len(norm) >= 4 and any(ch.isdigit() for ch in norm)
