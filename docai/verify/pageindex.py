@@ -157,6 +157,8 @@ class PageIndex:
             self._currencies = {}
             for li, line in enumerate(self.lines):
                 for wi, w in enumerate(line):
+                    if not _may_print_currency(w.text):
+                        continue
                     if not (_CURRENCY_HINT.search(w.text) and values.CURRENCY_MENTION.search(w.text)):
                         continue
                     code = values.detect_currency(w.text)
@@ -167,6 +169,15 @@ class PageIndex:
 
 _CURRENCY_HINT = re.compile(r"[$€£¥￥₹₩₽₺元]|人民币|zł|(?<![A-Za-z])([A-Z]{2,3}|Rs|kr)(?![a-z])")
 """Words worth asking values.detect_currency about (it tries every symbol in turn)."""
+_TWO_CAPITALS = re.compile(r"[A-Z]{2}")
+
+
+def _may_print_currency(text: str) -> bool:
+    """False only for a word `_CURRENCY_HINT` cannot match: an ASCII word with no '$', 'Rs' or 'kr' and no
+    two capitals in a row (the hint's other parts are not ASCII). A quick test before the pattern's."""
+    if not text.isascii():
+        return True
+    return "$" in text or "Rs" in text or "kr" in text or _TWO_CAPITALS.search(text) is not None
 
 
 def union(boxes: list[BBox]) -> BBox:
@@ -196,12 +207,15 @@ def normalize(text: str) -> str:
     """Casefolded letters and digits only (any script): what a string field is compared as."""
     s = str(text)
     if s.isascii():
-        return _NOT_ALNUM.sub("", s.lower())
+        return s.lower().translate(_DROP_ASCII)
     s = unicodedata.normalize("NFKC", s).casefold()
     return "".join(ch for ch in s if ch.isalnum())
 
 
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_DROP_ASCII = str.maketrans(
+    dict.fromkeys(ch for ch in map(chr, range(128)) if not ("0" <= ch <= "9" or "a" <= ch <= "z"))
+)
+"""Every ASCII character but digits and small letters, deleted by `str.translate`."""
 
 
 def index_page(page: Page) -> PageIndex:

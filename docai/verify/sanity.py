@@ -30,13 +30,11 @@ def in_identifier(match: Match, index: PageIndex) -> str | None:
     """Why the matched number reads as part of an identifier (None when it does not)."""
     span = match.spans[0]
     line = index.lines[span.line]
-    if span.line in index.lines_matching(IDENTIFIER_LABEL):  # else no part of the line prints a label
-        before = " ".join([w.text for w in line[max(0, span.start - 6) : span.start]])
-        label = _last(IDENTIFIER_LABEL, before)
-        amount = _last(AMOUNT_LABEL, before) if label is not None else None
-        if label is not None and (amount is None or amount[0] < label[0]):
-            where = _line_text(index, span.line)
-            return f"it follows the identifier label {label[1]!r} on the line {where!r}"
+    before = " ".join([w.text for w in line[max(0, span.start - 6) : span.start]])
+    label = _last(IDENTIFIER_LABEL, before) if before else None
+    amount = _last(AMOUNT_LABEL, before) if label is not None else None
+    if label is not None and (amount is None or amount[0] < label[0]):
+        return f"it follows the identifier label {label[1]!r} on the line {_line_text(index, span.line)!r}"
     if _CENTS_END.search(match.text.strip()):
         return None
     prev = line[span.start - 1].text.strip() if span.start > 0 else ""
@@ -50,8 +48,29 @@ _CENTS_END = re.compile(r"\d[.,]\d{1,2}$")
 
 
 def _last(pattern: re.Pattern[str], text: str) -> tuple[int, str] | None:
+    """Where the last match of `pattern` in `text` starts, and what it reads."""
+    cased = _CASED.get(pattern)
+    if cased is not None and text.isascii():  # the same matches, found in the lowercase text, quicker
+        found = list(cased.finditer(text.lower()))
+        return (found[-1].start(), text[found[-1].start() : found[-1].end()]) if found else None
     found = list(pattern.finditer(text))
     return (found[-1].start(), found[-1].group(0)) if found else None
+
+
+def _case_sensitive_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """For a case-blind `pattern` written in lowercase (no capital letter in its source, so no `[A-Z]`,
+    `\\S` or `\\W`; no other letter that folds to an ASCII one, like 'ſ'): the same pattern without
+    IGNORECASE. On an ASCII text it finds in `text.lower()` just the matches `pattern` finds in `text`,
+    at the same places (lowering an ASCII text keeps its length). None when the pattern does not qualify."""
+    source = pattern.pattern
+    folds = any(not ch.isascii() and any(c.isascii() for c in ch.lower() + ch.upper()) for ch in source)
+    capital = any("A" <= ch <= "Z" for ch in source) or "\\x" in source or "\\u" in source
+    if not pattern.flags & re.IGNORECASE or folds or capital:
+        return None
+    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+
+
+_CASED = {p: twin for p in (IDENTIFIER_LABEL, AMOUNT_LABEL) if (twin := _case_sensitive_twin(p)) is not None}
 
 
 def _line_text(index: PageIndex, li: int) -> str:
@@ -80,6 +99,7 @@ def in_larger_number(match: Match, index: PageIndex) -> str | None:
 
 
 _SIGN_MARK = re.compile(r"(?<![A-Za-z])(CR|DR|Cr|Dr)\.?$")
+_MARK_ENDS = tuple(m + dot for m in ("CR", "DR", "Cr", "Dr") for dot in ("", "."))
 
 
 def sign_mark(match: Match, index: PageIndex) -> str | None:
@@ -90,7 +110,8 @@ def sign_mark(match: Match, index: PageIndex) -> str | None:
     line = index.lines[span.line]
     last = line[span.end].text.strip()
     nxt = line[span.end + 1].text.strip() if span.end + 1 < len(line) else ""
-    mark = _SIGN_MARK.search(last) or _SIGN_MARK.fullmatch(nxt)
+    ends = last.endswith(_MARK_ENDS)  # the pattern's search matches only at the word's end
+    mark = (_SIGN_MARK.search(last) if ends else None) or (_SIGN_MARK.fullmatch(nxt) if nxt else None)
     if mark is None:
         return None
     where = _line_text(index, span.line)

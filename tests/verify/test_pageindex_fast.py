@@ -119,3 +119,49 @@ def test_a_text_without_a_numeric_date_reads_the_same_day_or_month_first() -> No
         if not _ORDERED.search(text):
             assert day_first == month_first, text
     assert differing > 5  # the texts do hold dates that read two ways
+
+
+def test_labels_are_found_in_an_ascii_text_where_the_case_blind_pattern_finds_them() -> None:
+    import re
+
+    from docai.verify import sanity
+    from docai.verify.vocab import AMOUNT_LABEL, IDENTIFIER_LABEL
+
+    assert set(sanity._CASED) == {IDENTIFIER_LABEL, AMOUNT_LABEL}
+    rng = random.Random(17)
+    spelled = "VAT No|Tax|tax:|TEL|Invoice #|P.O. Box|Reg. No|Total|SUB-TOTAL|iban|Office|chair|2|368.12"
+    words = (spelled + "|(6%)|Acct|a/c|Company No.|ZIP|tin|Martin").split("|")
+    found = 0
+    for _ in range(4000):
+        text = " ".join(
+            "".join(ch.upper() if rng.random() < 0.3 else ch for ch in rng.choice(words))
+            for _ in range(rng.randint(0, 6))
+        )
+        for pattern in (IDENTIFIER_LABEL, AMOUNT_LABEL):
+            plain = [(m.start(), m.group(0)) for m in pattern.finditer(text)]
+            assert sanity._last(pattern, text) == (plain[-1] if plain else None), text
+            found += bool(plain)
+    assert found > 1000
+    assert sanity._case_sensitive_twin(re.compile("[A-Z]x", re.IGNORECASE)) is None
+
+
+def test_quick_word_tests_keep_every_word_the_plain_patterns_take() -> None:
+    import re
+    import string
+
+    from docai.verify import pageindex, sanity
+
+    rng = random.Random(18)
+    alphabet = string.printable + "€£¥元人民币zł"
+    words = ["USD", "Rs.", "kr", "$12", "RM5", "Total", "EUR", "240.00CR", "Dr.", "cr", "xCR", "Office"]
+    words += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    plain_normalize = re.compile(r"[^0-9a-z]+")
+    for w in words:
+        if pageindex._CURRENCY_HINT.search(w):
+            assert pageindex._may_print_currency(w), w
+        if w.isascii():
+            assert pageindex.normalize(w) == plain_normalize.sub("", w.lower())
+        t = w.strip()
+        if sanity._SIGN_MARK.search(t):
+            assert t.endswith(sanity._MARK_ENDS), t
+    assert not pageindex._may_print_currency("Office") and pageindex._may_print_currency("USD")
