@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from docai import values
 from docai.document import BBox, Page, Word
@@ -21,9 +21,9 @@ _DATE_OR_TIME = re.compile(r"\d[/:]\d|\d-\d{1,2}-\d|\d\.\d{1,2}\.\d{2}")
 _GROUP = re.compile(r"^\d{1,3}$|^\d{3}([.,]\d{1,2})?$")
 
 
-@dataclass(frozen=True)
-class Span:
-    """Words `start..end` (inclusive) of line `line` on a page."""
+class Span(NamedTuple):
+    """Words `start..end` (inclusive) of line `line` on a page (a named tuple: immutable, and quicker to
+    make than a frozen dataclass; the stage makes one for every number and match on a page)."""
 
     line: int
     start: int
@@ -257,9 +257,9 @@ def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
         t = w.text
         if not any(map(str.isdigit, t)) or _DATE_OR_TIME.search(t):
             continue
-        v = read_number(t)
+        v = float(t) if _PLAIN_NUMBER.fullmatch(t) else values.parse_number(t)  # read_number, inlined
         if v is not None:
-            out.append(NumberToken(v, Span(li, i, i), t, _decimals(t)))
+            out.append(NumberToken(v, Span(li, i, i), t, _DECIMALS.search(t) is not None))
         if not _LEADING_GROUP.fullmatch(t):
             continue
         j = i
