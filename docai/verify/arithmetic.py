@@ -15,6 +15,7 @@ from docai.verify.roles import role_of
 TOLERANCE = 0.011
 
 Result = tuple[list[str], Check]
+_ROW_FIELD = re.compile(r"^(.*)\[(\d+)\]\.[^.\[\]]+$")  # 'items[3].amount': table 'items', row 3
 
 
 def close(a: float, b: float, slack: float = TOLERANCE) -> bool:
@@ -30,7 +31,7 @@ def arithmetic_checks(leaves: list[Leaf]) -> list[Result]:
         role = role_of(leaf)
         if role is None or not isinstance(leaf.value, int | float) or isinstance(leaf.value, bool):
             continue
-        m = re.match(r"^(.*)\[(\d+)\]\.[^.\[\]]+$", leaf.path)
+        m = _ROW_FIELD.match(leaf.path)
         if m:
             rows.setdefault(m.group(1), {}).setdefault(int(m.group(2)), {}).setdefault(role, leaf)
         elif role not in roles:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 _MONEY_WORDS = {
     "total", "subtotal", "amount", "price", "tax", "vat", "gst", "cost", "fee", "balance", "sum", "due",
@@ -17,9 +16,9 @@ _MONEY_WORDS = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Leaf:
-    """One filled scalar value. `top` is the top-level property it belongs to (for per-field scores)."""
+class Leaf(NamedTuple):
+    """One filled scalar value. `top` is the top-level property it belongs to (for per-field scores).
+    A named tuple: immutable, and quicker to make than a frozen dataclass."""
 
     path: str
     top: str

@@ -38,6 +38,8 @@ def ground(leaf: Leaf, index: PageIndex, near: BBox | None = None) -> list[Match
         found = _dates(str(leaf.value)[:10], index)
     else:
         found = _strings(str(leaf.value), index, currency="currency" in leaf.words)
+    if len(found) < 2:
+        return found
     return sorted(found, key=lambda m: (-m.quality, _distance(m.bbox, near)))
 
 

@@ -26,5 +26,10 @@ def keyed(match: Match, index: PageIndex) -> bool:
 def largest_amount(value: float, index: PageIndex) -> bool:
     """Whether `value` is the largest amount with decimals printed on the page (a receipt's total
     usually is; cash tendered can be larger, which the model weighs)."""
-    amounts = [abs(t.value) for t in index.numbers if t.has_decimals]
-    return bool(amounts) and abs(abs(value) - max(amounts)) < 0.005
+    largest = index.memo("layout.largest_amount", lambda: _largest(index))
+    return largest is not None and abs(abs(value) - largest) < 0.005
+
+
+def _largest(index: PageIndex) -> float | None:
+    """The largest magnitude of the page's amounts with decimals (None when it prints none)."""
+    return max((abs(t.value) for t in index.numbers if t.has_decimals), default=None)

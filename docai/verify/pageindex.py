@@ -5,11 +5,13 @@ Built once per page and shared by every field of the document. Pure: it reads `P
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from docai import values
 from docai.document import BBox, Page, Word
@@ -19,9 +21,9 @@ _DATE_OR_TIME = re.compile(r"\d[/:]\d|\d-\d{1,2}-\d|\d\.\d{1,2}\.\d{2}")
 _GROUP = re.compile(r"^\d{1,3}$|^\d{3}([.,]\d{1,2})?$")
 
 
-@dataclass(frozen=True)
-class Span:
-    """Words `start..end` (inclusive) of line `line` on a page."""
+class Span(NamedTuple):
+    """Words `start..end` (inclusive) of line `line` on a page (a named tuple: immutable, and quicker to
+    make than a frozen dataclass; the stage makes one for every number and match on a page)."""
 
     line: int
     start: int
@@ -45,10 +47,11 @@ class PageIndex:
     height: float = 0.0
     numbers: list[NumberToken] = field(default_factory=list)
     text: str = ""  # normalized running text of the whole page
-    owner: list[tuple[int, int]] = field(default_factory=list)  # (line, word) of each char of `text`
+    starts: list[int] = field(default_factory=list)  # where each word with letters or digits starts in `text`
+    owners: list[tuple[int, int]] = field(default_factory=list)  # (line, word) of each of those words
     _dates: dict[str, list[tuple[str, Span, str]]] = field(default_factory=dict)
     _line_texts: list[str] | None = None
-    _magnitudes: list[float] | None = None
+    _magnitudes: tuple[list[float], list[int]] | None = None
     _lines_matching: dict[re.Pattern[str], list[int]] = field(default_factory=dict)
     _currencies: dict[str, list[Span]] | None = None
     _line_boxes: list[BBox] | None = None
@@ -78,16 +81,18 @@ class PageIndex:
 
     def span_of_chars(self, start: int, end: int) -> list[Span]:
         """The word spans (one per line) covering chars `start..end-1` of `text`."""
-        by_line: dict[int, list[int]] = {}  # line -> [least, greatest] word
-        for li, wi in self.owner[start:end]:
-            ws = by_line.get(li)
-            if ws is None:
-                by_line[li] = [wi, wi]
-            elif wi < ws[0]:
-                ws[0] = wi
-            elif wi > ws[1]:
-                ws[1] = wi
-        return [Span(li, ws[0], ws[1]) for li, ws in sorted(by_line.items())]
+        end = min(end, len(self.text))
+        if start >= end:
+            return []
+        first = bisect.bisect_right(self.starts, start) - 1
+        last = bisect.bisect_right(self.starts, end - 1, lo=first)
+        out: list[Span] = []
+        for li, wi in self.owners[first:last]:  # line by line, words in order: the first and last
+            if out and out[-1].line == li:
+                out[-1] = Span(li, out[-1].start, wi)
+            else:
+                out.append(Span(li, wi, wi))
+        return out
 
     def dates(self, year: str) -> list[tuple[str, Span, str]]:
         """(ISO date, span, text) for each date of `year` printed on the page, read both day-first and
@@ -111,10 +116,16 @@ class PageIndex:
 
     def numbers_of(self, value: float, tol: float) -> list[NumberToken]:
         """The page's numbers whose magnitude is within `tol` of `value`'s, in page order."""
-        if self._magnitudes is None:
-            self._magnitudes = [abs(t.value) for t in self.numbers]
+        if self._magnitudes is None:  # sorted once a page; a number that is no finite one matches nothing
+            finite = [i for i, t in enumerate(self.numbers) if math.isfinite(t.value)]
+            order = sorted(finite, key=lambda i: abs(self.numbers[i].value))
+            self._magnitudes = ([abs(self.numbers[i].value) for i in order], order)
+        magnitudes, order = self._magnitudes
         a = abs(value)
-        return [t for t, m in zip(self.numbers, self._magnitudes, strict=True) if abs(m - a) <= tol]
+        wide = 2 * tol + 1e-9 * a  # a window a little wider than `tol`, then the exact test on each
+        lo = bisect.bisect_left(magnitudes, a - wide)
+        hits = sorted(order[k] for k in range(lo, bisect.bisect_right(magnitudes, a + wide, lo=lo)))
+        return [self.numbers[i] for i in hits if abs(abs(self.numbers[i].value) - a) <= tol]
 
     @property
     def line_texts(self) -> list[str]:
@@ -146,6 +157,8 @@ class PageIndex:
             self._currencies = {}
             for li, line in enumerate(self.lines):
                 for wi, w in enumerate(line):
+                    if not _may_print_currency(w.text):
+                        continue
                     if not (_CURRENCY_HINT.search(w.text) and values.CURRENCY_MENTION.search(w.text)):
                         continue
                     code = values.detect_currency(w.text)
@@ -156,6 +169,15 @@ class PageIndex:
 
 _CURRENCY_HINT = re.compile(r"[$€£¥￥₹₩₽₺元]|人民币|zł|(?<![A-Za-z])([A-Z]{2,3}|Rs|kr)(?![a-z])")
 """Words worth asking values.detect_currency about (it tries every symbol in turn)."""
+_TWO_CAPITALS = re.compile(r"[A-Z]{2}")
+
+
+def _may_print_currency(text: str) -> bool:
+    """False only for a word `_CURRENCY_HINT` cannot match: an ASCII word with no '$', 'Rs' or 'kr' and no
+    two capitals in a row (the hint's other parts are not ASCII). A quick test before the pattern's."""
+    if not text.isascii():
+        return True
+    return "$" in text or "Rs" in text or "kr" in text or _TWO_CAPITALS.search(text) is not None
 
 
 def union(boxes: list[BBox]) -> BBox:
@@ -176,6 +198,8 @@ def union(boxes: list[BBox]) -> BBox:
 
 def box_of(words: list[Word]) -> BBox:
     """The box around `words` (at least one)."""
+    if len(words) == 1:
+        return words[0].bbox
     return union([w.bbox for w in words])
 
 
@@ -183,26 +207,33 @@ def normalize(text: str) -> str:
     """Casefolded letters and digits only (any script): what a string field is compared as."""
     s = str(text)
     if s.isascii():
-        return _NOT_ALNUM.sub("", s.lower())
+        return s.lower().translate(_DROP_ASCII)
     s = unicodedata.normalize("NFKC", s).casefold()
     return "".join(ch for ch in s if ch.isalnum())
 
 
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_DROP_ASCII = str.maketrans(
+    dict.fromkeys(ch for ch in map(chr, range(128)) if not ("0" <= ch <= "9" or "a" <= ch <= "z"))
+)
+"""Every ASCII character but digits and small letters, deleted by `str.translate`."""
 
 
 def index_page(page: Page) -> PageIndex:
     lines = _lines(page.words)
     idx = PageIndex(page.page_no, page.text_source, lines, float(page.width or 0), float(page.height or 0))
     chars: list[str] = []
-    owner = idx.owner
+    starts, owners, numbers = idx.starts, idx.owners, idx.numbers
+    at = 0
     for li, line in enumerate(lines):
         for wi, w in enumerate(line):
             t = w.text
             norm = t.lower() if t.isascii() and t.isalnum() else normalize(t)  # the common case, quicker
-            chars.append(norm)
-            owner.extend([(li, wi)] * len(norm))
-        idx.numbers.extend(_numbers(li, line))
+            if norm:
+                chars.append(norm)
+                starts.append(at)
+                owners.append((li, wi))
+                at += len(norm)
+        numbers.extend(_numbers(li, line))
     idx.text = "".join(chars)
     return idx
 
@@ -226,9 +257,9 @@ def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
         t = w.text
         if not any(map(str.isdigit, t)) or _DATE_OR_TIME.search(t):
             continue
-        v = read_number(t)
+        v = float(t) if _PLAIN_NUMBER.fullmatch(t) else values.parse_number(t)  # read_number, inlined
         if v is not None:
-            out.append(NumberToken(v, Span(li, i, i), t, _decimals(t)))
+            out.append(NumberToken(v, Span(li, i, i), t, _DECIMALS.search(t) is not None))
         if not _LEADING_GROUP.fullmatch(t):
             continue
         j = i
@@ -261,6 +292,11 @@ def _decimals(text: str) -> bool:
     return bool(_DECIMALS.search(text))
 
 
+_ORDERED = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2}")
+"""What every numeric date ('03/04/2024', '3.4.24') holds: the only spelling `values.parse_date` reads
+by its `dayfirst` (a text without one reads the same either way)."""
+
+
 def _find_dates(lines: list[tuple[int, list[Word], str]]) -> list[tuple[str, Span, str]]:
     """Dates on (line number, words, joined text) lines: each a shortest window of up to 5 words that
     reads as a date, from each word that can start one."""
@@ -269,7 +305,9 @@ def _find_dates(lines: list[tuple[int, list[Word], str]]) -> list[tuple[str, Spa
 
     def readings(text: str) -> set[str]:  # both orders; a window's text recurs in the next window's
         if text not in seen:
-            seen[text] = {d for d in (values.parse_date(text, True), values.parse_date(text, False)) if d}
+            first = values.parse_date(text, True)
+            second = values.parse_date(text, False) if _ORDERED.search(text) else first
+            seen[text] = {d for d in (first, second) if d}
         return seen[text]
 
     for li, line, whole in lines:

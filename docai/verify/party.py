@@ -71,8 +71,13 @@ def _largest_near_top(match: Match, index: PageIndex, height: float) -> bool:
     if height <= 0:
         return False
     mine = max(index.line_boxes[s.line][3] - index.line_boxes[s.line][1] for s in match.spans)
-    top = [b[3] - b[1] for b in index.line_boxes if b[1] < 0.4 * height]
-    return bool(top) and mine >= 0.95 * max(top)
+    tallest = index.memo(f"party.tallest_top.{height!r}", lambda: _tallest_above(index, 0.4 * height))
+    return tallest is not None and mine >= 0.95 * tallest
+
+
+def _tallest_above(index: PageIndex, y: float) -> float | None:
+    """The height of the page's tallest line that starts above `y` (None when none does)."""
+    return max((b[3] - b[1] for b in index.line_boxes if b[1] < y), default=None)
 
 
 def _labels(match: Match, index: PageIndex, role: str | None) -> tuple[float, float]:

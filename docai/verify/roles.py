@@ -23,6 +23,16 @@ def path_words(path: str) -> list[str]:
     return list(_words(_generic(path)))
 
 
+def path_word_set(path: str) -> frozenset[str]:
+    """`path_words` as a set (cached per path: the checks and the field type ask for every leaf)."""
+    return _word_set(_generic(path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_set(path: str) -> frozenset[str]:
+    return frozenset(_words(path))
+
+
 @functools.lru_cache(maxsize=4096)
 def _words(path: str) -> tuple[str, ...]:
     return tuple(w for part in path.replace("[]", "").split(".") for w in split_name(part))
@@ -84,7 +94,7 @@ def field_type(leaf: Leaf, role_kind: str) -> str:
         return "money" if leaf.is_money else "number"
     if leaf.kind == "date":
         return "date"
-    words = set(path_words(leaf.path))
+    words = path_word_set(leaf.path)
     value = str(leaf.value).strip()
     if duration(value) is not None:
         return "duration"

@@ -11,7 +11,7 @@ from docai.values import detect_currency
 from docai.verify.fields import Leaf
 from docai.verify.grounding import Match
 from docai.verify.pageindex import PageIndex, normalize
-from docai.verify.roles import path_words, role_of
+from docai.verify.roles import path_word_set, role_of
 from docai.verify.vocab import (
     ADDRESS_SHAPE,
     AMOUNT_LABEL,
@@ -30,13 +30,12 @@ def in_identifier(match: Match, index: PageIndex) -> str | None:
     """Why the matched number reads as part of an identifier (None when it does not)."""
     span = match.spans[0]
     line = index.lines[span.line]
-    before = " ".join(w.text for w in line[max(0, span.start - 6) : span.start])
-    label = _last(IDENTIFIER_LABEL, before)
-    amount = _last(AMOUNT_LABEL, before)
+    before = " ".join([w.text for w in line[max(0, span.start - 6) : span.start]])
+    label = _last(IDENTIFIER_LABEL, before) if before else None
+    amount = _last(AMOUNT_LABEL, before) if label is not None else None
     if label is not None and (amount is None or amount[0] < label[0]):
         return f"it follows the identifier label {label[1]!r} on the line {_line_text(index, span.line)!r}"
-    text = match.text.strip()
-    if re.search(r"\d[.,]\d{1,2}$", text):
+    if _CENTS_END.search(match.text.strip()):
         return None
     prev = line[span.start - 1].text.strip() if span.start > 0 else ""
     nxt = line[span.end + 1].text.strip() if span.end + 1 < len(line) else ""
@@ -45,9 +44,33 @@ def in_identifier(match: Match, index: PageIndex) -> str | None:
     return None
 
 
+_CENTS_END = re.compile(r"\d[.,]\d{1,2}$")
+
+
 def _last(pattern: re.Pattern[str], text: str) -> tuple[int, str] | None:
+    """Where the last match of `pattern` in `text` starts, and what it reads."""
+    cased = _CASED.get(pattern)
+    if cased is not None and text.isascii():  # the same matches, found in the lowercase text, quicker
+        found = list(cased.finditer(text.lower()))
+        return (found[-1].start(), text[found[-1].start() : found[-1].end()]) if found else None
     found = list(pattern.finditer(text))
     return (found[-1].start(), found[-1].group(0)) if found else None
+
+
+def _case_sensitive_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """For a case-blind `pattern` written in lowercase (no capital letter in its source, so no `[A-Z]`,
+    `\\S` or `\\W`; no other letter that folds to an ASCII one, like 'ſ'): the same pattern without
+    IGNORECASE. On an ASCII text it finds in `text.lower()` just the matches `pattern` finds in `text`,
+    at the same places (lowering an ASCII text keeps its length). None when the pattern does not qualify."""
+    source = pattern.pattern
+    folds = any(not ch.isascii() and any(c.isascii() for c in ch.lower() + ch.upper()) for ch in source)
+    capital = any("A" <= ch <= "Z" for ch in source) or "\\x" in source or "\\u" in source
+    if not pattern.flags & re.IGNORECASE or folds or capital:
+        return None
+    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+
+
+_CASED = {p: twin for p in (IDENTIFIER_LABEL, AMOUNT_LABEL) if (twin := _case_sensitive_twin(p)) is not None}
 
 
 def _line_text(index: PageIndex, li: int) -> str:
@@ -56,6 +79,7 @@ def _line_text(index: PageIndex, li: int) -> str:
 
 
 _LAST_GROUP = re.compile(r"\d{3}[.,]\d{2}")  # '940,00': three digits before the cents, no separator
+_GROUP_BEFORE = re.compile(r"\d{1,3}")
 
 
 def in_larger_number(match: Match, index: PageIndex) -> str | None:
@@ -68,13 +92,14 @@ def in_larger_number(match: Match, index: PageIndex) -> str | None:
     prev, word = line[span.start - 1], line[span.start]
     height = word.bbox[3] - word.bbox[1]
     gap = word.bbox[0] - prev.bbox[2]
-    if re.fullmatch(r"\d{1,3}", prev.text.strip()) and 0 <= gap <= 0.6 * height:
+    if _GROUP_BEFORE.fullmatch(prev.text.strip()) and 0 <= gap <= 0.6 * height:
         number = f"{prev.text.strip()} {word.text.strip()}"
         return f"it is the last group of {number!r} on {_line_text(index, span.line)!r}"
     return None
 
 
 _SIGN_MARK = re.compile(r"(?<![A-Za-z])(CR|DR|Cr|Dr)\.?$")
+_MARK_ENDS = tuple(m + dot for m in ("CR", "DR", "Cr", "Dr") for dot in ("", "."))
 
 
 def sign_mark(match: Match, index: PageIndex) -> str | None:
@@ -85,7 +110,8 @@ def sign_mark(match: Match, index: PageIndex) -> str | None:
     line = index.lines[span.line]
     last = line[span.end].text.strip()
     nxt = line[span.end + 1].text.strip() if span.end + 1 < len(line) else ""
-    mark = _SIGN_MARK.search(last) or _SIGN_MARK.fullmatch(nxt)
+    ends = last.endswith(_MARK_ENDS)  # the pattern's search matches only at the word's end
+    mark = (_SIGN_MARK.search(last) if ends else None) or (_SIGN_MARK.fullmatch(nxt) if nxt else None)
     if mark is None:
         return None
     where = _line_text(index, span.line)
@@ -166,9 +192,10 @@ def issuer_place_check(leaf: Leaf, match: Match | None, index: PageIndex | None)
 def identifier_check(leaf: Leaf) -> Check | None:
     """`identifier_shape`: a VAT, tax, registration or account number has at least four letters or
     digits, one of them a digit (a stray '01' is a fragment of one)."""
-    words = set(path_words(leaf.path))
-    named = words & _ID_FIELD_WORDS and (words & _ID_WORDS or not words & {"tax", "gst"})
-    if leaf.kind != "string" or not isinstance(leaf.value, str) or not named:
+    if leaf.kind != "string" or not isinstance(leaf.value, str):
+        return None
+    words = path_word_set(leaf.path)
+    if not (words & _ID_FIELD_WORDS and (words & _ID_WORDS or not words & {"tax", "gst"})):
         return None
     norm = normalize(leaf.value)
     ok = len(norm) >= 4 and any(ch.isdigit() for ch in norm)

@@ -42,15 +42,29 @@ def _type_check(leaf: Leaf) -> Check:
     types = types_of(leaf.schema)
     if not types:
         return Check("type", True)
-    checks = {
-        "string": isinstance(v, str),
-        "number": isinstance(v, int | float) and not isinstance(v, bool),
-        "integer": (isinstance(v, int) and not isinstance(v, bool))
-        or (isinstance(v, float) and v.is_integer()),
-        "boolean": isinstance(v, bool),
-    }
-    ok = any(checks.get(t, True) for t in types)
+    ok = any(_TYPE_TESTS.get(t, _any_value)(v) for t in types)
     return Check("type", ok, "" if ok else f"{v!r} is not of type {'/'.join(types)}")
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _is_integer(v: Any) -> bool:
+    return (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer())
+
+
+def _any_value(_v: Any) -> bool:
+    return True
+
+
+_TYPE_TESTS = {
+    "string": lambda v: isinstance(v, str),
+    "number": _is_number,
+    "integer": _is_integer,
+    "boolean": lambda v: isinstance(v, bool),
+}
+"""JSON Schema's scalar types, each as a test of a value (a type not listed, like 'object', passes)."""
 
 
 def _format_ok(fmt: str, v: str) -> bool:

@@ -13,12 +13,25 @@ _ODD_PUNCT = set("|~^`_{}[]<>\\=+*«»¢§¬")
 _MIXED = re.compile(r"^[A-Z]?[a-z]+[A-Z]+[a-z]*$|^[A-Z]{2,}[a-z]+$|^[a-z]+[A-Z]")
 
 
+def _odd(ch: str) -> bool:
+    return ch in _ODD_PUNCT or unicodedata.category(ch) in ("Sc", "Sm", "Sk", "So")
+
+
+_ODD_ASCII = frozenset(ch for ch in map(chr, range(128)) if _odd(ch))
+"""The ASCII characters `_odd` holds odd ('$', '+', '|', ...): an ASCII value is read with one set test."""
+
+
 def odd_chars(value: str) -> bool:
     """A symbol (currency, maths, other) or a stray bracket-like sign inside a text value."""
-    return any(ch in _ODD_PUNCT or unicodedata.category(ch) in ("Sc", "Sm", "Sk", "So") for ch in value)
+    if value.isascii():
+        return not _ODD_ASCII.isdisjoint(value)
+    return any(map(_odd, value))
+
+
+_LETTERS3 = re.compile(r"[A-Za-z]{3,}")
 
 
 def odd_case(value: str) -> bool:
     """A word that mixes upper and lower case the way OCR slips do ('SmN', 'pET'); 'McDonald' and
     'iPhone'-like words count too, which the model weighs against the other signals."""
-    return any(_MIXED.match(w) for w in re.findall(r"[A-Za-z]+", value) if len(w) >= 3)
+    return any(_MIXED.match(w) for w in _LETTERS3.findall(value))

@@ -23,17 +23,24 @@ def test_differences_ignore_float_noise_and_report_everything_else() -> None:
 
 
 def test_stage_share_is_measured_on_a_real_invoice(tmp_path: Path) -> None:
-    """One round on a born-digital synthetic invoice: the engine fills it, the stage checks every field."""
+    """Two rounds on a born-digital synthetic invoice: the engine fills it, the stage checks every field,
+    alone and inside the service's whole run of the file."""
     from docai.evals.bench.extract_latency import make_inputs
     from docai.evals.bench.verify_overhead import measure
 
     inputs = make_inputs(tmp_path)
     schema = json.loads(inputs["schema"].read_text(encoding="utf-8"))
-    row = measure(inputs["digital"], schema, repeat=2, stage_runs=3)
+    (tmp_path / "db").mkdir()
+    row = measure(inputs["digital"], schema, repeat=2, folder=tmp_path / "db")
     assert row["fields"] >= 8 and row["status"] in ("ok", "review")
     assert row["engine_cpu_s"] > 0 and row["verify_cpu_s"] > 0
     assert 0 < row["cpu_share"] < 5  # a ratio of the two, not a time
     assert row["verify_s"] < row["engine_s"] * 5
+    assert 0 < row["service_verify_cpu_s"] < row["service_cpu_s"]  # the stage is a part of the whole file
+    assert 0 < row["service_share"] < 1
+    import docai.service
+
+    assert docai.service.check_extraction.__module__ == "docai.verify"  # the timing wrapper is gone again
 
 
 def test_the_stage_of_another_commit_is_imported_beside_this_one(tmp_path: Path) -> None:

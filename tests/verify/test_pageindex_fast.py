@@ -1,0 +1,167 @@
+"""The page index's quick look-ups and the text-form signals answer what their plain versions answer."""
+
+from __future__ import annotations
+
+import random
+
+from docai.document import Page, Word
+from docai.verify.pageindex import PageIndex, Span, index_page, normalize
+
+_TEXTS = [
+    "Total",
+    "12",
+    "304.72",
+    "1,234.56",
+    "-",
+    "…",
+    "RM",
+    "€5",
+    "(3)",
+    "Ünïcode",
+    "２０",
+    "",
+    "x",
+    "1 234",
+    "0.005",
+]
+
+
+def _page(rng: random.Random, n: int) -> Page:
+    words = []
+    for i in range(n):
+        t = (
+            rng.choice(_TEXTS)
+            if rng.random() < 0.7
+            else str(round(rng.uniform(-50, 5000), rng.choice([0, 1, 2, 3])))
+        )
+        x = 10.0 * (i % 9)
+        words.append(
+            Word(t, (x, 12.0 * (i // 9), x + 8, 12.0 * (i // 9) + 10), None, 0, i // rng.choice([3, 9]))
+        )
+    return Page(1, 600, 800, 0, words, "layer", lambda dpi: None)
+
+
+def _plain_owner(index: PageIndex) -> list[tuple[int, int]]:
+    owner: list[tuple[int, int]] = []
+    for li, line in enumerate(index.lines):
+        for wi, w in enumerate(line):
+            owner.extend([(li, wi)] * len(normalize(w.text)))
+    return owner
+
+
+def _plain_span_of_chars(owner: list[tuple[int, int]], start: int, end: int) -> list[Span]:
+    by_line: dict[int, list[int]] = {}
+    for li, wi in owner[start:end]:
+        ws = by_line.setdefault(li, [wi, wi])
+        ws[0], ws[1] = min(ws[0], wi), max(ws[1], wi)
+    return [Span(li, ws[0], ws[1]) for li, ws in sorted(by_line.items())]
+
+
+def test_span_of_chars_is_the_plain_char_to_word_reading() -> None:
+    rng = random.Random(13)
+    for _ in range(60):
+        index = index_page(_page(rng, rng.randint(0, 60)))
+        owner = _plain_owner(index)
+        assert len(owner) == len(index.text)
+        for _ in range(40):
+            start = rng.randint(0, len(index.text) + 2)
+            end = start + rng.randint(0, 12)
+            assert index.span_of_chars(start, end) == _plain_span_of_chars(owner, start, end)
+
+
+def test_numbers_of_keeps_the_page_order_and_the_plain_tolerance_test() -> None:
+    rng = random.Random(14)
+    for _ in range(60):
+        index = index_page(_page(rng, rng.randint(0, 60)))
+        values = [t.value for t in index.numbers] + [rng.uniform(-100, 5000) for _ in range(10)]
+        for v in values:
+            for tol in (0.0, 0.005, abs(v) * 1e-6, 1.0):
+                plain = [t for t in index.numbers if abs(abs(t.value) - abs(v)) <= tol]
+                assert index.numbers_of(v, tol) == plain
+    assert index_page(Page(1, 1, 1, 0, [], "layer", lambda dpi: None)).numbers_of(1.0, 0.005) == []
+
+
+def test_text_form_signals_read_as_their_plain_definitions() -> None:
+    import re
+    import unicodedata
+
+    from docai.verify.textform import _MIXED, _ODD_PUNCT, odd_case, odd_chars
+
+    rng = random.Random(15)
+    alphabet = "aZmN pET|$€+x1.-_ÜßçΣ™°¢McDonald iPhone "
+    for _ in range(3000):
+        v = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        plain_chars = any(
+            ch in _ODD_PUNCT or unicodedata.category(ch) in ("Sc", "Sm", "Sk", "So") for ch in v
+        )
+        plain_case = any(_MIXED.match(w) for w in re.findall(r"[A-Za-z]+", v) if len(w) >= 3)
+        assert odd_chars(v) is plain_chars and odd_case(v) is plain_case
+
+
+def test_a_text_without_a_numeric_date_reads_the_same_day_or_month_first() -> None:
+    from docai import values
+    from docai.verify.pageindex import _ORDERED
+
+    rng = random.Random(16)
+    digits = ["3", "03", "4", "12", "13", "2024", "24", "1", "305"]
+    seps = ["/", "-", ".", " ", "", ",", "年", "月"]
+    words = ["", "March", "3rd", "day of", "Due", "日"]
+    texts = []
+    for _ in range(6000):
+        parts = [rng.choice(words)]
+        for _ in range(rng.randint(1, 4)):
+            parts += [rng.choice(digits), rng.choice(seps)]
+        texts.append("".join([*parts, rng.choice(words)]))
+    differing = 0
+    for text in texts:
+        day_first, month_first = values.parse_date(text, True), values.parse_date(text, False)
+        differing += day_first != month_first
+        if not _ORDERED.search(text):
+            assert day_first == month_first, text
+    assert differing > 5  # the texts do hold dates that read two ways
+
+
+def test_labels_are_found_in_an_ascii_text_where_the_case_blind_pattern_finds_them() -> None:
+    import re
+
+    from docai.verify import sanity
+    from docai.verify.vocab import AMOUNT_LABEL, IDENTIFIER_LABEL
+
+    assert set(sanity._CASED) == {IDENTIFIER_LABEL, AMOUNT_LABEL}
+    rng = random.Random(17)
+    spelled = "VAT No|Tax|tax:|TEL|Invoice #|P.O. Box|Reg. No|Total|SUB-TOTAL|iban|Office|chair|2|368.12"
+    words = (spelled + "|(6%)|Acct|a/c|Company No.|ZIP|tin|Martin").split("|")
+    found = 0
+    for _ in range(4000):
+        text = " ".join(
+            "".join(ch.upper() if rng.random() < 0.3 else ch for ch in rng.choice(words))
+            for _ in range(rng.randint(0, 6))
+        )
+        for pattern in (IDENTIFIER_LABEL, AMOUNT_LABEL):
+            plain = [(m.start(), m.group(0)) for m in pattern.finditer(text)]
+            assert sanity._last(pattern, text) == (plain[-1] if plain else None), text
+            found += bool(plain)
+    assert found > 1000
+    assert sanity._case_sensitive_twin(re.compile("[A-Z]x", re.IGNORECASE)) is None
+
+
+def test_quick_word_tests_keep_every_word_the_plain_patterns_take() -> None:
+    import re
+    import string
+
+    from docai.verify import pageindex, sanity
+
+    rng = random.Random(18)
+    alphabet = string.printable + "€£¥元人民币zł"
+    words = ["USD", "Rs.", "kr", "$12", "RM5", "Total", "EUR", "240.00CR", "Dr.", "cr", "xCR", "Office"]
+    words += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    plain_normalize = re.compile(r"[^0-9a-z]+")
+    for w in words:
+        if pageindex._CURRENCY_HINT.search(w):
+            assert pageindex._may_print_currency(w), w
+        if w.isascii():
+            assert pageindex.normalize(w) == plain_normalize.sub("", w.lower())
+        t = w.strip()
+        if sanity._SIGN_MARK.search(t):
+            assert t.endswith(sanity._MARK_ENDS), t
+    assert not pageindex._may_print_currency("Office") and pageindex._may_print_currency("USD")
