@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from docai.engines.text.qa_arith import _measure
+from docai.engines.text.qa_arith import POSSESSIVE, _measure
 from docai.engines.text.qa_metrics import ABBREVIATIONS, Part, Term
 
 AMOUNT_DEFINITIONS: dict[str, list[tuple[float, str]]] = {
@@ -31,7 +31,7 @@ _UNADJUSTED_RE = re.compile(r"\bunadjusted\b", re.I)
 
 _YEAR_RE = re.compile(r"\b(?:FY\s?'?)?((?:19|20)\d{2})\b", re.I)
 _ASKED_RE = re.compile(
-    r"\bwhat\s+(?:is|was|were)\s+(?:the\s+)?(?:[\w&.-]+'s\s+)?(?:(?:FY\s?'?)?(?:19|20)\d{2}\s+)?"
+    rf"\bwhat\s+(?:is|was|were)\s+(?:the\s+)?(?:{POSSESSIVE}\s+)?(?:(?:FY\s?'?)?(?:19|20)\d{{2}}\s+)?"
     r"(?P<e>[a-z][\w\s&+-]*?)(?=\s+(?:for|of|in|at|during|from)\b|\s*[?.,;(\[]|$)",
     re.I,
 )

@@ -22,7 +22,11 @@ _VERB = (
     r"decline|fall|rise|drop)"
 )
 # words between "the" and "change": a possessive ("Amazon's"), "year-over-year", "percentage"
-_MODIFIERS = r"(?:(?:[\w&.-]+'s|year[- ]over[- ]year|yoy|annual|absolute|percentage|percent|%)\s+)*"
+POSSESSIVE = r"(?:[\w&.-]+\s+){0,3}[\w&.-]+(?:['’]s|(?<=s)['’])"
+"""A company's possessive of up to four words: "Amazon's", "Lockheed Martin's", "General Mills'"."""
+_MODIFIERS = (
+    r"(?:(?:[\w&.-]+(?:['’]s|(?<=s)['’])|year[- ]over[- ]year|yoy|annual|absolute|percentage|percent|%)\s+)*"
+)
 _PERCENT_RE = re.compile(r"percent|%|\bpercentage\b", re.IGNORECASE)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -81,7 +85,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
-_POSSESSIVE_RE = re.compile(r"^(?:[\w&.-]+(?:\s+[\w&.-]+)?'s\s+)", re.IGNORECASE)
+_POSSESSIVE_RE = re.compile(rf"^{POSSESSIVE}\s+", re.IGNORECASE)
 
 
 @dataclass

@@ -9,6 +9,7 @@ the row whose label prints most of one name's own words is kept.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from docai.engines.text.qa_find import Candidate
@@ -31,9 +32,27 @@ LINE_NAMES: dict[str, list[str]] = {
         "net cash provided by operating activities",
         "cash provided by operations",
         "net cash from operating activities",
+        "cash flows from operating activities",
+    ],
+    "dividends paid": [
+        "dividends paid",
+        "cash dividends paid",
+        "dividends paid to shareholders",
     ],
 }
 """Common US GAAP captions (general accounting usage, not read off any evaluation set), best first."""
+SAME_LINE: dict[str, str] = {
+    "cash from operations": "net cash provided by operating activities",
+    "cash flow from operations": "net cash provided by operating activities",
+    "cash flows from operations": "net cash provided by operating activities",
+    "operating cash flow": "net cash provided by operating activities",
+    "operating cash flows": "net cash provided by operating activities",
+    "cash from operating activities": "net cash provided by operating activities",
+    "cash provided by operating activities": "net cash provided by operating activities",
+    "cash dividends": "dividends paid",
+    "dividends": "dividends paid",
+}
+"""Other names a formula gives a line of LINE_NAMES (a leading "total" aside: "total cash dividends paid")."""
 MIN_LABEL_SHARE = 0.6
 """Share of a name's words the row label must print for the row to stand for the line."""
 
@@ -47,11 +66,21 @@ def label_share(c: Candidate, name: str) -> float:
     return sum(t in label for t in words) / len(words) if words else 0.0
 
 
+def _names(spelled: str) -> list[str] | None:
+    """The captions of the line `spelled` names (a caption, a LINE_NAMES key or a SAME_LINE name)."""
+    words = tokenize(spelled)
+    for key, names in LINE_NAMES.items():
+        if any(tokenize(n) == words for n in [key, *names]):
+            return names
+    key = next((k for k in SAME_LINE if tokenize(k) == words), None)
+    return LINE_NAMES[SAME_LINE[key]] if key else None
+
+
 def read_line(measure: str, lookup: Callable[[str], Candidate | None]) -> Candidate | None:
     """The row for `measure`: by each of its printed names when it has several (the row printing most
     of a name's words wins, the earlier name on a tie), else by `lookup(measure)` alone."""
     spelled = ABBREVIATIONS.get(measure.lower(), measure.lower())
-    names = next((v for k, v in LINE_NAMES.items() if tokenize(k) == tokenize(spelled)), None)
+    names = _names(spelled) or _names(re.sub(r"^total\s+", "", spelled))
     if not names:
         return lookup(measure)
     best: tuple[float, Candidate] | None = None

@@ -22,6 +22,7 @@ from docai.engines.text.qa_compute import (
 )
 from docai.engines.text.qa_find import Candidate, QuestionKind, find_value
 from docai.engines.text.qa_format import currency_text, in_asked_scale
+from docai.engines.text.qa_homes import home_heading, statement_row
 from docai.engines.text.qa_lines import read_line
 from docai.engines.text.qa_metrics import (
     CompositeQuestion,
@@ -60,6 +61,16 @@ def _lookup_where(
     return c
 
 
+def _home_row(
+    measure: str, indexes: list[DocIndex], embedder: Embedder | None, year: int, question: str
+) -> Candidate | None:
+    """`measure` in `year` from the row of its primary statement that names it best (qa_homes)."""
+    query = f"What was {measure} in {year}?"
+    hits = search(indexes, query, embedder, top_k=PAGE_LOOKUP_HITS, value_years=[year])
+    c = statement_row(measure, hits, year, question)
+    return c if c is not None and _names_period(c, [year], []) else None
+
+
 def _on_page(page: tuple[str, int]) -> Where:
     return lambda p: (p.doc_id, p.page_no) == page
 
@@ -82,6 +93,8 @@ def _read(
 
     def lookup(name: str) -> Candidate | None:
         c = _lookup_where(name, indexes, embedder, year, where) if where else None
+        if c is None and home_heading(name) is not None:  # the statement that reports the line
+            c = _home_row(name, indexes, embedder, year, question)
         return c or _lookup_name(name, indexes, embedder, [year], [], question)
 
     c = read_line(measure, lookup)

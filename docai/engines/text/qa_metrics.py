@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from docai.engines.text.qa_arith import _measure, _scale, split_printed
+from docai.engines.text.qa_arith import POSSESSIVE, _measure, _scale, split_printed
 
 _YEAR = r"(?:FY\s?'?)?((?:19|20)\d{2})"
 _RANGE_RES = [
@@ -52,7 +52,7 @@ ABBREVIATIONS: dict[str, str] = {
 }
 """Accounting shorthand in a formula -> the words a statement prints, so the value is looked up by them."""
 _SHARE_RE = re.compile(
-    r"(?:average\s+of|what\s+(?:is|was|were)|what's)\s+(?:the\s+)?(?:[\w&.-]+'s\s+)?(?:FY\s?'?\d{2,4}\s+)?"
+    rf"(?:average\s+of|what\s+(?:is|was|were)|what's)\s+(?:the\s+)?(?:{POSSESSIVE}\s+)?(?:FY\s?'?\d{{2,4}}\s+)?"
     r"(?P<m>[a-z][\w\s&,-]*?)\s+as\s+an?\s+(?:%|percent(?:age)?|share|proportion)\s+of\s+(?:the\s+)?"
     r"(?P<o>[a-z][\w\s&-]*?)(?=\s+(?:from|for|in|between|over|during|at)\b|\s*[?.,;(]|$)",
     re.I,
@@ -264,8 +264,6 @@ def parse_metric(question: str) -> MetricQuestion | None:
     years = _ratio_years(question)
     if not years:
         return None
-    if share is not None and len(years) == 1 and margin is None:
-        return None  # one year's share of a total: a plain ratio (qa_arith)
     change = bool(_CHANGE_RE.search(question)) and len(years) == 2 and not _AVERAGE_RE.search(question)
     if share is not None:
         num = _measure(_AVERAGE_OF_RE.sub("", share.group("m")))

@@ -1,0 +1,164 @@
+"""A formula's standard lines are read from the primary statement that reports them: not from a note or
+a sentence that shares their words, not from a gross row, and by their other names ("cash from
+operations"); multi-word company names ("Acme Widget Works'") do not hide the measure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docai.engines.text.qa import answer_question
+from docai.engines.text.qa_amounts import parse_amount
+from docai.engines.text.qa_homes import home_heading, label_fit
+from docai.engines.text.qa_metrics import parse_metric
+from docai.options import Options
+from docai.parsers import load_document
+from docai.values import parse_number
+
+try:
+    from conftest_qa import multipage_pdf, prose, table_row
+except ImportError:  # the folder became a package
+    from .conftest_qa import multipage_pdf, prose, table_row
+
+BM25_ONLY = Options(embeddings=False)
+XS = (330, 410, 490)
+YEARS = ["2023", "2022", "2021"]
+
+
+def _header(title: str) -> list[tuple[float, float, str]]:
+    return [
+        (60, 60, title),
+        (60, 76, "(in millions)"),
+        *[(x, 100, y) for x, y in zip(XS, YEARS, strict=True)],
+    ]
+
+
+def _filing(tmp_path: Path) -> Path:
+    notes = [
+        (60, 60, "Note 4. Supplemental balance sheet information"),
+        (60, 76, "(in millions)"),
+        *[(x, 100, y) for x, y in zip(XS[:2], YEARS[:2], strict=True)],
+        *table_row(120, "Finance leases: property, plant and equipment", ["218", "223"], XS),
+        *table_row(136, "Net income tax payments", ["$ 41", "$ 37"], XS),
+        *prose(
+            180,
+            [
+                "Net income tax payments were $1,326 million in 2023.",
+                "United States net sales were $650 million in 2023 and $610 million in 2022.",
+            ],
+        ),
+    ]
+    income = [
+        *_header("Acme Widget Works Consolidated Statements of Operations"),
+        *table_row(120, "Net sales", ["1,950", "1,580", "990"], XS),
+        *table_row(136, "Total revenues", ["$ 2,000", "$ 1,600", "$ 1,000"], XS),
+        *table_row(152, "Operating income", ["300", "240", "100"], XS),
+        *table_row(168, "Other income/(loss), net", ["92", "12", "(4)"], XS),
+        *table_row(184, "Net earnings", ["$ 210", "$ 150", "$ 60"], XS),
+    ]
+    balance = [
+        *_header("Acme Widget Works Consolidated Balance Sheets"),
+        *table_row(120, "Cash and cash equivalents", ["$ 150", "$ 130", "$ 90"], XS),
+        *table_row(136, "Accounts receivable - net of allowances of $7 and $6", ["250", "230", "200"], XS),
+        *table_row(152, "Total current assets", ["700", "640", "560"], XS),
+        *table_row(168, "Property, plant and equipment", ["1,400", "1,300", "1,200"], XS),
+        *table_row(184, "Less: accumulated depreciation", ["(600)", "(500)", "(420)"], XS),
+        *table_row(200, "Property, plant and equipment - net", ["800", "800", "780"], XS),
+        *table_row(216, "Total assets", ["$ 2,300", "$ 2,100", "$ 1,900"], XS),
+        *table_row(232, "Total current liabilities", ["500", "480", "450"], XS),
+    ]
+    cash = [
+        *_header("Acme Widget Works Consolidated Statements of Cash Flows"),
+        *table_row(120, "Net earnings", ["$ 210", "$ 150", "$ 60"], XS),
+        *table_row(136, "Net cash provided by operating activities", ["350", "260", "150"], XS),
+        *table_row(152, "Purchases of property, plant and equipment", ["(120)", "(110)", "(90)"], XS),
+        *table_row(168, "Dividends paid", ["(63)", "(45)", "(30)"], XS),
+    ]
+    return multipage_pdf(tmp_path / "acme_10k.pdf", [notes, income, balance, cash])
+
+
+def _ask(path: Path, question: str):
+    with load_document(path) as doc:
+        return answer_question([doc], question, BM25_ONLY, None)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # net earnings from the statement, not "Net income tax payments" (a note) nor "Other income, net"
+        (
+            "What is Acme Widget Works' FY2023 return on assets? ROA is defined as: FY2023 net income / "
+            "(average total assets between FY2022 and FY2023). Answer in units of percents.",
+            "9.5%",
+        ),
+        # net PP&E from the balance sheet, not the gross row nor a note's finance-lease line; total revenues
+        (
+            "What is Acme Widget Works's FY2023 fixed asset turnover ratio? Fixed asset turnover ratio is "
+            "defined as: FY2023 revenue / (average PP&E between FY2022 and FY2023). Round to two decimals.",
+            "2.50",
+        ),
+        # receivables under the year, not the allowance printed in the label
+        (
+            "What is Acme's FY2023 quick ratio? Quick ratio is defined as: (cash and cash equivalents + "
+            "accounts receivable) / total current liabilities.",
+            "0.80",
+        ),
+        # "cash from operations" is the statement's "Net cash provided by operating activities"
+        (
+            "What is Acme's FY2023 operating cash flow ratio? Operating cash flow ratio is defined as: "
+            "cash from operations / total current liabilities. Round to two decimal places.",
+            "0.70",
+        ),
+        (
+            "What is the FY2023 dividend payout ratio (using total cash dividends paid and net income) "
+            "for Acme?",
+            "0.30",
+        ),
+        # one year's share of revenue is computed from the statements' lines
+        (
+            "What is Acme Widget Works' FY2023 capital expenditure as a % of revenue? Answer in percents.",
+            "6.0%",
+        ),
+    ],
+)
+def test_formulas_read_the_statements(tmp_path: Path, question: str, expected: str) -> None:
+    a = _ask(_filing(tmp_path), question)
+    assert a.found and a.text.startswith(expected), a.text
+    assert all(c.page_no != 1 for c in a.citations), [c.text for c in a.citations]
+
+
+def test_amounts_after_a_company_name_of_several_words(tmp_path: Path) -> None:
+    q = (
+        "What is Acme Widget Works' FY2023 free cash flow in USD millions? Free cash flow is defined as "
+        "cash from operations less capital expenditures."
+    )
+    aq = parse_amount(q)
+    assert aq is not None and [p.measure for p in aq.term.parts] == [
+        "cash from operations",
+        "capital expenditures",
+    ]
+    a = _ask(_filing(tmp_path), q)
+    assert a.found and parse_number(a.text.split(":")[0].replace(" million", "")) == 230, a.text
+    nwc = _ask(
+        _filing(tmp_path), "What is Lockheed Widget Works's FY2023 net working capital in USD millions?"
+    )
+    assert nwc.found and nwc.text.startswith("$200 million"), nwc.text
+
+
+def test_a_share_of_one_year_is_a_metric() -> None:
+    mq = parse_metric("What was Contoso Group's FY2023 research and development expense as a % of revenue?")
+    assert (
+        mq is not None
+        and mq.years == [2023]
+        and mq.numerator.measures == ["research and development expense"]
+    )
+
+
+def test_home_statements_and_label_fit() -> None:
+    assert home_heading("net income") is not None and home_heading("PP&E") is None  # spelled out first
+    assert home_heading("property, plant and equipment") is not None
+    assert home_heading("restructuring charges") is None
+    assert label_fit("Net earnings", "net income")[1] > label_fit("Other income/(loss), net", "net income")[1]
+    assert label_fit("Total revenues", "revenue")[2] > label_fit("Net sales", "revenue")[2]
+    assert label_fit("Cost of products", "net income")[0] < 1.0
