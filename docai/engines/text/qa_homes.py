@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 
+from docai.engines.text.embeddings import Embedder
 from docai.engines.text.passages import Passage
 from docai.engines.text.qa_find import Candidate
 from docai.engines.text.qa_format import format_amount
 from docai.engines.text.qa_spans import question_span
 from docai.engines.text.qa_values import other_span, pick_column, values_in_line
-from docai.engines.text.retrieval import STATEMENTS, Hit, expansion_groups, tokenize
+from docai.engines.text.retrieval import STATEMENTS, DocIndex, Hit, expansion_groups, search, tokenize
 
 BALANCE_SHEET, INCOME_STATEMENT, CASH_FLOWS = 0, 1, 2
 
@@ -30,7 +31,7 @@ HOME_STATEMENTS: list[tuple[re.Pattern[str], int]] = [
             r"net\s+(?:income|earnings)(?:\s+attributable\s+to\s+[\w\s.&]+)?|"
             r"income\s+before\s+(?:income\s+)?taxes|(?:provision\s+for\s+)?income\s+tax(?:es)?(?:\s+expense)?|"
             r"interest\s+expense|research\s+and\s+development(?:\s+expenses?)?|"
-            r"selling\s+general\s+and\s+administrative(?:\s+expenses?)?)$",
+            r"selling(?:\s+\w+)?\s+and\s+administrative(?:\s+expenses?)?)$",
             re.I,
         ),
         INCOME_STATEMENT,
@@ -39,7 +40,8 @@ HOME_STATEMENTS: list[tuple[re.Pattern[str], int]] = [
         re.compile(
             r"^(?:total\s+)?(?:assets|liabilities|current\s+assets|current\s+liabilities|inventor(?:y|ies)|"
             r"merchandise\s+inventories|accounts\s+(?:payable|receivable)(?:\s+net)?|receivables|goodwill|"
-            r"(?:net\s+)?property\s+plant\s+and\s+equipment(?:\s+net)?|cash\s+and\s+cash\s+equivalents|"
+            r"(?:net\s+)?(?:property\s+(?:plant\s+)?and\s+equipment|land\s+buildings\s+and\s+equipment)(?:\s+net)?|"
+            r"cash\s+and\s+cash\s+equivalents|"
             r"marketable\s+securities|short[- ]term\s+investments|(?:share|stock)holders'?\s+equity|"
             r"equity|long[- ]term\s+debt|retained\s+earnings)$",
             re.I,
@@ -72,8 +74,15 @@ _NOT_PRIMARY_RE = re.compile(r"\b(?:note|supplement(?:al|ary)|information|schedu
 _GROSS_NEXT_RE = re.compile(r"^\s*(?:less\b|accumulated\s+(?:depreciation|amortization))", re.I)
 """The row below a gross amount ("Property, plant and equipment 25,998" over "Less: Accumulated
 depreciation"): the line a formula means is the net one printed after it."""
+_PER_SHARE_RE = re.compile(r"\bper\s+(?:common\s+|ordinary\s+)?share\b|\beps\b", re.I)
+"""A per-share block ("Earnings per common share - basic:"): the rows below it repeat the lines'
+names with amounts per share, not the lines themselves."""
+_EXCEPT_RE = re.compile(r"\bexcept\b", re.I)
+"""The unit line "(in millions, except per share data)" names per-share amounts but starts no block."""
 HOME_HITS = 30
 """How many of the lookup's hits under the statement are read, best first."""
+LOOKUP_HITS = 100
+"""How deep the lookup's retrieval goes (a statement's rows rank below notes that repeat their words)."""
 
 
 def _plain(measure: str) -> str:
@@ -103,13 +112,13 @@ def in_home_statement(measure: str, passage: Passage) -> bool:
 
 
 def label_fit(label: str, measure: str) -> tuple[float, float, float]:
-    """(share of the measure's words the label names, share of the label's other words than "total"
-    that name the measure, share of the measure's words the label prints as they are).
+    """(share of the measure's words the label names, share of the label's words that name the measure,
+    share of the measure's words the label prints as they are); "total" counts on neither side.
 
     A word is named by itself or by at least half of its finance expansion ("net income" by "Net
     earnings"); the second share prefers "Net earnings" to "Other income/(loss), net" for "net income",
     the third "Total revenues" to "Net sales" for "revenue"."""
-    words = [t for t in tokenize(measure) if not t[0].isdigit()]
+    words = [t for t in tokenize(measure) if not t[0].isdigit() and t != "total"]
     label_words = [t for t in tokenize(label) if not t[0].isdigit() and t != "total"]
     if not words or not label_words:
         return 0.0, 0.0, 0.0
@@ -131,6 +140,7 @@ def statement_row(measure: str, hits: list[Hit], year: int, question: str) -> Ca
     best (every word of it, then the fewest other words), under that year's column; None when no row of
     the statement's tables among `hits` names it."""
     span = question_span(question)
+    per_share = bool(_PER_SHARE_RE.search(measure))
     best: tuple[tuple[float, float, int], Candidate] | None = None
     tables = [h.passage for h in hits if in_home_statement(measure, h.passage)][:HOME_HITS]
     for rank, p in enumerate(tables):
@@ -140,6 +150,8 @@ def statement_row(measure: str, hits: list[Hit], year: int, question: str) -> Ca
         start = 0
         for i, line in enumerate(lines):
             line_start, start = start, start + len(line) + 1
+            if not per_share and _PER_SHARE_RE.search(line) and not _EXCEPT_RE.search(line):
+                break  # this row and those below it are amounts per share
             matches = values_in_line(line, "number", False)
             if not matches:
                 continue
@@ -155,3 +167,14 @@ def statement_row(measure: str, hits: list[Hit], year: int, question: str) -> Ca
             text = format_amount(m, p, "number", question, line[: m.start()]).strip()
             best = (key, Candidate(text, p, line_start + m.start(), line_start + m.end(), precision))
     return best[1] if best else None
+
+
+def home_row(
+    measure: str, indexes: list[DocIndex], embedder: Embedder | None, year: int, question: str
+) -> Candidate | None:
+    """`measure` in `year` from the row of its primary statement that names it best, or None (no such
+    statement among the retrieved passages, or a line no statement reports)."""
+    if home_heading(measure) is None:
+        return None
+    hits = search(indexes, f"What was {measure} in {year}?", embedder, top_k=LOOKUP_HITS, value_years=[year])
+    return statement_row(measure, hits, year, question)

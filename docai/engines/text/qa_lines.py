@@ -34,6 +34,11 @@ LINE_NAMES: dict[str, list[str]] = {
         "net cash from operating activities",
         "cash flows from operating activities",
     ],
+    "property plant and equipment": [
+        "property plant and equipment",
+        "property and equipment",
+        "land buildings and equipment",
+    ],
     "dividends paid": [
         "dividends paid",
         "cash dividends paid",

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from docai.engines.text.embeddings import Embedder
 from docai.engines.text.passages import Passage
-from docai.engines.text.qa_amounts import AmountQuestion, parse_amount
+from docai.engines.text.qa_amounts import AmountQuestion, parse_amount, parse_line
 from docai.engines.text.qa_arith import _decimals, _scale
 from docai.engines.text.qa_compute import (
     Computed,
@@ -22,7 +22,7 @@ from docai.engines.text.qa_compute import (
 )
 from docai.engines.text.qa_find import Candidate, QuestionKind, find_value
 from docai.engines.text.qa_format import currency_text, in_asked_scale
-from docai.engines.text.qa_homes import home_heading, statement_row
+from docai.engines.text.qa_homes import home_heading, home_row
 from docai.engines.text.qa_lines import read_line
 from docai.engines.text.qa_metrics import (
     CompositeQuestion,
@@ -61,16 +61,6 @@ def _lookup_where(
     return c
 
 
-def _home_row(
-    measure: str, indexes: list[DocIndex], embedder: Embedder | None, year: int, question: str
-) -> Candidate | None:
-    """`measure` in `year` from the row of its primary statement that names it best (qa_homes)."""
-    query = f"What was {measure} in {year}?"
-    hits = search(indexes, query, embedder, top_k=PAGE_LOOKUP_HITS, value_years=[year])
-    c = statement_row(measure, hits, year, question)
-    return c if c is not None and _names_period(c, [year], []) else None
-
-
 def _on_page(page: tuple[str, int]) -> Where:
     return lambda p: (p.doc_id, p.page_no) == page
 
@@ -94,7 +84,7 @@ def _read(
     def lookup(name: str) -> Candidate | None:
         c = _lookup_where(name, indexes, embedder, year, where) if where else None
         if c is None and home_heading(name) is not None:  # the statement that reports the line
-            c = _home_row(name, indexes, embedder, year, question)
+            c = home_row(name, indexes, embedder, year, question)
         return c or _lookup_name(name, indexes, embedder, [year], [], question)
 
     c = read_line(measure, lookup)
@@ -199,7 +189,9 @@ def answer_metric(question: str, indexes: list[DocIndex], embedder: Embedder | N
     mq = parse_metric(question)
     if mq is None:
         amount = parse_amount(question)
-        return _amount(amount, indexes, embedder, question) if amount else None
+        if amount is None:
+            return _statement_line(question, indexes, embedder)
+        return _amount(amount, indexes, embedder, question)
     done = _ratios(mq, indexes, embedder, question)
     if done is None and mq.complement_of is not None:
         # no line for the margin's measure (many income statements print no gross profit): 1 - cost / revenue
@@ -227,6 +219,18 @@ def _amount(
     text = in_asked_scale(f"{'-' if total < 0 else ''}{currency_text(prefix, size)}", question)
     working = f"{aq.year}: {working} = {text}"
     return Computed(f"{text}: {aq.name} in {aq.year} ({working})", working, _citations(found), 0.7)
+
+
+def _statement_line(question: str, indexes: list[DocIndex], embedder: Embedder | None) -> Computed | None:
+    """One standard line in one year, read from the primary statement that reports it (qa_homes); None
+    for another line or when the statements among the retrieved passages do not print it."""
+    asked = parse_line(question)
+    c = home_row(asked[0], indexes, embedder, asked[1], question) if asked else None
+    f = _operand(c, _where(c, len(indexes) > 1)) if c else None
+    if asked is None or f is None:
+        return None
+    text = in_asked_scale(c.text, question)
+    return Computed(text, f"{asked[0]} in {asked[1]}: {c.text} ({f.operand.label})", _citations([f]), 0.7)
 
 
 def _composite(

@@ -58,6 +58,7 @@ _SHARE_RE = re.compile(
     re.I,
 )
 _AVERAGE_OF_RE = re.compile(r"^(?:(?:two|three|four|five|[2-5])[- ]year\s+)?average\s+of\s+", re.I)
+_LEADING_RANGE_RE = re.compile(rf"^{_YEAR}\s*(?:[-–]|to|through)\s*{_YEAR}\s+", re.I)
 _DEFINED_RE = re.compile(
     r"(?:\bdefined\s+as|\bdefine\s+(?P<n>[\w\s&%-]{1,60}?)\s+as):?\s*(?P<f>[^?]+?)(?:\.\s|\.?$|\?)", re.I
 )
@@ -266,7 +267,8 @@ def parse_metric(question: str) -> MetricQuestion | None:
         return None
     change = bool(_CHANGE_RE.search(question)) and len(years) == 2 and not _AVERAGE_RE.search(question)
     if share is not None:
-        num = _measure(_AVERAGE_OF_RE.sub("", share.group("m")))
+        # "FY2018 - FY2020 3 year average of capex": the range and "average of" are no part of the measure
+        num = _measure(_AVERAGE_OF_RE.sub("", _LEADING_RANGE_RE.sub("", share.group("m"))))
         den = _measure(share.group("o"))
         if not num or not den:
             return None

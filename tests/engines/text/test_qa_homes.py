@@ -162,3 +162,103 @@ def test_home_statements_and_label_fit() -> None:
     assert label_fit("Net earnings", "net income")[1] > label_fit("Other income/(loss), net", "net income")[1]
     assert label_fit("Total revenues", "revenue")[2] > label_fit("Net sales", "revenue")[2]
     assert label_fit("Cost of products", "net income")[0] < 1.0
+
+
+def _statements_with_eps(tmp_path: Path) -> Path:
+    income = [
+        *_header("Contoso Inc. Consolidated Statements of Income"),
+        (60, 86, "(in millions, except per share data)"),
+        *table_row(120, "Revenues", ["$ 5,000", "$ 4,000", "$ 3,600"], XS),
+        *table_row(136, "Selling, informational and administrative expenses", ["900", "800", "700"], XS),
+        *table_row(
+            152,
+            "Net income attributable to Contoso Inc. common shareholders",
+            ["$ 812", "$ 640", "$ 500"],
+            XS,
+        ),
+        (60, 176, "Earnings per common share - basic:"),
+        *table_row(
+            192,
+            "Net income attributable to Contoso Inc. common shareholders",
+            ["$ 3.92", "$ 1.65", "$ 1.20"],
+            XS,
+        ),
+        (60, 216, "Earnings per common share - diluted:"),
+        *table_row(
+            232,
+            "Net income attributable to Contoso Inc. common shareholders",
+            ["$ 3.85", "$ 1.60", "$ 1.18"],
+            XS,
+        ),
+    ]
+    notes = [
+        (60, 60, "Note 9. Earnings per common share attributable to Contoso Inc. common shareholders"),
+        *prose(
+            100, ["Net income attributable to Contoso Inc. common shareholders rose by $172 million in 2023."]
+        ),
+    ]
+    balance = [
+        *_header("Contoso Inc. Consolidated Balance Sheets"),
+        *table_row(120, "Land, buildings, and equipment", ["2,000", "1,600", "1,500"], XS),
+        *table_row(136, "Total assets", ["$ 9,000", "$ 8,000", "$ 7,000"], XS),
+    ]
+    return multipage_pdf(tmp_path / "contoso_10k.pdf", [notes, income, balance])
+
+
+def test_one_line_of_one_year_from_its_statement(tmp_path: Path) -> None:
+    """A plain value question about a standard line: the statement's row, not its per-share twin."""
+    path = _statements_with_eps(tmp_path)
+    a = _ask(
+        path,
+        "What is Contoso's FY2023 net income attributable to Contoso Inc. common shareholders "
+        "in USD millions?",
+    )
+    assert a.found and a.text == "$812 million", a.text
+    assert [c.page_no for c in a.citations] == [2]
+
+
+def test_other_captions_of_a_line(tmp_path: Path) -> None:
+    path = _statements_with_eps(tmp_path)
+    fat = _ask(
+        path,
+        "What is Contoso's FY2023 fixed asset turnover ratio? Fixed asset turnover ratio is defined as: "
+        "FY2023 revenue / (average PP&E between FY2022 and FY2023).",
+    )
+    assert fat.text.startswith("2.78"), (
+        fat.text
+    )  # 5,000 / mean(1,600, 2,000): "Land, buildings, and equipment"
+    sga = _ask(
+        path, "What was selling, informational and administrative expenses as a % of revenue in FY2023?"
+    )
+    assert sga.text.startswith("18.0%"), sga.text
+    growth = _ask(path, "What is the change in Contoso's total revenues from FY2022 to FY2023 in percents?")
+    assert "+25.0%" in growth.text, growth.text
+
+
+def test_an_average_share_over_a_stated_range() -> None:
+    mq = parse_metric(
+        "What is the FY2018 - FY2020 3 year average of capex as a % of revenue for Acme? Answer in percents."
+    )
+    assert mq is not None and mq.numerator.measures == ["capex"] and mq.years == [2018, 2019, 2020]
+
+
+def test_a_per_share_block_is_not_the_line() -> None:
+    """The per-share block ranked first repeats the line's name with $3.92: the amount row is read."""
+    from docai.engines.text.passages import Passage
+    from docai.engines.text.qa_homes import statement_row
+    from docai.engines.text.retrieval import Hit
+
+    def table(text: str) -> Passage:
+        heading = "Contoso Inc. Consolidated Statements of Income"
+        return Passage(
+            "d", "d.pdf", 2, text, (0, 0, 1, 1), [], "table", heading,
+            columns=[(2023, 330.0), (2022, 410.0)], unit="millions",
+        )  # fmt: skip
+
+    eps = table(
+        "Earnings per common share - basic:\nNet income attributable to Contoso shareholders $ 3.92 $ 1.65"
+    )
+    amounts = table("Revenues $ 5,000 $ 4,000\nNet income attributable to Contoso shareholders $ 812 $ 640")
+    hits = [Hit(p, 1.0, 1.0, None, 1.0) for p in (eps, amounts)]
+    c = statement_row("net income attributable to Contoso shareholders", hits, 2023, "q")
+    assert c is not None and c.text == "$812 million", c
