@@ -27,7 +27,7 @@ HOME_STATEMENTS: list[tuple[re.Pattern[str], int]] = [
     (
         re.compile(
             r"^(?:net\s+|total\s+)?(?:revenues?|net\s+sales|sales|cost\s+of\s+(?:sales|goods\s+sold|revenues?|"
-            r"products)|gross\s+(?:profit|margin)|operating\s+(?:income|profit|expenses)|"
+            r"products)|merchandise\s+costs|(?:income|earnings)\s+from\s+operations|gross\s+(?:profit|margin)|operating\s+(?:income|profit|expenses)|"
             r"net\s+(?:income|earnings)(?:\s+attributable\s+to\s+[\w\s.&]+)?|"
             r"income\s+before\s+(?:income\s+)?taxes|(?:provision\s+for\s+)?income\s+tax(?:es)?(?:\s+expense)?|"
             r"interest\s+expense|research\s+and\s+development(?:\s+expenses?)?|"
@@ -39,7 +39,8 @@ HOME_STATEMENTS: list[tuple[re.Pattern[str], int]] = [
     (
         re.compile(
             r"^(?:total\s+)?(?:assets|liabilities|current\s+assets|current\s+liabilities|inventor(?:y|ies)|"
-            r"merchandise\s+inventories|accounts\s+(?:payable|receivable)(?:\s+net)?|receivables|goodwill|"
+            r"merchandise\s+inventories|(?:trade\s+)?accounts\s+(?:payable|receivable)(?:\s+net)?|"
+            r"(?:trade\s+)?receivables|goodwill|"
             r"(?:net\s+)?(?:property\s+(?:plant\s+)?and\s+equipment|land\s+buildings\s+and\s+equipment)(?:\s+net)?|"
             r"cash\s+and\s+cash\s+equivalents|"
             r"marketable\s+securities|short[- ]term\s+investments|(?:share|stock)holders'?\s+equity|"
@@ -63,13 +64,13 @@ HOME_STATEMENTS: list[tuple[re.Pattern[str], int]] = [
 
 
 _PRIMARY_RE = re.compile(
-    r"\b(?:consolidated|combined|condensed)\s+(?:(?:consolidated|condensed)\s+)?"
+    r"\b(?:(?:consolidated|combined|condensed)\s+){0,2}"
     r"(?:balance\s+sheets?|statements?\s+of\s+(?:consolidated\s+)?"
     r"(?:financial\s+(?:position|condition)|income|operations|earnings|cash\s+flows?)|income\s+statements?)",
     re.I,
 )
-"""The title of a primary statement: "Consolidated Statements of Operations", not a note's
-"Supplemental balance sheet information"."""
+"""The title of a primary statement: "Consolidated Statements of Operations", "BALANCE SHEETS", not a
+note's "Supplemental balance sheet information" (_NOT_PRIMARY_RE)."""
 _NOT_PRIMARY_RE = re.compile(r"\b(?:note|supplement(?:al|ary)|information|schedule|segment)\b", re.I)
 _GROSS_NEXT_RE = re.compile(r"^\s*(?:less\b|accumulated\s+(?:depreciation|amortization))", re.I)
 """The row below a gross amount ("Property, plant and equipment 25,998" over "Less: Accumulated
@@ -135,11 +136,31 @@ def label_fit(label: str, measure: str) -> tuple[float, float, float]:
     return covered, precision, sum(t in present for t in words) / len(words)
 
 
+def _by_position(p: Passage, line: str, matches: list[re.Match[str]], year: int) -> re.Match[str] | None:
+    """The row's value for `year` by its place among the row's trailing values, one per column, when
+    the row prints a value in every column and the year heads one column only: "Accounts receivable,
+    net of allowance of $650 and $633 48,688 44,261" gives 48,688 under the first of two columns."""
+    xs = sorted(x for _, x in p.columns)
+    years = [y for y, _ in sorted(p.columns, key=lambda c: c[1])]
+    if years.count(year) != 1:
+        return None
+    run = [matches[-1]]
+    for m in reversed(matches[:-1]):
+        if re.search(r"[^\W\d_]", line[m.end() : run[0].start()]):
+            break  # words between two values: the earlier one is in the label
+        run.insert(0, m)
+    if len(run) < len(xs):
+        return None
+    return run[len(run) - len(xs) + years.index(year)]
+
+
 def statement_row(measure: str, hits: list[Hit], year: int, question: str) -> Candidate | None:
     """The value of `measure` in `year` read from the row of its primary statement whose label names it
     best (every word of it, then the fewest other words), under that year's column; None when no row of
     the statement's tables among `hits` names it."""
     span = question_span(question)
+    if span not in (None, "12m"):
+        return None  # a quarter, a half, year to date: not the year a statement's column reports
     per_share = bool(_PER_SHARE_RE.search(measure))
     best: tuple[tuple[float, float, int], Candidate] | None = None
     tables = [h.passage for h in hits if in_home_statement(measure, h.passage)][:HOME_HITS]
@@ -161,7 +182,7 @@ def statement_row(measure: str, hits: list[Hit], year: int, question: str) -> Ca
             key = (precision, literal, -rank)
             if best is not None and key <= best[0]:
                 continue
-            m = pick_column(p, line_start, matches, [year], [], span)
+            m = _by_position(p, line, matches, year) or pick_column(p, line_start, matches, [year], [], span)
             if m is None:
                 continue
             text = format_amount(m, p, "number", question, line[: m.start()]).strip()

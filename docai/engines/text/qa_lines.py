@@ -34,6 +34,12 @@ LINE_NAMES: dict[str, list[str]] = {
         "net cash from operating activities",
         "cash flows from operating activities",
     ],
+    "operating income": [
+        "operating income",
+        "income from operations",
+        "earnings from operations",
+        "operating profit",
+    ],
     "property plant and equipment": [
         "property plant and equipment",
         "property and equipment",
@@ -62,6 +68,20 @@ MIN_LABEL_SHARE = 0.6
 """Share of a name's words the row label must print for the row to stand for the line."""
 
 
+def _label(c: Candidate) -> str:
+    text = c.passage.text
+    start = text.rfind("\n", 0, c.start) + 1 if c.passage.kind == "table" else max(0, c.start - 120)
+    return text[start : c.start]
+
+
+def _label_precision(c: Candidate, name: str) -> float:
+    """Share of the row label's words that are `name`'s: on a tie of label_share, "Earnings from
+    operations" (all of it the name) beats "Income from operating investments, net" for operating income."""
+    label = [t for t in tokenize(_label(c)) if not t[0].isdigit()]
+    words = set(tokenize(name))
+    return sum(t in words for t in label) / len(label) if label else 0.0
+
+
 def label_share(c: Candidate, name: str) -> float:
     """Share of `name`'s words printed in the label of the candidate's row (its text before the value)."""
     text = c.passage.text
@@ -88,12 +108,13 @@ def read_line(measure: str, lookup: Callable[[str], Candidate | None]) -> Candid
     names = _names(spelled) or _names(re.sub(r"^total\s+", "", spelled))
     if not names:
         return lookup(measure)
-    best: tuple[float, Candidate] | None = None
+    best: tuple[tuple[float, float], Candidate] | None = None
     for name in names:
         c = lookup(name)
         if c is None:
             continue
         share = label_share(c, name)
-        if share >= MIN_LABEL_SHARE and (best is None or share > best[0]):
-            best = (share, c)
+        key = (share, _label_precision(c, name))
+        if share >= MIN_LABEL_SHARE and (best is None or key > best[0]):
+            best = (key, c)
     return best[1] if best else None

@@ -139,6 +139,12 @@ def _same_value(a: _Found, b: _Found) -> bool:
     return a.candidate.passage is b.candidate.passage and a.candidate.start == b.candidate.start
 
 
+def _one_scale(found: list[_Found]) -> bool:
+    """Whether the values all print a scale ("million") or none does: a bare "170,684" beside "12,242
+    million" was read from a table without its unit line, or is no amount of the statements at all."""
+    return len({bool(f.operand.suffix.strip()) for f in found}) <= 1
+
+
 def _consistent(mq: MetricQuestion, num: list[_Found], den: list[_Found]) -> bool:
     """A margin's measure and its revenue are read from one statement (one page), and what a margin
     adds back (depreciation and amortization in EBITDA) is a positive amount: anything else is a
@@ -168,6 +174,8 @@ def _ratios(
             return None
         if any(_same_value(a, b) for a in num[1] for b in den[1]):
             return None  # one row read as both sides
+        if not _one_scale(num[1] + den[1]):
+            return None
         if not _consistent(mq, num[1], den[1]):
             return None
         ratio = num[0] / den[0]
@@ -210,6 +218,8 @@ def _amount(
     total, found, working = done
     if any(_same_value(a, b) for i, a in enumerate(found) for b in found[i + 1 :]):
         return None  # one row read as two lines
+    if not _one_scale(found):
+        return None
     first = found[0].operand
     scale_word = first.suffix.strip()
     scale = _scale(first.suffix) or 1.0

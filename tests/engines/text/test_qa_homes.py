@@ -262,3 +262,59 @@ def test_a_per_share_block_is_not_the_line() -> None:
     hits = [Hit(p, 1.0, 1.0, None, 1.0) for p in (eps, amounts)]
     c = statement_row("net income attributable to Contoso shareholders", hits, 2023, "q")
     assert c is not None and c.text == "$812 million", c
+
+
+def _operations_filing(tmp_path: Path) -> Path:
+    income = [
+        *_header("STATEMENTS OF OPERATIONS"),
+        *table_row(120, "Total revenues", ["$ 4,000", "$ 3,000", "$ 2,000"], XS),
+        *table_row(136, "Earnings from operations", ["600", "450", "300"], XS),
+        *table_row(152, "Income from operating investments, net", ["111", "90", "80"], XS),
+        *table_row(168, "Net earnings", ["420", "300", "200"], XS),
+    ]
+    balance = [
+        *_header("BALANCE SHEETS"),
+        *table_row(120, "Accounts receivable, net of allowance of $65 and $63", ["900", "700", "650"], XS),
+        *table_row(136, "Merchandise inventories", ["1,000", "800", "700"], XS),
+        *table_row(152, "Total current liabilities", ["1,200", "1,000", "900"], XS),
+    ]
+    cash = [
+        *_header("STATEMENTS OF CASH FLOWS"),
+        *table_row(120, "Depreciation and amortization", ["200", "150", "100"], XS),
+    ]
+    costs = [  # a segment note printing costs without its unit line
+        (60, 60, "Merchandise costs by segment"),
+        *[(x, 100, y) for x, y in zip(XS[:2], YEARS[:2], strict=True)],
+        *table_row(120, "Merchandise costs", ["2,700", "2,100"], XS),
+    ]
+    return multipage_pdf(tmp_path / "ops_10k.pdf", [income, balance, cash, costs])
+
+
+def test_operating_income_by_another_caption(tmp_path: Path) -> None:
+    """ "Earnings from operations" is operating income; "Income from operating investments" is not."""
+    a = _ask(
+        _operations_filing(tmp_path),
+        "What is the FY2023 unadjusted EBITDA % margin? Calculate unadjusted EBITDA using operating income "
+        "and depreciation and amortization from the cash flow statement.",
+    )
+    assert a.text.startswith("20.0%"), a.text  # (600 + 200) / 4,000
+
+
+def test_values_by_their_place_in_the_row(tmp_path: Path) -> None:
+    """The allowance printed in the label is not the receivable of the first column."""
+    a = _ask(
+        _operations_filing(tmp_path),
+        "What is the FY2023 quick ratio? Quick ratio is defined as: accounts receivable / total current "
+        "liabilities.",
+    )
+    assert a.text.startswith("0.75"), a.text  # 900 / 1,200
+
+
+def test_values_in_two_scales_give_no_ratio(tmp_path: Path) -> None:
+    """Merchandise costs only in a table without a unit line: no ratio of a bare 2,700 to millions."""
+    a = _ask(
+        _operations_filing(tmp_path),
+        "What is the FY2023 inventory turnover ratio? Inventory turnover ratio is defined as: FY2023 "
+        "merchandise costs / (average merchandise inventories between FY2022 and FY2023).",
+    )
+    assert not any(n.startswith("computed") for n in a.notes), a.text
