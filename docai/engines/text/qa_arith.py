@@ -24,8 +24,10 @@ _VERB = (
 # words between "the" and "change": a possessive ("Amazon's"), "year-over-year", "percentage"
 POSSESSIVE = r"(?:[\w&.-]+\s+){0,3}[\w&.-]+(?:['’]s|(?<=s)['’])"
 """A company's possessive of up to four words: "Amazon's", "Lockheed Martin's", "General Mills'"."""
+# ... or the years it is between ("the FY2019 - FY2020 change in total assets")
 _MODIFIERS = (
-    r"(?:(?:[\w&.-]+(?:['’]s|(?<=s)['’])|year[- ]over[- ]year|yoy|annual|absolute|percentage|percent|%)\s+)*"
+    r"(?:(?:[\w&.-]+(?:['’]s|(?<=s)['’])|year[- ]over[- ]year|yoy|annual|absolute|percentage|percent|%|"
+    r"(?:FY\s?'?)?(?:19|20)\d{2}\s*[-–]\s*(?:FY\s?'?)?(?:19|20)\d{2})\s+)*"
 )
 _PERCENT_RE = re.compile(r"percent|%|\bpercentage\b", re.IGNORECASE)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [

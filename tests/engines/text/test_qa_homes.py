@@ -318,3 +318,11 @@ def test_values_in_two_scales_give_no_ratio(tmp_path: Path) -> None:
         "merchandise costs / (average merchandise inventories between FY2022 and FY2023).",
     )
     assert not any(n.startswith("computed") for n in a.notes), a.text
+
+
+def test_a_change_between_a_range_of_years(tmp_path: Path) -> None:
+    a = _ask(
+        _filing(tmp_path),
+        "What is the FY2022 - FY2023 change in Acme Widget Works' total assets in USD millions?",
+    )
+    assert a.text.startswith("+$200 million"), a.text  # 2,300 - 2,100, both from the balance sheet
