@@ -29,6 +29,7 @@ _MODIFIERS = (
     r"(?:(?:[\w&.-]+(?:['’]s|(?<=s)['’])|year[- ]over[- ]year|yoy|annual|absolute|percentage|percent|%|"
     r"(?:FY\s?'?)?(?:19|20)\d{2}\s*[-–]\s*(?:FY\s?'?)?(?:19|20)\d{2})\s+)*"
 )
+_IN_PERCENT_RE = re.compile(r"\bin\s+(?:units\s+of\s+)?(?:percents?|percentage(?:\s+terms)?)\b", re.I)
 _PERCENT_RE = re.compile(r"percent|%|\bpercentage\b", re.IGNORECASE)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -133,8 +134,9 @@ def parse_arith(question: str) -> ArithQuestion | None:
             continue
         if other is not None and not [t for t in tokenize(other) if not t[0].isdigit()]:
             continue
-        if op == "change" and _PERCENT_RE.search(f"{q[: m.start('m')]} {hints}"):
-            op = "growth"  # "the percentage change in", "(in units of percents)"
+        asks_percent = _PERCENT_RE.search(f"{q[: m.start('m')]} {hints}") or _IN_PERCENT_RE.search(q)
+        if op == "change" and asks_percent:
+            op = "growth"  # "the percentage change in", "(in units of percents)", "... in percents?"
         return ArithQuestion(op, metric, other, _years(q), question_periods(q))
     return None
 

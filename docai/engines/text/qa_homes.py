@@ -71,7 +71,12 @@ _PRIMARY_RE = re.compile(
 )
 """The title of a primary statement: "Consolidated Statements of Operations", "BALANCE SHEETS", not a
 note's "Supplemental balance sheet information" (_NOT_PRIMARY_RE)."""
-_NOT_PRIMARY_RE = re.compile(r"\b(?:note|supplement(?:al|ary)|information|schedule|segment)\b", re.I)
+_NOT_PRIMARY_RE = re.compile(
+    r"\b(?:note|supplement(?:al|ary)|information|schedule|segment|(?<!share )data|selected|summary|"
+    r"following)\b",
+    re.I,
+)
+"""A note, or the MD&A's "Consolidated Statements of Operations Data: the following table sets forth"."""
 _GROSS_NEXT_RE = re.compile(r"^\s*(?:less\b|accumulated\s+(?:depreciation|amortization))", re.I)
 """The row below a gross amount ("Property, plant and equipment 25,998" over "Less: Accumulated
 depreciation"): the line a formula means is the net one printed after it."""
@@ -137,9 +142,9 @@ def label_fit(label: str, measure: str) -> tuple[float, float, float]:
 
 
 def _by_position(p: Passage, line: str, matches: list[re.Match[str]], year: int) -> re.Match[str] | None:
-    """The row's value for `year` by its place among the row's trailing values, one per column, when
-    the row prints a value in every column and the year heads one column only: "Accounts receivable,
-    net of allowance of $650 and $633 48,688 44,261" gives 48,688 under the first of two columns."""
+    """The row's value for `year` by its place among the row's trailing values when they are exactly one
+    per column and the year heads one column only: "Total net revenues 6,489 7,500 7,017" gives 7,500
+    under the second of three columns; None otherwise (a percent beside each amount, a value in the label)."""
     xs = sorted(x for _, x in p.columns)
     years = [y for y, _ in sorted(p.columns, key=lambda c: c[1])]
     if years.count(year) != 1:
@@ -149,9 +154,9 @@ def _by_position(p: Passage, line: str, matches: list[re.Match[str]], year: int)
         if re.search(r"[^\W\d_]", line[m.end() : run[0].start()]):
             break  # words between two values: the earlier one is in the label
         run.insert(0, m)
-    if len(run) < len(xs):
-        return None
-    return run[len(run) - len(xs) + years.index(year)]
+    if len(run) != len(xs):
+        return None  # a percent column beside each amount, a value in the label: read by x instead
+    return run[years.index(year)]
 
 
 def statement_row(measure: str, hits: list[Hit], year: int, question: str) -> Candidate | None:

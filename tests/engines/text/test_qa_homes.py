@@ -326,3 +326,47 @@ def test_a_change_between_a_range_of_years(tmp_path: Path) -> None:
         "What is the FY2022 - FY2023 change in Acme Widget Works' total assets in USD millions?",
     )
     assert a.text.startswith("+$200 million"), a.text  # 2,300 - 2,100, both from the balance sheet
+
+
+def test_the_mdas_statement_data_with_percent_columns_is_not_the_statement(tmp_path: Path) -> None:
+    """MD&A's "Consolidated Statements of Operations Data" prints a percent beside each amount: the
+    year's value is read from the statement itself, not by place among "6,489 100 7,500 100"."""
+    mdna = [
+        (60, 60, "Consolidated Statements of Operations Data The following table sets forth our results"),
+        *[(x, 100, y) for x, y in zip((330, 450), YEARS[:2], strict=True)],
+        *table_row(120, "Total net revenues", ["6,489", "100", "7,500", "100"], (330, 380, 450, 500)),
+    ]
+    statement = [
+        *_header("Consolidated Statements of Operations"),
+        *table_row(120, "Total net revenues", ["6,489", "7,500", "7,017"], XS),
+    ]
+    path = multipage_pdf(tmp_path / "mdna.pdf", [mdna, statement])
+    a = _ask(path, "What is the change in revenue from FY2022 to FY2023 in percents?")
+    assert "-13.5%" in a.text, a.text
+
+
+def test_statement_rows_by_place_only_one_value_per_column() -> None:
+    from docai.engines.text.passages import Passage
+    from docai.engines.text.qa_homes import statement_row
+    from docai.engines.text.retrieval import Hit
+
+    def table(text: str, heading: str) -> Passage:
+        return Passage(
+            "d", "d.pdf", 2, text, (0, 0, 1, 1), [], "table", heading,
+            columns=[(2023, 330.0), (2022, 450.0)], unit="millions",
+        )  # fmt: skip
+
+    mdna = table("Total net revenues 6,489 100 7,500 100", "Consolidated Statements of Operations Data")
+    statement = table("Total net revenues 6,489 7,500", "Consolidated Statements of Operations")
+    for year, want in ((2023, "6,489 million"), (2022, "7,500 million")):
+        c = statement_row(
+            "revenue", [Hit(mdna, 1.0, 1.0, None, 1.0), Hit(statement, 0.5, 0.5, None, 1.0)], year, "q"
+        )
+        assert c is not None and c.text == want and c.passage is statement, c
+
+
+def test_a_change_asked_in_percents_is_a_growth() -> None:
+    from docai.engines.text.qa_arith import parse_arith
+
+    aq = parse_arith("What is the change in Contoso's total revenues from FY2022 to FY2023 in percents?")
+    assert aq is not None and aq.op == "growth" and aq.metric == "total revenues"
