@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from docai.engines.text.qa_arith import _measure
+from docai.engines.text.qa_arith import POSSESSIVE, _measure
 from docai.engines.text.qa_metrics import ABBREVIATIONS, Part, Term
 
 AMOUNT_DEFINITIONS: dict[str, list[tuple[float, str]]] = {
@@ -31,7 +31,7 @@ _UNADJUSTED_RE = re.compile(r"\bunadjusted\b", re.I)
 
 _YEAR_RE = re.compile(r"\b(?:FY\s?'?)?((?:19|20)\d{2})\b", re.I)
 _ASKED_RE = re.compile(
-    r"\bwhat\s+(?:is|was|were)\s+(?:the\s+)?(?:[\w&.-]+'s\s+)?(?:(?:FY\s?'?)?(?:19|20)\d{2}\s+)?"
+    rf"\bwhat\s+(?:is|was|were)\s+(?:the\s+)?(?:{POSSESSIVE}\s+)?(?:(?:FY\s?'?)?(?:19|20)\d{{2}}\s+)?"
     r"(?P<e>[a-z][\w\s&+-]*?)(?=\s+(?:for|of|in|at|during|from)\b|\s*[?.,;(\[]|$)",
     re.I,
 )
@@ -97,8 +97,8 @@ def _line(chunk: str) -> str:
     return ABBREVIATIONS.get(measure.lower(), measure)
 
 
-def parse_amount(question: str) -> AmountQuestion | None:
-    """The sum a question asks for, or None (one plain line, a ratio, an adjusted measure, no one year)."""
+def _asked(question: str) -> tuple[str, int] | None:
+    """(the expression asked for, its one year), or None (a ratio, an adjusted measure, no one year)."""
     head = question.split("?")[0]
     m = _ASKED_RE.search(head)
     if m is None or " / " in m.group("e"):
@@ -106,15 +106,35 @@ def parse_amount(question: str) -> AmountQuestion | None:
     years = list(dict.fromkeys(int(y.group(1)) for y in _YEAR_RE.finditer(head)))
     if len(years) != 1 or _ADJUSTED_RE.search(m.group("e")):
         return None
+    return m.group("e"), years[0]
+
+
+def parse_line(question: str) -> tuple[str, int] | None:
+    """(the one statement line, its year) a plain value question asks for ("What is Acme's FY2021 net
+    income attributable to Acme Inc. common shareholders in USD millions?"), or None."""
+    asked = _asked(question)
+    if asked is None or len(_signed_pieces(asked[0])) != 1 or _key(asked[0]) in _definitions(question):
+        return None
+    line = _line(asked[0])
+    return (line, asked[1]) if line else None
+
+
+def parse_amount(question: str) -> AmountQuestion | None:
+    """The sum a question asks for, or None (one plain line, a ratio, an adjusted measure, no one year)."""
+    asked = _asked(question)
+    if asked is None:
+        return None
+    expression, year = asked
+    years = [year]
     defined = _definitions(question)
     lines: list[tuple[float, str]] = []
-    for sign, chunk in _signed_pieces(m.group("e")):
+    for sign, chunk in _signed_pieces(expression):
         expanded = _expand(sign, chunk, defined)
         if expanded is None or any(not line for _, line in expanded):
             return None
         lines.extend(expanded)
     if len(lines) < 2:
         return None
-    name = " ".join(m.group("e").split())
+    name = " ".join(expression.split())
     parts = [Part(line, [years[0]], "value", s, size=s < 0) for s, line in lines]
     return AmountQuestion(Term(parts), years[0], name)

@@ -22,7 +22,14 @@ _VERB = (
     r"decline|fall|rise|drop)"
 )
 # words between "the" and "change": a possessive ("Amazon's"), "year-over-year", "percentage"
-_MODIFIERS = r"(?:(?:[\w&.-]+'s|year[- ]over[- ]year|yoy|annual|absolute|percentage|percent|%)\s+)*"
+POSSESSIVE = r"(?:[\w&.-]+\s+){0,3}[\w&.-]+(?:['’]s|(?<=s)['’])"
+"""A company's possessive of up to four words: "Amazon's", "Lockheed Martin's", "General Mills'"."""
+# ... or the years it is between ("the FY2019 - FY2020 change in total assets")
+_MODIFIERS = (
+    r"(?:(?:[\w&.-]+(?:['’]s|(?<=s)['’])|year[- ]over[- ]year|yoy|annual|absolute|percentage|percent|%|"
+    r"(?:FY\s?'?)?(?:19|20)\d{2}\s*[-–]\s*(?:FY\s?'?)?(?:19|20)\d{2})\s+)*"
+)
+_IN_PERCENT_RE = re.compile(r"\bin\s+(?:units\s+of\s+)?(?:percents?|percentage(?:\s+terms)?)\b", re.I)
 _PERCENT_RE = re.compile(r"percent|%|\bpercentage\b", re.IGNORECASE)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -81,7 +88,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
-_POSSESSIVE_RE = re.compile(r"^(?:[\w&.-]+(?:\s+[\w&.-]+)?'s\s+)", re.IGNORECASE)
+_POSSESSIVE_RE = re.compile(rf"^{POSSESSIVE}\s+", re.IGNORECASE)
 
 
 @dataclass
@@ -127,8 +134,9 @@ def parse_arith(question: str) -> ArithQuestion | None:
             continue
         if other is not None and not [t for t in tokenize(other) if not t[0].isdigit()]:
             continue
-        if op == "change" and _PERCENT_RE.search(f"{q[: m.start('m')]} {hints}"):
-            op = "growth"  # "the percentage change in", "(in units of percents)"
+        asks_percent = _PERCENT_RE.search(f"{q[: m.start('m')]} {hints}") or _IN_PERCENT_RE.search(q)
+        if op == "change" and asks_percent:
+            op = "growth"  # "the percentage change in", "(in units of percents)", "... in percents?"
         return ArithQuestion(op, metric, other, _years(q), question_periods(q))
     return None
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from docai.engines.text.embeddings import Embedder
 from docai.engines.text.qa_arith import ArithQuestion, Operand, compose, parse_arith, split_printed
 from docai.engines.text.qa_find import Candidate, QuestionKind, find_value
+from docai.engines.text.qa_homes import home_row
 from docai.engines.text.qa_lines import read_line
 from docai.engines.text.qa_values import span_bbox
 from docai.engines.text.retrieval import DocIndex, expansion_groups, search, tokenize
@@ -98,6 +99,10 @@ def _lookup_name(
     periods: list[str],
     question: str,
 ) -> Candidate | None:
+    if len(years) == 1 and not periods:  # a standard line, from the statement that reports it
+        home = home_row(measure, indexes, embedder, years[0], question)
+        if home is not None:
+            return home
     when = " ".join([*(str(y) for y in years), *(q.upper() for q in periods)])
     query = f"What was {measure}{' in ' + when if when else ''}?"
     hits = search(indexes, query, embedder, value_years=years)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from docai.engines.text.embeddings import Embedder
 from docai.engines.text.passages import Passage
-from docai.engines.text.qa_amounts import AmountQuestion, parse_amount
+from docai.engines.text.qa_amounts import AmountQuestion, parse_amount, parse_line
 from docai.engines.text.qa_arith import _decimals, _scale
 from docai.engines.text.qa_compute import (
     Computed,
@@ -22,6 +22,7 @@ from docai.engines.text.qa_compute import (
 )
 from docai.engines.text.qa_find import Candidate, QuestionKind, find_value
 from docai.engines.text.qa_format import currency_text, in_asked_scale
+from docai.engines.text.qa_homes import home_heading, home_row
 from docai.engines.text.qa_lines import read_line
 from docai.engines.text.qa_metrics import (
     CompositeQuestion,
@@ -82,6 +83,8 @@ def _read(
 
     def lookup(name: str) -> Candidate | None:
         c = _lookup_where(name, indexes, embedder, year, where) if where else None
+        if c is None and home_heading(name) is not None:  # the statement that reports the line
+            c = home_row(name, indexes, embedder, year, question)
         return c or _lookup_name(name, indexes, embedder, [year], [], question)
 
     c = read_line(measure, lookup)
@@ -136,6 +139,12 @@ def _same_value(a: _Found, b: _Found) -> bool:
     return a.candidate.passage is b.candidate.passage and a.candidate.start == b.candidate.start
 
 
+def _one_scale(found: list[_Found]) -> bool:
+    """Whether the values all print a scale ("million") or none does: a bare "170,684" beside "12,242
+    million" was read from a table without its unit line, or is no amount of the statements at all."""
+    return len({bool(f.operand.suffix.strip()) for f in found}) <= 1
+
+
 def _consistent(mq: MetricQuestion, num: list[_Found], den: list[_Found]) -> bool:
     """A margin's measure and its revenue are read from one statement (one page), and what a margin
     adds back (depreciation and amortization in EBITDA) is a positive amount: anything else is a
@@ -165,6 +174,8 @@ def _ratios(
             return None
         if any(_same_value(a, b) for a in num[1] for b in den[1]):
             return None  # one row read as both sides
+        if not _one_scale(num[1] + den[1]):
+            return None
         if not _consistent(mq, num[1], den[1]):
             return None
         ratio = num[0] / den[0]
@@ -186,7 +197,9 @@ def answer_metric(question: str, indexes: list[DocIndex], embedder: Embedder | N
     mq = parse_metric(question)
     if mq is None:
         amount = parse_amount(question)
-        return _amount(amount, indexes, embedder, question) if amount else None
+        if amount is None:
+            return _statement_line(question, indexes, embedder)
+        return _amount(amount, indexes, embedder, question)
     done = _ratios(mq, indexes, embedder, question)
     if done is None and mq.complement_of is not None:
         # no line for the margin's measure (many income statements print no gross profit): 1 - cost / revenue
@@ -205,6 +218,8 @@ def _amount(
     total, found, working = done
     if any(_same_value(a, b) for i, a in enumerate(found) for b in found[i + 1 :]):
         return None  # one row read as two lines
+    if not _one_scale(found):
+        return None
     first = found[0].operand
     scale_word = first.suffix.strip()
     scale = _scale(first.suffix) or 1.0
@@ -214,6 +229,18 @@ def _amount(
     text = in_asked_scale(f"{'-' if total < 0 else ''}{currency_text(prefix, size)}", question)
     working = f"{aq.year}: {working} = {text}"
     return Computed(f"{text}: {aq.name} in {aq.year} ({working})", working, _citations(found), 0.7)
+
+
+def _statement_line(question: str, indexes: list[DocIndex], embedder: Embedder | None) -> Computed | None:
+    """One standard line in one year, read from the primary statement that reports it (qa_homes); None
+    for another line or when the statements among the retrieved passages do not print it."""
+    asked = parse_line(question)
+    c = home_row(asked[0], indexes, embedder, asked[1], question) if asked else None
+    f = _operand(c, _where(c, len(indexes) > 1)) if c else None
+    if asked is None or f is None:
+        return None
+    text = in_asked_scale(c.text, question)
+    return Computed(text, f"{asked[0]} in {asked[1]}: {c.text} ({f.operand.label})", _citations([f]), 0.7)
 
 
 def _composite(

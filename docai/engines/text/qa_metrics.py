@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from docai.engines.text.qa_arith import _measure, _scale, split_printed
+from docai.engines.text.qa_arith import POSSESSIVE, _measure, _scale, split_printed
 
 _YEAR = r"(?:FY\s?'?)?((?:19|20)\d{2})"
 _RANGE_RES = [
@@ -52,12 +52,13 @@ ABBREVIATIONS: dict[str, str] = {
 }
 """Accounting shorthand in a formula -> the words a statement prints, so the value is looked up by them."""
 _SHARE_RE = re.compile(
-    r"(?:average\s+of|what\s+(?:is|was|were)|what's)\s+(?:the\s+)?(?:[\w&.-]+'s\s+)?(?:FY\s?'?\d{2,4}\s+)?"
+    rf"(?:average\s+of|what\s+(?:is|was|were)|what's)\s+(?:the\s+)?(?:{POSSESSIVE}\s+)?(?:FY\s?'?\d{{2,4}}\s+)?"
     r"(?P<m>[a-z][\w\s&,-]*?)\s+as\s+an?\s+(?:%|percent(?:age)?|share|proportion)\s+of\s+(?:the\s+)?"
     r"(?P<o>[a-z][\w\s&-]*?)(?=\s+(?:from|for|in|between|over|during|at)\b|\s*[?.,;(]|$)",
     re.I,
 )
 _AVERAGE_OF_RE = re.compile(r"^(?:(?:two|three|four|five|[2-5])[- ]year\s+)?average\s+of\s+", re.I)
+_LEADING_RANGE_RE = re.compile(rf"^{_YEAR}\s*(?:[-–]|to|through)\s*{_YEAR}\s+", re.I)
 _DEFINED_RE = re.compile(
     r"(?:\bdefined\s+as|\bdefine\s+(?P<n>[\w\s&%-]{1,60}?)\s+as):?\s*(?P<f>[^?]+?)(?:\.\s|\.?$|\?)", re.I
 )
@@ -264,11 +265,10 @@ def parse_metric(question: str) -> MetricQuestion | None:
     years = _ratio_years(question)
     if not years:
         return None
-    if share is not None and len(years) == 1 and margin is None:
-        return None  # one year's share of a total: a plain ratio (qa_arith)
     change = bool(_CHANGE_RE.search(question)) and len(years) == 2 and not _AVERAGE_RE.search(question)
     if share is not None:
-        num = _measure(_AVERAGE_OF_RE.sub("", share.group("m")))
+        # "FY2018 - FY2020 3 year average of capex": the range and "average of" are no part of the measure
+        num = _measure(_AVERAGE_OF_RE.sub("", _LEADING_RANGE_RE.sub("", share.group("m"))))
         den = _measure(share.group("o"))
         if not num or not den:
             return None
