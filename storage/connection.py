@@ -15,6 +15,7 @@ import os
 import random
 import sqlite3
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,6 +32,8 @@ _log = logging.getLogger(__name__)
 BUSY_TIMEOUT_S = 30.0
 WRITE_OPTION = "docai_write"
 T = TypeVar("T")
+_OPEN_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+"""Every engine make_engine made that is still referenced (see dispose_open_engines)."""
 
 
 def data_dir() -> Path:
@@ -164,7 +167,16 @@ def make_engine(url: str) -> Engine:
     if is_sqlite:
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
+    _OPEN_ENGINES.add(engine)
     return engine
+
+
+def dispose_open_engines() -> None:
+    """Close the pooled connections of every engine still alive, for a process about to leave with
+    `os._exit` (docai/cli/process_exit.py): closing SQLite's last connection checkpoints its WAL, as
+    the interpreter's own teardown would (disposing an engine twice is harmless)."""
+    for engine in list(_OPEN_ENGINES):
+        engine.dispose()
 
 
 def is_retryable(exc: BaseException) -> bool:

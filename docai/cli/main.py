@@ -10,7 +10,7 @@ from importlib import import_module
 import typer
 
 from docai import __version__
-from docai.cli import param_coercion
+from docai.cli import param_coercion, process_exit
 from docai.cli.common import STATE
 from docai.errors import DocaiError
 
@@ -52,12 +52,14 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More logging (-vv for debug)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only results and errors."),
     db: str = typer.Option(None, "--db", help="Database file or SQLAlchemy URL (default: $DOCAI_DB)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show version."),
 ) -> None:
     STATE.verbose, STATE.quiet, STATE.db = verbose, quiet, db
+    process_exit.command(ctx.invoked_subcommand)
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     if quiet:
         level = logging.ERROR
@@ -75,7 +77,18 @@ for _name in _COMMAND_MODULES:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: DocaiErrors become one line on stderr and their exit code, never a traceback."""
+    """Entry point: DocaiErrors become one line on stderr and their exit code, never a traceback.
+
+    Run as the process's entry point (`argv` None), a one-shot command then ends the process without
+    the interpreter's teardown once its outputs are flushed (docai/cli/process_exit.py)."""
+    if argv is None:
+        process_exit.arm()
+    code = _run(argv)
+    process_exit.returned(code)
+    return code
+
+
+def _run(argv: list[str] | None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     try:
         result = app(args=argv, prog_name="docai", standalone_mode=False)

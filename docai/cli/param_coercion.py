@@ -3,14 +3,16 @@
 typer 0.2x coerces every value through a pydantic TypeAdapter that it builds for every parameter of the
 command being run, given or not: on a cold one-page `docai extract` (33 parameters) that is about a
 quarter of a second, pydantic's import included. `install()` makes that lazy: a parameter's adapter is
-built only when a value needs it, and a value whose coercion is the identity (a str for a str
-parameter, an int for an unbounded int one, a non-empty str for a plain Path, lists of those) skips it.
+built only when a value needs it, and a value whose coercion is the identity or plain (a str for a str
+parameter, an int or a string of digits for an unbounded int one, a non-empty str for a plain Path,
+lists of those) skips it.
 Everything else goes through typer's own coercion, unchanged. tests/cli/test_param_coercion.py checks,
 parameter by parameter of docai's commands, that both give the same values and the same errors.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -24,6 +26,9 @@ except ImportError:  # pragma: no cover - depends on the installed typer
     _typer_core = None
 
 SLOW = object()  # this value needs typer's own coercion
+_DIGITS = re.compile(r"[0-9]{1,18}")
+"""An int option's text that needs no pydantic: ASCII digits only (no sign, space or underscore), short
+enough that no size rule can apply."""
 
 
 def _plain(info: Any) -> bool:
@@ -37,6 +42,8 @@ def _leaf(annotation: Any, info: Any, value: Any, param: Any, ctx: Any) -> Any:
         return SLOW
     if annotation in (str, int, float) and type(value) is annotation:
         return value
+    if annotation is int and type(value) is str and _DIGITS.fullmatch(value):
+        return int(value)  # a plain decimal from the command line (`--workers 2`): pydantic gives the same
     if annotation is Path and routes_to_path(annotation, info) and info.path_type in (None, Path):
         if type(value) is str and value:
             value = Path(value)  # what pydantic's Path validator gives for a non-empty str

@@ -15,7 +15,8 @@ from docai.cli.main import app
 
 SAMPLES: tuple[Any, ...] = (
     "abc", "", " 12 ", "12", "1.5", "-3", "~/x.pdf", "a/../b.pdf", "-", "true", 0, 7, -2, 2.5, True,
-    Path("x.pdf"), ("a.pdf", "b.pdf"), ["3", "x"], (),
+    Path("x.pdf"), ("a.pdf", "b.pdf"), ["3", "x"], (), "007", "+4", "1_000", "2 ", "\u0663",
+    "99999999999999999999", "123456789012345678",
 )  # fmt: skip
 
 
@@ -71,3 +72,14 @@ def test_plain_path_needs_no_adapter(value: Any) -> None:
     )
     assert lazy._coerce_value((value,), param=param, ctx=None) == [Path("x.pdf")]
     assert lazy.built == []  # typer's adapter was never built
+
+
+def test_int_from_the_command_line_needs_no_adapter() -> None:
+    """`docai batch --workers 2`: the digits become an int without pydantic (0.1 s of a cold start)."""
+    param = next(p for label, _, p in _params() if label == "batch" and p.name == "workers")
+    desc = param.type_descriptor
+    lazy = param_coercion.LazyRuntimeParam(desc.parameter_info, desc.annotation, desc)
+    assert lazy._coerce_value("2", param=param, ctx=None) == 2
+    assert lazy.built == []
+    lazy._coerce_value("+2", param=param, ctx=None)  # anything else is typer's
+    assert lazy.built != []

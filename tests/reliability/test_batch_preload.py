@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 _PROBE = """
 import json, sys
 from docai.batch_pool import preload, start_method
@@ -72,3 +74,27 @@ def test_a_database_the_child_cannot_make_fails_in_the_parent_as_before(tmp_path
     got = _overlap(str(tmp_path / "file" / "new.db"))
     assert got["revision"] is None
     assert got["error"] is not None and got["error"].startswith("StorageError")
+
+
+_FORK_PROBE = """
+import json, os, sys
+seen = []
+_fork = os.fork
+def fork():
+    seen.append("sqlalchemy.orm" in sys.modules and "docai.storage" in sys.modules)
+    return _fork()
+os.fork = fork
+from docai.batch_pool import preload_while_migrating
+preload_while_migrating("text", sys.argv[1])
+print(json.dumps(seen))
+"""
+
+
+def test_the_child_inherits_the_storage_modules(tmp_path) -> None:
+    """The migrating child is forked once SQLAlchemy is imported: it is not imported twice."""
+    if sys.platform != "linux":
+        pytest.skip("fork only on Linux")
+    args = [sys.executable, "-c", _FORK_PROBE, str(tmp_path / "new.db")]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == [True]
