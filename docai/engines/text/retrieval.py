@@ -146,7 +146,8 @@ ITEM_STATEMENTS: list[tuple[re.Pattern[str], int]] = [
         re.compile(
             r"\b(?:total assets|total liabilities|current assets|current liabilities|inventor(?:y|ies)|"
             r"accounts (?:payable|receivable)|goodwill|(?:share|stock)holders'? equity|long-term debt|"
-            r"retained earnings|working capital)\b",
+            r"retained earnings|working capital|property,? plant,? and equipment|pp&e|ppne|fixed assets?|"
+            r"cash and (?:cash )?equivalents|marketable securities|short-term investments)\b",
             re.I,
         ),
         0,
@@ -162,12 +163,40 @@ ITEM_STATEMENTS: list[tuple[re.Pattern[str], int]] = [
         2,
     ),
 ]
-W_ITEM_STATEMENT = 0.3
+W_ITEM_STATEMENT = 0.6
+
+# The title of a primary statement ("Consolidated Statements of Operations", "BALANCE SHEETS") and the words
+# that make a heading a note, a schedule or the MD&A's "Statements of Operations Data" instead.
+PRIMARY_TITLE = re.compile(
+    r"\b(?:(?:consolidated|combined|condensed)\s+){0,2}"
+    r"(?:balance\s+sheets?|statements?\s+of\s+(?:consolidated\s+)?"
+    r"(?:financial\s+(?:position|condition)|income|operations|earnings|cash\s+flows?)|income\s+statements?)",
+    re.I,
+)
+NOT_PRIMARY = re.compile(
+    r"\b(?:note|supplement(?:al|ary)|information|schedule|segment|(?<!share )data|selected|summary|"
+    r"following)\b",
+    re.I,
+)
+
+
+# An adjusted or non-GAAP measure ("Adjusted EBITDA", "non-GAAP operating income") is never a line of a
+# primary statement, which reports GAAP amounts only: it is printed in a reconciliation table elsewhere.
+NON_GAAP = re.compile(r"\b(?:adjusted|adj\.|non[- ]?gaap|non[- ]?ifrs|underlying|pro forma)", re.I)
 
 
 def item_statement_patterns(question: str) -> list[re.Pattern[str]]:
-    """Heading patterns of the statements that report the line items a question asks about."""
+    """Heading patterns of the statements that report the line items a question asks about (none for an
+    adjusted or non-GAAP measure)."""
+    if NON_GAAP.search(question):
+        return []
     return [STATEMENTS[i][1] for item, i in ITEM_STATEMENTS if item.search(question)]
+
+
+@lru_cache(maxsize=1 << 14)
+def is_primary_statement(context: str) -> bool:
+    """Whether a passage's page heading is the title of a primary financial statement, not a note's."""
+    return PRIMARY_TITLE.search(context) is not None and NOT_PRIMARY.search(context) is None
 
 
 def named_statements(question: str) -> list[re.Pattern[str]]:
@@ -628,7 +657,10 @@ def search(
         parts["statement"] = W_STATEMENT * bonus
     items = item_statement_patterns(question) if heading is None and value_years is not None else []
     if items:
-        hit = [any(h.search(p.context) for h in items) for p in flat]
+        hit = [
+            p.kind == "table" and is_primary_statement(p.context) and any(h.search(p.context) for h in items)
+            for p in flat
+        ]
         parts["item_statement"] = W_ITEM_STATEMENT * np.array(hit, dtype=np.float32)
     if value_years:
         wanted = set(value_years)
