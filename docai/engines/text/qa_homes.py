@@ -19,7 +19,15 @@ from docai.engines.text.qa_find import Candidate
 from docai.engines.text.qa_format import format_amount
 from docai.engines.text.qa_spans import question_span
 from docai.engines.text.qa_values import other_span, pick_column, values_in_line
-from docai.engines.text.retrieval import STATEMENTS, DocIndex, Hit, expansion_groups, search, tokenize
+from docai.engines.text.retrieval import (
+    STATEMENTS,
+    DocIndex,
+    Hit,
+    expansion_groups,
+    is_primary_statement,
+    search,
+    tokenize,
+)
 
 BALANCE_SHEET, INCOME_STATEMENT, CASH_FLOWS = 0, 1, 2
 
@@ -63,20 +71,6 @@ HOME_STATEMENTS: list[tuple[re.Pattern[str], int]] = [
 """A line's name (as a formula spells it, punctuation aside) -> the statement that reports it."""
 
 
-_PRIMARY_RE = re.compile(
-    r"\b(?:(?:consolidated|combined|condensed)\s+){0,2}"
-    r"(?:balance\s+sheets?|statements?\s+of\s+(?:consolidated\s+)?"
-    r"(?:financial\s+(?:position|condition)|income|operations|earnings|cash\s+flows?)|income\s+statements?)",
-    re.I,
-)
-"""The title of a primary statement: "Consolidated Statements of Operations", "BALANCE SHEETS", not a
-note's "Supplemental balance sheet information" (_NOT_PRIMARY_RE)."""
-_NOT_PRIMARY_RE = re.compile(
-    r"\b(?:note|supplement(?:al|ary)|information|schedule|segment|(?<!share )data|selected|summary|"
-    r"following)\b",
-    re.I,
-)
-"""A note, or the MD&A's "Consolidated Statements of Operations Data: the following table sets forth"."""
 _GROSS_NEXT_RE = re.compile(r"^\s*(?:less\b|accumulated\s+(?:depreciation|amortization))", re.I)
 """The row below a gross amount ("Property, plant and equipment 25,998" over "Less: Accumulated
 depreciation"): the line a formula means is the net one printed after it."""
@@ -112,8 +106,7 @@ def in_home_statement(measure: str, passage: Passage) -> bool:
         heading is not None
         and passage.kind == "table"
         and bool(heading.search(context))
-        and bool(_PRIMARY_RE.search(context))
-        and not _NOT_PRIMARY_RE.search(context)
+        and is_primary_statement(context)
     )
 
 
