@@ -223,16 +223,28 @@ def confidence(s: Signals, weights: dict[str, float] | None = None) -> float:
     """P(the value is right) under the fitted model of its kind, rounded to 3 places."""
     f = held_features(s)  # what features(s) holds, less its zeros
     if weights is None:  # a VLM gives no score of its own: the model without it
-        kind = kind_of_features(f)
-        engine_score = s.engine_conf is not None
-        p = _model(kind, engine_score).probability(f, kind)
+        kind = _kind_of_signals(s)
+        p = _model(kind, s.engine_conf is not None).probability(f, kind)
     else:
         p = _probability_of_features(f, weights)
     if s.failed_families or s.rivals:  # else `capped` finds no cap in f
         p = capped(p, f, calibration.FAILED_CHECK_CAPS)
     if s.grounded is False and s.engine_conf is None:
         p = min(p, calibration.UNGROUNDED_WITHOUT_ENGINE_SCORE)
-    return round(min(p, MAX_CONFIDENCE), 3)
+    return round(MAX_CONFIDENCE if p > MAX_CONFIDENCE else p, 3)  # min(p, MAX_CONFIDENCE)
+
+
+def _kind_of_signals(s: Signals) -> str:
+    """`kind_of_features(held_features(s))`, read from the signals that set those features."""
+    if s.role == "party" or s.role == "address":
+        return s.role
+    if s.ftype == "money":
+        return "money"
+    if s.kind == "number" or s.kind == "date":
+        return s.kind
+    if s.ftype == "duration" or s.ftype == "identifier" or s.ftype == "code":
+        return s.ftype
+    return "text"
 
 
 class _Model:
@@ -242,7 +254,8 @@ class _Model:
     def __init__(self, w: dict[str, float], kind: str) -> None:
         self.source = w
         self.rank = {name: i for i, name in enumerate(w) if name != "bias"}
-        self.base = {src: w.get("bias", 0.0) + w.get(f"{kind}_{src}", 0.0) for src in ("ocr", "layer")}
+        self.base_ocr = w.get("bias", 0.0) + w.get(f"{kind}_ocr", 0.0)
+        self.base_layer = w.get("bias", 0.0) + w.get(f"{kind}_layer", 0.0)
         self.party_weight = w.get("party_engine_conf", 0.0)
         self.plans: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[float, ...]]] = {}
 
@@ -262,10 +275,12 @@ class _Model:
             plan = self.plans[names] = self._plan(names)
         ordered, weights = plan
         z = sum(map(operator.mul, weights, map(f.__getitem__, ordered)))
-        z += self.base["ocr" if f.get("ocr") else "layer"]
+        z += self.base_ocr if f.get("ocr") else self.base_layer
         if kind == "party":
             z += self.party_weight * float(f.get("engine_conf", 0.0))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        z = z if z < 30.0 else 30.0  # max(-30.0, min(30.0, z)), NaN included
+        z = z if z > -30.0 else -30.0
+        return 1.0 / (1.0 + math.exp(-z))
 
 
 _MAX_PLANS = 4096

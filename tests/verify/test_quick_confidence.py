@@ -12,6 +12,7 @@ from docai.verify.confidence import (
     MAX_CONFIDENCE,
     RECORDED,
     Signals,
+    _kind_of_signals,
     _Model,
     _model,
     _probability_of_features,
@@ -120,6 +121,27 @@ def test_the_prepared_models_sum_the_same_terms_in_the_same_order() -> None:
             for engine_score in (True, False):
                 w = calibration.weights_for(other, engine_score)
                 assert _Model(w, kind).probability(f, kind) == _probability_of_features(f, w)
+
+
+def test_the_model_kind_read_from_the_signals_is_the_features_kind() -> None:
+    grid = _signal_grid() + [
+        Signals(kind="number", grounded=True, ftype=ftype) for ftype in ("money", "duration", "identifier")
+    ]
+    for s in grid:
+        assert _kind_of_signals(s) == kind_of_features(held_features(s))
+    assert {_kind_of_signals(s) for s in grid} == set(KINDS) - {"duration", "identifier"}
+    extra = [Signals(kind="string", grounded=True, ftype=f) for f in ("duration", "identifier", "code", "")]
+    for s in extra:
+        assert _kind_of_signals(s) == kind_of_features(held_features(s)) == (s.ftype or "text")
+
+
+def test_a_prepared_model_clamps_as_the_plain_path_does() -> None:
+    w = calibration.weights_for("money")
+    for value in (math.nan, math.inf, -math.inf, 1e300, -1e300, -0.0, 40.0, -40.0):
+        f = {"bias": 1.0, "grounded": 1.0, "engine_conf": value, "money": 1.0}
+        plain = _probability_of_features(f, w)
+        quick = _Model(w, "money").probability(f, "money")
+        assert quick == plain or (math.isnan(quick) and math.isnan(plain)), value
 
 
 def test_confidence_is_the_plain_path_bit_for_bit() -> None:
