@@ -167,13 +167,14 @@ def parse_date(text: str, dayfirst: bool | None = None) -> str | None:
     s = str(text).strip()
     if not s:
         return None
-    m = _DATE_CJK.search(s)
+    m = _DATE_CJK.search(s) if "年" in s else None  # each pattern is tried only where its literal is
     if m:
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = _DATE_YMD.search(s)
+    separated = "-" in s or "/" in s or "." in s
+    m = _DATE_YMD.search(s) if separated else None
     if m:
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = _DATE_NUMERIC.search(s)
+    m = _DATE_NUMERIC.search(s) if separated else None
     if m:
         a, b, y = int(m.group(1)), int(m.group(2)), _year(m.group(3))
         if a > 12 >= b:
@@ -181,7 +182,7 @@ def parse_date(text: str, dayfirst: bool | None = None) -> str | None:
         if b > 12 >= a:
             return _make(y, a, b)
         return _make(y, b, a) if dayfirst is not False else _make(y, a, b)
-    m = _DATE_DAY_OF.search(s)
+    m = _DATE_DAY_OF.search(s) if "day" in s else None
     if m and _month(m.group(2)):  # 'the 11th day of January, 2012'
         return _make(int(m.group(3)), _month(m.group(2)) or 0, int(m.group(1)))
     m = _DATE_D_MONTH_Y.search(s)

@@ -8,6 +8,7 @@ signals into the model's inputs and applies the model of its kind.
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field
 
 from docai.verify import calibration
@@ -99,6 +100,8 @@ class Signals:
 RECORDED: tuple[str, ...] = (*FEATURES, *(f"failed_{f}" for f in FAMILIES))
 """The names `features` records, in its order."""
 
+_FAILED_NAMES = {f: f"failed_{f}" for f in FAMILIES}
+
 
 def features(s: Signals) -> dict[str, float]:
     """Every recorded feature of a field (eval reports, calibration): `held_features` with the rest 0.0."""
@@ -134,21 +137,26 @@ def held_features(s: Signals) -> dict[str, float]:
         out["logprob"] = s.logprob - 0.5
     if s.siblings > 1:
         out["many_values"] = min(s.siblings - 1, 5) / 5.0
-    for name, held in (("odd_chars", s.odd_chars), ("odd_case", s.odd_case), ("keyed", s.keyed)):
-        if held:
-            out[name] = 1.0
+    if s.odd_chars:
+        out["odd_chars"] = 1.0
+    if s.odd_case:
+        out["odd_case"] = 1.0
+    if s.keyed:
+        out["keyed"] = 1.0
     if s.elsewhere:
         out["elsewhere"] = 1.0
     if s.largest_amount:
         out["largest_amount"] = 1.0
     if s.rivals:
         out["rivals"] = 1.0
-    for name in PARTY_FEATURES:
-        if name in s.party:
-            out[name] = float(s.party[name])
-    for name in FAMILIES:
-        if name in s.failed_families:
-            out[f"failed_{name}"] = 1.0
+    if s.party:
+        for name in PARTY_FEATURES:
+            if name in s.party:
+                out[name] = float(s.party[name])
+    if s.failed_families:
+        for name in FAMILIES:
+            if name in s.failed_families:
+                out[_FAILED_NAMES[name]] = 1.0
     return out
 
 
@@ -215,8 +223,75 @@ def confidence(s: Signals, weights: dict[str, float] | None = None) -> float:
     """P(the value is right) under the fitted model of its kind, rounded to 3 places."""
     f = held_features(s)  # what features(s) holds, less its zeros
     if weights is None:  # a VLM gives no score of its own: the model without it
-        weights = calibration.weights_for(kind_of_features(f), engine_score=s.engine_conf is not None)
-    p = capped(_probability_of_features(f, weights), f, calibration.FAILED_CHECK_CAPS)
+        kind = _kind_of_signals(s)
+        p = _model(kind, s.engine_conf is not None).probability(f, kind)
+    else:
+        p = _probability_of_features(f, weights)
+    if s.failed_families or s.rivals:  # else `capped` finds no cap in f
+        p = capped(p, f, calibration.FAILED_CHECK_CAPS)
     if s.grounded is False and s.engine_conf is None:
         p = min(p, calibration.UNGROUNDED_WITHOUT_ENGINE_SCORE)
-    return round(min(p, MAX_CONFIDENCE), 3)
+    return round(MAX_CONFIDENCE if p > MAX_CONFIDENCE else p, 3)  # min(p, MAX_CONFIDENCE)
+
+
+def _kind_of_signals(s: Signals) -> str:
+    """`kind_of_features(held_features(s))`, read from the signals that set those features."""
+    if s.role == "party" or s.role == "address":
+        return s.role
+    if s.ftype == "money":
+        return "money"
+    if s.kind == "number" or s.kind == "date":
+        return s.kind
+    if s.ftype == "duration" or s.ftype == "identifier" or s.ftype == "code":
+        return s.ftype
+    return "text"
+
+
+class _Model:
+    """A fitted model (`calibration.weights_for`) made ready for `_probability_of_features`'s sum: the same
+    terms in the same order, found by the field's held feature names once per set of names."""
+
+    def __init__(self, w: dict[str, float], kind: str) -> None:
+        self.source = w
+        self.rank = {name: i for i, name in enumerate(w) if name != "bias"}
+        self.base_ocr = w.get("bias", 0.0) + w.get(f"{kind}_ocr", 0.0)
+        self.base_layer = w.get("bias", 0.0) + w.get(f"{kind}_layer", 0.0)
+        self.party_weight = w.get("party_engine_conf", 0.0)
+        self.plans: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[float, ...]]] = {}
+
+    def _plan(self, names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[float, ...]]:
+        """The weighted names among `names` in the model's order, and their weights."""
+        held = sorted((self.rank[n], n) for n in names if n in self.rank)
+        ordered = tuple(n for _, n in held)
+        return ordered, tuple(self.source[n] for n in ordered)
+
+    def probability(self, f: dict[str, float], kind: str) -> float:
+        """`_probability_of_features(f, self.source)` for a field whose model kind is `kind`."""
+        names = tuple(f)
+        plan = self.plans.get(names)
+        if plan is None:
+            if len(self.plans) >= _MAX_PLANS:
+                self.plans.clear()
+            plan = self.plans[names] = self._plan(names)
+        ordered, weights = plan
+        z = sum(map(operator.mul, weights, map(f.__getitem__, ordered)))
+        z += self.base_ocr if f.get("ocr") else self.base_layer
+        if kind == "party":
+            z += self.party_weight * float(f.get("engine_conf", 0.0))
+        z = z if z < 30.0 else 30.0  # max(-30.0, min(30.0, z)), NaN included
+        z = z if z > -30.0 else -30.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+_MAX_PLANS = 4096
+"""Sets of held feature names remembered per model (a batch sees a few dozen)."""
+_MODELS: dict[tuple[str, bool], _Model] = {}
+
+
+def _model(kind: str, engine_score: bool) -> _Model:
+    """The prepared model of `calibration.weights_for(kind, engine_score)`, made again if that changed."""
+    w = calibration.weights_for(kind, engine_score=engine_score)
+    model = _MODELS.get((kind, engine_score))
+    if model is None or model.source is not w:
+        model = _MODELS[(kind, engine_score)] = _Model(w, kind)
+    return model

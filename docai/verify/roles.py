@@ -43,8 +43,10 @@ def role_of(leaf: Leaf) -> str | None:
     return role_for(leaf.path, leaf.kind)
 
 
+@functools.lru_cache(maxsize=8192)
 def role_for(path: str, kind: str) -> str | None:
-    """`role_of` for a leaf at `path` holding a `kind` value: it depends on nothing else."""
+    """`role_of` for a leaf at `path` holding a `kind` value: it depends on nothing else (cached: the
+    checks ask for every leaf's role several times)."""
     return _role(_generic(path), kind)
 
 

@@ -165,3 +165,74 @@ def test_quick_word_tests_keep_every_word_the_plain_patterns_take() -> None:
         if sanity._SIGN_MARK.search(t):
             assert t.endswith(sanity._MARK_ENDS), t
     assert not pageindex._may_print_currency("Office") and pageindex._may_print_currency("USD")
+
+
+def _every_pattern_parse_date(text: str, dayfirst: bool | None) -> str | None:
+    """values.parse_date as it read before issue 13's literal tests: every pattern searched in turn."""
+    from docai import values as v
+
+    s = str(text).strip()
+    if not s:
+        return None
+    for pattern in (v._DATE_CJK, v._DATE_YMD):
+        m = pattern.search(s)
+        if m:
+            return v._make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = v._DATE_NUMERIC.search(s)
+    if m:
+        a, b, y = int(m.group(1)), int(m.group(2)), v._year(m.group(3))
+        if a > 12 >= b:
+            return v._make(y, b, a)
+        if b > 12 >= a:
+            return v._make(y, a, b)
+        return v._make(y, b, a) if dayfirst is not False else v._make(y, a, b)
+    m = v._DATE_DAY_OF.search(s)
+    if m and v._month(m.group(2)):
+        return v._make(int(m.group(3)), v._month(m.group(2)) or 0, int(m.group(1)))
+    m = v._DATE_D_MONTH_Y.search(s)
+    if m and v._month(m.group(2)):
+        return v._make(v._year(m.group(3)), v._month(m.group(2)) or 0, int(m.group(1)))
+    m = v._DATE_MONTH_D_Y.search(s)
+    if m and v._month(m.group(1)):
+        return v._make(int(m.group(3)), v._month(m.group(1)) or 0, int(m.group(2)))
+    return None
+
+
+def test_parse_date_tries_a_pattern_only_where_its_literal_is_and_reads_the_same() -> None:
+    from docai import values
+
+    rng = random.Random(19)
+    digits = ["3", "03", "4", "12", "13", "31", "2024", "1999", "24", "1", "305", "٣", "２"]
+    seps = ["/", "-", ".", " ", "", ",", ", ", "年", "月", "日", " of ", "th ", "st", "\u00a0"]
+    words = ["", "March", "sept.", "Mai", "3rd", "day of", "Day of", "days of", "Due", "日", "déc", "Date:"]
+    shapes = [
+        "{d}{s}{m}{s}{y}",
+        "{y}{s}{m}{s}{d}",
+        "{d} {w} {y}",
+        "{w} {d}, {y}",
+        "the {d}th day of {w}, {y}",
+        "{y}年{m}月{d}日",
+        "{d}{s}{w}{s}{y}",
+    ]
+    texts, read = [], 0
+    for i in range(12000):
+        if i % 2:  # noise of the same pieces
+            parts = [rng.choice(words), rng.choice(["", " "])]
+            for _ in range(rng.randint(1, 5)):
+                parts += [rng.choice(digits + words), rng.choice(seps)]
+            texts.append("".join([*parts, rng.choice(words)]))
+            continue
+        d, m, y = rng.choice(digits), rng.choice(digits), rng.choice(digits)
+        s, w = rng.choice(seps), rng.choice(words[1:])
+        core = rng.choice(shapes).format(d=d, m=m, y=y, s=s, w=w)
+        texts.append(f"{rng.choice(words)}{rng.choice(['', ' '])}{core}{rng.choice(['', ' ', ' Total'])}")
+    for text in texts:
+        for dayfirst in (None, True, False):
+            got = values.parse_date(text, dayfirst)
+            assert got == _every_pattern_parse_date(text, dayfirst), (text, dayfirst)
+            read += got is not None
+    assert read > 800  # the texts hold dates, and shapes of every pattern:
+    for pattern in (values._DATE_CJK, values._DATE_YMD, values._DATE_NUMERIC, values._DATE_DAY_OF):
+        assert sum(bool(pattern.search(t)) for t in texts) > 10, pattern.pattern
+    for pattern in (values._DATE_D_MONTH_Y, values._DATE_MONTH_D_Y):
+        assert sum(bool(pattern.search(t)) for t in texts) > 10, pattern.pattern

@@ -8,9 +8,13 @@ import math
 from docai import values
 from docai.verify import calibration
 from docai.verify.confidence import (
+    KINDS,
     MAX_CONFIDENCE,
     RECORDED,
     Signals,
+    _kind_of_signals,
+    _Model,
+    _model,
     _probability_of_features,
     confidence,
     features,
@@ -103,6 +107,64 @@ def test_the_quick_probability_is_the_full_rows_probability() -> None:
             quick = _probability_of_features(f, w)
             assert math.isclose(quick, probability(model_inputs(features(s)), w), rel_tol=1e-12)
         assert confidence(s) == _full_confidence(s)
+
+
+def test_the_prepared_models_sum_the_same_terms_in_the_same_order() -> None:
+    """Bit for bit: a prepared model of every fitted one gives `_probability_of_features`'s very float."""
+    for s in _signal_grid()[::3]:
+        f = held_features(s)
+        kind = kind_of_features(f)
+        assert _model(kind, True).probability(f, kind) == _probability_of_features(
+            f, calibration.weights_for(kind)
+        )
+        for other in KINDS:
+            for engine_score in (True, False):
+                w = calibration.weights_for(other, engine_score)
+                assert _Model(w, kind).probability(f, kind) == _probability_of_features(f, w)
+
+
+def test_the_model_kind_read_from_the_signals_is_the_features_kind() -> None:
+    grid = _signal_grid() + [
+        Signals(kind="number", grounded=True, ftype=ftype) for ftype in ("money", "duration", "identifier")
+    ]
+    for s in grid:
+        assert _kind_of_signals(s) == kind_of_features(held_features(s))
+    assert {_kind_of_signals(s) for s in grid} == set(KINDS) - {"duration", "identifier"}
+    extra = [Signals(kind="string", grounded=True, ftype=f) for f in ("duration", "identifier", "code", "")]
+    for s in extra:
+        assert _kind_of_signals(s) == kind_of_features(held_features(s)) == (s.ftype or "text")
+
+
+def test_a_prepared_model_clamps_as_the_plain_path_does() -> None:
+    w = calibration.weights_for("money")
+    for value in (math.nan, math.inf, -math.inf, 1e300, -1e300, -0.0, 40.0, -40.0):
+        f = {"bias": 1.0, "grounded": 1.0, "engine_conf": value, "money": 1.0}
+        plain = _probability_of_features(f, w)
+        quick = _Model(w, "money").probability(f, "money")
+        assert quick == plain or (math.isnan(quick) and math.isnan(plain)), value
+
+
+def test_confidence_is_the_plain_path_bit_for_bit() -> None:
+    for s in _signal_grid():
+        f = held_features(s)
+        w = calibration.weights_for(kind_of_features(f), engine_score=s.engine_conf is not None)
+        p = capped(_probability_of_features(f, w), f, calibration.FAILED_CHECK_CAPS)
+        if s.grounded is False and s.engine_conf is None:
+            p = min(p, calibration.UNGROUNDED_WITHOUT_ENGINE_SCORE)
+        assert confidence(s) == round(min(p, MAX_CONFIDENCE), 3)
+        assert confidence(s, weights=w) == confidence(s)
+
+
+def test_a_replaced_model_is_prepared_again(monkeypatch) -> None:
+    s = Signals(kind="number", grounded=True, quality=1.0, engine_conf=0.9, ftype="money")
+    before = confidence(s)
+    w = dict(calibration.weights_for("money")) | {"bias": -40.0}
+    models = {
+        **calibration.MODELS,
+        "with_engine_score": {**calibration.MODELS["with_engine_score"], "money": w},
+    }
+    monkeypatch.setattr(calibration, "MODELS", models)
+    assert confidence(s) == 0.0 < before
 
 
 def test_currency_and_numbers_read_as_written() -> None:
