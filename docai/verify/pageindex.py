@@ -30,8 +30,10 @@ class Span(NamedTuple):
     end: int
 
 
-@dataclass
-class NumberToken:
+class NumberToken(NamedTuple):
+    """A number printed on a page: its value, where, as printed, and whether it shows decimals (a named
+    tuple, as `Span`: a page makes one for every number it prints)."""
+
     value: float
     span: Span
     text: str
@@ -255,13 +257,22 @@ def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
     out: list[NumberToken] = []
     for i, w in enumerate(line):
         t = w.text
-        if not any(map(str.isdigit, t)) or _DATE_OR_TIME.search(t):
+        if t.isalpha() or not has_digit(t):
             continue
-        v = float(t) if _PLAIN_NUMBER.fullmatch(t) else values.parse_number(t)  # read_number, inlined
-        if v is not None:
-            out.append(NumberToken(v, Span(li, i, i), t, _DECIMALS.search(t) is not None))
-        if not _LEADING_GROUP.fullmatch(t):
-            continue
+        plain = _PLAIN_NUMBER.fullmatch(t)
+        if plain is not None:  # '12', '304.72': no date or time, decimals iff a point, a group iff short
+            cents = plain.group(1) is not None
+            out.append(NumberToken(float(t), Span(li, i, i), t, cents))
+            if cents or len(t) > 3:
+                continue
+        else:
+            if _DATE_OR_TIME.search(t):
+                continue
+            v = values.parse_number(t)
+            if v is not None:
+                out.append(NumberToken(v, Span(li, i, i), t, _DECIMALS.search(t) is not None))
+            if not _LEADING_GROUP.fullmatch(t):
+                continue
         j = i
         joined = t
         while j + 1 < len(line) and _GROUP.match(line[j + 1].text.strip()):
@@ -274,6 +285,17 @@ def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
 
 
 _PLAIN_NUMBER = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def has_digit(text: str) -> bool:
+    """`any(map(str.isdigit, text))`, quicker: a word of letters has none, and in ASCII text the digits
+    `str.isdigit` knows are 0-9."""
+    if text.isalpha():
+        return False
+    if text.isascii():
+        return _ASCII_DIGIT.search(text) is not None
+    return any(map(str.isdigit, text))
 
 
 def read_number(text: str) -> float | None:
@@ -314,7 +336,7 @@ def _find_dates(lines: list[tuple[int, list[Word], str]]) -> list[tuple[str, Spa
         if not readings(whole):
             continue  # the patterns search the whole line: no date anywhere on it
         texts = [x.text for x in line]
-        digit = [any(map(str.isdigit, t)) for t in texts]
+        digit = [has_digit(t) for t in texts]
         for i, t in enumerate(texts):
             if not digit[i] and (not t[:1].isalpha() or len(t) < 3):
                 continue

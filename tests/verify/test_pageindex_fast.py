@@ -236,3 +236,48 @@ def test_parse_date_tries_a_pattern_only_where_its_literal_is_and_reads_the_same
         assert sum(bool(pattern.search(t)) for t in texts) > 10, pattern.pattern
     for pattern in (values._DATE_D_MONTH_Y, values._DATE_MONTH_D_Y):
         assert sum(bool(pattern.search(t)) for t in texts) > 10, pattern.pattern
+
+
+def _plain_numbers(li: int, line: list[Word]) -> list[tuple[float, Span, str, bool]]:
+    """The page's numbers as every word was read before the quick path for plain spellings."""
+    import re
+
+    from docai import values
+    from docai.verify import pageindex as pi
+
+    out: list[tuple[float, Span, str, bool]] = []
+    for i, w in enumerate(line):
+        t = w.text
+        if not any(map(str.isdigit, t)) or pi._DATE_OR_TIME.search(t):
+            continue
+        v = values.parse_number(t)
+        if v is not None:
+            out.append((v, Span(li, i, i), t, re.search(r"\d[.,]\d{1,2}(?!\d)", t) is not None))
+        if not re.fullmatch(r"\d{1,3}", t):
+            continue
+        j, joined = i, t
+        while j + 1 < len(line) and pi._GROUP.match(line[j + 1].text.strip()):
+            j += 1
+            joined += " " + line[j].text.strip()
+            jv = values.parse_number(joined.replace(" ", ""))
+            if jv is not None:
+                out.append((jv, Span(li, i, j), joined, pi._decimals(joined)))
+    return out
+
+
+def test_plain_numbers_read_as_every_word_was_read() -> None:
+    from docai.verify.pageindex import _numbers, has_digit
+
+    rng = random.Random(13)
+    extra = ["12/03/24", "1.2.24", "3-4-5", "10:30", "²", "٣٤", "007", "1234", "12.345", "5.", ".5", "1,5"]
+    for _ in range(300):
+        texts = [
+            rng.choice(_TEXTS + extra)
+            if rng.random() < 0.6
+            else str(round(rng.uniform(0, 2000), rng.choice([0, 1, 2, 3])))
+            for _ in range(rng.randint(1, 7))
+        ]
+        line = [Word(t, (0.0, 0.0, 1.0, 1.0)) for t in texts]
+        assert [tuple(t) for t in _numbers(4, line)] == _plain_numbers(4, line), texts
+        for t in texts:
+            assert has_digit(t) == any(map(str.isdigit, t)), t
