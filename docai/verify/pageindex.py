@@ -345,12 +345,16 @@ def _find_dates(lines: list[tuple[int, list[Word], str]]) -> list[tuple[str, Spa
                 continue
             if not readings(" ".join(texts[i:last])):
                 continue
+            held = False  # a digit among words i..end
             for end in range(i, last):
-                if not any(digit[i : end + 1]):
+                held = held or digit[end]
+                if not held:
                     continue  # every date pattern has a digit: no reading without one
                 text = " ".join(texts[i : end + 1])
                 got = readings(text)
                 if got:
-                    found.extend((iso, Span(li, i, end), text) for iso in got if iso)
+                    span = Span(li, i, end)
+                    for iso in got:  # each reading is a date (readings keeps no empty one)
+                        found.append((iso, span, text))
                     break
     return found

@@ -281,3 +281,14 @@ def test_plain_numbers_read_as_every_word_was_read() -> None:
         assert [tuple(t) for t in _numbers(4, line)] == _plain_numbers(4, line), texts
         for t in texts:
             assert has_digit(t) == any(map(str.isdigit, t)), t
+
+
+def test_a_single_type_is_checked_as_any_of_its_types() -> None:
+    from docai.verify.fields import Leaf
+    from docai.verify.schema_checks import _TYPE_TESTS, _any_value, _type_check
+
+    for t in ["string", "number", "integer", "boolean", "object", ["number", "null"], ["string", "integer"]]:
+        types = [x for x in t if x != "null"] if isinstance(t, list) else [t]
+        for v in ["a", "", 3, 2.5, 4.0, True, False, None, [], {}]:
+            got = _type_check(Leaf("x", "x", "x", v, {"type": t}, "string")).passed
+            assert got is any(_TYPE_TESTS.get(x, _any_value)(v) for x in types), (t, v)
