@@ -56,6 +56,15 @@ class Pages:
     load: Callable[[int], Page]
     numbers: list[int]
     _cache: dict[int, PageIndex | None] = field(default_factory=dict)
+    _orders: dict[int | None, list[int]] = field(default_factory=dict)
+
+    def order(self, first: int | None) -> list[int]:
+        """The pages searched for a value the engine found on `first`: that page, then the others (at
+        most MAX_PAGES_SEARCHED), the same list for every field that names it (not to be changed)."""
+        if first not in self._orders:
+            rest = [n for n in self.numbers if n != first][:MAX_PAGES_SEARCHED]
+            self._orders[first] = ([first] if first else []) + rest
+        return self._orders[first]
 
     def index(self, page_no: int) -> PageIndex | None:
         if page_no not in self._cache:
@@ -138,7 +147,7 @@ def verify(
 def _locate(leaf: Leaf, ev: Evidence | None, pages: Pages) -> Located:
     """The leaf's best occurrence: on the engine's page first (nearest its box), else on any page."""
     first = ev.page_no if ev is not None and ev.page_no in pages.numbers else None
-    order = ([first] if first else []) + [n for n in pages.numbers if n != first][:MAX_PAGES_SEARCHED]
+    order = pages.order(first)
     near = ev.bbox if ev is not None else None
     for n in order:
         index = pages.index(n)
@@ -153,6 +162,8 @@ def _locate(leaf: Leaf, ev: Evidence | None, pages: Pages) -> Located:
 
 def _pick(found: list[Match], index: PageIndex, near: BBox | None) -> Match:
     """The occurrence the engine read (its box) if it gave one; else the best that is no identifier."""
+    if len(found) == 1:  # what either rule picks from one
+        return found[0]
     if near is not None:
         overlapping = [m for m in found if _overlaps(m.bbox, near)]
         if overlapping:

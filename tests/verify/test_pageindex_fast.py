@@ -125,12 +125,25 @@ def test_labels_are_found_in_an_ascii_text_where_the_case_blind_pattern_finds_th
     import re
 
     from docai.verify import sanity
-    from docai.verify.vocab import AMOUNT_LABEL, IDENTIFIER_LABEL
+    from docai.verify.vocab import (
+        AMOUNT_LABEL,
+        COMPANY_SUFFIX,
+        IDENTIFIER_LABEL,
+        ISSUER_LABEL,
+        RECIPIENT_LABEL,
+    )
 
-    assert set(sanity._CASED) == {IDENTIFIER_LABEL, AMOUNT_LABEL}
+    assert set(sanity._CASED) == {
+        IDENTIFIER_LABEL,
+        AMOUNT_LABEL,
+        ISSUER_LABEL,
+        RECIPIENT_LABEL,
+        COMPANY_SUFFIX,
+    }
     rng = random.Random(17)
     spelled = "VAT No|Tax|tax:|TEL|Invoice #|P.O. Box|Reg. No|Total|SUB-TOTAL|iban|Office|chair|2|368.12"
-    words = (spelled + "|(6%)|Acct|a/c|Company No.|ZIP|tin|Martin").split("|")
+    parties = "|Bill To:|Sold by|From|Payee|Sdn Bhd|S.A.|GmbH|Ltd.|Co|Trading|Fournisseur|Remit to|Attn"
+    words = (spelled + "|(6%)|Acct|a/c|Company No.|ZIP|tin|Martin" + parties).split("|")
     found = 0
     for _ in range(4000):
         text = " ".join(
@@ -141,6 +154,8 @@ def test_labels_are_found_in_an_ascii_text_where_the_case_blind_pattern_finds_th
             plain = [(m.start(), m.group(0)) for m in pattern.finditer(text)]
             assert sanity._last(pattern, text) == (plain[-1] if plain else None), text
             found += bool(plain)
+        for pattern in (ISSUER_LABEL, RECIPIENT_LABEL, COMPANY_SUFFIX):
+            assert sanity.found(pattern, text) is (pattern.search(text) is not None), text
     assert found > 1000
     assert sanity._case_sensitive_twin(re.compile("[A-Z]x", re.IGNORECASE)) is None
 
@@ -292,3 +307,15 @@ def test_a_single_type_is_checked_as_any_of_its_types() -> None:
         for v in ["a", "", 3, 2.5, 4.0, True, False, None, [], {}]:
             got = _type_check(Leaf("x", "x", "x", v, {"type": t}, "string")).passed
             assert got is any(_TYPE_TESTS.get(x, _any_value)(v) for x in types), (t, v)
+
+
+def test_the_pages_searched_are_the_plain_order_for_every_first_page() -> None:
+    from docai.verify.stage import MAX_PAGES_SEARCHED, Pages
+
+    rng = random.Random(19)
+    for _ in range(200):
+        numbers = rng.sample(range(0, 60), rng.randint(0, 50))
+        pages = Pages(lambda n: None, numbers)  # type: ignore[arg-type, return-value]
+        for first in [None, *rng.sample(numbers, min(3, len(numbers)))] * 2:
+            plain = ([first] if first else []) + [n for n in numbers if n != first][:MAX_PAGES_SEARCHED]
+            assert pages.order(first) == plain
