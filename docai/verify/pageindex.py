@@ -126,7 +126,7 @@ class PageIndex:
         a = abs(value)
         wide = 2 * tol + 1e-9 * a  # a window a little wider than `tol`, then the exact test on each
         lo = bisect.bisect_left(magnitudes, a - wide)
-        hits = sorted(order[k] for k in range(lo, bisect.bisect_right(magnitudes, a + wide, lo=lo)))
+        hits = sorted(order[lo : bisect.bisect_right(magnitudes, a + wide, lo=lo)])
         return [self.numbers[i] for i in hits if abs(abs(self.numbers[i].value) - a) <= tol]
 
     @property
@@ -158,6 +158,8 @@ class PageIndex:
         if self._currencies is None:
             self._currencies = {}
             for li, line in enumerate(self.lines):
+                if not _may_print_currency(self.line_texts[li]):  # nor can any word of it
+                    continue
                 for wi, w in enumerate(line):
                     if not _may_print_currency(w.text):
                         continue
@@ -176,7 +178,8 @@ _TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 
 def _may_print_currency(text: str) -> bool:
     """False only for a word `_CURRENCY_HINT` cannot match: an ASCII word with no '$', 'Rs' or 'kr' and no
-    two capitals in a row (the hint's other parts are not ASCII). A quick test before the pattern's."""
+    two capitals in a row (the hint's other parts are not ASCII). A quick test before the pattern's; False
+    for a line's words joined by spaces only when it is False for each of them (a space joins no pair)."""
     if not text.isascii():
         return True
     return "$" in text or "Rs" in text or "kr" in text or _TWO_CAPITALS.search(text) is not None
@@ -229,7 +232,10 @@ def index_page(page: Page) -> PageIndex:
     for li, line in enumerate(lines):
         for wi, w in enumerate(line):
             t = w.text
-            norm = t.lower() if t.isascii() and t.isalnum() else normalize(t)  # the common case, quicker
+            if t.isascii():  # normalize(t), the common cases inlined
+                norm = t.lower() if t.isalnum() else t.lower().translate(_DROP_ASCII)
+            else:
+                norm = normalize(t)
             if norm:
                 chars.append(norm)
                 starts.append(at)

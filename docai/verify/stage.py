@@ -186,6 +186,7 @@ def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None)
         if not agree and c.name.startswith("agrees_with"):
             agree = 1 if c.passed else -1
     text = leaf.kind == "string"
+    value = str(leaf.value) if text else ""
     return Signals(
         kind=leaf.kind,
         grounded=m is not None,
@@ -199,9 +200,9 @@ def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None)
         sum_ok=sum_ok,
         agree=agree,
         engine_conf=ev.confidence if ev is not None else None,
-        odd_chars=text and odd_chars(str(leaf.value)),
-        odd_case=text and odd_case(str(leaf.value)),
-        length=len(normalize(str(leaf.value))) if text else 0,
+        odd_chars=text and odd_chars(value),
+        odd_case=text and odd_case(value),
+        length=len(normalize(value)) if text else 0,
         matches=loc.count,
         elsewhere=loc.elsewhere,
     )

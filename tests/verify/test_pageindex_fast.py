@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from docai.document import Page, Word
 from docai.verify.pageindex import PageIndex, Span, index_page, normalize
@@ -319,3 +320,24 @@ def test_the_pages_searched_are_the_plain_order_for_every_first_page() -> None:
         for first in [None, *rng.sample(numbers, min(3, len(numbers)))] * 2:
             plain = ([first] if first else []) + [n for n in numbers if n != first][:MAX_PAGES_SEARCHED]
             assert pages.order(first) == plain
+
+
+def test_currencies_are_the_words_the_plain_hint_takes_and_the_norm_text_is_normalize() -> None:
+    from docai import values
+    from docai.verify import pageindex
+
+    rng = random.Random(23)
+    extra = ["$5", "USD", "Rs.", "kr", "RM12", "€", "MYR", "ab", "Road,", "No.:", "BILL/2025/8640", "É.", "ﬁ"]
+    for _ in range(200):
+        page = _page(rng, rng.randint(1, 40))
+        page.words = [replace(w, text=rng.choice(extra)) if rng.random() < 0.4 else w for w in page.words]
+        index = index_page(page)
+        plain: dict[str, list[Span]] = {}
+        for li, line in enumerate(index.lines):
+            for wi, w in enumerate(line):
+                if pageindex._CURRENCY_HINT.search(w.text) and values.CURRENCY_MENTION.search(w.text):
+                    code = values.detect_currency(w.text)
+                    if code:
+                        plain.setdefault(code, []).append(Span(li, wi, wi))
+        assert index.currencies == plain
+        assert index.text == "".join(normalize(w.text) for line in index.lines for w in line)
