@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from docai.document import BBox, Page
 from docai.results import Check, Evidence, Extraction, FieldReport
@@ -76,8 +77,9 @@ class Pages:
         return self._cache[page_no]
 
 
-@dataclass
-class Located:
+class Located(NamedTuple):
+    """Where a leaf was found (a named tuple: one is made for every field)."""
+
     match: Match | None
     index: PageIndex | None
     count: int = 0
