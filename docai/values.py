@@ -160,12 +160,15 @@ _DATE_D_MONTH_Y = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th|\.)?[\s\-/]+{_MONTH_RE}[\s\-/,]+(\d{{4}}|\d{{2}})\b"
 )
 _DATE_MONTH_D_Y = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+(\d{{4}})\b")
+_TWO_NUMBERS = re.compile(r"\d\D+\d")
+"""What a match of each date pattern holds: a digit, something else, a digit (a day or month and a
+year, each group of digits parted by a separator, a space, a month's name or 年)."""
 
 
 def parse_date(text: str, dayfirst: bool | None = None) -> str | None:
     """ISO 8601 date from common formats; `dayfirst` settles 03/04/2024 (None: day first)."""
     s = str(text).strip()
-    if not s:
+    if not s or _TWO_NUMBERS.search(s) is None:  # every pattern reads two digit groups apart (day, year)
         return None
     m = _DATE_CJK.search(s) if "年" in s else None  # each pattern is tried only where its literal is
     if m:

@@ -52,6 +52,13 @@ def _distance(box: BBox, near: BBox | None) -> float:
 def _match(index: PageIndex, spans: list[Span], quality: float) -> Match:
     if len(spans) == 1:  # the usual case: one span's words, read once
         words = index.words_of(spans[0])
+        if len(words) == 1:  # one word: its box, text and confidence as they are
+            w = words[0]
+            c = w.conf
+            if c is None:
+                return Match(index.page_no, spans, w.bbox, w.text, quality, 1.0, index.source, 1.0)
+            # sum([c]) / 1 is c + 0.0 (an int made a float, -0.0 made 0.0); min([c]) is c
+            return Match(index.page_no, spans, w.bbox, w.text, quality, c + 0.0, index.source, c)
         confs = [w.conf for w in words if w.conf is not None]
         return Match(
             index.page_no,

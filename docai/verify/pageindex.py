@@ -30,8 +30,10 @@ class Span(NamedTuple):
     end: int
 
 
-@dataclass
-class NumberToken:
+class NumberToken(NamedTuple):
+    """A number printed on a page: its value, where, as printed, and whether it shows decimals (a named
+    tuple, as `Span`: a page makes one for every number it prints)."""
+
     value: float
     span: Span
     text: str
@@ -124,7 +126,7 @@ class PageIndex:
         a = abs(value)
         wide = 2 * tol + 1e-9 * a  # a window a little wider than `tol`, then the exact test on each
         lo = bisect.bisect_left(magnitudes, a - wide)
-        hits = sorted(order[k] for k in range(lo, bisect.bisect_right(magnitudes, a + wide, lo=lo)))
+        hits = sorted(order[lo : bisect.bisect_right(magnitudes, a + wide, lo=lo)])
         return [self.numbers[i] for i in hits if abs(abs(self.numbers[i].value) - a) <= tol]
 
     @property
@@ -156,6 +158,8 @@ class PageIndex:
         if self._currencies is None:
             self._currencies = {}
             for li, line in enumerate(self.lines):
+                if not _may_print_currency(self.line_texts[li]):  # nor can any word of it
+                    continue
                 for wi, w in enumerate(line):
                     if not _may_print_currency(w.text):
                         continue
@@ -174,7 +178,8 @@ _TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 
 def _may_print_currency(text: str) -> bool:
     """False only for a word `_CURRENCY_HINT` cannot match: an ASCII word with no '$', 'Rs' or 'kr' and no
-    two capitals in a row (the hint's other parts are not ASCII). A quick test before the pattern's."""
+    two capitals in a row (the hint's other parts are not ASCII). A quick test before the pattern's; False
+    for a line's words joined by spaces only when it is False for each of them (a space joins no pair)."""
     if not text.isascii():
         return True
     return "$" in text or "Rs" in text or "kr" in text or _TWO_CAPITALS.search(text) is not None
@@ -227,7 +232,10 @@ def index_page(page: Page) -> PageIndex:
     for li, line in enumerate(lines):
         for wi, w in enumerate(line):
             t = w.text
-            norm = t.lower() if t.isascii() and t.isalnum() else normalize(t)  # the common case, quicker
+            if t.isascii():  # normalize(t), the common cases inlined
+                norm = t.lower() if t.isalnum() else t.lower().translate(_DROP_ASCII)
+            else:
+                norm = normalize(t)
             if norm:
                 chars.append(norm)
                 starts.append(at)
@@ -255,13 +263,22 @@ def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
     out: list[NumberToken] = []
     for i, w in enumerate(line):
         t = w.text
-        if not any(map(str.isdigit, t)) or _DATE_OR_TIME.search(t):
+        if t.isalpha() or not has_digit(t):
             continue
-        v = float(t) if _PLAIN_NUMBER.fullmatch(t) else values.parse_number(t)  # read_number, inlined
-        if v is not None:
-            out.append(NumberToken(v, Span(li, i, i), t, _DECIMALS.search(t) is not None))
-        if not _LEADING_GROUP.fullmatch(t):
-            continue
+        plain = _PLAIN_NUMBER.fullmatch(t)
+        if plain is not None:  # '12', '304.72': no date or time, decimals iff a point, a group iff short
+            cents = plain.group(1) is not None
+            out.append(NumberToken(float(t), Span(li, i, i), t, cents))
+            if cents or len(t) > 3:
+                continue
+        else:
+            if _DATE_OR_TIME.search(t):
+                continue
+            v = values.parse_number(t)
+            if v is not None:
+                out.append(NumberToken(v, Span(li, i, i), t, _DECIMALS.search(t) is not None))
+            if not _LEADING_GROUP.fullmatch(t):
+                continue
         j = i
         joined = t
         while j + 1 < len(line) and _GROUP.match(line[j + 1].text.strip()):
@@ -274,6 +291,17 @@ def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
 
 
 _PLAIN_NUMBER = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def has_digit(text: str) -> bool:
+    """`any(map(str.isdigit, text))`, quicker: a word of letters has none, and in ASCII text the digits
+    `str.isdigit` knows are 0-9."""
+    if text.isalpha():
+        return False
+    if text.isascii():
+        return _ASCII_DIGIT.search(text) is not None
+    return any(map(str.isdigit, text))
 
 
 def read_number(text: str) -> float | None:
@@ -314,7 +342,7 @@ def _find_dates(lines: list[tuple[int, list[Word], str]]) -> list[tuple[str, Spa
         if not readings(whole):
             continue  # the patterns search the whole line: no date anywhere on it
         texts = [x.text for x in line]
-        digit = [any(map(str.isdigit, t)) for t in texts]
+        digit = [has_digit(t) for t in texts]
         for i, t in enumerate(texts):
             if not digit[i] and (not t[:1].isalpha() or len(t) < 3):
                 continue
@@ -323,12 +351,16 @@ def _find_dates(lines: list[tuple[int, list[Word], str]]) -> list[tuple[str, Spa
                 continue
             if not readings(" ".join(texts[i:last])):
                 continue
+            held = False  # a digit among words i..end
             for end in range(i, last):
-                if not any(digit[i : end + 1]):
+                held = held or digit[end]
+                if not held:
                     continue  # every date pattern has a digit: no reading without one
                 text = " ".join(texts[i : end + 1])
                 got = readings(text)
                 if got:
-                    found.extend((iso, Span(li, i, end), text) for iso in got if iso)
+                    span = Span(li, i, end)
+                    for iso in got:  # each reading is a date (readings keeps no empty one)
+                        found.append((iso, span, text))
                     break
     return found

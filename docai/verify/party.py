@@ -12,6 +12,7 @@ import re
 from docai.document import BBox
 from docai.verify.grounding import Match
 from docai.verify.pageindex import PageIndex, normalize
+from docai.verify.sanity import found
 from docai.verify.vocab import COMPANY_SUFFIX, ISSUER_LABEL, RECIPIENT_LABEL
 
 PARTY_FEATURES: tuple[str, ...] = (
@@ -42,7 +43,7 @@ def party_signals(
 ) -> dict[str, float]:
     """The party signals of one name; `role` is issuer, recipient or None (a party of a contract)."""
     out = dict.fromkeys(PARTY_FEATURES, 0.0)
-    out["p_suffix"] = 1.0 if COMPANY_SUFFIX.search(value) else 0.0
+    out["p_suffix"] = 1.0 if found(COMPANY_SUFFIX, value) else 0.0
     if match is None or index is None:
         return out
     box = match.bbox
@@ -85,8 +86,8 @@ def _labels(match: Match, index: PageIndex, role: str | None) -> tuple[float, fl
     if role not in ("issuer", "recipient"):
         return 0.0, 0.0
     texts = _heading_texts(match, index)
-    issuer = any(ISSUER_LABEL.search(t) for t in texts)
-    recipient = any(RECIPIENT_LABEL.search(t) for t in texts)
+    issuer = any(found(ISSUER_LABEL, t) for t in texts)
+    recipient = any(found(RECIPIENT_LABEL, t) for t in texts)
     if role == "issuer":
         return float(issuer and not recipient), float(recipient)
     return float(recipient and not issuer), float(issuer)

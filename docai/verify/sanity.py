@@ -15,8 +15,10 @@ from docai.verify.roles import path_word_set, role_of
 from docai.verify.vocab import (
     ADDRESS_SHAPE,
     AMOUNT_LABEL,
+    COMPANY_SUFFIX,
     DOCUMENT_TITLE,
     IDENTIFIER_LABEL,
+    ISSUER_LABEL,
     RECIPIENT_LABEL,
 )
 
@@ -70,7 +72,19 @@ def _case_sensitive_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     return re.compile(source, pattern.flags & ~re.IGNORECASE)
 
 
-_CASED = {p: twin for p in (IDENTIFIER_LABEL, AMOUNT_LABEL) if (twin := _case_sensitive_twin(p)) is not None}
+_CASED = {
+    p: twin
+    for p in (IDENTIFIER_LABEL, AMOUNT_LABEL, ISSUER_LABEL, RECIPIENT_LABEL, COMPANY_SUFFIX)
+    if (twin := _case_sensitive_twin(p)) is not None
+}
+
+
+def found(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether `pattern` matches somewhere in `text` (by its case-sensitive twin on an ASCII text)."""
+    cased = _CASED.get(pattern)
+    if cased is not None and text.isascii():
+        return cased.search(text.lower()) is not None
+    return pattern.search(text) is not None
 
 
 def _line_text(index: PageIndex, li: int) -> str:

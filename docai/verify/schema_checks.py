@@ -42,7 +42,10 @@ def _type_check(leaf: Leaf) -> Check:
     types = types_of(leaf.schema)
     if not types:
         return Check("type", True)
-    ok = any(_TYPE_TESTS.get(t, _any_value)(v) for t in types)
+    if len(types) == 1:  # the usual case, without a generator
+        ok = _TYPE_TESTS.get(types[0], _any_value)(v)
+    else:
+        ok = any(_TYPE_TESTS.get(t, _any_value)(v) for t in types)
     return Check("type", ok, "" if ok else f"{v!r} is not of type {'/'.join(types)}")
 
 

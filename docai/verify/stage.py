@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from docai.document import BBox, Page
 from docai.results import Check, Evidence, Extraction, FieldReport
@@ -56,6 +57,15 @@ class Pages:
     load: Callable[[int], Page]
     numbers: list[int]
     _cache: dict[int, PageIndex | None] = field(default_factory=dict)
+    _orders: dict[int | None, list[int]] = field(default_factory=dict)
+
+    def order(self, first: int | None) -> list[int]:
+        """The pages searched for a value the engine found on `first`: that page, then the others (at
+        most MAX_PAGES_SEARCHED), the same list for every field that names it (not to be changed)."""
+        if first not in self._orders:
+            rest = [n for n in self.numbers if n != first][:MAX_PAGES_SEARCHED]
+            self._orders[first] = ([first] if first else []) + rest
+        return self._orders[first]
 
     def index(self, page_no: int) -> PageIndex | None:
         if page_no not in self._cache:
@@ -67,8 +77,9 @@ class Pages:
         return self._cache[page_no]
 
 
-@dataclass
-class Located:
+class Located(NamedTuple):
+    """Where a leaf was found (a named tuple: one is made for every field)."""
+
     match: Match | None
     index: PageIndex | None
     count: int = 0
@@ -138,7 +149,7 @@ def verify(
 def _locate(leaf: Leaf, ev: Evidence | None, pages: Pages) -> Located:
     """The leaf's best occurrence: on the engine's page first (nearest its box), else on any page."""
     first = ev.page_no if ev is not None and ev.page_no in pages.numbers else None
-    order = ([first] if first else []) + [n for n in pages.numbers if n != first][:MAX_PAGES_SEARCHED]
+    order = pages.order(first)
     near = ev.bbox if ev is not None else None
     for n in order:
         index = pages.index(n)
@@ -153,6 +164,8 @@ def _locate(leaf: Leaf, ev: Evidence | None, pages: Pages) -> Located:
 
 def _pick(found: list[Match], index: PageIndex, near: BBox | None) -> Match:
     """The occurrence the engine read (its box) if it gave one; else the best that is no identifier."""
+    if len(found) == 1:  # what either rule picks from one
+        return found[0]
     if near is not None:
         overlapping = [m for m in found if _overlaps(m.bbox, near)]
         if overlapping:
@@ -175,6 +188,7 @@ def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None)
         if not agree and c.name.startswith("agrees_with"):
             agree = 1 if c.passed else -1
     text = leaf.kind == "string"
+    value = str(leaf.value) if text else ""
     return Signals(
         kind=leaf.kind,
         grounded=m is not None,
@@ -188,9 +202,9 @@ def _signals(leaf: Leaf, loc: Located, checks: list[Check], ev: Evidence | None)
         sum_ok=sum_ok,
         agree=agree,
         engine_conf=ev.confidence if ev is not None else None,
-        odd_chars=text and odd_chars(str(leaf.value)),
-        odd_case=text and odd_case(str(leaf.value)),
-        length=len(normalize(str(leaf.value))) if text else 0,
+        odd_chars=text and odd_chars(value),
+        odd_case=text and odd_case(value),
+        length=len(normalize(value)) if text else 0,
         matches=loc.count,
         elsewhere=loc.elsewhere,
     )

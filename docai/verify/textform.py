@@ -29,9 +29,14 @@ def odd_chars(value: str) -> bool:
 
 
 _LETTERS3 = re.compile(r"[A-Za-z]{3,}")
+_CASE_TURN = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
+"""What a word `_MIXED` matches holds (a small letter then a capital, or two capitals then a small
+letter): a value without one anywhere has no such word."""
 
 
 def odd_case(value: str) -> bool:
     """A word that mixes upper and lower case the way OCR slips do ('SmN', 'pET'); 'McDonald' and
     'iPhone'-like words count too, which the model weighs against the other signals."""
+    if _CASE_TURN.search(value) is None:  # 'Crescent Electric Sdn Bhd': no word to read
+        return False
     return any(_MIXED.match(w) for w in _LETTERS3.findall(value))

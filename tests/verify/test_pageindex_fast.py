@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from docai.document import Page, Word
 from docai.verify.pageindex import PageIndex, Span, index_page, normalize
@@ -125,12 +126,25 @@ def test_labels_are_found_in_an_ascii_text_where_the_case_blind_pattern_finds_th
     import re
 
     from docai.verify import sanity
-    from docai.verify.vocab import AMOUNT_LABEL, IDENTIFIER_LABEL
+    from docai.verify.vocab import (
+        AMOUNT_LABEL,
+        COMPANY_SUFFIX,
+        IDENTIFIER_LABEL,
+        ISSUER_LABEL,
+        RECIPIENT_LABEL,
+    )
 
-    assert set(sanity._CASED) == {IDENTIFIER_LABEL, AMOUNT_LABEL}
+    assert set(sanity._CASED) == {
+        IDENTIFIER_LABEL,
+        AMOUNT_LABEL,
+        ISSUER_LABEL,
+        RECIPIENT_LABEL,
+        COMPANY_SUFFIX,
+    }
     rng = random.Random(17)
     spelled = "VAT No|Tax|tax:|TEL|Invoice #|P.O. Box|Reg. No|Total|SUB-TOTAL|iban|Office|chair|2|368.12"
-    words = (spelled + "|(6%)|Acct|a/c|Company No.|ZIP|tin|Martin").split("|")
+    parties = "|Bill To:|Sold by|From|Payee|Sdn Bhd|S.A.|GmbH|Ltd.|Co|Trading|Fournisseur|Remit to|Attn"
+    words = (spelled + "|(6%)|Acct|a/c|Company No.|ZIP|tin|Martin" + parties).split("|")
     found = 0
     for _ in range(4000):
         text = " ".join(
@@ -141,6 +155,8 @@ def test_labels_are_found_in_an_ascii_text_where_the_case_blind_pattern_finds_th
             plain = [(m.start(), m.group(0)) for m in pattern.finditer(text)]
             assert sanity._last(pattern, text) == (plain[-1] if plain else None), text
             found += bool(plain)
+        for pattern in (ISSUER_LABEL, RECIPIENT_LABEL, COMPANY_SUFFIX):
+            assert sanity.found(pattern, text) is (pattern.search(text) is not None), text
     assert found > 1000
     assert sanity._case_sensitive_twin(re.compile("[A-Z]x", re.IGNORECASE)) is None
 
@@ -236,3 +252,92 @@ def test_parse_date_tries_a_pattern_only_where_its_literal_is_and_reads_the_same
         assert sum(bool(pattern.search(t)) for t in texts) > 10, pattern.pattern
     for pattern in (values._DATE_D_MONTH_Y, values._DATE_MONTH_D_Y):
         assert sum(bool(pattern.search(t)) for t in texts) > 10, pattern.pattern
+
+
+def _plain_numbers(li: int, line: list[Word]) -> list[tuple[float, Span, str, bool]]:
+    """The page's numbers as every word was read before the quick path for plain spellings."""
+    import re
+
+    from docai import values
+    from docai.verify import pageindex as pi
+
+    out: list[tuple[float, Span, str, bool]] = []
+    for i, w in enumerate(line):
+        t = w.text
+        if not any(map(str.isdigit, t)) or pi._DATE_OR_TIME.search(t):
+            continue
+        v = values.parse_number(t)
+        if v is not None:
+            out.append((v, Span(li, i, i), t, re.search(r"\d[.,]\d{1,2}(?!\d)", t) is not None))
+        if not re.fullmatch(r"\d{1,3}", t):
+            continue
+        j, joined = i, t
+        while j + 1 < len(line) and pi._GROUP.match(line[j + 1].text.strip()):
+            j += 1
+            joined += " " + line[j].text.strip()
+            jv = values.parse_number(joined.replace(" ", ""))
+            if jv is not None:
+                out.append((jv, Span(li, i, j), joined, pi._decimals(joined)))
+    return out
+
+
+def test_plain_numbers_read_as_every_word_was_read() -> None:
+    from docai.verify.pageindex import _numbers, has_digit
+
+    rng = random.Random(13)
+    extra = ["12/03/24", "1.2.24", "3-4-5", "10:30", "²", "٣٤", "007", "1234", "12.345", "5.", ".5", "1,5"]
+    for _ in range(300):
+        texts = [
+            rng.choice(_TEXTS + extra)
+            if rng.random() < 0.6
+            else str(round(rng.uniform(0, 2000), rng.choice([0, 1, 2, 3])))
+            for _ in range(rng.randint(1, 7))
+        ]
+        line = [Word(t, (0.0, 0.0, 1.0, 1.0)) for t in texts]
+        assert [tuple(t) for t in _numbers(4, line)] == _plain_numbers(4, line), texts
+        for t in texts:
+            assert has_digit(t) == any(map(str.isdigit, t)), t
+
+
+def test_a_single_type_is_checked_as_any_of_its_types() -> None:
+    from docai.verify.fields import Leaf
+    from docai.verify.schema_checks import _TYPE_TESTS, _any_value, _type_check
+
+    for t in ["string", "number", "integer", "boolean", "object", ["number", "null"], ["string", "integer"]]:
+        types = [x for x in t if x != "null"] if isinstance(t, list) else [t]
+        for v in ["a", "", 3, 2.5, 4.0, True, False, None, [], {}]:
+            got = _type_check(Leaf("x", "x", "x", v, {"type": t}, "string")).passed
+            assert got is any(_TYPE_TESTS.get(x, _any_value)(v) for x in types), (t, v)
+
+
+def test_the_pages_searched_are_the_plain_order_for_every_first_page() -> None:
+    from docai.verify.stage import MAX_PAGES_SEARCHED, Pages
+
+    rng = random.Random(19)
+    for _ in range(200):
+        numbers = rng.sample(range(0, 60), rng.randint(0, 50))
+        pages = Pages(lambda n: None, numbers)  # type: ignore[arg-type, return-value]
+        for first in [None, *rng.sample(numbers, min(3, len(numbers)))] * 2:
+            plain = ([first] if first else []) + [n for n in numbers if n != first][:MAX_PAGES_SEARCHED]
+            assert pages.order(first) == plain
+
+
+def test_currencies_are_the_words_the_plain_hint_takes_and_the_norm_text_is_normalize() -> None:
+    from docai import values
+    from docai.verify import pageindex
+
+    rng = random.Random(23)
+    extra = ["$5", "USD", "Rs.", "kr", "RM12", "€", "MYR", "ab", "Road,", "No.:", "BILL/2025/8640", "É.", "ﬁ"]
+    for _ in range(200):
+        page = _page(rng, rng.randint(1, 40))
+        page.words = [replace(w, text=rng.choice(extra)) if rng.random() < 0.4 else w for w in page.words]
+        index = index_page(page)
+        plain: dict[str, list[Span]] = {}
+        for li, line in enumerate(index.lines):
+            for wi, w in enumerate(line):
+                if pageindex._CURRENCY_HINT.search(w.text) and values.CURRENCY_MENTION.search(w.text):
+                    code = values.detect_currency(w.text)
+                    if code:
+                        plain.setdefault(code, []).append(Span(li, wi, wi))
+        assert index.currencies == plain
+        assert index.text == "".join(normalize(w.text) for line in index.lines for w in line)

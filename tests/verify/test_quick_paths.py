@@ -123,3 +123,22 @@ def test_read_number_reads_as_parse_number_does() -> None:
     got = [read_number(t) for t in texts]
     assert got == [values.parse_number(t) for t in texts]
     assert got[:4] == [12.0, 7.0, 304.72, 12.5] and got[8] == 1234.56 and got[9] == -12.0
+
+
+def test_a_one_word_match_reads_as_the_mean_and_least_of_its_word_confidences() -> None:
+    import math
+
+    from docai.verify.grounding import _match
+
+    for conf in [None, 0.9, 0.0, -0.0, 1, 0.123456789, float("nan")]:
+        page = _page(["Total 12.50"], conf=None)
+        page.words[1] = Word("12.50", page.words[1].bbox, conf, 0, 0)
+        idx = index_page(page)
+        m = _match(idx, [Span(0, 1, 1)], 1.0)
+        confs = [c for c in [conf] if c is not None]
+        mean = sum(confs) / len(confs) if confs else 1.0
+        least = min(confs) if confs else 1.0
+        assert (m.text, m.bbox, m.quality) == ("12.50", page.words[1].bbox, 1.0)
+        for got, want in ((m.ocr_conf, mean), (m.ocr_min, least)):
+            assert type(got) is type(want) and math.copysign(1, got) == math.copysign(1, want)
+            assert got == want or (math.isnan(got) and math.isnan(want))
