@@ -203,17 +203,6 @@ def probability(inputs: dict[str, float], w: dict[str, float]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def _probability_of_features(f: dict[str, float], w: dict[str, float]) -> float:
-    """`probability(model_inputs(f), w)` without building every input: only the weighted ones are read
-    (the stage calls this for every field; evals/calibrate.py needs the full rows)."""
-    kind = kind_of_features(f)
-    z = sum(weight * f[name] for name, weight in w.items() if name in f and name != "bias")
-    z += w.get("bias", 0.0) + w.get(f"{kind}_{'ocr' if f.get('ocr') else 'layer'}", 0.0)
-    if kind == "party":
-        z += w.get("party_engine_conf", 0.0) * float(f.get("engine_conf", 0.0))
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-
 MAX_CONFIDENCE = 0.99
 """No value is certain: a kind with no wrong development fields (Kleister's jurisdictions, 25 of 25)
 would otherwise score 1.00, a claim no held-out data can back."""
@@ -222,11 +211,11 @@ would otherwise score 1.00, a claim no held-out data can back."""
 def confidence(s: Signals, weights: dict[str, float] | None = None) -> float:
     """P(the value is right) under the fitted model of its kind, rounded to 3 places."""
     f = held_features(s)  # what features(s) holds, less its zeros
+    kind = _kind_of_signals(s)
     if weights is None:  # a VLM gives no score of its own: the model without it
-        kind = _kind_of_signals(s)
         p = _model(kind, s.engine_conf is not None).probability(f, kind)
     else:
-        p = _probability_of_features(f, weights)
+        p = _Model(weights, kind).probability(f, kind)
     if s.failed_families or s.rivals:  # else `capped` finds no cap in f
         p = capped(p, f, calibration.FAILED_CHECK_CAPS)
     if s.grounded is False and s.engine_conf is None:
@@ -248,8 +237,9 @@ def _kind_of_signals(s: Signals) -> str:
 
 
 class _Model:
-    """A fitted model (`calibration.weights_for`) made ready for `_probability_of_features`'s sum: the same
-    terms in the same order, found by the field's held feature names once per set of names."""
+    """A fitted model (`calibration.weights_for`) made ready for the stage: `probability(model_inputs(f),
+    w)` summed over only the weighted features a field holds, in the model's order, with the bias and the
+    kind's source term added after them; the names to read are found once per set of held names."""
 
     def __init__(self, w: dict[str, float], kind: str) -> None:
         self.source = w
@@ -266,7 +256,7 @@ class _Model:
         return ordered, tuple(self.source[n] for n in ordered)
 
     def probability(self, f: dict[str, float], kind: str) -> float:
-        """`_probability_of_features(f, self.source)` for a field whose model kind is `kind`."""
+        """P(right) under this model for a field with features `f` whose model kind is `kind`."""
         names = tuple(f)
         plan = self.plans.get(names)
         if plan is None:

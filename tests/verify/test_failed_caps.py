@@ -94,7 +94,7 @@ def test_the_stage_caps_an_issuer_printed_after_bill_to() -> None:
 def test_the_stage_fast_path_gives_the_full_models_probability() -> None:
     import random
 
-    from docai.verify.confidence import FEATURES, _probability_of_features, model_inputs, probability
+    from docai.verify.confidence import FEATURES, _Model, kind_of_features, model_inputs, probability
 
     rng = random.Random(3)
     for kind in ("party", "money", "date", "address", "identifier", "code", "number", ""):
@@ -104,7 +104,8 @@ def test_the_stage_fast_path_gives_the_full_models_probability() -> None:
             f |= {"bias": 1.0, "ocr": ocr, "engine_conf": 0.8} | ({kind: 1.0} if kind else {})
             for engine_score in (True, False):
                 w = calibration.weights_for(kind or "text", engine_score)
-                assert abs(_probability_of_features(f, w) - probability(model_inputs(f), w)) < 1e-12
+                quick = _Model(w, kind_of_features(f)).probability(f, kind_of_features(f))
+                assert abs(quick - probability(model_inputs(f), w)) < 1e-12
 
 
 def test_a_value_among_rivals_gets_a_cap_of_its_own_fitted_on_development_only() -> None:

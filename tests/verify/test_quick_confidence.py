@@ -15,7 +15,6 @@ from docai.verify.confidence import (
     _kind_of_signals,
     _Model,
     _model,
-    _probability_of_features,
     confidence,
     features,
     held_features,
@@ -25,6 +24,17 @@ from docai.verify.confidence import (
 )
 from docai.verify.families import capped
 from docai.verify.party import PARTY_FEATURES
+
+
+def _plain_probability(f: dict[str, float], w: dict[str, float]) -> float:
+    """The plain sparse sum the prepared models must equal bit for bit: the weighted features `f` holds
+    in `w`'s order, then the bias and the kind's source term, then the clamped logistic."""
+    kind = kind_of_features(f)
+    z = sum(weight * f[name] for name, weight in w.items() if name in f and name != "bias")
+    z += w.get("bias", 0.0) + w.get(f"{kind}_{'ocr' if f.get('ocr') else 'layer'}", 0.0)
+    if kind == "party":
+        z += w.get("party_engine_conf", 0.0) * float(f.get("engine_conf", 0.0))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def _signal_grid() -> list[Signals]:
@@ -104,23 +114,21 @@ def test_the_quick_probability_is_the_full_rows_probability() -> None:
         f = held_features(s)
         for kind in ("money", "party", "date", "text"):
             w = calibration.weights_for(kind)
-            quick = _probability_of_features(f, w)
+            quick = _Model(w, kind_of_features(f)).probability(f, kind_of_features(f))
             assert math.isclose(quick, probability(model_inputs(features(s)), w), rel_tol=1e-12)
         assert confidence(s) == _full_confidence(s)
 
 
 def test_the_prepared_models_sum_the_same_terms_in_the_same_order() -> None:
-    """Bit for bit: a prepared model of every fitted one gives `_probability_of_features`'s very float."""
+    """Bit for bit: a prepared model of every fitted one gives `_plain_probability`'s very float."""
     for s in _signal_grid()[::3]:
         f = held_features(s)
         kind = kind_of_features(f)
-        assert _model(kind, True).probability(f, kind) == _probability_of_features(
-            f, calibration.weights_for(kind)
-        )
+        assert _model(kind, True).probability(f, kind) == _plain_probability(f, calibration.weights_for(kind))
         for other in KINDS:
             for engine_score in (True, False):
                 w = calibration.weights_for(other, engine_score)
-                assert _Model(w, kind).probability(f, kind) == _probability_of_features(f, w)
+                assert _Model(w, kind).probability(f, kind) == _plain_probability(f, w)
 
 
 def test_the_model_kind_read_from_the_signals_is_the_features_kind() -> None:
@@ -139,7 +147,7 @@ def test_a_prepared_model_clamps_as_the_plain_path_does() -> None:
     w = calibration.weights_for("money")
     for value in (math.nan, math.inf, -math.inf, 1e300, -1e300, -0.0, 40.0, -40.0):
         f = {"bias": 1.0, "grounded": 1.0, "engine_conf": value, "money": 1.0}
-        plain = _probability_of_features(f, w)
+        plain = _plain_probability(f, w)
         quick = _Model(w, "money").probability(f, "money")
         assert quick == plain or (math.isnan(quick) and math.isnan(plain)), value
 
@@ -148,7 +156,7 @@ def test_confidence_is_the_plain_path_bit_for_bit() -> None:
     for s in _signal_grid():
         f = held_features(s)
         w = calibration.weights_for(kind_of_features(f), engine_score=s.engine_conf is not None)
-        p = capped(_probability_of_features(f, w), f, calibration.FAILED_CHECK_CAPS)
+        p = capped(_plain_probability(f, w), f, calibration.FAILED_CHECK_CAPS)
         if s.grounded is False and s.engine_conf is None:
             p = min(p, calibration.UNGROUNDED_WITHOUT_ENGINE_SCORE)
         assert confidence(s) == round(min(p, MAX_CONFIDENCE), 3)
