@@ -165,6 +165,12 @@ _TWO_NUMBERS = re.compile(r"\d\D+\d")
 year, each group of digits parted by a separator, a space, a month's name or 年)."""
 
 
+def reads_by_order(text: str) -> bool:
+    """Whether `parse_date(text, dayfirst)` can depend on `dayfirst`: only a numeric date ('03/04/2024',
+    '3.4.24') is read by it; any other text reads the same day or month first."""
+    return _DATE_NUMERIC.search(text) is not None
+
+
 def parse_date(text: str, dayfirst: bool | None = None) -> str | None:
     """ISO 8601 date from common formats; `dayfirst` settles 03/04/2024 (None: day first)."""
     s = str(text).strip()

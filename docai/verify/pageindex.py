@@ -276,7 +276,7 @@ def _numbers(li: int, line: list[Word]) -> list[NumberToken]:
                 continue
             v = values.parse_number(t)
             if v is not None:
-                out.append(NumberToken(v, Span(li, i, i), t, _DECIMALS.search(t) is not None))
+                out.append(NumberToken(v, Span(li, i, i), t, _decimals(t)))
             if not _LEADING_GROUP.fullmatch(t):
                 continue
         j = i
@@ -320,11 +320,6 @@ def _decimals(text: str) -> bool:
     return bool(_DECIMALS.search(text))
 
 
-_ORDERED = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2}")
-"""What every numeric date ('03/04/2024', '3.4.24') holds: the only spelling `values.parse_date` reads
-by its `dayfirst` (a text without one reads the same either way)."""
-
-
 def _find_dates(lines: list[tuple[int, list[Word], str]]) -> list[tuple[str, Span, str]]:
     """Dates on (line number, words, joined text) lines: each a shortest window of up to 5 words that
     reads as a date, from each word that can start one."""
@@ -334,7 +329,7 @@ def _find_dates(lines: list[tuple[int, list[Word], str]]) -> list[tuple[str, Spa
     def readings(text: str) -> set[str]:  # both orders; a window's text recurs in the next window's
         if text not in seen:
             first = values.parse_date(text, True)
-            second = values.parse_date(text, False) if _ORDERED.search(text) else first
+            second = values.parse_date(text, False) if values.reads_by_order(text) else first
             seen[text] = {d for d in (first, second) if d}
         return seen[text]
 
