@@ -28,7 +28,7 @@ from docai.verify.layout import keyed, largest_amount
 from docai.verify.pageindex import PageIndex, index_page, normalize, read_number
 from docai.verify.party import party_signals
 from docai.verify.rivals import duration, rival_dates, rival_durations
-from docai.verify.roles import field_type, path_words, role_for, role_of
+from docai.verify.roles import field_type, path_word_set, role_for, role_of
 from docai.verify.sanity import (
     amount_check,
     date_checks,
@@ -244,7 +244,7 @@ def _role_kind(leaf: Leaf) -> str:
 @functools.lru_cache(maxsize=4096)
 def _role_kind_at(path: str, kind: str) -> str:
     """'party', 'address' or '' for a leaf at `path` holding a `kind` value (a pure function of the two)."""
-    words = set(path_words(path))
+    words = path_word_set(path)
     if role_for(path, kind) in ("issuer", "recipient") or words & {"party", "parties"}:
         return "party"
     return "address" if "address" in words else ""
